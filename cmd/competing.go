@@ -1,0 +1,53 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns/competing"
+)
+
+// NewCompetingCmd returns `msgplay competing`.
+func NewCompetingCmd(app *App) *cobra.Command {
+	cfg := competing.Default()
+	var run runOptions
+	var crashes []At
+	ack := cfg.Ack.String()
+	c := &cobra.Command{
+		Use:     competing.Name,
+		Aliases: []string{"competing-consumers"},
+		Short:   competing.Summary,
+		Long:    competing.About,
+		Example: examples(competing.Name, competing.Demos),
+		Args:    noArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			cfg.Common = run.common()
+			cfg.Ack, _ = broker.ParseAckMode(ack)
+			for _, a := range crashes {
+				cfg.Crashes = append(cfg.Crashes, competing.Crash{Actor: a.Name, At: a.At})
+			}
+			if err := cfg.Validate(); err != nil {
+				return usagef("%v", err)
+			}
+			return app.simulate(&run, func(out trace.Sink) *trace.Report { return competing.Run(cfg, out) })
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&cfg.Consumers, "consumers", cfg.Consumers, "number of competing workers")
+	f.IntVar(&cfg.Messages, "messages", cfg.Messages, "number of PlaceOrder commands to send")
+	f.IntVar(&cfg.Prefetch, "prefetch", cfg.Prefetch, "most unacked deliveries a worker holds at once (0 = unlimited)")
+	f.Var(&choiceValue{s: &ack, what: "an ack mode", choices: []string{"manual", "auto"}}, "ack",
+		"manual (ack after the work) or auto (acked on delivery)")
+	f.Var(distValue{&cfg.Work}, "work", "processing time of one message: 20ms, 10ms..30ms or exp:20ms")
+	f.Var(distValue{&cfg.Arrival}, "arrival", "time between sends (0 = all at once): 20ms, 10ms..30ms or exp:20ms")
+	f.Var(factorsValue{&cfg.Slow}, "slow", "make a worker FACTOR times slower, as worker-2=3 (repeatable)")
+	f.Var(atsValue{&crashes}, "crash", "crash an actor (a worker or the producer) at a virtual time, as worker-2@150ms (repeatable)")
+	f.Var(durationValue{&cfg.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
+	f.Var(durationValue{&cfg.VisibilityTimeout}, "visibility-timeout",
+		"how long a delivery may stay unacked before the message is visible again (0 = none, as RabbitMQ)")
+	f.IntVar(&cfg.MaxDeliveries, "max-deliveries", cfg.MaxDeliveries, "deliveries before a message is dead-lettered (0 = unlimited)")
+	f.Var(namesValue{list: &cfg.Poison, kind: "ID"}, "poison", "a message whose handler always fails, as m3 (repeatable)")
+	addRunFlags(c, &run)
+	return c
+}

@@ -1,0 +1,35 @@
+// Package cmd wires msgplay's commands: it parses flags into a pattern's
+// Config, runs the pattern and picks the renderer. It holds no simulation
+// logic.
+package cmd
+
+import (
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+)
+
+// IOStreams are the streams and environment a command works with, injected
+// so tests can drive commands without a terminal.
+type IOStreams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+
+	// OutIsTerminal reports whether Out is a terminal; color is on in auto
+	// mode only then.
+	OutIsTerminal bool
+	// Getenv reads the environment (NO_COLOR, TERM).
+	Getenv func(string) string
+}
+
+// System returns the process's own streams and environment.
+func System() *IOStreams {
+	fd := os.Stdout.Fd()
+	return &IOStreams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		OutIsTerminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd),
+		Getenv:        os.Getenv,
+	}
+}

@@ -1,0 +1,114 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// App is what every command shares: the streams and the global flags.
+type App struct {
+	IO    *IOStreams
+	Color string // auto, always or never
+}
+
+// Main runs msgplay with the process's arguments and streams and returns
+// the exit code.
+func Main() int { return Run(os.Args[1:], System()) }
+
+// Run runs msgplay with args and ios and returns the exit code. Errors are
+// printed to ios.Err as one line.
+func Run(args []string, ios *IOStreams) int {
+	root := NewRootCmd(ios)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var f *failure
+	if errors.As(err, &f) {
+		if f.msg != "" {
+			fmt.Fprintln(ios.Err, "msgplay: "+f.msg)
+		}
+		return f.code
+	}
+	fmt.Fprintln(ios.Err, "msgplay: "+usageLine(err))
+	return ExitUsage
+}
+
+// usageLine turns any error from parsing the command line into one line.
+func usageLine(err error) string {
+	var u *usageError
+	if errors.As(err, &u) {
+		return u.msg
+	}
+	msg := err.Error()
+	first := oneLine(msg)
+	if strings.HasPrefix(first, "unknown command") {
+		first = strings.TrimSuffix(first, ` for "msgplay"`)
+		if _, rest, ok := strings.Cut(msg, "Did you mean this?"); ok {
+			if s := strings.Fields(rest); len(s) > 0 {
+				first += " (did you mean " + s[0] + "?)"
+			}
+		}
+		return first + ": see 'msgplay list' or 'msgplay --help'"
+	}
+	return first
+}
+
+// NewRootCmd returns the msgplay command with every subcommand.
+func NewRootCmd(ios *IOStreams) *cobra.Command {
+	app := &App{IO: ios, Color: "auto"}
+	root := &cobra.Command{
+		Use:   "msgplay",
+		Short: "A playground for asynchronous messaging patterns",
+		Long: `msgplay simulates messaging patterns — competing consumers and more — inside
+one process, on virtual time, and prints the life of every message: sent,
+delivered, acked, redelivered, dead-lettered, lost. One seed gives one run,
+byte for byte, on any machine.
+
+A command (cmd, ▶) is a message that expects an outcome from one receiver;
+an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
+		Example: `  msgplay list
+  msgplay competing
+  msgplay competing --crash worker-2@30ms --seed 7`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.Err)
+	root.SetFlagErrorFunc(flagError)
+	root.PersistentFlags().Var(&choiceValue{s: &app.Color, what: "a color mode", choices: []string{"auto", "always", "never"}},
+		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	root.AddCommand(newListCmd(app))
+	for _, newCmd := range patternCmds {
+		c := newCmd(app)
+		if c.Annotations == nil {
+			c.Annotations = map[string]string{}
+		}
+		c.Annotations[patternAnnotation] = "true"
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// patternAnnotation marks the commands that simulate a pattern.
+const patternAnnotation = "msgplay/pattern"
+
+// patternCmds are the constructors of the pattern commands, in the order
+// `msgplay list` shows them.
+var patternCmds = []func(*App) *cobra.Command{
+	NewCompetingCmd,
+}
+
+// noArgs rejects positional arguments with a usage error.
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments (got %q): see '%s --help'", c.CommandPath(), args[0], c.CommandPath())
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+// Package broker models a message broker on the sim kernel, the way
+// RabbitMQ, Amazon SQS, Azure Service Bus and NATS JetStream document theirs:
+// FIFO queues with competing consumers, prefetch, manual or automatic
+// acknowledgement, visibility timeouts, delivery counts and dead-letter
+// queues. Everything it does is told as trace events.
+package broker
+
+import (
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// Broker owns the queues of one simulation and knows how many messages are
+// still unsettled, so a run can end when there is nothing left to do.
+type Broker struct {
+	w      *sim.World
+	queues map[string]*Queue
+
+	unsettled int // messages sent and not yet acked, dead-lettered or lost
+	working   int // deliveries in consumers' hands, not yet finished
+}
+
+// New returns a Broker living in w.
+func New(w *sim.World) *Broker {
+	return &Broker{w: w, queues: map[string]*Queue{}}
+}
+
+// World returns the world the broker lives in.
+func (b *Broker) World() *sim.World { return b.w }
+
+// Idle reports whether every message sent so far is settled and no consumer
+// is still working on a delivery.
+func (b *Broker) Idle() bool { return b.unsettled == 0 && b.working == 0 }
+
+// UnsettledCount returns how many messages are still unsettled.
+func (b *Broker) UnsettledCount() int { return b.unsettled }
+
+// Message is one message in the broker. Its trace.Msg is what events show;
+// Attempt counts its deliveries so far.
+type Message struct {
+	trace.Msg
+	Subject string // routing subject for topics, such as orders.placed.eu
+	Body    any    // the pattern's payload
+
+	SentAt time.Duration
+	queue  *Queue
+	live   *Delivery // the delivery that may settle it, if any
+	state  msgState
+	first  Delivery // the first delivery, kept inline
+}
+
+type msgState uint8
+
+const (
+	ready msgState = iota
+	delivered
+	settled
+)
+
+// Settled reports whether the message was acked, dead-lettered or lost.
+func (m *Message) Settled() bool { return m.state == settled }

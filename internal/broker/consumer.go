@@ -1,0 +1,321 @@
+package broker
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// AckMode says when a delivery is acknowledged.
+type AckMode uint8
+
+// The acknowledgement modes.
+const (
+	// ManualAck: the handler acks after its work. A consumer that dies
+	// before acking loses nothing: the message comes back.
+	ManualAck AckMode = iota
+	// AutoAck: the broker counts a message as done the moment it is
+	// delivered. A consumer that dies holding it loses it. As in RabbitMQ,
+	// prefetch does not apply: the broker pushes as fast as it can.
+	AutoAck
+)
+
+// String returns "manual" or "auto".
+func (m AckMode) String() string {
+	if m == AutoAck {
+		return "auto"
+	}
+	return "manual"
+}
+
+// ParseAckMode parses "manual" or "auto".
+func ParseAckMode(s string) (AckMode, error) {
+	switch s {
+	case "manual":
+		return ManualAck, nil
+	case "auto":
+		return AutoAck, nil
+	}
+	return 0, fmt.Errorf("%q is not an ack mode: want manual or auto", s)
+}
+
+// ConsumerOptions are the settings of a subscription to a queue.
+type ConsumerOptions struct {
+	// Prefetch is the most unacked deliveries the consumer holds at once
+	// (RabbitMQ basic.qos, Service Bus prefetch count, JetStream
+	// MaxAckPending); 0 means unlimited. The consumer works through them one
+	// at a time, and their visibility timeouts run while they wait.
+	Prefetch int
+	Ack      AckMode
+}
+
+// Handler processes one delivery. It must finish it exactly once, now or
+// later, with Ack or Nack; the consumer takes its next delivery only then.
+type Handler func(d *Delivery)
+
+// Consumer is one actor's subscription to a queue: a local buffer of the
+// deliveries it holds, worked through one at a time.
+type Consumer struct {
+	Name string
+
+	actor    *sim.Actor
+	q        *Queue
+	prefetch int
+	mode     AckMode
+	handler  Handler
+	active   bool
+	life     uint32 // bumped at each crash: deliveries of an old life are not counted as held
+	held     int    // unacked deliveries of this life, as the broker counts them
+	buffer   ring[*Delivery]
+	current  *Delivery
+}
+
+// Actor returns the actor the consumer belongs to.
+func (c *Consumer) Actor() *sim.Actor { return c.actor }
+
+// Queue returns the queue the consumer takes from.
+func (c *Consumer) Queue() *Queue { return c.q }
+
+func (c *Consumer) hasRoom() bool {
+	if !c.active {
+		return false
+	}
+	return c.mode == AutoAck || c.prefetch == 0 || c.held < c.prefetch
+}
+
+func (c *Consumer) receive(d *Delivery) {
+	c.buffer.pushBack(d)
+	c.pump()
+}
+
+// pump starts work on the next delivery when the consumer is free.
+func (c *Consumer) pump() {
+	if c.current != nil || c.buffer.len() == 0 || !c.active {
+		return
+	}
+	d := c.buffer.popFront()
+	c.current = d
+	d.started = c.q.b.w.Now()
+	c.handler(d)
+}
+
+// describe tells what the consumer holds, for the note of its crash.
+func (c *Consumer) describe() string {
+	var ids []string
+	if c.current != nil {
+		ids = append(ids, c.current.Msg.ID+" (working)")
+	}
+	for i := 0; i < c.buffer.len(); i++ {
+		ids = append(ids, c.buffer.at(i).Msg.ID)
+	}
+	if len(ids) == 0 {
+		return "held nothing"
+	}
+	list := strings.Join(ids, ", ")
+	if len(ids) > 6 {
+		list = strings.Join(ids[:6], ", ") + fmt.Sprintf(" and %d more", len(ids)-6)
+	}
+	switch {
+	case c.mode == AutoAck:
+		return "held " + list + ", already auto-acked: lost"
+	case c.q.opts.VisibilityTimeout > 0:
+		return "held " + list + " unacked: visible again after the " +
+			trace.FormatDuration(c.q.opts.VisibilityTimeout) + " visibility timeout"
+	}
+	return "held " + list + " unacked: requeued as the connection closes"
+}
+
+// crashed drops the consumer's local state. Auto-acked deliveries are lost;
+// unacked ones come back after their visibility timeout, or at once when
+// the queue has none (as RabbitMQ requeues on a closed connection).
+func (c *Consumer) crashed() {
+	c.active = false
+	c.life++
+	c.held = 0
+	var lost []*Delivery
+	if c.current != nil {
+		lost = append(lost, c.current)
+	}
+	for c.buffer.len() > 0 {
+		lost = append(lost, c.buffer.popFront())
+	}
+	c.current = nil
+	w := c.q.b.w
+	for _, d := range lost {
+		d.done = true
+		c.q.b.working--
+		m := d.Msg
+		switch {
+		case c.mode == AutoAck:
+			w.Emit(trace.Event{Kind: trace.Drop, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(),
+				Note: "auto-acked, then " + c.Name + " crashed before handling it"})
+		case d.state == outstanding && c.q.opts.VisibilityTimeout == 0:
+			d.state = expired
+			w.Emit(trace.Event{Kind: trace.Timeout, Actor: c.q.Name, To: c.Name, Msg: d.TraceMsg(),
+				Note: c.Name + "'s connection closed with it unacked; visible again"})
+			c.q.requeue(m)
+		}
+	}
+}
+
+func (c *Consumer) restarted() {
+	c.active = true
+	c.q.dispatch()
+}
+
+type deliveryState uint8
+
+const (
+	outstanding deliveryState = iota
+	acked
+	nacked
+	expired
+)
+
+// Delivery is one delivery of a message to a consumer.
+type Delivery struct {
+	Msg *Message
+
+	consumer *Consumer
+	life     uint32
+	attempt  int
+	at       time.Duration // when it was delivered
+	started  time.Duration // when the consumer began work on it
+	state    deliveryState
+	done     bool // the consumer finished with it
+}
+
+// Consumer returns the consumer the message was delivered to.
+func (d *Delivery) Consumer() *Consumer { return d.consumer }
+
+// Took returns how long the consumer has worked on the delivery so far.
+func (d *Delivery) Took() time.Duration { return d.consumer.q.b.w.Now() - d.started }
+
+// Expired reports whether the delivery's visibility timeout ran out, so
+// the message may already be with another consumer.
+func (d *Delivery) Expired() bool { return d.state == expired }
+
+// release ends the delivery's claim on the consumer's prefetch.
+func (d *Delivery) release(s deliveryState) {
+	d.state = s
+	if d.life == d.consumer.life {
+		d.consumer.held--
+	}
+}
+
+// finish marks the consumer's work on d as over and reports whether it was
+// still due (a stale or repeated finish is ignored).
+func (d *Delivery) finish() bool {
+	c := d.consumer
+	if d.done || d.life != c.life {
+		return false
+	}
+	d.done = true
+	c.q.b.working--
+	if c.current == d {
+		c.current = nil
+	}
+	return true
+}
+
+// after lets the queue hand out more and the consumer take its next delivery.
+func (d *Delivery) after() {
+	d.consumer.q.dispatch()
+	d.consumer.pump()
+}
+
+// Handle records that the consumer applied the business effect of the
+// message, with a short note saying what it did. Call it before Ack.
+func (d *Delivery) Handle(note string) {
+	d.emitEffect(trace.Handle, note)
+}
+
+// Skip records that the consumer recognised the message as a duplicate and
+// did not apply it again. Call it before Ack.
+func (d *Delivery) Skip(note string) {
+	d.emitEffect(trace.Skip, note)
+}
+
+func (d *Delivery) emitEffect(k trace.Kind, note string) {
+	c := d.consumer
+	c.q.b.w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note})
+}
+
+// Ack finishes the delivery successfully. With manual acks the message is
+// settled, unless the delivery had expired: then the broker refuses the
+// late ack, since the message was made visible again.
+func (d *Delivery) Ack() {
+	if !d.finish() {
+		return
+	}
+	c, q, m := d.consumer, d.consumer.q, d.Msg
+	w := q.b.w
+	switch {
+	case c.mode == AutoAck:
+	case d.state == outstanding:
+		d.release(acked)
+		if q.dup != nil && q.dup() < q.opts.DuplicateRate {
+			w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
+				Note: "lost on the way (at-least-once): the broker will deliver it again"})
+			q.requeue(m)
+		} else {
+			w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg()})
+			q.settle(m)
+		}
+	default:
+		w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
+			Note: d.lateNote("ack")})
+	}
+	d.after()
+}
+
+// Nack finishes the delivery as failed, saying why. With requeue the
+// message goes back to the front of the queue (or to the dead-letter queue
+// once it has had its deliveries); without, it is dead-lettered at once.
+func (d *Delivery) Nack(requeue bool, why string) {
+	if !d.finish() {
+		return
+	}
+	c, q, m := d.consumer, d.consumer.q, d.Msg
+	w := q.b.w
+	took := d.Took()
+	switch {
+	case c.mode == AutoAck:
+		w.Emit(trace.Event{Kind: trace.Drop, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
+			Note: why + "; it was auto-acked, so it is lost"})
+	case d.state == outstanding:
+		d.release(nacked)
+		if requeue {
+			w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
+				Note: why + "; requeued"})
+			q.requeue(m)
+		} else {
+			w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
+				Note: why + "; rejected"})
+			q.deadLetter(m, "rejected: "+why)
+		}
+	default:
+		w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
+			Note: d.lateNote("nack")})
+	}
+	d.after()
+}
+
+func (d *Delivery) lateNote(what string) string {
+	return fmt.Sprintf("%s refused: delivery #%d expired after %s and the message was made visible again",
+		what, d.attempt, trace.FormatDuration(d.consumer.q.opts.VisibilityTimeout))
+}
+
+// Attempt returns which delivery of its message this is, from 1.
+func (d *Delivery) Attempt() int { return d.attempt }
+
+// TraceMsg returns the message as events show it, with this delivery's
+// attempt number.
+func (d *Delivery) TraceMsg() trace.Msg {
+	m := d.Msg.Msg
+	m.Attempt = d.attempt
+	return m
+}

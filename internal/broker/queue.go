@@ -1,0 +1,249 @@
+package broker
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// QueueOptions are the settings of a queue.
+type QueueOptions struct {
+	// VisibilityTimeout is how long a delivery may stay unacked before the
+	// message is visible again (SQS visibility timeout, Service Bus lock
+	// duration, JetStream AckWait). Zero means no timeout: as in RabbitMQ, a
+	// delivery stays with its consumer until the consumer's connection dies,
+	// and then comes back at once.
+	VisibilityTimeout time.Duration
+
+	// MaxDeliveries is how many deliveries a message may have; when a
+	// delivery past it fails or times out the message goes to the dead-letter
+	// queue (Service Bus MaxDeliveryCount, SQS maxReceiveCount). Zero means
+	// unlimited.
+	MaxDeliveries int
+
+	// DeadLetter names the dead-letter queue; empty means NAME.dlq.
+	DeadLetter string
+
+	// DuplicateRate is the chance that an ack is lost on its way, so the
+	// broker delivers the message again: the duplicates of at-least-once
+	// delivery.
+	DuplicateRate float64
+}
+
+// Queue is a FIFO queue with competing consumers.
+type Queue struct {
+	Name string
+
+	b           *Broker
+	opts        QueueOptions
+	ready       ring[*Message]
+	consumers   []*Consumer
+	next        int // round-robin position
+	dlq         *Queue
+	dispatching bool
+	dup         func() float64
+
+	// expiring holds the manual-ack deliveries in the order they were made.
+	// The visibility timeout is the same for all, so that is also the order
+	// they expire in: one pending timer for the oldest serves the queue,
+	// and settled deliveries are dropped as they reach the front.
+	expiring ring[*Delivery]
+	timerSet bool
+}
+
+// Queue returns the queue called name, declaring it with opts on first use.
+// Later calls return the queue as first declared.
+func (b *Broker) Queue(name string, opts QueueOptions) *Queue {
+	if q, ok := b.queues[name]; ok {
+		return q
+	}
+	q := &Queue{Name: name, b: b, opts: opts}
+	if opts.DuplicateRate > 0 {
+		q.dup = b.w.Rand("duplicates:" + name).Float64
+	}
+	b.queues[name] = q
+	return q
+}
+
+// World returns the world the queue lives in.
+func (q *Queue) World() *sim.World { return q.b.w }
+
+// Options returns the settings the queue was declared with.
+func (q *Queue) Options() QueueOptions { return q.opts }
+
+// Ready returns how many messages wait to be delivered.
+func (q *Queue) Ready() int { return q.ready.len() }
+
+// DeadLetterQueue returns the queue that takes this queue's dead letters.
+func (q *Queue) DeadLetterQueue() *Queue {
+	if q.dlq == nil {
+		name := q.opts.DeadLetter
+		if name == "" {
+			name = q.Name + ".dlq"
+		}
+		q.dlq = q.b.Queue(name, QueueOptions{})
+	}
+	return q.dlq
+}
+
+// Send puts m at the back of the queue on behalf of from, and delivers it
+// at once if a consumer has room.
+func (q *Queue) Send(from string, m *Message) {
+	w := q.b.w
+	m.queue = q
+	m.state = ready
+	m.SentAt = w.Now()
+	q.b.unsettled++
+	w.Progress()
+	w.Emit(trace.Event{Kind: trace.Send, Actor: from, To: q.Name, Msg: m.Msg})
+	q.ready.pushBack(m)
+	q.dispatch()
+}
+
+// dispatch hands ready messages, oldest first, to consumers in turn, skipping
+// those that are down or full.
+func (q *Queue) dispatch() {
+	if q.dispatching {
+		return
+	}
+	q.dispatching = true
+	for q.ready.len() > 0 {
+		c := q.pick()
+		if c == nil {
+			break
+		}
+		q.deliver(q.ready.popFront(), c)
+	}
+	q.dispatching = false
+}
+
+func (q *Queue) pick() *Consumer {
+	n := len(q.consumers)
+	for i := 0; i < n; i++ {
+		c := q.consumers[(q.next+i)%n]
+		if c.hasRoom() {
+			q.next = (q.next + i + 1) % n
+			return c
+		}
+	}
+	return nil
+}
+
+func (q *Queue) deliver(m *Message, c *Consumer) {
+	w := q.b.w
+	m.Attempt++
+	m.state = delivered
+	d := &m.first // most messages are delivered once: spare them an allocation
+	if m.Attempt > 1 {
+		d = new(Delivery)
+	}
+	*d = Delivery{Msg: m, consumer: c, life: c.life, attempt: m.Attempt, at: w.Now()}
+	m.live = d
+	note := ""
+	if m.Attempt > 1 {
+		note = "redelivery #" + strconv.Itoa(m.Attempt-1)
+	}
+	w.Emit(trace.Event{Kind: trace.Deliver, Actor: q.Name, To: c.Name, Msg: m.Msg, Note: note})
+	q.b.working++
+	if c.mode == AutoAck {
+		d.state = acked
+		w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: m.Msg, Note: "auto-ack on delivery"})
+		q.settle(m)
+	} else {
+		c.held++
+		if q.opts.VisibilityTimeout > 0 {
+			q.expiring.pushBack(d)
+			q.armTimer()
+		}
+	}
+	c.receive(d)
+}
+
+// armTimer schedules the expiry of the oldest delivery still outstanding,
+// unless a timer is already pending.
+func (q *Queue) armTimer() {
+	for q.expiring.len() > 0 && q.expiring.at(0).state != outstanding {
+		q.expiring.popFront()
+	}
+	if q.timerSet || q.expiring.len() == 0 {
+		return
+	}
+	q.timerSet = true
+	w := q.b.w
+	w.At(q.expiring.at(0).at+q.opts.VisibilityTimeout, nil, q.expireDue)
+}
+
+// expireDue expires every delivery whose visibility timeout has run out.
+func (q *Queue) expireDue() {
+	q.timerSet = false
+	now := q.b.w.Now()
+	for q.expiring.len() > 0 {
+		d := q.expiring.at(0)
+		if d.state == outstanding && d.at+q.opts.VisibilityTimeout > now {
+			break
+		}
+		q.expiring.popFront()
+		q.expire(d)
+	}
+	q.armTimer()
+}
+
+// expire makes the message of an unacked delivery visible again.
+func (q *Queue) expire(d *Delivery) {
+	if d.state != outstanding {
+		return
+	}
+	d.release(expired)
+	m := d.Msg
+	note := fmt.Sprintf("%s held it %s unacked (visibility timeout); visible again",
+		d.consumer.Name, trace.FormatDuration(q.opts.VisibilityTimeout))
+	q.b.w.Emit(trace.Event{Kind: trace.Timeout, Actor: q.Name, To: d.consumer.Name, Msg: d.TraceMsg(), Note: note})
+	q.requeue(m)
+}
+
+// requeue puts a message whose delivery failed back at the front of the
+// queue, or dead-letters it when it has had its deliveries.
+func (q *Queue) requeue(m *Message) {
+	if max := q.opts.MaxDeliveries; max > 0 && m.Attempt >= max {
+		q.deadLetter(m, fmt.Sprintf("MaxDeliveryCountExceeded: %d deliveries", m.Attempt))
+		return
+	}
+	m.state = ready
+	m.live = nil
+	q.ready.pushFront(m)
+	q.dispatch()
+}
+
+// deadLetter moves m to the dead-letter queue with the reason.
+func (q *Queue) deadLetter(m *Message, reason string) {
+	dlq := q.DeadLetterQueue()
+	q.b.w.Emit(trace.Event{Kind: trace.DeadLetter, Actor: q.Name, To: dlq.Name, Msg: m.Msg, Note: reason})
+	q.settle(m)
+	m.queue = dlq
+	dlq.ready.pushBack(m)
+	dlq.dispatch()
+	q.dispatch()
+}
+
+func (q *Queue) settle(m *Message) {
+	if m.state == settled {
+		return
+	}
+	m.state = settled
+	m.live = nil
+	q.b.unsettled--
+}
+
+// Subscribe attaches a consumer to the queue. See ConsumerOptions.
+func (q *Queue) Subscribe(a *sim.Actor, opts ConsumerOptions, h Handler) *Consumer {
+	c := &Consumer{Name: a.Name, actor: a, q: q, prefetch: opts.Prefetch, mode: opts.Ack, handler: h, active: a.Up()}
+	q.consumers = append(q.consumers, c)
+	a.Describe(c.describe)
+	a.OnCrash(c.crashed)
+	a.OnRestart(c.restarted)
+	q.dispatch()
+	return c
+}

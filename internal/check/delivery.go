@@ -1,0 +1,274 @@
+// Package check holds the invariant checks of msgplay. A check reads only
+// trace events, so a trace recorded anywhere can be judged the same way,
+// and gives a verdict with the evidence: message ids and why.
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// MaxEvidence is how many cases a verdict lists before it says "and N more".
+const MaxEvidence = 8
+
+// Delivery is a sink that follows the fate of every message put on a queue:
+// whether it was handled and acked, dead-lettered, lost or left in flight,
+// and how many times its effect was applied. A message is forgotten once
+// settled with no delivery still being worked on, so memory follows what is
+// in flight.
+type Delivery struct {
+	fates   map[fateKey]*fate
+	lastKey fateKey
+	last    *fate
+	sent    int64
+	sendSeq int64
+
+	settled, deadLettered int64
+	lost                  []string // "id key: why", in the order they were lost
+	lostCount             int64
+	dups                  []string
+	dupCount              int64
+}
+
+type fateKey struct{ queue, id string }
+
+// get returns the fate of message id on queue, or nil. The events of one
+// message tend to come together, so the last fate found is tried first.
+func (c *Delivery) get(queue, id string) *fate {
+	k := fateKey{queue, id}
+	if c.last != nil && c.lastKey == k {
+		return c.last
+	}
+	f := c.fates[k]
+	if f != nil {
+		c.lastKey, c.last = k, f
+	}
+	return f
+}
+
+type fate struct {
+	seq     int64 // order of the first send, for stable reports
+	key     string
+	handled int
+	open    int // deliveries whose handling has not finished
+	state   fateState
+	why     string
+	first   handler   // who handled it first, kept inline to spare an allocation
+	others  []handler // who else handled it
+}
+
+type handler struct {
+	name  string
+	times int
+}
+
+func (f *fate) handledBy(name string) {
+	if f.first.name == "" || f.first.name == name {
+		f.first.name = name
+		f.first.times++
+		return
+	}
+	for i := range f.others {
+		if f.others[i].name == name {
+			f.others[i].times++
+			return
+		}
+	}
+	f.others = append(f.others, handler{name, 1})
+}
+
+// handlerList writes "worker-3 ×2, worker-1".
+func (f *fate) handlerList() string {
+	parts := make([]string, 0, 1+len(f.others))
+	for _, h := range append([]handler{f.first}, f.others...) {
+		i := len(parts)
+		parts = append(parts, "")
+		parts[i] = h.name
+		if h.times > 1 {
+			parts[i] += fmt.Sprintf(" ×%d", h.times)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+type fateState uint8
+
+const (
+	inFlight fateState = iota
+	acked
+	deadLettered
+	dropped
+)
+
+// NewDelivery returns an empty Delivery check.
+func NewDelivery() *Delivery { return &Delivery{fates: map[fateKey]*fate{}} }
+
+// Event implements trace.Sink.
+func (c *Delivery) Event(e *trace.Event) {
+	if !e.HasMsg() {
+		return
+	}
+	switch e.Kind {
+	case trace.Send:
+		if e.To == "" {
+			return
+		}
+		k := fateKey{e.To, e.Msg.ID}
+		if f, ok := c.fates[k]; ok {
+			f.state = inFlight
+			return
+		}
+		c.sent++
+		c.sendSeq++
+		f := &fate{seq: c.sendSeq, key: e.Msg.Key}
+		c.fates[k] = f
+		c.lastKey, c.last = k, f
+	case trace.Deliver:
+		if f := c.get(e.Actor, e.Msg.ID); f != nil {
+			f.open++
+			f.state = inFlight
+		}
+	case trace.Handle:
+		if f := c.get(e.To, e.Msg.ID); f != nil {
+			f.open--
+			f.handled++
+			f.handledBy(e.Actor)
+			if f.handled == 2 {
+				c.dupCount++
+			}
+			c.settle(e.To, e.Msg.ID, f)
+		}
+	case trace.Skip, trace.Nack:
+		if f := c.get(e.To, e.Msg.ID); f != nil {
+			f.open--
+			c.settle(e.To, e.Msg.ID, f)
+		}
+	case trace.Ack:
+		if f := c.get(e.To, e.Msg.ID); f != nil {
+			f.state = acked
+			c.settle(e.To, e.Msg.ID, f)
+		}
+	case trace.DeadLetter:
+		if f := c.get(e.Actor, e.Msg.ID); f != nil {
+			f.state = deadLettered
+			c.settle(e.Actor, e.Msg.ID, f)
+		}
+	case trace.Drop:
+		if f := c.get(e.To, e.Msg.ID); f != nil {
+			if e.Actor != e.To {
+				f.open-- // a consumer lost what it was holding
+			}
+			f.state = dropped
+			f.why = e.Note
+			c.settle(e.To, e.Msg.ID, f)
+		}
+	}
+}
+
+// settle forgets a message whose fate is sealed: settled, with no delivery
+// still being worked on.
+func (c *Delivery) settle(queue, id string, f *fate) {
+	if f.state == inFlight || f.open > 0 {
+		return
+	}
+	c.seal(id, f)
+	delete(c.fates, fateKey{queue, id})
+	if c.last == f {
+		c.last = nil
+	}
+}
+
+func (c *Delivery) seal(id string, f *fate) {
+	switch {
+	case f.state == deadLettered:
+		c.deadLettered++
+	case f.state == dropped && f.handled == 0:
+		c.lostCount++
+		if len(c.lost) < MaxEvidence {
+			c.lost = append(c.lost, fmt.Sprintf("%s %s: %s", id, f.key, f.why))
+		}
+	}
+	if f.handled > 1 && len(c.dups) < MaxEvidence {
+		c.dups = append(c.dups, fmt.Sprintf("%s %s handled %d× (%s)", id, f.key, f.handled, f.handlerList()))
+	}
+	if f.state != inFlight {
+		c.settled++
+	}
+}
+
+// Verdicts seals what is left and returns the verdicts of the no-loss and
+// duplicate-effects checks. stopped says why the run ended early, if it
+// did; pending holds the ids of the first messages never settled.
+func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
+	rest := make([]fateKey, 0, len(c.fates))
+	for k := range c.fates {
+		rest = append(rest, k)
+	}
+	sort.Slice(rest, func(i, j int) bool { return c.fates[rest[i]].seq < c.fates[rest[j]].seq })
+	var unsettled []string
+	var nUnsettled int64
+	for _, k := range rest {
+		f := c.fates[k]
+		if f.state == inFlight {
+			nUnsettled++
+			if len(unsettled) < MaxEvidence {
+				unsettled = append(unsettled, fmt.Sprintf("%s %s: still in flight", k.id, f.key))
+				pending = append(pending, k.id)
+			}
+		}
+		c.seal(k.id, f)
+		delete(c.fates, k)
+	}
+	c.last = nil
+
+	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: c.lostCount == 0 && nUnsettled == 0}
+	switch {
+	case loss.OK && c.deadLettered > 0:
+		loss.Detail = fmt.Sprintf("%d messages handled and acked, %d dead-lettered, none lost",
+			c.sent-c.deadLettered, c.deadLettered)
+	case loss.OK:
+		loss.Detail = fmt.Sprintf("all %d messages handled and acked", c.sent)
+	default:
+		var parts []string
+		if c.lostCount > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d lost", c.lostCount, c.sent))
+		}
+		if nUnsettled > 0 {
+			why := "never settled"
+			if stopped != "" {
+				why += " (" + stopped + ")"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", nUnsettled, why))
+		}
+		loss.Detail = strings.Join(parts, "; ")
+		loss.Evidence = evidence(append(c.lost, unsettled...), c.lostCount+nUnsettled)
+	}
+
+	dup := trace.Verdict{Name: "no-duplicate-effects", Title: "no duplicate effects", OK: c.dupCount == 0}
+	if dup.OK {
+		dup.Detail = "every handled message was handled once"
+	} else {
+		dup.Detail = fmt.Sprintf("%d messages handled more than once", c.dupCount)
+		if c.dupCount == 1 {
+			dup.Detail = "1 message handled more than once"
+		}
+		dup.Evidence = evidence(c.dups, c.dupCount)
+	}
+	return []trace.Verdict{loss, dup}, pending
+}
+
+// evidence caps a list of cases at MaxEvidence and says how many more there
+// were.
+func evidence(cases []string, total int64) []string {
+	if len(cases) > MaxEvidence {
+		cases = cases[:MaxEvidence]
+	}
+	out := append([]string(nil), cases...)
+	if more := total - int64(len(out)); more > 0 {
+		out = append(out, fmt.Sprintf("and %d more", more))
+	}
+	return out
+}

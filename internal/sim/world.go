@@ -1,0 +1,207 @@
+// Package sim is the deterministic kernel of msgplay: a single-threaded
+// discrete-event engine on a virtual clock, with seeded random streams,
+// duration distributions and actors that crash and restart.
+//
+// Nothing here reads the wall clock or starts a goroutine. Callbacks run in
+// the order of their time and, at equal times, of their scheduling, so one
+// seed always gives one run.
+package sim
+
+import (
+	"hash/fnv"
+	"math/rand/v2"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// IdleGrace is how long a run without --until goes on after the last sign of
+// progress (the last send) before it is stopped as one that cannot settle.
+const IdleGrace = 60 * time.Second
+
+// World is one simulation: its clock, its pending callbacks, its random
+// streams, its actors and the recorder its events go to.
+type World struct {
+	now     time.Duration
+	seq     uint64
+	queue   []event
+	seed    uint64
+	streams map[string]*rand.Rand
+	actors  map[string]*Actor
+	order   []*Actor
+	rec     *trace.Recorder
+
+	until    time.Duration // the --until cap; 0 means none
+	progress time.Duration // time of the last sign of progress
+	stopped  string
+}
+
+type event struct {
+	at    time.Duration
+	seq   uint64
+	actor *Actor // nil for the world's own callbacks, which always run
+	epoch uint32
+	fn    func()
+	fnArg func(any)
+	arg   any
+}
+
+// New returns a World at time zero whose randomness comes from seed and whose
+// events go to sinks.
+func New(seed uint64, sinks ...trace.Sink) *World {
+	w := &World{seed: seed, streams: map[string]*rand.Rand{}, actors: map[string]*Actor{}}
+	w.rec = trace.NewRecorder(w.Now, sinks...)
+	return w
+}
+
+// Now returns the virtual time since the start of the run.
+func (w *World) Now() time.Duration { return w.now }
+
+// Seed returns the seed the world was made with.
+func (w *World) Seed() uint64 { return w.seed }
+
+// Emit records e at the current virtual time.
+func (w *World) Emit(e trace.Event) { w.rec.Emit(e) }
+
+// Recorder returns the recorder the world's events go through.
+func (w *World) Recorder() *trace.Recorder { return w.rec }
+
+// SetUntil caps the run at virtual time t; 0 removes the cap.
+func (w *World) SetUntil(t time.Duration) { w.until = t }
+
+// Progress tells the world that the run moved forward (a message was sent).
+// Without --until, a run is stopped IdleGrace after the last progress.
+func (w *World) Progress() { w.progress = w.now }
+
+// Stopped says why the run was cut short, or "" when it ran to its end.
+func (w *World) Stopped() string { return w.stopped }
+
+// Rand returns the random stream called name. Streams are independent of
+// each other: drawing from one never shifts another, so faults drawn from
+// "faults" stay the same when the work times change.
+func (w *World) Rand(name string) *rand.Rand {
+	if r, ok := w.streams[name]; ok {
+		return r
+	}
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	r := rand.New(rand.NewPCG(w.seed, h.Sum64()))
+	w.streams[name] = r
+	return r
+}
+
+// At schedules fn at virtual time t (or now, if t has passed) on behalf of
+// actor a. If a crashes before then, fn never runs. A nil actor stands for
+// the world itself, whose callbacks always run.
+func (w *World) At(t time.Duration, a *Actor, fn func()) {
+	if t < w.now {
+		t = w.now
+	}
+	var epoch uint32
+	if a != nil {
+		if !a.up {
+			return
+		}
+		epoch = a.epoch
+	}
+	w.seq++
+	w.push(event{at: t, seq: w.seq, actor: a, epoch: epoch, fn: fn})
+}
+
+// After schedules fn d after now on behalf of actor a; see At.
+func (w *World) After(d time.Duration, a *Actor, fn func()) { w.At(w.now+d, a, fn) }
+
+// AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
+// Unlike a fresh closure, a long-lived fn and a pointer arg cost no
+// allocation, which matters on paths taken once per message.
+func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
+	var epoch uint32
+	if a != nil {
+		if !a.up {
+			return
+		}
+		epoch = a.epoch
+	}
+	w.seq++
+	w.push(event{at: w.now + d, seq: w.seq, actor: a, epoch: epoch, fnArg: fn, arg: arg})
+}
+
+// Run executes callbacks in order until done reports true, nothing is left
+// to do, or the time limit passes: --until when set, else IdleGrace after
+// the last progress. A nil done never reports true.
+func (w *World) Run(done func() bool) {
+	for len(w.queue) > 0 {
+		if done != nil && done() {
+			return
+		}
+		limit := w.until
+		if limit == 0 {
+			limit = w.progress + IdleGrace
+		}
+		if w.queue[0].at > limit {
+			w.now = limit
+			if w.until > 0 {
+				w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
+			} else {
+				w.stopped = "stopped " + trace.FormatDuration(IdleGrace) +
+					" after the last send: the run cannot settle"
+			}
+			return
+		}
+		ev := w.pop()
+		w.now = ev.at
+		if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
+			continue
+		}
+		if ev.fnArg != nil {
+			ev.fnArg(ev.arg)
+		} else {
+			ev.fn()
+		}
+	}
+}
+
+func (w *World) push(e event) {
+	q := append(w.queue, e)
+	i := len(q) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !q[i].before(&q[p]) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+	w.queue = q
+}
+
+func (w *World) pop() event {
+	q := w.queue
+	top := q[0]
+	n := len(q) - 1
+	q[0] = q[n]
+	q[n] = event{}
+	q = q[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && q[r].before(&q[l]) {
+			m = r
+		}
+		if !q[m].before(&q[i]) {
+			break
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
+	w.queue = q
+	return top
+}
+
+func (e *event) before(o *event) bool {
+	return e.at < o.at || (e.at == o.at && e.seq < o.seq)
+}

@@ -1,0 +1,84 @@
+package trace
+
+import (
+	"strconv"
+	"time"
+)
+
+// FormatDuration writes d exactly and compactly: 750µs, 41.25ms, 1.5s, 90s.
+// It is the form flags accept, so a printed value can be pasted back.
+func FormatDuration(d time.Duration) string {
+	return string(AppendDuration(nil, d))
+}
+
+// AppendDuration appends FormatDuration(d) to b.
+func AppendDuration(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
+		d = -d
+	}
+	switch {
+	case d == 0:
+		return append(b, "0s"...)
+	case d < time.Microsecond:
+		return append(strconv.AppendInt(b, int64(d), 10), "ns"...)
+	case d < time.Millisecond:
+		return appendUnit(b, int64(d), int64(time.Microsecond), "µs")
+	case d < time.Second:
+		return appendUnit(b, int64(d), int64(time.Millisecond), "ms")
+	}
+	return appendUnit(b, int64(d), int64(time.Second), "s")
+}
+
+// appendUnit writes v/unit with as many decimals as it needs (at most
+// nine) and no trailing zeros.
+func appendUnit(b []byte, v, unit int64, suffix string) []byte {
+	b = strconv.AppendInt(b, v/unit, 10)
+	if frac := v % unit; frac != 0 {
+		s := strconv.FormatInt(frac+unit, 10)[1:] // zero-padded
+		for len(s) > 0 && s[len(s)-1] == '0' {
+			s = s[:len(s)-1]
+		}
+		b = append(b, '.')
+		b = append(b, s...)
+	}
+	return append(b, suffix...)
+}
+
+// ShortDuration writes d with three significant digits, for statistics:
+// 812µs, 41.2ms, 1.23s, 71.4s.
+func ShortDuration(d time.Duration) string {
+	if d < 0 {
+		return "-" + ShortDuration(-d)
+	}
+	var unit time.Duration
+	var suffix string
+	switch {
+	case d == 0:
+		return "0s"
+	case d < time.Millisecond:
+		unit, suffix = time.Microsecond, "µs"
+	case d < time.Second:
+		unit, suffix = time.Millisecond, "ms"
+	default:
+		unit, suffix = time.Second, "s"
+	}
+	v := float64(d) / float64(unit)
+	prec := 0
+	switch {
+	case v < 10:
+		prec = 2
+	case v < 100:
+		prec = 1
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if prec > 0 {
+		for s[len(s)-1] == '0' {
+			s = s[:len(s)-1]
+		}
+		if s[len(s)-1] == '.' {
+			s = s[:len(s)-1]
+		}
+	}
+	return s + suffix
+}

@@ -1,0 +1,123 @@
+// Package trace holds the event contract of msgplay: the Event every
+// simulation emits, the sinks that receive events, the summary computed from
+// them and the renderers (text and JSON Lines) that show them.
+package trace
+
+import "time"
+
+// Kind says what happened in an Event. The names are the contract of
+// `--format json`: they may be extended, never renamed.
+type Kind uint8
+
+// The kinds of event. Run is always the first event of a trace and Summary the
+// last.
+const (
+	Run        Kind = iota // the run starts: pattern, seed, parameters
+	Send                   // a message is put on a queue or topic
+	Deliver                // a queue hands a message to a consumer
+	Ack                    // a consumer settles a delivery as done
+	Nack                   // a consumer gives a delivery back (or rejects it)
+	AckLost                // an ack that settled nothing: it came after the delivery expired, or was lost on the way
+	Timeout                // a visibility timeout ran out: the message is visible again
+	DeadLetter             // a message is moved to a dead-letter queue
+	Drop                   // a message is lost, with why
+	Handle                 // a handler applied its business effect
+	Skip                   // a handler recognised a duplicate and did not apply it again
+	Crash                  // an actor crashes
+	Restart                // a crashed actor starts again
+	Begin                  // a local transaction begins
+	Commit                 // a local transaction commits
+	Rollback               // a local transaction rolls back
+	Compensate             // a saga step is undone
+	Fault                  // an injected fault starts or ends
+	Note                   // a plain explanation
+	Summary                // the run ends: stats and verdicts
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	Run: "run", Send: "send", Deliver: "deliver", Ack: "ack", Nack: "nack",
+	AckLost: "ack-lost", Timeout: "timeout", DeadLetter: "dead-letter",
+	Drop: "drop", Handle: "handle", Skip: "skip", Crash: "crash",
+	Restart: "restart", Begin: "begin", Commit: "commit", Rollback: "rollback",
+	Compensate: "compensate", Fault: "fault", Note: "note", Summary: "summary",
+}
+
+// String returns the contract name of the kind, such as "dead-letter".
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// ParseKind returns the Kind named s, and false when there is none.
+func ParseKind(s string) (Kind, bool) {
+	for k, name := range kindNames {
+		if name == s {
+			return Kind(k), true
+		}
+	}
+	return 0, false
+}
+
+// Class is what a message means to its receiver. A command expects an
+// outcome from one receiver; an event announces a fact to whoever listens
+// and expects nothing; a reply answers a command.
+type Class uint8
+
+// The classes of message.
+const (
+	NoClass Class = iota
+	Command
+	EventMsg
+	Reply
+)
+
+// String returns "command", "event" or "reply".
+func (c Class) String() string {
+	switch c {
+	case Command:
+		return "command"
+	case EventMsg:
+		return "event"
+	case Reply:
+		return "reply"
+	}
+	return ""
+}
+
+// Msg identifies a message in an Event. ID is stable across redeliveries;
+// Attempt counts deliveries from 1 (0 before the first delivery).
+type Msg struct {
+	ID      string
+	Type    string
+	Class   Class
+	Key     string
+	Attempt int
+}
+
+// Param is one named parameter of a run, kept in the order it was given.
+type Param struct {
+	Name, Value string
+}
+
+// Event is one thing that happened in a simulation. Seq and T are set by the
+// Recorder; the rest by whoever emits the event. Msg is meaningful when
+// Msg.ID is not empty.
+type Event struct {
+	Seq   int64
+	T     time.Duration
+	Kind  Kind
+	Actor string
+	To    string
+	Msg   Msg
+	Note  string
+	Took  time.Duration // how long a handler worked, on Handle and Nack events
+
+	Params []Param // on Run events
+	Report *Report // on Summary events
+}
+
+// HasMsg reports whether the event is about a message.
+func (e *Event) HasMsg() bool { return e.Msg.ID != "" }

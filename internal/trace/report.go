@@ -1,0 +1,60 @@
+package trace
+
+import "time"
+
+// Report is what a Summary event carries: the totals, the tables a pattern
+// wants shown, and the verdict of every check.
+type Report struct {
+	Pattern  string
+	Seed     uint64
+	End      time.Duration // virtual time when the run ended
+	Stopped  string        // why the run stopped before every message settled; "" when it settled
+	InFlight []string      // ids of the messages still unsettled at the end (at most a few)
+	Totals   []Count
+	Tables   []Table
+	Checks   []Verdict
+}
+
+// Count is one named total, such as "sent 12".
+type Count struct {
+	Name  string
+	Value int64
+}
+
+// Table is a titled grid of text, one row per actor, order or subscription.
+type Table struct {
+	Title   string
+	Columns []string
+	Rows    [][]string
+}
+
+// Verdict is the outcome of one check: whether it held, a one-line detail,
+// and the evidence (message ids, times) behind a failure.
+type Verdict struct {
+	Name     string // stable identifier, such as "no-loss"
+	Title    string // what is checked, in words
+	OK       bool
+	Detail   string
+	Evidence []string
+}
+
+// Total returns the value of the named total, and 0 when there is none.
+func (r *Report) Total(name string) int64 {
+	for _, c := range r.Totals {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return 0
+}
+
+// Verdict returns the verdict of the named check, and false when the run had
+// no such check.
+func (r *Report) Verdict(name string) (Verdict, bool) {
+	for _, v := range r.Checks {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Verdict{}, false
+}

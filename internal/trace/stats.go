@@ -1,0 +1,180 @@
+package trace
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Stats is a sink that computes the generic statistics of a run from its
+// events alone: per consumer, per queue, and the time from send to ack.
+// Patterns add their own tables beside it.
+type Stats struct {
+	consumers map[string]*consumerStats
+	cOrder    []string
+	queues    map[string]*queueStats
+	qOrder    []string
+	sentAt    map[msgKey]time.Duration
+	latency   Histogram
+	end       time.Duration
+
+	sent, delivered, acked, handled, skipped, deadLettered, lost int64
+}
+
+type msgKey struct{ queue, id string }
+
+type consumerStats struct {
+	delivered, acked, redelivered int64
+	busy                          time.Duration
+	held, maxHeld                 int
+}
+
+type queueStats struct {
+	sent, depth, maxDepth, deadLettered int64
+}
+
+// NewStats returns an empty Stats.
+func NewStats() *Stats {
+	return &Stats{consumers: map[string]*consumerStats{}, queues: map[string]*queueStats{}, sentAt: map[msgKey]time.Duration{}}
+}
+
+func (s *Stats) consumer(name string) *consumerStats {
+	c, ok := s.consumers[name]
+	if !ok {
+		c = &consumerStats{}
+		s.consumers[name] = c
+		s.cOrder = append(s.cOrder, name)
+	}
+	return c
+}
+
+func (s *Stats) queue(name string) *queueStats {
+	q, ok := s.queues[name]
+	if !ok {
+		q = &queueStats{}
+		s.queues[name] = q
+		s.qOrder = append(s.qOrder, name)
+	}
+	return q
+}
+
+func (q *queueStats) add(n int64) {
+	q.depth += n
+	q.maxDepth = max(q.maxDepth, q.depth)
+}
+
+// finished ends a consumer's work on a delivery.
+func (s *Stats) finished(name string, took time.Duration) {
+	if c, ok := s.consumers[name]; ok {
+		c.busy += took
+		c.held = max(c.held-1, 0)
+	}
+}
+
+// Event implements Sink.
+func (s *Stats) Event(e *Event) {
+	s.end = e.T
+	switch e.Kind {
+	case Send:
+		if !e.HasMsg() || e.To == "" {
+			return
+		}
+		s.sent++
+		q := s.queue(e.To)
+		q.sent++
+		q.add(1)
+		k := msgKey{e.To, e.Msg.ID}
+		if _, ok := s.sentAt[k]; !ok {
+			s.sentAt[k] = e.T
+		}
+	case Deliver:
+		s.delivered++
+		c := s.consumer(e.To)
+		c.delivered++
+		if e.Msg.Attempt > 1 {
+			c.redelivered++
+		}
+		c.held++
+		c.maxHeld = max(c.maxHeld, c.held)
+	case Ack:
+		s.acked++
+		s.consumer(e.Actor).acked++
+		s.queue(e.To).add(-1)
+		k := msgKey{e.To, e.Msg.ID}
+		if t0, ok := s.sentAt[k]; ok {
+			s.latency.Record(e.T - t0)
+			delete(s.sentAt, k)
+		}
+	case Handle:
+		s.handled++
+		s.finished(e.Actor, e.Took)
+	case Skip:
+		s.skipped++
+		s.finished(e.Actor, e.Took)
+	case Nack:
+		s.finished(e.Actor, e.Took)
+	case DeadLetter:
+		s.deadLettered++
+		src := s.queue(e.Actor)
+		src.deadLettered++
+		src.add(-1)
+		dlq := s.queue(e.To)
+		dlq.sent++
+		dlq.add(1)
+		delete(s.sentAt, msgKey{e.Actor, e.Msg.ID})
+	case Drop:
+		s.lost++
+		s.finished(e.Actor, e.Took)
+		delete(s.sentAt, msgKey{e.To, e.Msg.ID})
+	case Crash:
+		if c, ok := s.consumers[e.Actor]; ok {
+			c.held = 0
+		}
+	}
+}
+
+// Latency returns the histogram of times from send to ack.
+func (s *Stats) Latency() *Histogram { return &s.latency }
+
+// Fill adds the totals and the consumer, queue and latency tables to r.
+func (s *Stats) Fill(r *Report) {
+	r.Totals = append(r.Totals,
+		Count{"sent", s.sent}, Count{"delivered", s.delivered}, Count{"acked", s.acked},
+		Count{"handled", s.handled}, Count{"dead-lettered", s.deadLettered}, Count{"lost", s.lost})
+	if s.skipped > 0 {
+		r.Totals = append(r.Totals, Count{"skipped", s.skipped})
+	}
+	if len(s.cOrder) > 0 {
+		t := Table{Title: "consumers", Columns: []string{"consumer", "delivered", "acked", "redelivered", "busy", "max held"}}
+		for _, name := range s.cOrder {
+			c := s.consumers[name]
+			t.Rows = append(t.Rows, []string{name, itoa(c.delivered), itoa(c.acked), itoa(c.redelivered),
+				percent(c.busy, s.end), strconv.Itoa(c.maxHeld)})
+		}
+		r.Tables = append(r.Tables, t)
+	}
+	if len(s.qOrder) > 0 {
+		t := Table{Title: "queues", Columns: []string{"queue", "received", "max depth", "dead-lettered", "left"}}
+		for _, name := range s.qOrder {
+			q := s.queues[name]
+			t.Rows = append(t.Rows, []string{name, itoa(q.sent), itoa(q.maxDepth), itoa(q.deadLettered), itoa(q.depth)})
+		}
+		r.Tables = append(r.Tables, t)
+	}
+	if s.latency.Count() > 0 {
+		h := &s.latency
+		r.Tables = append(r.Tables, Table{Title: "latency",
+			Columns: []string{"latency", "acked", "p50", "p95", "p99", "max"},
+			Rows: [][]string{{"send → ack", itoa(h.Count()), ShortDuration(h.Percentile(50)), ShortDuration(h.Percentile(95)),
+				ShortDuration(h.Percentile(99)), ShortDuration(h.Max())}}})
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func percent(part, whole time.Duration) string {
+	if whole <= 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(whole))
+}

@@ -1,0 +1,289 @@
+package trace
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+)
+
+// DefaultWidth is how many columns the text trace keeps within.
+const DefaultWidth = 100
+
+// TextOptions set how the text trace looks.
+type TextOptions struct {
+	Color bool // draw with ANSI colors
+	Quiet bool // show only the header and the summary
+	Width int  // columns to keep within; 0 means DefaultWidth
+}
+
+// Text renders events for a person: a header, one aligned line per event
+// (time, actor, kind, message, note), then the summary.
+type Text struct {
+	w   io.Writer
+	opt TextOptions
+	buf []byte
+	err error
+
+	actors map[string]style
+	kinds  [numKinds]style
+	class  map[Class]style
+	dim    style
+	bold   style
+	good   style
+	bad    style
+}
+
+const (
+	timeWidth  = 11 // "99999.999ms"
+	actorWidth = 12
+	kindWidth  = 14 // symbol, space, "dead-letter", two spaces
+	idWidth    = 3  // message ids are padded to this, so short ones line up
+
+	minNoteRoom = 20 // a note that must wrap starts on its own line when less room is left
+	msgColumn   = timeWidth + 2 + actorWidth + 1 + kindWidth
+)
+
+// NewText returns a Text renderer writing to w.
+func NewText(w io.Writer, opt TextOptions) *Text {
+	if opt.Width <= 0 {
+		opt.Width = DefaultWidth
+	}
+	t := &Text{w: w, opt: opt, actors: map[string]style{}, class: map[Class]style{}}
+	on := opt.Color
+	for k, l := range kindLooks {
+		t.kinds[k] = newStyle(on, l.attrs...)
+	}
+	for c, l := range classLooks {
+		t.class[c] = newStyle(on, l.attrs...)
+	}
+	t.dim = newStyle(on, color.Faint)
+	t.bold = newStyle(on, color.Bold)
+	t.good = newStyle(on, color.FgGreen)
+	t.bad = newStyle(on, color.FgRed, color.Bold)
+	return t
+}
+
+func (t *Text) actor(name string) style {
+	s, ok := t.actors[name]
+	if !ok {
+		s = newStyle(t.opt.Color, actorColor(name)...)
+		t.actors[name] = s
+	}
+	return s
+}
+
+// Event implements Sink.
+func (t *Text) Event(e *Event) {
+	switch {
+	case e.Kind == Run:
+		t.header(e)
+	case e.Kind == Summary:
+		t.summary(e.Report)
+	case !t.opt.Quiet:
+		t.line(e)
+	}
+	if len(t.buf) > 32<<10 || e.Kind == Summary {
+		t.Flush()
+	}
+}
+
+// Flush writes what is buffered and returns the first write error.
+func (t *Text) Flush() error {
+	if len(t.buf) > 0 && t.err == nil {
+		_, t.err = t.w.Write(t.buf)
+	}
+	t.buf = t.buf[:0]
+	return t.err
+}
+
+func (t *Text) header(e *Event) {
+	b := t.bold.append(t.buf, "msgplay "+e.Note)
+	col := len("msgplay ") + len(e.Note)
+	for _, p := range e.Params {
+		item := p.Name + " " + p.Value
+		n := utf8.RuneCountInString(item)
+		if col+3+n > t.opt.Width {
+			b = append(b, "\n  "...)
+			col = 2
+		} else {
+			b = append(b, " · "...)
+			col += 3
+		}
+		b = append(b, item...)
+		col += n
+	}
+	b = append(b, '\n')
+	b = t.dim.append(b, "  cmd = command, expects an outcome · evt = event, fire-and-forget · rep = reply")
+	t.buf = append(b, "\n\n"...)
+}
+
+func appendTime(b []byte, d time.Duration) []byte {
+	us := int64(d / time.Microsecond)
+	s := strconv.FormatInt(us/1000, 10) + "." + strconv.FormatInt(us%1000+1000, 10)[1:] + "ms"
+	return appendPadLeft(b, s, timeWidth)
+}
+
+func appendPadLeft(b []byte, s string, width int) []byte {
+	for n := utf8.RuneCountInString(s); n < width; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+func appendPadRight(b []byte, st style, s string, width int) []byte {
+	b = st.append(b, s)
+	for n := utf8.RuneCountInString(s); n < width; n++ {
+		b = append(b, ' ')
+	}
+	return b
+}
+
+func (t *Text) line(e *Event) {
+	buf := t.appendTimeStyled(t.buf, e.T)
+	buf = append(buf, "  "...)
+	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, actorWidth)
+	buf = append(buf, ' ')
+	symbol := kindLooks[e.Kind].symbol
+	if e.Kind == Send && e.HasMsg() {
+		symbol = classSymbol(e.Msg.Class)
+	}
+	buf = appendPadRight(buf, t.kinds[e.Kind], symbol+" "+e.Kind.String(), kindWidth)
+	col := msgColumn
+	if e.HasMsg() {
+		var n int
+		buf, n = t.appendMsg(buf, e)
+		col += n
+	}
+	note := e.Note
+	if e.Took > 0 {
+		took := "took " + FormatDuration(e.Took)
+		if note != "" {
+			took += " · " + note
+		}
+		note = took
+	}
+	if note != "" {
+		if e.HasMsg() {
+			col += 2
+			if col+utf8.RuneCountInString(note) <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
+				buf = append(buf, "  "...)
+			}
+		}
+		buf = t.appendWrapped(buf, note, col)
+	}
+	t.buf = append(buf, '\n')
+}
+
+func (t *Text) appendTimeStyled(b []byte, d time.Duration) []byte {
+	b = append(b, t.dim.on...)
+	b = appendTime(b, d)
+	return append(b, t.dim.off...)
+}
+
+// classSymbol is the one-column mark of a class on send lines.
+func classSymbol(c Class) string {
+	switch c {
+	case EventMsg:
+		return "▷"
+	case Reply:
+		return "◀"
+	}
+	return "▶"
+}
+
+// classTag is the three-letter tag that marks a message's class in text.
+func classTag(c Class) string {
+	switch c {
+	case Command:
+		return "cmd"
+	case EventMsg:
+		return "evt"
+	case Reply:
+		return "rep"
+	}
+	return "msg"
+}
+
+// appendMsg writes "m1 cmd PlaceOrder order-1001 → worker-1" and returns
+// how many columns it took.
+func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
+	m := &e.Msg
+	st := t.class[m.Class]
+	b = append(b, m.ID...)
+	n := len(m.ID)
+	for ; n < idWidth; n++ {
+		b = append(b, ' ')
+	}
+	b = append(b, ' ')
+	b = st.append(b, classTag(m.Class)+" "+m.Type)
+	n += 1 + 4 + len(m.Type)
+	if m.Key != "" {
+		b = append(b, ' ')
+		b = append(b, m.Key...)
+		n += 1 + len(m.Key)
+	}
+	if e.To != "" && (e.Kind == Send || e.Kind == Deliver || e.Kind == DeadLetter) {
+		b = append(b, " → "...)
+		b = t.actor(e.To).append(b, e.To)
+		n += 3 + utf8.RuneCountInString(e.To)
+	}
+	return b, n
+}
+
+// appendWrapped writes a note starting at column col, wrapping it onto
+// lines indented to the message column so no line passes the width.
+func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
+	room := t.opt.Width - col
+	if utf8.RuneCountInString(note) > room && room < minNoteRoom {
+		b = append(b, '\n')
+		b = appendSpaces(b, msgColumn)
+		room = t.opt.Width - msgColumn
+	}
+	b = append(b, t.dim.on...)
+	for {
+		if utf8.RuneCountInString(note) <= room {
+			b = append(b, note...)
+			break
+		}
+		cut := wrapAt(note, room)
+		b = append(b, strings.TrimRight(note[:cut], " ")...)
+		b = append(b, t.dim.off...)
+		b = append(b, '\n')
+		b = appendSpaces(b, msgColumn+2)
+		b = append(b, t.dim.on...)
+		note = strings.TrimLeft(note[cut:], " ")
+		room = t.opt.Width - msgColumn - 2
+	}
+	return append(b, t.dim.off...)
+}
+
+// wrapAt returns the byte index to cut s at so that the first part fits in
+// room columns, at a space where there is one.
+func wrapAt(s string, room int) int {
+	cut, lastSpace, n := len(s), -1, 0
+	for i, r := range s {
+		if n == room {
+			cut = i
+			break
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
+		n++
+	}
+	if lastSpace > 0 {
+		return lastSpace
+	}
+	return cut
+}
+
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
+	}
+	return b
+}

@@ -1,0 +1,116 @@
+package trace
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// summary writes the report: how the run ended, the totals, the tables and
+// the verdicts.
+func (t *Text) summary(r *Report) {
+	b := t.buf
+	if !t.opt.Quiet {
+		b = append(b, '\n')
+	}
+	b = t.bold.append(b, "summary")
+	b = append(b, " · ran "...)
+	b = append(b, ShortDuration(r.End)...)
+	b = append(b, " of virtual time"...)
+	if r.Stopped != "" {
+		b = append(b, " · "...)
+		b = t.bad.append(b, r.Stopped)
+	}
+	b = append(b, '\n')
+	if len(r.InFlight) > 0 {
+		b = append(b, "  still in flight: "...)
+		b = append(b, strings.Join(r.InFlight, ", ")...)
+		b = append(b, '\n')
+	}
+	if len(r.Totals) > 0 {
+		b = append(b, ' ')
+		for i, c := range r.Totals {
+			if i > 0 {
+				b = append(b, " ·"...)
+			}
+			b = append(b, ' ')
+			b = append(b, c.Name...)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, c.Value, 10)
+		}
+		b = append(b, '\n')
+	}
+	for _, tb := range r.Tables {
+		b = append(b, '\n')
+		b = t.appendTable(b, tb)
+	}
+	if len(r.Checks) > 0 {
+		b = append(b, '\n')
+		b = t.bold.append(b, "checks")
+		b = append(b, '\n')
+		for _, v := range r.Checks {
+			b = t.appendVerdict(b, v)
+		}
+	}
+	t.buf = b
+}
+
+// appendTable writes a table with its first column left-aligned and the
+// others right-aligned under their headers.
+func (t *Text) appendTable(b []byte, tb Table) []byte {
+	widths := make([]int, len(tb.Columns))
+	for i, c := range tb.Columns {
+		widths[i] = utf8.RuneCountInString(c)
+	}
+	for _, row := range tb.Rows {
+		for i, cell := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+			}
+		}
+	}
+	writeRow := func(b []byte, cells []string, st style) []byte {
+		b = append(b, "  "...)
+		for i, cell := range cells {
+			if i >= len(widths) {
+				break
+			}
+			if i == 0 {
+				b = appendPadRight(b, st, cell, widths[0])
+				continue
+			}
+			b = append(b, "  "...)
+			b = append(b, st.on...)
+			b = appendPadLeft(b, cell, widths[i])
+			b = append(b, st.off...)
+		}
+		return append(b, '\n')
+	}
+	b = writeRow(b, tb.Columns, t.dim)
+	for _, row := range tb.Rows {
+		b = writeRow(b, row, style{})
+	}
+	return b
+}
+
+func (t *Text) appendVerdict(b []byte, v Verdict) []byte {
+	b = append(b, "  "...)
+	if v.OK {
+		b = t.good.append(b, "✔")
+	} else {
+		b = t.bad.append(b, "✗")
+	}
+	b = append(b, ' ')
+	b = append(b, v.Title...)
+	if v.Detail != "" {
+		b = append(b, ": "...)
+		b = append(b, v.Detail...)
+	}
+	b = append(b, '\n')
+	for _, ev := range v.Evidence {
+		b = append(b, "      "...)
+		b = append(b, ev...)
+		b = append(b, '\n')
+	}
+	return b
+}

@@ -1,0 +1,43 @@
+package competing
+
+import "github.com/msgplay/msgplay/patterns"
+
+// Summary is the one-line description `msgplay list` shows.
+const Summary = "workers share one queue; each order goes to exactly one of them"
+
+// About explains the pattern in --help.
+const About = `Competing consumers: a producer sends PlaceOrder commands to the queue
+"orders", and the workers worker-1 … worker-N compete for them. Each message
+goes to one worker at a time; the worker handles it, then acks it.
+
+What can go wrong, and what the broker does about it:
+  - a worker crashes before acking: after the visibility timeout the
+    message is visible again and goes to another worker (never sooner);
+  - with --ack auto the broker forgets a message the moment it delivers it,
+    so a crash loses what the worker held (shown as drop);
+  - a message that always fails is redelivered until --max-deliveries,
+    then moved to the dead-letter queue orders.dlq;
+  - a visibility timeout shorter than the work makes the broker hand the
+    message to a second worker while the first still works on it: both
+    apply its effect, and the first one's late ack is refused;
+  - --prefetch 0 (unlimited) lets a slow worker hoard messages while the
+    others idle.
+A visibility timeout of 0 behaves as RabbitMQ does: no timeout, and a dead
+worker's unacked messages come back the moment its connection closes.`
+
+// Demos are the runnable examples of --help, each with a golden test.
+var Demos = []patterns.Demo{
+	{Title: "the default: twelve orders spread fairly over three workers", Args: nil},
+	{Title: "worker-2 crashes before acking; its order returns after the visibility timeout",
+		Args: []string{"--messages", "6", "--crash", "worker-2@30ms"}},
+	{Title: "auto-ack and a crash: the orders worker-2 held are lost",
+		Args: []string{"--messages", "6", "--ack", "auto", "--crash", "worker-2@30ms"}},
+	{Title: "a poison message fails every time and ends in the dead-letter queue",
+		Args: []string{"--messages", "4", "--poison", "m2", "--max-deliveries", "3"}},
+	{Title: "a slow worker with unlimited prefetch hoards orders while the others idle",
+		Args: []string{"--slow", "worker-1=6", "--prefetch", "0", "--visibility-timeout", "5s", "--quiet"}},
+	{Title: "the same slow worker with prefetch 1: the others take up the slack",
+		Args: []string{"--slow", "worker-1=6", "--prefetch", "1", "--visibility-timeout", "5s", "--quiet"}},
+	{Title: "a visibility timeout shorter than the work: orders handled twice",
+		Args: []string{"--messages", "4", "--visibility-timeout", "45ms"}},
+}
