@@ -2,38 +2,33 @@ package cmd
 
 import (
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/competing"
 )
 
 // NewCompetingCmd returns `msgplay competing`.
-func NewCompetingCmd(app *App) *cobra.Command {
+func NewCompetingCmd(app *App) *cobra.Command { return newPatternCmd(app, competingDef()) }
+
+func competingDef() patternDef {
+	return patternDef{
+		name:     competing.Name,
+		aliases:  []string{"competing-consumers"},
+		summary:  competing.Summary,
+		about:    competing.About,
+		demos:    competing.Demos,
+		variants: competing.Variants,
+		flags:    competingFlags,
+	}
+}
+
+func competingFlags(f *pflag.FlagSet) func() (patterns.Runner, error) {
 	cfg := competing.Default()
-	var run runOptions
 	var crashes []At
 	ack := cfg.Ack.String()
-	c := &cobra.Command{
-		Use:     competing.Name,
-		Aliases: []string{"competing-consumers"},
-		Short:   competing.Summary,
-		Long:    competing.About,
-		Example: examples(competing.Name, competing.Demos),
-		Args:    noArgs,
-		RunE: func(c *cobra.Command, args []string) error {
-			cfg.Common = run.common()
-			cfg.Ack, _ = broker.ParseAckMode(ack)
-			for _, a := range crashes {
-				cfg.Crashes = append(cfg.Crashes, competing.Crash{Actor: a.Name, At: a.At})
-			}
-			if err := cfg.Validate(); err != nil {
-				return usagef("%v", err)
-			}
-			return app.simulate(&run, func(out trace.Sink) *trace.Report { return competing.Run(cfg, out) })
-		},
-	}
-	f := c.Flags()
 	f.IntVar(&cfg.Consumers, "consumers", cfg.Consumers, "number of competing workers")
 	f.IntVar(&cfg.Messages, "messages", cfg.Messages, "number of PlaceOrder commands to send")
 	f.IntVar(&cfg.Prefetch, "prefetch", cfg.Prefetch, "most unacked deliveries a worker holds at once (0 = unlimited)")
@@ -48,6 +43,20 @@ func NewCompetingCmd(app *App) *cobra.Command {
 		"how long a delivery may stay unacked before the message is visible again (0 = none, as RabbitMQ)")
 	f.IntVar(&cfg.MaxDeliveries, "max-deliveries", cfg.MaxDeliveries, "deliveries before a message is dead-lettered (0 = unlimited)")
 	f.Var(namesValue{list: &cfg.Poison, kind: "ID"}, "poison", "a message whose handler always fails, as m3 (repeatable)")
-	addRunFlags(c, &run)
-	return c
+	return func() (patterns.Runner, error) {
+		c := cfg
+		c.Ack, _ = broker.ParseAckMode(ack)
+		c.Crashes = nil
+		for _, a := range crashes {
+			c.Crashes = append(c.Crashes, competing.Crash{Actor: a.Name, At: a.At})
+		}
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
+		return func(common patterns.Common, out trace.Sink) *trace.Report {
+			c := c
+			c.Common = common
+			return competing.Run(c, out)
+		}, nil
+	}
 }

@@ -85,25 +85,14 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	root.PersistentFlags().Var(&choiceValue{s: &app.Color, what: "a color mode", choices: []string{"auto", "always", "never"}},
 		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	root.AddCommand(newListCmd(app))
-	for _, newCmd := range patternCmds {
-		c := newCmd(app)
-		if c.Annotations == nil {
-			c.Annotations = map[string]string{}
-		}
-		c.Annotations[patternAnnotation] = "true"
-		root.AddCommand(c)
+	for _, def := range patternDefs {
+		root.AddCommand(newPatternCmd(app, def()))
 	}
 	return root
 }
 
 // patternAnnotation marks the commands that simulate a pattern.
 const patternAnnotation = "msgplay/pattern"
-
-// patternCmds are the constructors of the pattern commands, in the order
-// `msgplay list` shows them.
-var patternCmds = []func(*App) *cobra.Command{
-	NewCompetingCmd,
-}
 
 // noArgs rejects positional arguments with a usage error.
 func noArgs(c *cobra.Command, args []string) error {

@@ -26,21 +26,40 @@ type Demo struct {
 	Args  []string // the arguments after the pattern's command name
 }
 
+// Runner runs one simulation of a scenario whose pattern flags are already
+// fixed, with the given seed and cap, sending events to out (which may be
+// nil), and returns the report. Runners are independent: several may run at
+// once on different goroutines.
+type Runner func(c Common, out trace.Sink) *trace.Report
+
+// Variant is one way to run a pattern — the broken one or the fixed one —
+// with the checks it guarantees. `msgplay check` holds each variant to its
+// guarantees over many seeds; `msgplay explain` shows them.
+type Variant struct {
+	Name       string
+	Args       []string // the flags that select it, applied after the user's
+	About      string   // one line: what this variant does
+	Guarantees []string // names of the checks that must hold in every run
+}
+
 // Sim is one running simulation with the parts every pattern uses: the
 // world, its broker, the generic statistics and the delivery check.
 type Sim struct {
 	Pattern  string
+	params   []trace.Param
+	started  bool
 	World    *sim.World
 	Broker   *broker.Broker
 	Stats    *trace.Stats
 	Delivery *check.Delivery
 }
 
-// Start makes a world for the pattern, emits the run event with params and
-// returns the simulation. Events go to the statistics, the delivery check,
-// then out (which may be nil).
+// Start makes a world for the pattern and returns the simulation, ready to
+// be set up: actors made, queues declared, crashes scheduled. Events go to
+// the statistics, the delivery check, then out (which may be nil). Setting
+// up must emit nothing: the run event comes first, from Run.
 func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim {
-	s := &Sim{Pattern: pattern, Stats: trace.NewStats(), Delivery: check.NewDelivery()}
+	s := &Sim{Pattern: pattern, params: params, Stats: trace.NewStats(), Delivery: check.NewDelivery()}
 	sinks := []trace.Sink{s.Stats, s.Delivery}
 	if out != nil {
 		sinks = append(sinks, out)
@@ -48,12 +67,20 @@ func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim 
 	s.World = sim.New(c.Seed, sinks...)
 	s.World.SetUntil(c.Until)
 	s.Broker = broker.New(s.World)
-	s.World.Emit(trace.Event{Kind: trace.Run, Actor: "msgplay", Note: pattern, Params: params})
 	return s
 }
 
-// Run runs the world until done reports true (or the time limit).
-func (s *Sim) Run(done func() bool) { s.World.Run(done) }
+// Run emits the run event, naming the pattern, its parameters and every
+// actor, queue and topic set up so far, then runs the world until done
+// reports true (or the time limit). Run may be called again to go on.
+func (s *Sim) Run(done func() bool) {
+	if !s.started {
+		s.started = true
+		actors := append(s.World.Actors(), s.Broker.Names()...)
+		s.World.Emit(trace.Event{Kind: trace.Run, Actor: "msgplay", Note: s.Pattern, Params: s.params, Actors: actors})
+	}
+	s.World.Run(done)
+}
 
 // Finish computes the report — the generic statistics, the tables and the
 // verdicts the pattern adds, and the delivery verdicts when withDelivery —

@@ -17,6 +17,8 @@ import (
 type Broker struct {
 	w      *sim.World
 	queues map[string]*Queue
+	topics map[string]*Topic
+	names  []string // queues and topics, in the order they were declared
 
 	unsettled int // messages sent and not yet acked, dead-lettered or lost
 	working   int // deliveries in consumers' hands, not yet finished
@@ -24,8 +26,12 @@ type Broker struct {
 
 // New returns a Broker living in w.
 func New(w *sim.World) *Broker {
-	return &Broker{w: w, queues: map[string]*Queue{}}
+	return &Broker{w: w, queues: map[string]*Queue{}, topics: map[string]*Topic{}}
 }
+
+// Names returns the names of the queues and topics, in the order they were
+// declared.
+func (b *Broker) Names() []string { return b.names }
 
 // World returns the world the broker lives in.
 func (b *Broker) World() *sim.World { return b.w }

@@ -52,6 +52,8 @@ type Queue struct {
 	// and settled deliveries are dropped as they reach the front.
 	expiring ring[*Delivery]
 	timerSet bool
+
+	transient *Subscription // set when the queue lives only while its subscriber is connected
 }
 
 // Queue returns the queue called name, declaring it with opts on first use.
@@ -65,6 +67,7 @@ func (b *Broker) Queue(name string, opts QueueOptions) *Queue {
 		q.dup = b.w.Rand("duplicates:" + name).Float64
 	}
 	b.queues[name] = q
+	b.names = append(b.names, name)
 	return q
 }
 
@@ -213,6 +216,12 @@ func (q *Queue) requeue(m *Message) {
 	}
 	m.state = ready
 	m.live = nil
+	if q.transient != nil && !q.transient.Connected() {
+		q.b.w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg,
+			Note: q.transient.Name + " disconnected and its subscription is transient: the message is lost"})
+		q.settle(m)
+		return
+	}
 	q.ready.pushFront(m)
 	q.dispatch()
 }

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"sort"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
@@ -38,13 +37,12 @@ func (w *World) Lookup(name string) (*Actor, bool) {
 	return a, ok
 }
 
-// ActorNames returns the names of all actors, sorted.
-func (w *World) ActorNames() []string {
-	names := make([]string, 0, len(w.order))
-	for _, a := range w.order {
-		names = append(names, a.Name)
+// Actors returns the names of all actors, in the order they were made.
+func (w *World) Actors() []string {
+	names := make([]string, len(w.order))
+	for i, a := range w.order {
+		names[i] = a.Name
 	}
-	sort.Strings(names)
 	return names
 }
 

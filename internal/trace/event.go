@@ -13,7 +13,8 @@ type Kind uint8
 // last.
 const (
 	Run        Kind = iota // the run starts: pattern, seed, parameters
-	Send                   // a message is put on a queue or topic
+	Send                   // a message is put on a queue (by a producer, or by a topic copying an event)
+	Publish                // an event is put on a topic, to be copied to every matching subscription
 	Deliver                // a queue hands a message to a consumer
 	Ack                    // a consumer settles a delivery as done
 	Nack                   // a consumer gives a delivery back (or rejects it)
@@ -36,7 +37,7 @@ const (
 )
 
 var kindNames = [numKinds]string{
-	Run: "run", Send: "send", Deliver: "deliver", Ack: "ack", Nack: "nack",
+	Run: "run", Send: "send", Publish: "publish", Deliver: "deliver", Ack: "ack", Nack: "nack",
 	AckLost: "ack-lost", Timeout: "timeout", DeadLetter: "dead-letter",
 	Drop: "drop", Handle: "handle", Skip: "skip", Crash: "crash",
 	Restart: "restart", Begin: "begin", Commit: "commit", Rollback: "rollback",
@@ -115,8 +116,9 @@ type Event struct {
 	Note  string
 	Took  time.Duration // how long a handler worked, on Handle and Nack events
 
-	Params []Param // on Run events
-	Report *Report // on Summary events
+	Params []Param  // on Run events
+	Actors []string // on Run events: every actor, queue and topic set up before the run
+	Report *Report  // on Summary events
 }
 
 // HasMsg reports whether the event is about a message.

@@ -90,6 +90,10 @@ func AppendJSON(b []byte, e *Event) []byte {
 			b = appendJSONString(b, p.Value)
 		}
 		b = append(b, '}')
+		if len(e.Actors) > 0 {
+			b = append(b, `,"actors":`...)
+			b = appendJSONStrings(b, e.Actors)
+		}
 	}
 	if e.Report != nil {
 		b = append(b, `,"summary":`...)

@@ -18,7 +18,7 @@ type Stats struct {
 	latency   Histogram
 	end       time.Duration
 
-	sent, delivered, acked, handled, skipped, deadLettered, lost int64
+	sent, published, delivered, acked, handled, skipped, deadLettered, lost int64
 }
 
 type msgKey struct{ queue, id string }
@@ -87,6 +87,8 @@ func (s *Stats) Event(e *Event) {
 		if _, ok := s.sentAt[k]; !ok {
 			s.sentAt[k] = e.T
 		}
+	case Publish:
+		s.published++
 	case Deliver:
 		s.delivered++
 		c := s.consumer(e.To)
@@ -138,6 +140,9 @@ func (s *Stats) Latency() *Histogram { return &s.latency }
 
 // Fill adds the totals and the consumer, queue and latency tables to r.
 func (s *Stats) Fill(r *Report) {
+	if s.published > 0 {
+		r.Totals = append(r.Totals, Count{"published", s.published})
+	}
 	r.Totals = append(r.Totals,
 		Count{"sent", s.sent}, Count{"delivered", s.delivered}, Count{"acked", s.acked},
 		Count{"handled", s.handled}, Count{"dead-lettered", s.deadLettered}, Count{"lost", s.lost})

@@ -51,6 +51,7 @@ type look struct {
 var kindLooks = [numKinds]look{
 	Run:        {"▶", nil},
 	Send:       {"→", nil}, // replaced by the class arrow
+	Publish:    {"▷", []color.Attribute{color.FgCyan}},
 	Deliver:    {"↳", nil},
 	Ack:        {"✔", []color.Attribute{color.FgGreen}},
 	Nack:       {"↩", []color.Attribute{color.FgYellow}},

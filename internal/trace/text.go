@@ -29,6 +29,8 @@ type Text struct {
 	err error
 
 	actors map[string]style
+	actorW int // width of the actor column
+	msgCol int // column where the message starts
 	kinds  [numKinds]style
 	class  map[Class]style
 	dim    style
@@ -38,13 +40,16 @@ type Text struct {
 }
 
 const (
-	timeWidth  = 11 // "99999.999ms"
-	actorWidth = 12
-	kindWidth  = 14 // symbol, space, "dead-letter", two spaces
-	idWidth    = 3  // message ids are padded to this, so short ones line up
+	timeWidth = 11 // "99999.999ms"
+	kindWidth = 14 // symbol, space, "dead-letter", two spaces
+	idWidth   = 3  // message ids are padded to this, so short ones line up
+
+	// The actor column fits the longest name the run event lists, within
+	// these bounds; a longer name pushes its line to the right.
+	minActorWidth = 8
+	maxActorWidth = 20
 
 	minNoteRoom = 20 // a note that must wrap starts on its own line when less room is left
-	msgColumn   = timeWidth + 2 + actorWidth + 1 + kindWidth
 )
 
 // NewText returns a Text renderer writing to w.
@@ -53,6 +58,7 @@ func NewText(w io.Writer, opt TextOptions) *Text {
 		opt.Width = DefaultWidth
 	}
 	t := &Text{w: w, opt: opt, actors: map[string]style{}, class: map[Class]style{}}
+	t.setActorWidth(12)
 	on := opt.Color
 	for k, l := range kindLooks {
 		t.kinds[k] = newStyle(on, l.attrs...)
@@ -100,7 +106,19 @@ func (t *Text) Flush() error {
 	return t.err
 }
 
+func (t *Text) setActorWidth(n int) {
+	t.actorW = min(max(n, minActorWidth), maxActorWidth)
+	t.msgCol = timeWidth + 2 + t.actorW + 1 + kindWidth
+}
+
 func (t *Text) header(e *Event) {
+	if len(e.Actors) > 0 {
+		longest := 0
+		for _, a := range e.Actors {
+			longest = max(longest, utf8.RuneCountInString(a))
+		}
+		t.setActorWidth(longest)
+	}
 	b := t.bold.append(t.buf, "msgplay "+e.Note)
 	col := len("msgplay ") + len(e.Note)
 	for _, p := range e.Params {
@@ -145,14 +163,14 @@ func appendPadRight(b []byte, st style, s string, width int) []byte {
 func (t *Text) line(e *Event) {
 	buf := t.appendTimeStyled(t.buf, e.T)
 	buf = append(buf, "  "...)
-	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, actorWidth)
+	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, t.actorW)
 	buf = append(buf, ' ')
 	symbol := kindLooks[e.Kind].symbol
-	if e.Kind == Send && e.HasMsg() {
+	if (e.Kind == Send || e.Kind == Publish) && e.HasMsg() {
 		symbol = classSymbol(e.Msg.Class)
 	}
 	buf = appendPadRight(buf, t.kinds[e.Kind], symbol+" "+e.Kind.String(), kindWidth)
-	col := msgColumn
+	col := t.msgCol
 	if e.HasMsg() {
 		var n int
 		buf, n = t.appendMsg(buf, e)
@@ -226,7 +244,7 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 		b = append(b, m.Key...)
 		n += 1 + len(m.Key)
 	}
-	if e.To != "" && (e.Kind == Send || e.Kind == Deliver || e.Kind == DeadLetter) {
+	if e.To != "" && (e.Kind == Send || e.Kind == Publish || e.Kind == Deliver || e.Kind == DeadLetter) {
 		b = append(b, " → "...)
 		b = t.actor(e.To).append(b, e.To)
 		n += 3 + utf8.RuneCountInString(e.To)
@@ -240,8 +258,8 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 	room := t.opt.Width - col
 	if utf8.RuneCountInString(note) > room && room < minNoteRoom {
 		b = append(b, '\n')
-		b = appendSpaces(b, msgColumn)
-		room = t.opt.Width - msgColumn
+		b = appendSpaces(b, t.msgCol)
+		room = t.opt.Width - t.msgCol
 	}
 	b = append(b, t.dim.on...)
 	for {
@@ -253,10 +271,10 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		b = append(b, strings.TrimRight(note[:cut], " ")...)
 		b = append(b, t.dim.off...)
 		b = append(b, '\n')
-		b = appendSpaces(b, msgColumn+2)
+		b = appendSpaces(b, t.msgCol+2)
 		b = append(b, t.dim.on...)
 		note = strings.TrimLeft(note[cut:], " ")
-		room = t.opt.Width - msgColumn - 2
+		room = t.opt.Width - t.msgCol - 2
 	}
 	return append(b, t.dim.off...)
 }

@@ -41,3 +41,12 @@ var Demos = []patterns.Demo{
 	{Title: "a visibility timeout shorter than the work: orders handled twice",
 		Args: []string{"--messages", "4", "--visibility-timeout", "45ms"}},
 }
+
+// Variants are the broken and the fixed way to consume, for `msgplay check`.
+var Variants = []patterns.Variant{
+	{Name: "auto-ack", Args: []string{"--ack", "auto"},
+		About: "the broker forgets a message once delivered: a crash loses it"},
+	{Name: "manual-ack", Args: []string{"--ack", "manual"},
+		About:      "the worker acks after its work: a crash only delays the message",
+		Guarantees: []string{"no-loss"}},
+}

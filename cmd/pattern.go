@@ -1,0 +1,54 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// patternDef is everything msgplay needs to know about a pattern to offer
+// it as a command, sweep it with `check` and describe it with `explain`.
+type patternDef struct {
+	name     string
+	aliases  []string
+	summary  string // one line, for `msgplay list`
+	about    string // the long help
+	demos    []patterns.Demo
+	variants []patterns.Variant
+
+	// flags registers the pattern's own flags on fs and returns the function
+	// that, once fs is parsed, validates them and builds the runner. A
+	// validation error is a usage error and names the flag.
+	flags func(fs *pflag.FlagSet) func() (patterns.Runner, error)
+}
+
+// patternDefs are the patterns, in the order `msgplay list` shows them.
+var patternDefs = []func() patternDef{
+	competingDef,
+}
+
+// newPatternCmd makes the command that runs one simulation of def.
+func newPatternCmd(app *App, def patternDef) *cobra.Command {
+	var run runOptions
+	c := &cobra.Command{
+		Use:         def.name,
+		Aliases:     def.aliases,
+		Short:       def.summary,
+		Long:        def.about,
+		Example:     examples(def.name, def.demos),
+		Args:        noArgs,
+		Annotations: map[string]string{patternAnnotation: "true"},
+	}
+	build := def.flags(c.Flags())
+	addRunFlags(c, &run)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		runner, err := build()
+		if err != nil {
+			return usagef("%v", err)
+		}
+		return app.simulate(&run, func(out trace.Sink) *trace.Report { return runner(run.common(), out) })
+	}
+	return c
+}

@@ -1,0 +1,132 @@
+package broker
+
+import (
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// Topic copies each event published to it into every subscription whose
+// filter matches, as RabbitMQ topic exchanges, Service Bus topics, SNS and
+// NATS subjects do. The publisher knows none of the subscribers.
+type Topic struct {
+	Name string
+
+	b    *Broker
+	subs []*Subscription
+}
+
+// Topic returns the topic called name, declaring it on first use.
+func (b *Broker) Topic(name string) *Topic {
+	if t, ok := b.topics[name]; ok {
+		return t
+	}
+	t := &Topic{Name: name, b: b}
+	b.topics[name] = t
+	b.names = append(b.names, name)
+	return t
+}
+
+// SubscriptionOptions are the settings of a subscription.
+type SubscriptionOptions struct {
+	// Durable subscriptions keep what is published while no subscriber is
+	// connected and deliver the backlog when one returns. A transient one
+	// exists only while a subscriber is connected: what is published when
+	// none is, or what waits in it when the last one goes, is lost to it.
+	Durable bool
+	Filter  Filter       // which subjects it takes; the zero Filter takes all
+	Queue   QueueOptions // its queue's settings
+}
+
+// Subscription is one named subscriber's (or consumer group's) own queue on
+// a topic. Several consumers on it compete for its messages.
+type Subscription struct {
+	Name  string
+	Queue *Queue
+
+	topic *Topic
+	opts  SubscriptionOptions
+}
+
+// Subscribe adds the subscription name to the topic. Its queue is called
+// TOPIC/NAME, and its dead-letter queue TOPIC/NAME.dlq.
+func (t *Topic) Subscribe(name string, opts SubscriptionOptions) *Subscription {
+	s := &Subscription{Name: name, topic: t, opts: opts}
+	s.Queue = t.b.Queue(t.Name+"/"+name, opts.Queue)
+	if !opts.Durable {
+		s.Queue.transient = s
+	}
+	t.subs = append(t.subs, s)
+	return s
+}
+
+// Subscriptions returns the topic's subscriptions in the order they were
+// made.
+func (t *Topic) Subscriptions() []*Subscription { return t.subs }
+
+// Options returns the subscription's settings.
+func (s *Subscription) Options() SubscriptionOptions { return s.opts }
+
+// Consume attaches a consumer to the subscription: one more instance of the
+// subscriber, competing with the others for its messages.
+func (s *Subscription) Consume(a *sim.Actor, opts ConsumerOptions, h Handler) *Consumer {
+	c := s.Queue.Subscribe(a, opts, h)
+	if !s.opts.Durable {
+		a.OnCrash(func() {
+			if !s.Connected() {
+				s.Queue.purge(s.Name + " disconnected and its subscription is transient")
+			}
+		})
+	}
+	return c
+}
+
+// Connected reports whether any of the subscription's consumers is up.
+func (s *Subscription) Connected() bool {
+	for _, c := range s.Queue.consumers {
+		if c.active {
+			return true
+		}
+	}
+	return false
+}
+
+// Publish emits a publish event and puts a copy of m into every
+// subscription whose filter matches its subject. A transient subscription
+// with no subscriber connected gets nothing: a drop event says so.
+func (t *Topic) Publish(from string, m *Message) {
+	w := t.b.w
+	m.SentAt = w.Now()
+	w.Progress()
+	w.Emit(trace.Event{Kind: trace.Publish, Actor: from, To: t.Name, Msg: m.Msg, Note: subjectNote(m.Subject)})
+	for _, s := range t.subs {
+		if !s.opts.Filter.Match(m.Subject) {
+			continue
+		}
+		if !s.opts.Durable && !s.Connected() {
+			w.Emit(trace.Event{Kind: trace.Drop, Actor: t.Name, To: s.Queue.Name, Msg: m.Msg,
+				Note: s.Name + " is not connected and its subscription is transient: the event is lost to it"})
+			continue
+		}
+		cp := *m
+		cp.first = Delivery{}
+		cp.live = nil
+		s.Queue.Send(t.Name, &cp)
+	}
+}
+
+func subjectNote(subject string) string {
+	if subject == "" {
+		return ""
+	}
+	return "subject " + subject
+}
+
+// purge drops every message waiting in the queue, saying why.
+func (q *Queue) purge(why string) {
+	w := q.b.w
+	for q.ready.len() > 0 {
+		m := q.ready.popFront()
+		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg, Note: why + ": the message is lost"})
+		q.settle(m)
+	}
+}

@@ -1,0 +1,189 @@
+// Package store is a small transactional key-value store on the sim
+// kernel, owned by one actor: a service's own database. A transaction
+// begins, writes, and commits or rolls back; the writes of a committed
+// transaction appear together or not at all, and a crash of the owner
+// drops every transaction not yet committed. Each step is a trace event,
+// so the audience sees exactly where a crash falls.
+package store
+
+import (
+	"errors"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// ErrCommitFailed is returned by Commit when the commit fails (an injected
+// database fault); the transaction is rolled back.
+var ErrCommitFailed = errors.New("commit failed")
+
+// ErrAborted is returned when the transaction can no longer commit: it was
+// rolled back, already committed, or its owner crashed.
+var ErrAborted = errors.New("transaction aborted")
+
+// Options are the settings of a store.
+type Options struct {
+	// FailRate is the chance that a commit fails, drawn from the store's own
+	// fault stream so that it is the same in every variant of a pattern.
+	FailRate float64
+}
+
+// Store is one actor's database.
+type Store struct {
+	Name string
+
+	w     *sim.World
+	owner *sim.Actor
+	opts  Options
+	fail  *rand.Rand
+	data  map[string]string
+	open  map[int]*Tx
+	next  int
+}
+
+// New returns an empty store called name, owned by owner, living in w.
+func New(w *sim.World, owner *sim.Actor, name string, opts Options) *Store {
+	s := &Store{Name: name, w: w, owner: owner, opts: opts, data: map[string]string{}, open: map[int]*Tx{}}
+	if opts.FailRate > 0 {
+		s.fail = w.Rand("faults:db:" + name)
+	}
+	owner.OnCrash(s.crashed)
+	return s
+}
+
+// Get returns the committed value of key.
+func (s *Store) Get(key string) (string, bool) {
+	v, ok := s.data[key]
+	return v, ok
+}
+
+// Keys returns the committed keys that start with prefix, sorted.
+func (s *Store) Keys(prefix string) []string {
+	var keys []string
+	for k := range s.data {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Len returns how many keys are committed.
+func (s *Store) Len() int { return len(s.data) }
+
+// Begin starts a transaction and emits a begin event. about, when it has an
+// id, is the message the transaction is for; its events carry it.
+func (s *Store) Begin(about trace.Msg) *Tx {
+	s.next++
+	tx := &Tx{s: s, id: s.next, about: about}
+	s.open[tx.id] = tx
+	s.emit(trace.Begin, tx, "")
+	return tx
+}
+
+func (s *Store) emit(k trace.Kind, tx *Tx, note string) {
+	n := "tx " + strconv.Itoa(tx.id)
+	if note != "" {
+		n += ": " + note
+	}
+	s.w.Emit(trace.Event{Kind: k, Actor: s.owner.Name, To: s.Name, Msg: tx.about, Note: n})
+}
+
+// crashed drops every open transaction: what was not committed is gone.
+func (s *Store) crashed() {
+	ids := make([]int, 0, len(s.open))
+	for id := range s.open {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		tx := s.open[id]
+		tx.done = true
+		delete(s.open, id)
+		s.emit(trace.Rollback, tx, s.owner.Name+" crashed before commit; its writes are lost")
+	}
+}
+
+// Tx is one transaction. Its writes are invisible to others until Commit.
+type Tx struct {
+	s      *Store
+	id     int
+	about  trace.Msg
+	writes []write
+	done   bool
+}
+
+type write struct {
+	key, value string
+	del        bool
+}
+
+// Put writes key = value in the transaction.
+func (tx *Tx) Put(key, value string) { tx.writes = append(tx.writes, write{key: key, value: value}) }
+
+// Delete removes key in the transaction.
+func (tx *Tx) Delete(key string) { tx.writes = append(tx.writes, write{key: key, del: true}) }
+
+// Get reads key as the transaction sees it: its own writes first, then what
+// is committed.
+func (tx *Tx) Get(key string) (string, bool) {
+	for i := len(tx.writes) - 1; i >= 0; i-- {
+		if w := tx.writes[i]; w.key == key {
+			return w.value, !w.del
+		}
+	}
+	return tx.s.Get(key)
+}
+
+// Commit applies every write at once and emits a commit event that lists
+// them. It fails, rolling back, when the store injects a failure, and
+// returns ErrAborted when the transaction is over or its owner crashed.
+func (tx *Tx) Commit() error {
+	s := tx.s
+	if tx.done || !s.owner.Up() {
+		return ErrAborted
+	}
+	tx.done = true
+	delete(s.open, tx.id)
+	if s.fail != nil && s.fail.Float64() < s.opts.FailRate {
+		s.emit(trace.Rollback, tx, "commit failed (injected database fault); nothing written")
+		return ErrCommitFailed
+	}
+	for _, w := range tx.writes {
+		if w.del {
+			delete(s.data, w.key)
+		} else {
+			s.data[w.key] = w.value
+		}
+	}
+	s.emit(trace.Commit, tx, tx.describe())
+	return nil
+}
+
+// Rollback abandons the transaction, saying why.
+func (tx *Tx) Rollback(why string) {
+	if tx.done {
+		return
+	}
+	tx.done = true
+	delete(tx.s.open, tx.id)
+	tx.s.emit(trace.Rollback, tx, why)
+}
+
+// describe lists the writes: "orders/order-1001=PENDING, outbox/e1 deleted".
+func (tx *Tx) describe() string {
+	parts := make([]string, len(tx.writes))
+	for i, w := range tx.writes {
+		if w.del {
+			parts[i] = w.key + " deleted"
+		} else {
+			parts[i] = w.key + "=" + w.value
+		}
+	}
+	return strings.Join(parts, ", ")
+}
