@@ -131,3 +131,123 @@ func (v namesValue) Set(s string) error {
 	}
 	return nil
 }
+
+// probValue is a probability from 0 to 1.
+type probValue struct{ p *float64 }
+
+func (v probValue) String() string { return strconv.FormatFloat(*v.p, 'g', -1, 64) }
+func (v probValue) Type() string   { return "P" }
+func (v probValue) Set(s string) error {
+	p, err := parseProb(s)
+	if err != nil {
+		return err
+	}
+	*v.p = p
+	return nil
+}
+
+func parseProb(s string) (float64, error) {
+	p, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(p >= 0 && p <= 1) {
+		return 0, fmt.Errorf("%q is not a probability: want a number from 0 to 1, such as 0.05", s)
+	}
+	return p, nil
+}
+
+// windowValue is a span of virtual time, FROM..TO.
+type windowValue struct {
+	w   *sim.Window
+	set *bool // set to true once the flag is given
+}
+
+func (v windowValue) String() string {
+	if v.set != nil && !*v.set {
+		return ""
+	}
+	return v.w.String()
+}
+func (v windowValue) Type() string { return "FROM..TO" }
+func (v windowValue) Set(s string) error {
+	w, err := sim.ParseWindow(s)
+	if err != nil {
+		return err
+	}
+	*v.w = w
+	if v.set != nil {
+		*v.set = true
+	}
+	return nil
+}
+
+// Named is one NAME=VALUE pair of a repeatable flag, kept in the order
+// given.
+type Named[T any] struct {
+	Name  string
+	Value T
+}
+
+// namedValue collects repeated NAME=VALUE pairs, parsing each VALUE with
+// parse; form is how the flag's help and errors show it, such as
+// "NAME=PATTERN", and example a valid instance.
+type namedValue[T any] struct {
+	list    *[]Named[T]
+	form    string
+	example string
+	parse   func(string) (T, error)
+}
+
+func (v namedValue[T]) String() string { return "" }
+func (v namedValue[T]) Type() string   { return v.form }
+func (v namedValue[T]) Set(s string) error {
+	name, raw, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not %s: want, for example, %s", s, v.form, v.example)
+	}
+	val, err := v.parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	*v.list = append(*v.list, Named[T]{name, val})
+	return nil
+}
+
+// parseCount parses a whole number of 0 or more.
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a count: want a whole number of 0 or more", s)
+	}
+	return n, nil
+}
+
+// parseText accepts any non-empty text.
+func parseText(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", fmt.Errorf("the value is empty")
+	}
+	return s, nil
+}
+
+// AtWindow is a NAME@FROM..TO pair, such as email@1s..3s.
+type AtWindow struct {
+	Name   string
+	Window sim.Window
+}
+
+// atWindowsValue collects repeated NAME@FROM..TO pairs.
+type atWindowsValue struct{ list *[]AtWindow }
+
+func (v atWindowsValue) String() string { return "" }
+func (v atWindowsValue) Type() string   { return "NAME@FROM..TO" }
+func (v atWindowsValue) Set(s string) error {
+	name, span, ok := strings.Cut(s, "@")
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not NAME@FROM..TO: want a name and a window of virtual time, such as email@1s..3s", s)
+	}
+	w, err := sim.ParseWindow(span)
+	if err != nil {
+		return fmt.Errorf("%q is not NAME@FROM..TO: %v", s, err)
+	}
+	*v.list = append(*v.list, AtWindow{name, w})
+	return nil
+}

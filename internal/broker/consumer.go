@@ -151,7 +151,9 @@ func (c *Consumer) crashed() {
 		switch {
 		case c.mode == AutoAck:
 			w.Emit(trace.Event{Kind: trace.Drop, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(),
-				Note: "auto-acked, then " + c.Name + " crashed before handling it"})
+				Note: "auto-acked, then " + c.Name + " crashed before handling it",
+				Why: "With auto-ack the broker forgot the message the moment it handed it over; " +
+					"when " + c.Name + " died, no one had it any more. Ack after the work instead."})
 		case d.state == outstanding && c.q.opts.VisibilityTimeout == 0:
 			d.state = expired
 			w.Emit(trace.Event{Kind: trace.Timeout, Actor: c.q.Name, To: c.Name, Msg: d.TraceMsg(),
@@ -259,7 +261,9 @@ func (d *Delivery) Ack() {
 		d.release(acked)
 		if q.dup != nil && q.dup() < q.opts.DuplicateRate {
 			w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
-				Note: "lost on the way (at-least-once): the broker will deliver it again"})
+				Note: "lost on the way (at-least-once): the broker will deliver it again",
+				Why: "Delivery is at least once: when an ack goes missing the broker delivers the message " +
+					"again, so a handler must recognise a repeat and not apply it twice."})
 			q.requeue(m)
 		} else {
 			w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg()})
@@ -267,7 +271,7 @@ func (d *Delivery) Ack() {
 		}
 	default:
 		w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
-			Note: d.lateNote("ack")})
+			Note: d.lateNote("ack"), Why: d.lateWhy()})
 	}
 	d.after()
 }
@@ -299,7 +303,7 @@ func (d *Delivery) Nack(requeue bool, why string) {
 		}
 	default:
 		w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
-			Note: d.lateNote("nack")})
+			Note: d.lateNote("nack"), Why: d.lateWhy()})
 	}
 	d.after()
 }
@@ -307,6 +311,12 @@ func (d *Delivery) Nack(requeue bool, why string) {
 func (d *Delivery) lateNote(what string) string {
 	return fmt.Sprintf("%s refused: delivery #%d expired after %s and the message was made visible again",
 		what, d.attempt, trace.FormatDuration(d.consumer.q.opts.VisibilityTimeout))
+}
+
+func (d *Delivery) lateWhy() string {
+	return fmt.Sprintf("The visibility timeout (%s) ran out before %s finished, so the broker had already "+
+		"handed the message on: its work was done twice, and this ack settles nothing.",
+		trace.FormatDuration(d.consumer.q.opts.VisibilityTimeout), d.consumer.Name)
 }
 
 // Attempt returns which delivery of its message this is, from 1.

@@ -201,9 +201,16 @@ func (q *Queue) expire(d *Delivery) {
 	}
 	d.release(expired)
 	m := d.Msg
-	note := fmt.Sprintf("%s held it %s unacked (visibility timeout); visible again",
-		d.consumer.Name, trace.FormatDuration(q.opts.VisibilityTimeout))
-	q.b.w.Emit(trace.Event{Kind: trace.Timeout, Actor: q.Name, To: d.consumer.Name, Msg: d.TraceMsg(), Note: note})
+	c := d.consumer
+	vt := trace.FormatDuration(q.opts.VisibilityTimeout)
+	note := fmt.Sprintf("%s held it %s unacked (visibility timeout); visible again", c.Name, vt)
+	why := fmt.Sprintf("The broker cannot tell a slow consumer from a dead one: after %s without an ack "+
+		"it lets another consumer have the message, and %s may still be working on it.", vt, c.Name)
+	if d.life != c.life {
+		why = fmt.Sprintf("%s crashed holding the message unacked; the broker waited out the %s "+
+			"visibility timeout, never less, before letting another consumer have it.", c.Name, vt)
+	}
+	q.b.w.Emit(trace.Event{Kind: trace.Timeout, Actor: q.Name, To: c.Name, Msg: d.TraceMsg(), Note: note, Why: why})
 	q.requeue(m)
 }
 
@@ -229,7 +236,9 @@ func (q *Queue) requeue(m *Message) {
 // deadLetter moves m to the dead-letter queue with the reason.
 func (q *Queue) deadLetter(m *Message, reason string) {
 	dlq := q.DeadLetterQueue()
-	q.b.w.Emit(trace.Event{Kind: trace.DeadLetter, Actor: q.Name, To: dlq.Name, Msg: m.Msg, Note: reason})
+	why := fmt.Sprintf("Rather than retry forever and block the queue, the broker parks the message in %s, "+
+		"where a person can look at it and replay it once the cause is fixed.", dlq.Name)
+	q.b.w.Emit(trace.Event{Kind: trace.DeadLetter, Actor: q.Name, To: dlq.Name, Msg: m.Msg, Note: reason, Why: why})
 	q.settle(m)
 	m.queue = dlq
 	dlq.ready.pushBack(m)

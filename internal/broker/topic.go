@@ -104,7 +104,9 @@ func (t *Topic) Publish(from string, m *Message) {
 		}
 		if !s.opts.Durable && !s.Connected() {
 			w.Emit(trace.Event{Kind: trace.Drop, Actor: t.Name, To: s.Queue.Name, Msg: m.Msg,
-				Note: s.Name + " is not connected and its subscription is transient: the event is lost to it"})
+				Note: s.Name + " is not connected and its subscription is transient: the event is lost to it",
+				Why: "A transient subscription exists only while its subscriber is connected; " +
+					"a durable one would have kept the event until " + s.Name + " came back."})
 			continue
 		}
 		cp := *m

@@ -116,6 +116,11 @@ type Event struct {
 	Note  string
 	Took  time.Duration // how long a handler worked, on Handle and Nack events
 
+	// Why is a teaching sentence for the events that teach something: why
+	// a message came back, was dead-lettered, was lost, was compensated.
+	// The text trace shows it under the event with --explain.
+	Why string
+
 	Params []Param  // on Run events
 	Actors []string // on Run events: every actor, queue and topic set up before the run
 	Report *Report  // on Summary events

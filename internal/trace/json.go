@@ -8,7 +8,7 @@ import (
 )
 
 // JSON renders events as JSON Lines, one object per event, in the field
-// order of the contract: seq, t_us, kind, actor, to, msg, note, took_us,
+// order of the contract: seq, t_us, kind, actor, to, msg, note, why, took_us,
 // then params (run) or summary (summary).
 type JSON struct {
 	w   io.Writer
@@ -74,6 +74,10 @@ func AppendJSON(b []byte, e *Event) []byte {
 	if e.Note != "" {
 		b = append(b, `,"note":`...)
 		b = appendJSONString(b, e.Note)
+	}
+	if e.Why != "" {
+		b = append(b, `,"why":`...)
+		b = appendJSONString(b, e.Why)
 	}
 	if e.Took > 0 {
 		b = append(b, `,"took_us":`...)
