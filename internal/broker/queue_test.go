@@ -1,0 +1,221 @@
+package broker
+
+import (
+	"testing"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+func TestRoundRobinWithPrefetchOne(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.worker(q, "w2", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.send(q, 4)
+	r.run()
+	r.has("0s deliver m1 q>w1 #1", "0s deliver m2 q>w2 #1",
+		"10ms ack m1 w1>q #1", "10ms deliver m3 q>w1 #1",
+		"10ms ack m2 w2>q #1", "10ms deliver m4 q>w2 #1",
+		"20ms ack m3 w1>q #1", "20ms ack m4 w2>q #1")
+	if !r.b.Idle() {
+		t.Error("broker not idle after every ack")
+	}
+}
+
+func TestPrefetchZeroPushesEverythingAtOnce(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 0}, 10*ms)
+	r.worker(q, "w2", ConsumerOptions{Prefetch: 0}, 10*ms)
+	r.send(q, 5)
+	r.run()
+	// All five go out at time 0, alternating, and each worker works through
+	// its own buffer one at a time.
+	r.has("0s deliver m1 q>w1 #1", "0s deliver m2 q>w2 #1", "0s deliver m3 q>w1 #1",
+		"0s deliver m4 q>w2 #1", "0s deliver m5 q>w1 #1",
+		"10ms ack m1 w1>q #1", "20ms ack m3 w1>q #1", "30ms ack m5 w1>q #1")
+}
+
+func TestPrefetchTwoHoldsTwo(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 2}, 10*ms)
+	r.send(q, 3)
+	r.run()
+	r.has("0s deliver m1 q>w1 #1", "0s deliver m2 q>w1 #1", "10ms ack m1 w1>q #1", "10ms deliver m3 q>w1 #1")
+	for _, l := range r.lines {
+		if l == "0s deliver m3 q>w1 #1" {
+			t.Fatal("a third message went out while two were unacked")
+		}
+	}
+}
+
+func TestNoConsumerKeepsMessagesWaiting(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.send(q, 2)
+	r.w.Run(nil)
+	if q.Ready() != 2 || r.b.UnsettledCount() != 2 || r.b.Idle() {
+		t.Errorf("ready %d, unsettled %d: want both waiting", q.Ready(), r.b.UnsettledCount())
+	}
+}
+
+func TestNackRequeuesThenDeadLettersPastMaxDeliveries(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("orders", QueueOptions{MaxDeliveries: 3})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms, "m1")
+	r.send(q, 1)
+	r.run()
+	r.has("10ms nack m1 w1>orders #1", "10ms deliver m1 orders>w1 #2",
+		"20ms nack m1 w1>orders #2", "30ms nack m1 w1>orders #3",
+		"30ms dead-letter m1 orders>orders.dlq #3")
+	r.lacks("30ms deliver m1 orders>w1 #4")
+	if q.DeadLetterQueue().Ready() != 1 || !r.b.Idle() {
+		t.Error("the dead-lettered message is not waiting in orders.dlq, or the broker is not idle")
+	}
+	for _, e := range r.evs {
+		if e.Kind == trace.DeadLetter && (e.Note != "MaxDeliveryCountExceeded: 3 deliveries" || e.Why == "") {
+			t.Errorf("dead-letter note %q, why %q", e.Note, e.Why)
+		}
+	}
+}
+
+func TestNackWithoutRequeueDeadLettersAtOnce(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{MaxDeliveries: 5})
+	a := r.w.Actor("w1")
+	q.Subscribe(a, ConsumerOptions{Prefetch: 1}, func(d *Delivery) { d.Nack(false, "malformed") })
+	r.send(q, 1)
+	r.run()
+	r.has("0s nack m1 w1>q #1", "0s dead-letter m1 q>q.dlq #1")
+}
+
+func TestVisibilityTimeoutWhileStillWorkingGivesDuplicateAndRefusedAck(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 30 * ms})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 50*ms)
+	r.worker(q, "w2", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.send(q, 1)
+	r.run()
+	r.has("0s deliver m1 q>w1 #1", "30ms timeout m1 q>w1 #1", "30ms deliver m1 q>w2 #2",
+		"40ms handle m1 w2>q #2", "40ms ack m1 w2>q #2",
+		"50ms handle m1 w1>q #1", "50ms ack-lost m1 w1>q #1")
+	if r.count(trace.Handle) != 2 || r.count(trace.Ack) != 1 {
+		t.Errorf("handled %d times and acked %d: want the effect twice and one ack", r.count(trace.Handle), r.count(trace.Ack))
+	}
+}
+
+func TestCrashedConsumersMessagesReturnAfterTheTimeoutNeverSooner(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 100 * ms})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 2}, 50*ms)
+	r.worker(q, "w2", ConsumerOptions{Prefetch: 2}, 10*ms)
+	r.w.Actor("w1").CrashAt(5*ms, 0)
+	r.send(q, 4) // w1 gets m1, m3; w2 gets m2, m4
+	r.run()
+	r.has("0s deliver m1 q>w1 #1", "0s deliver m3 q>w1 #1", "5ms crash w1",
+		"100ms timeout m1 q>w1 #1", "100ms deliver m1 q>w2 #2",
+		"100ms timeout m3 q>w1 #1", "100ms deliver m3 q>w2 #2")
+	for _, e := range r.evs {
+		if e.Kind == trace.Deliver && e.Msg.Attempt == 2 && e.T < 100*ms {
+			t.Fatalf("m%s came back at %v, before the visibility timeout", e.Msg.ID, e.T)
+		}
+		if e.Kind == trace.Crash && e.Note != "held m1 (working), m3 unacked: visible again after the 100ms visibility timeout" {
+			t.Errorf("crash note %q", e.Note)
+		}
+	}
+	r.lacks("50ms handle m1 w1") // the crashed worker's work never completes
+}
+
+func TestNoVisibilityTimeoutRequeuesAtOnceOnCrash(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 50*ms)
+	r.worker(q, "w2", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.w.Actor("w1").CrashAt(5*ms, 0)
+	r.send(q, 2)
+	r.run()
+	r.has("5ms crash w1", "5ms timeout m1 q>w1 #1", "10ms deliver m1 q>w2 #2", "20ms ack m1 w2>q #2")
+}
+
+func TestAutoAckLosesWhatACrashedConsumerHeld(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 100 * ms})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1, Ack: AutoAck}, 50*ms)
+	r.w.Actor("w1").CrashAt(70*ms, 0)
+	r.send(q, 3)
+	r.run()
+	// Prefetch does not hold back an auto-ack consumer: all three arrive at 0.
+	r.has("0s deliver m1 q>w1 #1", "0s ack m1 w1>q #1", "0s deliver m3 q>w1 #1",
+		"50ms handle m1 w1>q #1", "70ms crash w1", "70ms drop m2 w1>q #1", "70ms drop m3 w1>q #1")
+	r.lacks("100ms timeout")
+	if !r.b.Idle() {
+		t.Error("auto-acked messages are still unsettled after the crash")
+	}
+}
+
+func TestRestartedConsumerTakesWorkAgain(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 30 * ms})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.w.Actor("w1").CrashAt(5*ms, 100*ms)
+	r.send(q, 2)
+	r.run()
+	r.has("5ms crash w1", "30ms timeout m1 q>w1 #1", "105ms restart w1",
+		"105ms deliver m1 q>w1 #2", "115ms ack m1 w1>q #2", "115ms deliver m2 q>w1 #1")
+}
+
+func TestLostAcksRedeliverAndSettleEventually(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{DuplicateRate: 0.5})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, ms)
+	r.send(q, 50)
+	r.run()
+	lost, acks, handles := r.count(trace.AckLost), r.count(trace.Ack), r.count(trace.Handle)
+	// Each delivery's ack is lost with chance 1/2, so a message loses one
+	// ack on average before one gets through: about 50 in all.
+	if lost < 25 || lost > 80 {
+		t.Errorf("%d acks lost for 50 messages at rate 0.5, want about 50", lost)
+	}
+	if acks != 50 || handles != 50+lost || !r.b.Idle() {
+		t.Errorf("acks %d, handles %d, lost %d: want every message settled once and handled once more per lost ack",
+			acks, handles, lost)
+	}
+}
+
+func TestDuplicateRateZeroNeverLosesAcks(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, ms)
+	r.send(q, 200)
+	r.run()
+	if r.count(trace.AckLost) != 0 || r.count(trace.Handle) != 200 {
+		t.Errorf("lost %d acks and handled %d times with no duplicate rate", r.count(trace.AckLost), r.count(trace.Handle))
+	}
+}
+
+func TestRingGrowsAndWraps(t *testing.T) {
+	var rg ring[int]
+	next := 0
+	for round := 0; round < 50; round++ {
+		for i := 0; i < 7; i++ {
+			rg.pushBack(next)
+			next++
+		}
+		for i := 0; i < 5; i++ {
+			rg.popFront()
+		}
+	}
+	rg.pushFront(-1)
+	if rg.at(0) != -1 || rg.len() != 101 {
+		t.Fatalf("front %d, len %d", rg.at(0), rg.len())
+	}
+	prev := rg.popFront()
+	for rg.len() > 0 {
+		v := rg.popFront()
+		if v != prev+1 && prev != -1 {
+			t.Fatalf("%d after %d: order lost", v, prev)
+		}
+		prev = v
+	}
+}

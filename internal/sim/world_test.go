@@ -1,0 +1,214 @@
+package sim
+
+import (
+	"testing"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+const ms = time.Millisecond
+
+func TestCallbacksRunInTimeThenSchedulingOrder(t *testing.T) {
+	w := New(1)
+	var got []string
+	add := func(s string) func() { return func() { got = append(got, s) } }
+	w.At(30*ms, nil, add("c"))
+	w.At(10*ms, nil, add("a1"))
+	w.At(20*ms, nil, add("b"))
+	w.At(10*ms, nil, add("a2"))
+	w.At(10*ms, nil, func() {
+		got = append(got, "a3")
+		w.After(0, nil, add("a4")) // same time, scheduled later: runs after a3
+	})
+	w.Run(nil)
+	want := []string{"a1", "a2", "a3", "a4", "b", "c"}
+	if len(got) != len(want) {
+		t.Fatalf("ran %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("ran %v, want %v", got, want)
+		}
+	}
+	if w.Now() != 30*ms {
+		t.Errorf("clock at %v after the last callback, want 30ms", w.Now())
+	}
+}
+
+func TestAtInThePastRunsNow(t *testing.T) {
+	w := New(1)
+	var at time.Duration = -1
+	w.At(50*ms, nil, func() { w.At(10*ms, nil, func() { at = w.Now() }) })
+	w.Run(nil)
+	if at != 50*ms {
+		t.Errorf("a callback scheduled in the past ran at %v, want now (50ms)", at)
+	}
+}
+
+func TestManyCallbacksComeOutSorted(t *testing.T) {
+	w := New(7)
+	r := w.Rand("test")
+	last := time.Duration(-1)
+	n := 0
+	for i := 0; i < 5000; i++ {
+		w.At(time.Duration(r.IntN(1000))*ms, nil, func() {
+			if w.Now() < last {
+				t.Fatalf("time went back from %v to %v", last, w.Now())
+			}
+			last = w.Now()
+			n++
+		})
+	}
+	w.Run(nil)
+	if n != 5000 {
+		t.Fatalf("ran %d callbacks, want 5000", n)
+	}
+}
+
+func TestDoneStopsTheRun(t *testing.T) {
+	w := New(1)
+	count := 0
+	var tick func()
+	tick = func() { count++; w.After(ms, nil, tick) }
+	w.At(0, nil, tick)
+	w.Run(func() bool { return count == 5 })
+	if count != 5 {
+		t.Errorf("ran %d ticks, want the run to stop at 5", count)
+	}
+	if w.Stopped() != "" {
+		t.Errorf("a run ended by done says it was stopped: %q", w.Stopped())
+	}
+}
+
+func TestUntilCapsVirtualTime(t *testing.T) {
+	w := New(1)
+	w.SetUntil(25 * ms)
+	var ran []time.Duration
+	for _, at := range []time.Duration{10 * ms, 20 * ms, 30 * ms} {
+		w.At(at, nil, func() { ran = append(ran, w.Now()) })
+	}
+	w.Run(nil)
+	if len(ran) != 2 || w.Now() != 25*ms {
+		t.Errorf("ran at %v, clock %v; want 10ms and 20ms, clock 25ms", ran, w.Now())
+	}
+	if w.Stopped() != "stopped at --until 25ms" {
+		t.Errorf("Stopped() = %q", w.Stopped())
+	}
+}
+
+func TestIdleGraceStopsARunThatCannotSettle(t *testing.T) {
+	w := New(1)
+	var tick func()
+	tick = func() { w.After(time.Second, nil, tick) }
+	w.At(5*time.Second, nil, func() { w.Progress(); tick() })
+	w.Run(nil)
+	if want := 5*time.Second + IdleGrace; w.Now() != want {
+		t.Errorf("stopped at %v, want %v (the last progress plus the grace)", w.Now(), want)
+	}
+	if w.Stopped() == "" {
+		t.Error("a run cut by the idle grace does not say so")
+	}
+}
+
+func TestCrashDropsPendingCallbacksEvenAfterRestart(t *testing.T) {
+	var events []trace.Event
+	w := New(1, trace.SinkFunc(func(e *trace.Event) { events = append(events, *e) }))
+	a := w.Actor("worker-1")
+	ran := map[string]bool{}
+	w.At(10*ms, a, func() { ran["before"] = true })
+	w.At(50*ms, a, func() { ran["pending at crash"] = true })
+	a.CrashAt(20*ms, 10*ms)
+	a.OnRestart(func() { w.After(10*ms, a, func() { ran["after restart"] = true }) })
+	w.Run(nil)
+	if !ran["before"] || ran["pending at crash"] || !ran["after restart"] {
+		t.Errorf("ran %v: want the callback before the crash and the one scheduled after the restart, "+
+			"never the one pending at the crash", ran)
+	}
+	var kinds []string
+	for _, e := range events {
+		kinds = append(kinds, e.Kind.String()+"@"+trace.FormatDuration(e.T))
+	}
+	if len(kinds) != 2 || kinds[0] != "crash@20ms" || kinds[1] != "restart@30ms" {
+		t.Errorf("events %v, want crash@20ms restart@30ms", kinds)
+	}
+}
+
+func TestCrashedActorSchedulesNothing(t *testing.T) {
+	w := New(1)
+	a := w.Actor("a")
+	a.Crash("test")
+	ran := false
+	w.At(0, a, func() { ran = true })
+	a.Restart("test")
+	w.Run(nil)
+	if ran {
+		t.Error("a callback scheduled while its actor was down ran after the restart")
+	}
+}
+
+func TestCrashHooksAndDescribe(t *testing.T) {
+	var note string
+	w := New(1, trace.SinkFunc(func(e *trace.Event) {
+		if e.Kind == trace.Crash {
+			note = e.Note
+		}
+	}))
+	a := w.Actor("a")
+	a.Describe(func() string { return "held m1" })
+	a.Describe(func() string { return "" })
+	a.Describe(func() string { return "tx 3 open" })
+	crashed, restarted := 0, 0
+	a.OnCrash(func() { crashed++ })
+	a.OnRestart(func() { restarted++ })
+	a.Crash("power cut")
+	a.Crash("again") // already down: nothing
+	a.Restart("")
+	a.Restart("") // already up: nothing
+	if crashed != 1 || restarted != 1 {
+		t.Errorf("hooks ran %d and %d times, want once each", crashed, restarted)
+	}
+	if note != "power cut; held m1; tx 3 open" {
+		t.Errorf("crash note %q", note)
+	}
+}
+
+func TestStreamsAreSeededAndIndependent(t *testing.T) {
+	draw := func(seed uint64, touchOther bool) []uint64 {
+		w := New(seed)
+		if touchOther {
+			o := w.Rand("other")
+			for i := 0; i < 10; i++ {
+				o.Uint64()
+			}
+		}
+		r := w.Rand("faults")
+		return []uint64{r.Uint64(), r.Uint64(), r.Uint64()}
+	}
+	a, b, c := draw(1, false), draw(1, true), draw(2, false)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatal("drawing from one stream shifted another")
+		}
+	}
+	if a[0] == c[0] && a[1] == c[1] {
+		t.Error("two seeds gave the same stream")
+	}
+	w := New(1)
+	if w.Rand("x") != w.Rand("x") {
+		t.Error("Rand returned two streams for one name")
+	}
+}
+
+func BenchmarkKernel(b *testing.B) {
+	w := New(1)
+	r := w.Rand("bench")
+	var tick func()
+	tick = func() { w.After(time.Duration(1+r.IntN(1000))*time.Microsecond, nil, tick) }
+	for i := 0; i < 64; i++ { // 64 timers in flight, as a busy simulation has
+		w.At(0, nil, tick)
+	}
+	n := 0
+	b.ResetTimer()
+	w.Run(func() bool { n++; return n > b.N })
+}
