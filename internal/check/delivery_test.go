@@ -1,0 +1,131 @@
+package check
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// feed plays a compact script of events into a Delivery check. Each step is
+// "kind actor to id".
+func feed(c *Delivery, steps ...string) {
+	for _, s := range steps {
+		f := strings.Fields(s)
+		k, ok := trace.ParseKind(f[0])
+		if !ok {
+			panic("bad kind " + f[0])
+		}
+		e := trace.Event{Kind: k, Actor: f[1], To: f[2], Msg: trace.Msg{ID: f[3], Key: "k-" + f[3]}}
+		if len(f) > 4 {
+			e.Note = strings.Join(f[4:], " ")
+		}
+		c.Event(&e)
+	}
+}
+
+func verdict(t *testing.T, vs []trace.Verdict, name string) trace.Verdict {
+	t.Helper()
+	for _, v := range vs {
+		if v.Name == name {
+			return v
+		}
+	}
+	t.Fatalf("no verdict %q in %v", name, vs)
+	return trace.Verdict{}
+}
+
+func TestHandledAndAckedIsNotLost(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "handle w1 q m1", "ack w1 q m1")
+	vs, pending := c.Verdicts("")
+	if v := verdict(t, vs, "no-loss"); !v.OK || v.Detail != "all 1 messages handled and acked" {
+		t.Errorf("no-loss: %+v", v)
+	}
+	if len(pending) != 0 || len(c.fates) != 0 {
+		t.Errorf("pending %v, %d fates kept after settling", pending, len(c.fates))
+	}
+}
+
+func TestSettledMessagesAreForgotten(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "handle w1 q m1", "ack w1 q m1")
+	if len(c.fates) != 0 {
+		t.Errorf("%d fates kept: memory would grow with the number of messages", len(c.fates))
+	}
+}
+
+func TestDropIsLostWithWhy(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "ack w1 q m1", "drop w1 q m1 auto-acked, then w1 crashed",
+		"send p q m2", "deliver q w2 m2", "handle w2 q m2", "ack w2 q m2")
+	vs, _ := c.Verdicts("")
+	v := verdict(t, vs, "no-loss")
+	if v.OK || v.Detail != "1 of 2 lost" || len(v.Evidence) != 1 ||
+		v.Evidence[0] != "m1 k-m1: auto-acked, then w1 crashed" {
+		t.Errorf("no-loss: %+v", v)
+	}
+}
+
+func TestUnsettledAtTheEndIsReportedInFlight(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "send p q m2")
+	vs, pending := c.Verdicts("stopped at --until 1s")
+	v := verdict(t, vs, "no-loss")
+	if v.OK || v.Detail != "2 never settled (stopped at --until 1s)" {
+		t.Errorf("no-loss: %+v", v)
+	}
+	if strings.Join(pending, ",") != "m1,m2" {
+		t.Errorf("pending %v, want m1,m2 in the order sent", pending)
+	}
+}
+
+func TestDeadLetteredIsNotLost(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "nack w1 q m1", "dead-letter q q.dlq m1")
+	vs, _ := c.Verdicts("")
+	if v := verdict(t, vs, "no-loss"); !v.OK || !strings.Contains(v.Detail, "1 dead-lettered") {
+		t.Errorf("no-loss: %+v", v)
+	}
+}
+
+func TestLateHandleAfterSettleCountsAsDuplicate(t *testing.T) {
+	c := NewDelivery()
+	// w1's delivery expires, w2 handles and acks, then w1 finishes too.
+	feed(c, "send p q m1", "deliver q w1 m1", "timeout q w1 m1", "deliver q w2 m1",
+		"handle w2 q m1", "ack w2 q m1", "handle w1 q m1", "ack-lost w1 q m1")
+	vs, _ := c.Verdicts("")
+	v := verdict(t, vs, "no-duplicate-effects")
+	if v.OK || len(v.Evidence) != 1 || v.Evidence[0] != "m1 k-m1 handled 2× (w2, w1)" {
+		t.Errorf("duplicates: %+v", v)
+	}
+	if lost := verdict(t, vs, "no-loss"); !lost.OK {
+		t.Errorf("no-loss: %+v", lost)
+	}
+}
+
+func TestSameIDOnTwoQueuesIsTwoMessages(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send t a e1", "send t b e1", "deliver a s1 e1", "handle s1 a e1", "ack s1 a e1",
+		"deliver b s2 e1", "handle s2 b e1", "ack s2 b e1")
+	vs, _ := c.Verdicts("")
+	if v := verdict(t, vs, "no-duplicate-effects"); !v.OK {
+		t.Errorf("a copy per subscription counted as a duplicate: %+v", v)
+	}
+	if v := verdict(t, vs, "no-loss"); !v.OK || v.Detail != "all 2 messages handled and acked" {
+		t.Errorf("no-loss: %+v", v)
+	}
+}
+
+func TestEvidenceIsCapped(t *testing.T) {
+	c := NewDelivery()
+	for i := 0; i < 20; i++ {
+		id := "m" + string(rune('a'+i))
+		feed(c, "send p q "+id, "deliver q w "+id, "ack w q "+id, "drop w q "+id+" crash")
+	}
+	vs, _ := c.Verdicts("")
+	v := verdict(t, vs, "no-loss")
+	if len(v.Evidence) != MaxEvidence+1 || v.Evidence[MaxEvidence] != "and 12 more" {
+		t.Errorf("evidence %v", v.Evidence)
+	}
+}

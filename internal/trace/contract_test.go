@@ -1,0 +1,115 @@
+package trace
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestJSONFollowsTheContract(t *testing.T) {
+	e := Event{Seq: 7, T: 41234 * time.Microsecond, Kind: DeadLetter, Actor: "orders", To: "orders.dlq",
+		Msg:  Msg{ID: "m3", Type: "PlaceOrder", Class: Command, Key: "order-1003", Attempt: 5},
+		Note: `MaxDeliveryCountExceeded: "5" deliveries`, Why: "parked\tfor a person\n"}
+	got := string(AppendJSON(nil, &e))
+	want := `{"seq":7,"t_us":41234,"kind":"dead-letter","actor":"orders","to":"orders.dlq",` +
+		`"msg":{"id":"m3","type":"PlaceOrder","class":"command","key":"order-1003","attempt":5},` +
+		`"note":"MaxDeliveryCountExceeded: \"5\" deliveries","why":"parked\tfor a person\n"}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var back map[string]any
+	if err := json.Unmarshal([]byte(got), &back); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+}
+
+func TestJSONOmitsWhatIsAbsent(t *testing.T) {
+	e := Event{Seq: 1, Kind: Crash, Actor: "worker-2"}
+	if got := string(AppendJSON(nil, &e)); got != `{"seq":1,"t_us":0,"kind":"crash","actor":"worker-2"}` {
+		t.Errorf("got %s", got)
+	}
+}
+
+func TestJSONEscapesEverythingThatCouldBreakIt(t *testing.T) {
+	for _, s := range []string{"\x00\x1f\x7f", "a\"b\\c", "\xff\xfe", "ünï ✔ 💥", "</script>"} {
+		b := appendJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Errorf("%q encoded as %s: %v", s, b, err)
+			continue
+		}
+		if utf8.ValidString(s) && back != s {
+			t.Errorf("%q came back as %q", s, back)
+		}
+		if !utf8.ValidString(back) {
+			t.Errorf("%q came back as invalid UTF-8 %q", s, back)
+		}
+	}
+}
+
+func TestRunAndSummaryJSON(t *testing.T) {
+	run := Event{Seq: 1, Kind: Run, Actor: "msgplay", Note: "competing",
+		Params: []Param{{"seed", "1"}, {"consumers", "3"}}, Actors: []string{"producer", "orders"}}
+	if got := string(AppendJSON(nil, &run)); !strings.HasSuffix(got,
+		`"note":"competing","params":{"seed":"1","consumers":"3"},"actors":["producer","orders"]}`) {
+		t.Errorf("run: %s", got)
+	}
+	r := &Report{Pattern: "competing", Seed: 1, End: time.Second, Stopped: "stopped at --until 1s",
+		InFlight: []string{"m2"}, Totals: []Count{{"sent", 2}},
+		Tables: []Table{{Title: "t", Columns: []string{"a"}, Rows: [][]string{{"1"}}}},
+		Checks: []Verdict{{Name: "no-loss", Title: "no message lost", OK: false, Detail: "1 never settled", Evidence: []string{"m2"}}}}
+	sum := Event{Seq: 9, T: time.Second, Kind: Summary, Actor: "msgplay", Report: r}
+	var back struct {
+		Summary struct {
+			Settled  bool             `json:"settled"`
+			InFlight []string         `json:"in_flight"`
+			Totals   map[string]int64 `json:"totals"`
+			Checks   []struct {
+				Name string `json:"name"`
+				OK   bool   `json:"ok"`
+			} `json:"checks"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(AppendJSON(nil, &sum), &back); err != nil {
+		t.Fatal(err)
+	}
+	s := back.Summary
+	if s.Settled || s.InFlight[0] != "m2" || s.Totals["sent"] != 2 || s.Checks[0].Name != "no-loss" || s.Checks[0].OK {
+		t.Errorf("summary came back as %+v", s)
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for _, c := range []struct {
+		d           time.Duration
+		exact, shrt string
+	}{
+		{0, "0s", "0s"},
+		{750 * time.Microsecond, "750µs", "750µs"},
+		{41234 * time.Microsecond, "41.234ms", "41.2ms"},
+		{1500 * time.Millisecond, "1.5s", "1.5s"},
+		{90 * time.Second, "90s", "90s"},
+		{1234567 * time.Microsecond, "1.234567s", "1.23s"},
+		{5 * time.Millisecond, "5ms", "5ms"},
+	} {
+		if got := FormatDuration(c.d); got != c.exact {
+			t.Errorf("FormatDuration(%v) = %s, want %s", c.d, got, c.exact)
+		}
+		if got := ShortDuration(c.d); got != c.shrt {
+			t.Errorf("ShortDuration(%v) = %s, want %s", c.d, got, c.shrt)
+		}
+	}
+}
+
+func TestKindNamesRoundTrip(t *testing.T) {
+	for k := Kind(0); k < numKinds; k++ {
+		if k.String() == "" || k.String() == "unknown" {
+			t.Errorf("kind %d has no name", k)
+		}
+		if back, ok := ParseKind(k.String()); !ok || back != k {
+			t.Errorf("kind %s does not parse back", k)
+		}
+	}
+}
