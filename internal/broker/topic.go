@@ -43,8 +43,9 @@ type Subscription struct {
 	Name  string
 	Queue *Queue
 
-	topic *Topic
-	opts  SubscriptionOptions
+	topic  *Topic
+	opts   SubscriptionOptions
+	joined bool // a consumer has attached at least once
 }
 
 // Subscribe adds the subscription name to the topic. Its queue is called
@@ -69,16 +70,22 @@ func (s *Subscription) Options() SubscriptionOptions { return s.opts }
 // Consume attaches a consumer to the subscription: one more instance of the
 // subscriber, competing with the others for its messages.
 func (s *Subscription) Consume(a *sim.Actor, opts ConsumerOptions, h Handler) *Consumer {
+	s.joined = true
 	c := s.Queue.Subscribe(a, opts, h)
 	if !s.opts.Durable {
 		a.OnCrash(func() {
 			if !s.Connected() {
-				s.Queue.purge(s.Name + " disconnected and its subscription is transient")
+				s.Queue.purge(s.Name+" disconnected and its subscription is transient",
+					"A transient subscription lives only while its subscriber is connected: when "+s.Name+
+						" went away its queue went too, with every event still waiting in it.")
 			}
 		})
 	}
 	return c
 }
+
+// Joined reports whether a consumer has ever attached to the subscription.
+func (s *Subscription) Joined() bool { return s.joined }
 
 // Connected reports whether any of the subscription's consumers is up.
 func (s *Subscription) Connected() bool {
@@ -103,10 +110,15 @@ func (t *Topic) Publish(from string, m *Message) {
 			continue
 		}
 		if !s.opts.Durable && !s.Connected() {
-			w.Emit(trace.Event{Kind: trace.Drop, Actor: t.Name, To: s.Queue.Name, Msg: m.Msg,
-				Note: s.Name + " is not connected and its subscription is transient: the event is lost to it",
-				Why: "A transient subscription exists only while its subscriber is connected; " +
-					"a durable one would have kept the event until " + s.Name + " came back."})
+			note := s.Name + " is not connected and its subscription is transient: the event is lost to it"
+			why := "A transient subscription exists only while its subscriber is connected; " +
+				"a durable one would have kept the event until " + s.Name + " came back."
+			if !s.joined {
+				note = s.Name + " has not joined yet and its subscription is transient: the event is lost to it"
+				why = "A transient subscription begins when its subscriber connects, so what was published " +
+					"before is never seen; a durable one, declared ahead, would have kept it."
+			}
+			w.Emit(trace.Event{Kind: trace.Drop, Actor: t.Name, To: s.Queue.Name, Msg: m.Msg, Note: note, Why: why})
 			continue
 		}
 		cp := *m
@@ -123,12 +135,13 @@ func subjectNote(subject string) string {
 	return "subject " + subject
 }
 
-// purge drops every message waiting in the queue, saying why.
-func (q *Queue) purge(why string) {
+// purge drops every message waiting in the queue: note says what
+// happened, why teaches the reason.
+func (q *Queue) purge(note, why string) {
 	w := q.b.w
 	for q.ready.len() > 0 {
 		m := q.ready.popFront()
-		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg, Note: why + ": the message is lost"})
+		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg, Note: note + ": the message is lost", Why: why})
 		q.settle(m)
 	}
 }
