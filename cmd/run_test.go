@@ -1,0 +1,115 @@
+package cmd
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// run runs msgplay in-process and returns its exit code and output.
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	code = Run(args, ios)
+	return code, out.String(), errb.String()
+}
+
+func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // what the one line must contain
+	}{
+		{[]string{"competing", "--consumers", "0"}, "--consumers must be at least 1 (got 0)"},
+		{[]string{"competing", "--consumers", "-2"}, "--consumers must be at least 1 (got -2)"},
+		{[]string{"competing", "--consumers", "three"}, `--consumers: "three" is not a whole number`},
+		{[]string{"competing", "--messages", "-1"}, "--messages must be 0 or more"},
+		{[]string{"competing", "--prefetch", "-1"}, "--prefetch must be 0 (unlimited) or more"},
+		{[]string{"competing", "--max-deliveries", "-1"}, "--max-deliveries must be 0 (unlimited) or more"},
+		{[]string{"competing", "--seed", "-1"}, `--seed: "-1" is not a whole number`},
+		{[]string{"competing", "--crash", "worker-9@1s"}, `--crash: no actor "worker-9": want producer or worker-1 … worker-3`},
+		{[]string{"competing", "--crash", "worker-2"}, `--crash: "worker-2" is not NAME@TIME`},
+		{[]string{"competing", "--crash", "worker-2@soon"}, `--crash: "worker-2@soon" is not NAME@TIME`},
+		{[]string{"competing", "--slow", "worker-9=2"}, `--slow: no consumer "worker-9": want worker-1 … worker-3`},
+		{[]string{"competing", "--slow", "worker-1=fast"}, `--slow: "worker-1=fast" is not NAME=FACTOR`},
+		{[]string{"competing", "--slow", "worker-1=0"}, `--slow: "worker-1=0": the factor must be above 0`},
+		{[]string{"competing", "--work", "10ms-30ms"}, `--work: "10ms-30ms" is not a distribution: want a duration (20ms), a range (10ms..30ms) or exp:MEAN (exp:20ms)`},
+		{[]string{"competing", "--work", "30ms..10ms"}, "the low end is above the high end"},
+		{[]string{"competing", "--arrival", "exp:0"}, "--arrival: \"exp:0\" is not a distribution (an exponential needs a mean above 0)"},
+		{[]string{"competing", "--visibility-timeout", "5"}, `--visibility-timeout: "5" is not a duration: want a number with a unit`},
+		{[]string{"competing", "--restart-after", "-1s"}, `--restart-after: "-1s" is negative`},
+		{[]string{"competing", "--until", "later"}, `--until: "later" is not a duration`},
+		{[]string{"competing", "--ack", "sometimes"}, `--ack: "sometimes" is not an ack mode: want manual or auto`},
+		{[]string{"competing", "--format", "xml"}, `--format: "xml" is not a format: want`},
+		{[]string{"competing", "--color", "maybe"}, `--color: "maybe" is not a color mode: want auto, always or never`},
+		{[]string{"competing", "--poison", "m99"}, `--poison: no message "m99": want an id from m1 to m12`},
+		{[]string{"competing", "--poison", "x"}, `--poison: no message "x"`},
+		{[]string{"competing", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"competing", "--consumers"}, "--consumers needs a value"},
+		{[]string{"competing", "extra"}, `msgplay competing takes no arguments (got "extra")`},
+		{[]string{"nosuch"}, `unknown command "nosuch"`},
+		{[]string{"list", "x"}, "msgplay list takes no arguments"},
+	} {
+		code, stdout, stderr := run(c.args...)
+		name := strings.Join(c.args, " ")
+		if code != ExitUsage {
+			t.Errorf("%s: exit %d, want %d", name, code, ExitUsage)
+		}
+		if stdout != "" {
+			t.Errorf("%s: printed to stdout: %q", name, stdout)
+		}
+		if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "msgplay: ") {
+			t.Errorf("%s: stderr is not one line starting with msgplay: %q", name, stderr)
+		}
+		if !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: stderr %q does not say %q", name, stderr, c.want)
+		}
+		if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") || strings.Contains(stderr, "Usage:") {
+			t.Errorf("%s: stderr holds a stack trace or a usage dump: %q", name, stderr)
+		}
+	}
+}
+
+func TestARunExitsZeroEvenWhenItLosesMessages(t *testing.T) {
+	code, stdout, stderr := run("competing", "--ack", "auto", "--crash", "worker-2@30ms", "--quiet")
+	if code != ExitOK || stderr != "" {
+		t.Fatalf("exit %d, stderr %q: a broken variant is a lesson, not an error", code, stderr)
+	}
+	if !strings.Contains(stdout, "✗ no message lost") {
+		t.Errorf("the loss is not reported:\n%s", stdout)
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"competing", "--help"}, {"help", "competing"}, {"list"}} {
+		code, stdout, stderr := run(args...)
+		if code != ExitOK || stdout == "" || stderr != "" {
+			t.Errorf("%v: exit %d, %d bytes out, stderr %q", args, code, len(stdout), stderr)
+		}
+	}
+}
+
+func TestColorFollowsTheFlagAndTheEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		terminal bool
+		noColor  string
+		flag     string
+		want     bool
+	}{
+		{false, "", "auto", false},
+		{true, "", "auto", true},
+		{true, "1", "auto", false},
+		{true, "1", "always", true},
+		{false, "", "always", true},
+		{true, "", "never", false},
+	} {
+		app := &App{IO: &IOStreams{OutIsTerminal: c.terminal, Getenv: func(k string) string {
+			if k == "NO_COLOR" {
+				return c.noColor
+			}
+			return ""
+		}}, Color: c.flag}
+		if got := app.colorOn(); got != c.want {
+			t.Errorf("terminal %v, NO_COLOR %q, --color %s: color %v, want %v", c.terminal, c.noColor, c.flag, got, c.want)
+		}
+	}
+}
