@@ -38,7 +38,10 @@ func (e *failure) Error() string { return e.msg }
 
 // flagError turns pflag's parse errors into one plain line that names the
 // flag and says what it takes.
-func flagError(c *cobra.Command, err error) error {
+func flagError(c *cobra.Command, err error) error { return flagErrorAt(c.CommandPath(), err) }
+
+// flagErrorAt is flagError for the command called path.
+func flagErrorAt(path string, err error) error {
 	var invalid *pflag.InvalidValueError
 	var missing *pflag.ValueRequiredError
 	var unknown *pflag.NotExistError
@@ -55,11 +58,11 @@ func flagError(c *cobra.Command, err error) error {
 		}
 		return usagef("%s: %v", name, errors.Unwrap(err))
 	case errors.As(err, &missing):
-		return usagef("--%s needs a value: see '%s --help'", missing.GetSpecifiedName(), c.CommandPath())
+		return usagef("--%s needs a value: see '%s --help'", missing.GetSpecifiedName(), path)
 	case errors.As(err, &unknown):
-		return usagef("%s: unknown flag %s: see '%s --help'", c.CommandPath(), dashed(unknown.GetSpecifiedName()), c.CommandPath())
+		return usagef("%s: unknown flag %s: see '%s --help'", path, dashed(unknown.GetSpecifiedName()), path)
 	}
-	return usagef("%s: %s", c.CommandPath(), oneLine(err.Error()))
+	return usagef("%s: %s", path, oneLine(err.Error()))
 }
 
 func dashed(name string) string {

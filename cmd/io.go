@@ -20,6 +20,9 @@ type IOStreams struct {
 	// OutIsTerminal reports whether Out is a terminal; color is on in auto
 	// mode only then.
 	OutIsTerminal bool
+	// ErrIsTerminal reports whether Err is a terminal; progress bars are
+	// drawn only then.
+	ErrIsTerminal bool
 	// Getenv reads the environment (NO_COLOR, TERM).
 	Getenv func(string) string
 }
@@ -30,6 +33,7 @@ func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		OutIsTerminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd),
+		ErrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 		Getenv:        os.Getenv,
 	}
 }

@@ -23,6 +23,10 @@ func Main() int { return Run(os.Args[1:], System()) }
 // printed to ios.Err as one line.
 func Run(args []string, ios *IOStreams) int {
 	root := NewRootCmd(ios)
+	if root.Annotations == nil {
+		root.Annotations = map[string]string{}
+	}
+	root.Annotations[argsAnnotation] = strings.Join(args, "\x00")
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -84,7 +88,7 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().Var(&choiceValue{s: &app.Color, what: "a color mode", choices: []string{"auto", "always", "never"}},
 		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
-	root.AddCommand(newListCmd(app))
+	root.AddCommand(newListCmd(app), newCheckCmd(app), newExplainCmd(app))
 	for _, def := range patternDefs {
 		root.AddCommand(newPatternCmd(app, def()))
 	}

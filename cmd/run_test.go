@@ -113,3 +113,54 @@ func TestColorFollowsTheFlagAndTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckExitsOneOnlyWhenAGuaranteeBreaks(t *testing.T) {
+	// Cut every run at 10ms: messages are still in flight, so manual-ack's
+	// no-loss guarantee breaks.
+	code, stdout, stderr := run("check", "competing", "--until", "10ms", "--seeds", "3", "--variants", "manual-ack")
+	if code != ExitFailure {
+		t.Fatalf("exit %d, want 1; stdout:\n%s", code, stdout)
+	}
+	want := `msgplay: check competing: manual-ack guarantees "no message lost", but 3 of 3 runs broke it; ` +
+		"first: msgplay competing --until 10ms --ack manual --seed 1\n"
+	if stderr != want {
+		t.Errorf("stderr %q\nwant   %q", stderr, want)
+	}
+	// auto-ack claims nothing, so its losses are a lesson: exit 0.
+	code, stdout, _ = run("check", "competing", "--crash", "worker-2@30ms", "--seeds", "5", "--variants", "auto-ack")
+	if code != ExitOK || !strings.Contains(stdout, "5 of 5") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check"}, "check needs a pattern"},
+		{[]string{"check", "nosuch"}, `check: no pattern "nosuch"`},
+		{[]string{"check", "competing", "--seeds", "0"}, "--seeds must be from 1 to 10000000 (got 0)"},
+		{[]string{"check", "competing", "--variants", "best"}, `--variants: competing has no variant "best": want auto-ack or manual-ack`},
+		{[]string{"check", "competing", "--seed", "4"}, "a sweep takes --first-seed S and --seeds N"},
+		{[]string{"check", "competing", "--consumers", "0"}, "--consumers must be at least 1"},
+		{[]string{"check", "competing", "--bogus"}, "msgplay check competing: unknown flag --bogus"},
+		{[]string{"check", "competing", "--jobs", "-1"}, "--jobs must be 0 (one per CPU) or more"},
+		{[]string{"explain"}, "explain takes one pattern"},
+		{[]string{"explain", "nosuch"}, `explain: no pattern "nosuch"`},
+	} {
+		code, stdout, stderr := run(c.args...)
+		if code != ExitUsage || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
+
+func TestCheckDoesNotDependOnJobs(t *testing.T) {
+	args := []string{"check", "competing", "--crash", "worker-2@30ms", "--visibility-timeout", "40ms", "--seeds", "40", "--format", "json"}
+	_, one, _ := run(append(args, "--jobs", "1")...)
+	_, four, _ := run(append(args, "--jobs", "4")...)
+	if one != four || one == "" {
+		t.Errorf("--jobs 1 and --jobs 4 differ:\n%s\n%s", one, four)
+	}
+}

@@ -217,3 +217,7 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// AppendJSONString appends s as a JSON string, escaped as the trace's own
+// strings are, for other writers of JSON (such as `msgplay check`).
+func AppendJSONString(b []byte, s string) []byte { return appendJSONString(b, s) }
