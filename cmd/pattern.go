@@ -27,6 +27,8 @@ type patternDef struct {
 // patternDefs are the patterns, in the order `msgplay list` shows them.
 var patternDefs = []func() patternDef{
 	competingDef,
+	outboxDef,
+	pubsubDef,
 }
 
 // newPatternCmd makes the command that runs one simulation of def.

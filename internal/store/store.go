@@ -43,6 +43,9 @@ type Store struct {
 	data  map[string]string
 	open  map[int]*Tx
 	next  int
+
+	indexes []*index // keys kept in the order they were first written; see Index
+	note    []byte   // scratch space for event notes
 }
 
 // New returns an empty store called name, owned by owner, living in w.
@@ -51,7 +54,7 @@ func New(w *sim.World, owner *sim.Actor, name string, opts Options) *Store {
 	if opts.FailRate > 0 {
 		s.fail = w.Rand("faults:db:" + name)
 	}
-	owner.OnCrash(s.crashed)
+	owner.OnCrash(func() { s.dropOpen(owner) })
 	return s
 }
 
@@ -79,33 +82,56 @@ func (s *Store) Len() int { return len(s.data) }
 // Begin starts a transaction and emits a begin event. about, when it has an
 // id, is the message the transaction is for; its events carry it.
 func (s *Store) Begin(about trace.Msg) *Tx {
+	return s.begin(s.owner, s.fail, about)
+}
+
+func (s *Store) begin(by *sim.Actor, fail *rand.Rand, about trace.Msg) *Tx {
 	s.next++
-	tx := &Tx{s: s, id: s.next, about: about}
+	tx := &Tx{s: s, id: s.next, about: about, by: by, fail: fail}
 	s.open[tx.id] = tx
 	s.emit(trace.Begin, tx, "")
 	return tx
 }
 
 func (s *Store) emit(k trace.Kind, tx *Tx, note string) {
-	n := "tx " + strconv.Itoa(tx.id)
-	if note != "" {
-		n += ": " + note
-	}
-	s.w.Emit(trace.Event{Kind: k, Actor: s.owner.Name, To: s.Name, Msg: tx.about, Note: n})
+	s.emitWrites(k, tx, note, false)
 }
 
-// crashed drops every open transaction: what was not committed is gone.
-func (s *Store) crashed() {
-	ids := make([]int, 0, len(s.open))
-	for id := range s.open {
-		ids = append(ids, id)
+// emitWrites emits a transaction event whose note is "tx N", then note, then
+// (with writes) the transaction's writes, built in one allocation.
+func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
+	b := append(s.note[:0], "tx "...)
+	b = strconv.AppendInt(b, int64(tx.id), 10)
+	if note != "" || (writes && len(tx.writes) > 0) {
+		b = append(b, ": "...)
+	}
+	b = append(b, note...)
+	if writes {
+		b = tx.appendWrites(b)
+	}
+	s.note = b
+	e := trace.Event{Kind: k, Actor: tx.by.Name, To: s.Name, Msg: tx.about, Note: string(b)}
+	if k != trace.Begin {
+		e.Why = tx.why
+	}
+	s.w.Emit(e)
+}
+
+// dropOpen drops every open transaction of actor a, which crashed: what it
+// had not committed is gone.
+func (s *Store) dropOpen(a *sim.Actor) {
+	var ids []int
+	for id, tx := range s.open {
+		if tx.by == a {
+			ids = append(ids, id)
+		}
 	}
 	sort.Ints(ids)
 	for _, id := range ids {
 		tx := s.open[id]
 		tx.done = true
 		delete(s.open, id)
-		s.emit(trace.Rollback, tx, s.owner.Name+" crashed before commit; its writes are lost")
+		s.emit(trace.Rollback, tx, a.Name+" crashed before commit; its writes are lost")
 	}
 }
 
@@ -114,6 +140,9 @@ type Tx struct {
 	s      *Store
 	id     int
 	about  trace.Msg
+	by     *sim.Actor // whose transaction it is: the owner, or a Conn's actor
+	fail   *rand.Rand // the fault stream its commit draws from; nil for none
+	why    string     // the teaching sentence of its commit or rollback event
 	writes []write
 	done   bool
 }
@@ -145,25 +174,33 @@ func (tx *Tx) Get(key string) (string, bool) {
 // returns ErrAborted when the transaction is over or its owner crashed.
 func (tx *Tx) Commit() error {
 	s := tx.s
-	if tx.done || !s.owner.Up() {
+	if tx.done || !tx.by.Up() {
 		return ErrAborted
 	}
 	tx.done = true
 	delete(s.open, tx.id)
-	if s.fail != nil && s.fail.Float64() < s.opts.FailRate {
+	if tx.fail != nil && tx.fail.Float64() < s.opts.FailRate {
 		s.emit(trace.Rollback, tx, "commit failed (injected database fault); nothing written")
 		return ErrCommitFailed
 	}
 	for _, w := range tx.writes {
 		if w.del {
 			delete(s.data, w.key)
-		} else {
-			s.data[w.key] = w.value
+			s.unindex(w.key)
+			continue
 		}
+		if _, ok := s.data[w.key]; !ok {
+			s.indexNew(w.key)
+		}
+		s.data[w.key] = w.value
 	}
-	s.emit(trace.Commit, tx, tx.describe())
+	s.emitWrites(trace.Commit, tx, "", true)
 	return nil
 }
+
+// Explain sets the teaching sentence (trace.Event.Why) that the event
+// closing the transaction, its commit or rollback, will carry.
+func (tx *Tx) Explain(why string) { tx.why = why }
 
 // Rollback abandons the transaction, saying why.
 func (tx *Tx) Rollback(why string) {
@@ -175,15 +212,19 @@ func (tx *Tx) Rollback(why string) {
 	tx.s.emit(trace.Rollback, tx, why)
 }
 
-// describe lists the writes: "orders/order-1001=PENDING, outbox/e1 deleted".
-func (tx *Tx) describe() string {
-	parts := make([]string, len(tx.writes))
+// appendWrites lists the writes: "orders/order-1001=PENDING, outbox/e1 deleted".
+func (tx *Tx) appendWrites(b []byte) []byte {
 	for i, w := range tx.writes {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, w.key...)
 		if w.del {
-			parts[i] = w.key + " deleted"
+			b = append(b, " deleted"...)
 		} else {
-			parts[i] = w.key + "=" + w.value
+			b = append(b, '=')
+			b = append(b, w.value...)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return b
 }

@@ -1,0 +1,261 @@
+package outbox
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// maxEvidence is how many cases a verdict lists before "and N more".
+const maxEvidence = 8
+
+// Checks is a sink that judges a run of the outbox pattern from its events
+// alone: which orders the order service committed, which events were
+// published and how often, and which effects the consumer applied.
+// Committed means a commit event by the order service about the event id.
+type Checks struct {
+	service, consumer string
+
+	fates  []fate           // ids of the form e<N>, by N
+	other  map[string]*fate // any other id
+	others []*fate          // the other ids, in the order first seen
+	keys   map[string]*keyOrder
+
+	lag   trace.Histogram
+	depth Sparkline
+	now   int64 // committed, not yet published
+
+	committed, published, handled         int64
+	extraPublished, extraApplied, skipped int64
+	end                                   time.Duration
+}
+
+type fate struct {
+	id, key    string
+	seen       bool
+	committed  bool
+	commitAt   time.Duration
+	publishes  int32
+	handles    int32
+	pos        int32 // its place among the committed events of its key
+	outOfOrder bool
+}
+
+type keyOrder struct {
+	committed   int32
+	maxHandled  int32
+	handledSome bool
+}
+
+// NewChecks returns the checks for a run whose order service and consumer
+// have the given actor names.
+func NewChecks(service, consumer string) *Checks {
+	return &Checks{service: service, consumer: consumer, other: map[string]*fate{}, keys: map[string]*keyOrder{}}
+}
+
+// fate returns the record of an event id, making it on first sight.
+func (c *Checks) fate(m *trace.Msg) *fate {
+	id := m.ID
+	var f *fate
+	if n, ok := eventNumber(id); ok {
+		if n > len(c.fates) {
+			c.fates = append(c.fates, make([]fate, n-len(c.fates))...)
+		}
+		f = &c.fates[n-1]
+	} else if f = c.other[id]; f == nil {
+		f = &fate{}
+		c.other[id] = f
+		c.others = append(c.others, f)
+	}
+	if !f.seen {
+		f.seen, f.id, f.key = true, id, m.Key
+	}
+	return f
+}
+
+// eventNumber returns N for an id "eN" with N from 1 to a million.
+func eventNumber(id string) (int, bool) {
+	if len(id) < 2 || id[0] != 'e' || id[1] == '0' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[1:])
+	return n, err == nil && n > 0 && n <= 1<<20
+}
+
+// Event implements trace.Sink.
+func (c *Checks) Event(e *trace.Event) {
+	c.end = e.T
+	if !e.HasMsg() {
+		return
+	}
+	switch e.Kind {
+	case trace.Commit:
+		if e.Actor != c.service {
+			return
+		}
+		f := c.fate(&e.Msg)
+		if f.committed {
+			return
+		}
+		f.committed, f.commitAt = true, e.T
+		c.committed++
+		k := c.keys[f.key]
+		if k == nil {
+			k = &keyOrder{}
+			c.keys[f.key] = k
+		}
+		f.pos = k.committed
+		k.committed++
+		if f.publishes == 0 {
+			c.now++
+			c.depth.Record(e.T, c.now)
+		}
+	case trace.Publish:
+		f := c.fate(&e.Msg)
+		f.publishes++
+		c.published++
+		if f.publishes > 1 {
+			c.extraPublished++
+			return
+		}
+		if f.committed {
+			c.lag.Record(e.T - f.commitAt)
+			c.now--
+			c.depth.Record(e.T, c.now)
+		}
+	case trace.Handle:
+		if e.Actor != c.consumer {
+			return
+		}
+		f := c.fate(&e.Msg)
+		f.handles++
+		c.handled++
+		if f.handles > 1 {
+			c.extraApplied++
+			return
+		}
+		if f.committed {
+			k := c.keys[f.key]
+			if k.handledSome && f.pos < k.maxHandled {
+				f.outOfOrder = true
+			}
+			if !k.handledSome || f.pos > k.maxHandled {
+				k.maxHandled, k.handledSome = f.pos, true
+			}
+		}
+	case trace.Skip:
+		if e.Actor == c.consumer {
+			c.skipped++
+		}
+	}
+}
+
+// Finish closes the depth record at the end of the run.
+func (c *Checks) Finish(end time.Duration) {
+	c.end = max(c.end, end)
+	c.depth.Record(c.end, c.now)
+}
+
+// cases collects evidence, capped at maxEvidence.
+type cases struct {
+	list []string
+	n    int64
+}
+
+func (cs *cases) add(s string) {
+	cs.n++
+	if len(cs.list) < maxEvidence {
+		cs.list = append(cs.list, s)
+	}
+}
+
+func (cs *cases) evidence() []string {
+	out := cs.list
+	if more := cs.n - int64(len(out)); more > 0 {
+		out = append(out, fmt.Sprintf("and %d more", more))
+	}
+	return out
+}
+
+// Report returns the tables and the verdicts of the run: no-zombie,
+// no-ghost, exactly-once-effect and per-key-order.
+func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
+	var zombies, ghosts, effects, order cases
+	all := make([]*fate, 0, len(c.fates)+len(c.others))
+	for i := range c.fates {
+		all = append(all, &c.fates[i])
+	}
+	for _, f := range append(all, c.others...) {
+		if !f.seen {
+			continue
+		}
+		what := f.id + " " + f.key
+		switch {
+		case f.committed && f.publishes == 0:
+			zombies.add(what + ": committed at " + trace.FormatDuration(f.commitAt) + ", never published")
+		case !f.committed && f.publishes > 0:
+			ghosts.add(what + ": published, never committed")
+		}
+		switch {
+		case f.committed && f.handles == 0:
+			effects.add(what + ": committed, never applied downstream")
+		case f.handles > 1:
+			effects.add(what + ": applied " + strconv.Itoa(int(f.handles)) + " times")
+		case !f.committed && f.handles > 0:
+			effects.add(what + ": applied, but the order was never committed")
+		}
+		if f.outOfOrder {
+			order.add(what + ": handled after a later event of " + f.key)
+		}
+	}
+	verdicts := []trace.Verdict{
+		verdict("no-zombie", "no zombie records", &zombies,
+			"every committed order was published", "committed, never published"),
+		verdict("no-ghost", "no ghost messages", &ghosts,
+			"every published event has a committed order", "published, never committed"),
+		verdict("exactly-once-effect", "one effect per committed order", &effects,
+			plural(c.committed, "committed order")+" applied once each", "not applied exactly once"),
+		verdict("per-key-order", "order kept per order id", &order,
+			"events handled in commit order", "handled out of order"),
+	}
+	tables := []trace.Table{
+		{Title: "orders", Columns: []string{"orders", "committed", "published", "handled", "zombies", "ghosts"},
+			Rows: [][]string{{"OrderPlaced", itoa(c.committed), itoa(c.published - c.extraPublished),
+				itoa(c.handled - c.extraApplied), itoa(zombies.n), itoa(ghosts.n)}}},
+		{Title: "duplicates", Columns: []string{"duplicates", "published", "applied", "skipped by inbox"},
+			Rows: [][]string{{"OrderPlaced", itoa(c.extraPublished), itoa(c.extraApplied), itoa(c.skipped)}}},
+	}
+	if c.lag.Count() > 0 {
+		h := &c.lag
+		tables = append(tables, trace.Table{Title: "outbox lag",
+			Columns: []string{"outbox lag", "events", "p50", "p99", "max"},
+			Rows: [][]string{{"commit → publish", itoa(h.Count()), trace.ShortDuration(h.Percentile(50)),
+				trace.ShortDuration(h.Percentile(99)), trace.ShortDuration(h.Max())}}})
+	}
+	tables = append(tables, trace.Table{Title: "outbox depth",
+		Columns: []string{"outbox depth", "max", "over time (" + trace.ShortDuration(c.end) + ")"},
+		Rows:    [][]string{{"committed, unpublished", itoa(c.depth.Max()), c.depth.String()}}})
+	return tables, verdicts
+}
+
+func verdict(name, title string, cs *cases, okDetail, badDetail string) trace.Verdict {
+	v := trace.Verdict{Name: name, Title: title, OK: cs.n == 0}
+	if v.OK {
+		v.Detail = okDetail
+	} else {
+		v.Detail = strconv.FormatInt(cs.n, 10) + " " + badDetail
+		v.Evidence = cs.evidence()
+	}
+	return v
+}
+
+func plural(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return itoa(n) + " " + what + "s"
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

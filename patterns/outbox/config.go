@@ -1,0 +1,224 @@
+// Package outbox simulates the transactional outbox pattern: an order
+// service must save an order and tell the inventory service about it, and
+// the database and the broker cannot share one transaction. It compares
+// the dual write, publishing first, and the outbox with its relay, and
+// shows the inbox that makes the consumer absorb duplicates.
+package outbox
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// Variant is how the order service writes its two things.
+type Variant uint8
+
+// The variants.
+const (
+	// Outbox writes the order and an outbox row in one local transaction;
+	// a relay publishes the rows, then marks them sent.
+	Outbox Variant = iota
+	// DualWrite commits the order, then publishes OrderPlaced.
+	DualWrite
+	// PublishFirst publishes OrderPlaced inside the open transaction, then
+	// commits.
+	PublishFirst
+)
+
+// VariantNames are the values of --variant, in the order help shows them.
+var VariantNames = []string{"dual-write", "publish-first", "outbox"}
+
+// String returns the --variant name.
+func (v Variant) String() string {
+	switch v {
+	case DualWrite:
+		return "dual-write"
+	case PublishFirst:
+		return "publish-first"
+	}
+	return "outbox"
+}
+
+// ParseVariant parses a --variant name.
+func ParseVariant(s string) (Variant, error) {
+	switch s {
+	case "dual-write":
+		return DualWrite, nil
+	case "publish-first":
+		return PublishFirst, nil
+	case "outbox":
+		return Outbox, nil
+	}
+	return 0, fmt.Errorf("%q is not a variant: want dual-write, publish-first or outbox", s)
+}
+
+// Config is one outbox scenario.
+type Config struct {
+	patterns.Common
+
+	Variant Variant
+	Orders  int      // orders order-1001 …, each announced by an OrderPlaced event e1 …
+	Arrival sim.Dist // time between orders
+	Work    sim.Dist // time of each step: a transaction, a publish, a handler
+
+	Crashes      []Crash       // scheduled crashes
+	RestartAfter time.Duration // how long a crashed actor stays down; 0 = for good
+
+	CrashRate      float64    // chance the order service crashes between its two writes
+	BrokerDown     sim.Window // publishes fail inside it; see BrokerDownSet
+	BrokerDownSet  bool       // whether BrokerDown was given
+	DBFailRate     float64    // chance a commit to the orders database fails
+	RelayCrashRate float64    // chance the relay crashes between a publish and marking it sent
+
+	PollInterval time.Duration // how often the relay polls the outbox
+	Batch        int           // most rows the relay publishes per poll
+	Inbox        bool          // the inventory service records handled ids
+
+	// BugSkipInboxRecord is a deliberate bug for msgplay's own tests: the
+	// inbox checks for a handled id but forgets to record it, so a
+	// duplicate is applied twice. It has no flag; the checks must catch it.
+	BugSkipInboxRecord bool
+}
+
+// Crash is a scheduled crash of an actor.
+type Crash struct {
+	Actor string
+	At    time.Duration
+}
+
+// The actors, stores, topic and subscription of the pattern.
+const (
+	OrderService = "order-service"
+	Relay        = "relay"
+	Inventory    = "inventory"
+	OrdersDB     = "orders-db"
+	InventoryDB  = "inventory-db"
+	Topic        = "orders"
+	Subscription = "inventory"
+	Broker       = "broker"
+)
+
+// Default returns the scenario `msgplay outbox` runs with no flags.
+func Default() Config {
+	return Config{
+		Common:       patterns.Common{Seed: 1},
+		Variant:      Outbox,
+		Orders:       5,
+		Arrival:      sim.Uniform(10*time.Millisecond, 30*time.Millisecond),
+		Work:         sim.Uniform(2*time.Millisecond, 8*time.Millisecond),
+		RestartAfter: 100 * time.Millisecond,
+		PollInterval: 50 * time.Millisecond,
+		Batch:        10,
+	}
+}
+
+// EventID returns the id of the i-th order's OrderPlaced event, from 1.
+func EventID(i int) string { return "e" + strconv.Itoa(i) }
+
+// OrderKey returns the key of the i-th order, from 1.
+func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
+
+// actors returns the actors of the variant, for --crash.
+func (c Config) actors() []string {
+	if c.Variant == Outbox {
+		return []string{OrderService, Relay, Inventory}
+	}
+	return []string{OrderService, Inventory}
+}
+
+// Validate reports the first thing wrong with c, naming the flag.
+func (c Config) Validate() error {
+	switch {
+	case c.Orders < 1:
+		return fmt.Errorf("--orders must be at least 1 (got %d)", c.Orders)
+	case c.Batch < 1:
+		return fmt.Errorf("--batch must be at least 1 (got %d)", c.Batch)
+	case c.PollInterval <= 0:
+		return fmt.Errorf("--poll-interval must be above 0 (got %s)", trace.FormatDuration(c.PollInterval))
+	case c.CrashRate > 0 && c.RestartAfter == 0:
+		return fmt.Errorf("--crash-rate needs --restart-after above 0: a service that never restarts takes no more orders")
+	case c.RelayCrashRate > 0 && c.RestartAfter == 0:
+		return fmt.Errorf("--relay-crash-rate needs --restart-after above 0: a relay that never restarts publishes nothing more")
+	}
+	for _, p := range []struct {
+		flag string
+		v    float64
+	}{{"--crash-rate", c.CrashRate}, {"--db-fail-rate", c.DBFailRate}, {"--relay-crash-rate", c.RelayCrashRate}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return fmt.Errorf("%s must be from 0 to 1 (got %v)", p.flag, p.v)
+		}
+	}
+	for _, cr := range c.Crashes {
+		if !c.isActor(cr.Actor) {
+			return fmt.Errorf("--crash: no actor %q in the %s variant: want %s", cr.Actor, c.Variant, orList(c.actors()))
+		}
+	}
+	return nil
+}
+
+func (c Config) isActor(name string) bool {
+	for _, a := range c.actors() {
+		if a == name {
+			return true
+		}
+	}
+	return false
+}
+
+func orList(words []string) string {
+	if len(words) == 1 {
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// Params returns the scenario as the run event shows it.
+func (c Config) Params() []trace.Param {
+	p := []trace.Param{
+		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
+		{Name: "variant", Value: c.Variant.String()},
+		{Name: "orders", Value: strconv.Itoa(c.Orders)},
+		{Name: "arrival", Value: c.Arrival.String()},
+		{Name: "work", Value: c.Work.String()},
+	}
+	if c.Variant == Outbox {
+		p = append(p, trace.Param{Name: "poll-interval", Value: trace.FormatDuration(c.PollInterval)},
+			trace.Param{Name: "batch", Value: strconv.Itoa(c.Batch)})
+	}
+	if c.Inbox {
+		p = append(p, trace.Param{Name: "inbox", Value: "on"})
+	}
+	prob := func(name string, v float64) {
+		if v > 0 {
+			p = append(p, trace.Param{Name: name, Value: strconv.FormatFloat(v, 'g', -1, 64)})
+		}
+	}
+	prob("crash-rate", c.CrashRate)
+	if c.BrokerDownSet {
+		p = append(p, trace.Param{Name: "broker-down", Value: c.BrokerDown.String()})
+	}
+	prob("db-fail-rate", c.DBFailRate)
+	if c.Variant == Outbox {
+		prob("relay-crash-rate", c.RelayCrashRate)
+	}
+	if len(c.Crashes) > 0 {
+		var cs []string
+		for _, cr := range c.Crashes {
+			cs = append(cs, cr.Actor+"@"+trace.FormatDuration(cr.At))
+		}
+		p = append(p, trace.Param{Name: "crash", Value: strings.Join(cs, ",")})
+	}
+	if len(c.Crashes) > 0 || c.CrashRate > 0 || (c.Variant == Outbox && c.RelayCrashRate > 0) {
+		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+	}
+	if c.Until > 0 {
+		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
+	}
+	return p
+}

@@ -1,0 +1,74 @@
+package outbox
+
+import (
+	"math/rand/v2"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/store"
+)
+
+// inventory is the consumer: it reserves stock for each OrderPlaced and,
+// with --inbox, records the event's id in the same transaction.
+type inventory struct {
+	r        *run
+	a        *sim.Actor
+	db       *store.Store
+	work     *rand.Rand
+	finishFn func(any)
+}
+
+func newInventory(r *run) *inventory {
+	w := r.w
+	inv := &inventory{r: r, a: w.Actor(Inventory), work: w.Rand("work:" + Inventory)}
+	inv.db = store.New(w, inv.a, InventoryDB, store.Options{})
+	inv.finishFn = inv.finish
+	r.topic = r.b.Topic(Topic)
+	sub := r.topic.Subscribe(Subscription, broker.SubscriptionOptions{Durable: true})
+	sub.Consume(inv.a, broker.ConsumerOptions{Prefetch: 1, Ack: broker.ManualAck}, func(d *broker.Delivery) {
+		w.AfterCall(r.cfg.Work.Sample(inv.work), inv.a, inv.finishFn, d)
+	})
+	return inv
+}
+
+// finish handles a delivery in one local transaction.
+func (inv *inventory) finish(arg any) {
+	d := arg.(*broker.Delivery)
+	r := inv.r
+	cfg := &r.cfg
+	id := d.Msg.ID
+	tx := inv.db.Begin(d.TraceMsg())
+	var inboxKey string
+	if cfg.Inbox {
+		inboxKey = "inbox/" + id
+		if _, ok := tx.Get(inboxKey); ok {
+			tx.Explain(whyAbsorbed)
+			tx.Rollback(id + " is in the inbox: already handled")
+			d.Skip("duplicate absorbed by the inbox")
+			d.Ack()
+			return
+		}
+	}
+	tx.Put("stock/"+d.Msg.Key, "reserved")
+	if cfg.Inbox && !cfg.BugSkipInboxRecord {
+		tx.Put(inboxKey, "handled")
+	}
+	o := r.orderOf(id)
+	again := o != nil && r.handled[o.n] > 0
+	if again {
+		tx.Explain(whyApplied)
+	}
+	if tx.Commit() != nil {
+		d.Nack(true, "commit failed")
+		return
+	}
+	if o != nil {
+		r.handled[o.n]++
+	}
+	if again {
+		d.Handle("stock reserved again: a duplicate effect")
+	} else {
+		d.Handle("stock reserved")
+	}
+	d.Ack()
+}

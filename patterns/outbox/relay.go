@@ -1,0 +1,138 @@
+package outbox
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/store"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// relay polls the outbox, publishes the oldest rows in order, then marks
+// them sent (deletes them) in a transaction of its own.
+type relay struct {
+	r       *run
+	a       *sim.Actor
+	conn    *store.Conn
+	work    *rand.Rand
+	crashes *rand.Rand // faults:relay-crash, one draw per publish
+	msg     broker.Message
+
+	rows    []string // the rows of the current poll
+	sent    []string // rows published and not yet marked sent
+	blocked bool     // the broker refused the last poll's publish
+
+	tickFn, markFn, crashFn func()
+}
+
+func newRelay(r *run) *relay {
+	w := r.w
+	rl := &relay{r: r, a: w.Actor(Relay), work: w.Rand("work:" + Relay)}
+	rl.conn = r.svc.db.Connect(rl.a)
+	if r.cfg.RelayCrashRate > 0 {
+		rl.crashes = w.Rand("faults:relay-crash")
+	}
+	rl.tickFn, rl.markFn, rl.crashFn = rl.tick, rl.mark, rl.crash
+	rl.a.Describe(rl.describe)
+	rl.a.OnCrash(func() { rl.sent = rl.sent[:0] })
+	rl.a.OnRestart(func() { w.After(0, rl.a, rl.tickFn) })
+	w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
+	return rl
+}
+
+// tick polls the outbox once.
+func (rl *relay) tick() {
+	r := rl.r
+	w := r.w
+	rl.rows = r.svc.db.Oldest(outboxPrefix, r.cfg.Batch, rl.rows[:0])
+	if len(rl.rows) == 0 {
+		w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
+		return
+	}
+	if r.brokerDown() {
+		if !rl.blocked {
+			rl.blocked = true
+			w.Emit(trace.Event{Kind: trace.Note, Actor: Relay,
+				Note: "broker unreachable: " + rowCount(r.rows) + " wait in the outbox", Why: whyWaiting})
+		}
+		w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
+		return
+	}
+	rl.blocked = false
+	crash := false
+	for _, key := range rl.rows {
+		o := r.orderOf(strings.TrimPrefix(key, outboxPrefix))
+		if o == nil {
+			continue
+		}
+		if r.published[o.n] > 0 {
+			w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: o.msg,
+				Note: "published before, never marked sent: out again", Why: whyRepublish})
+		}
+		rl.msg = broker.Message{Msg: o.msg}
+		r.topic.Publish(Relay, &rl.msg)
+		r.published[o.n]++
+		rl.sent = append(rl.sent, key)
+		if rl.crashes != nil && rl.crashes.Float64() < r.cfg.RelayCrashRate {
+			crash = true
+			break
+		}
+	}
+	step := r.cfg.Work.Sample(rl.work)
+	if crash {
+		w.After(half(step), nil, rl.crashFn)
+	}
+	w.After(step, rl.a, rl.markFn)
+}
+
+// mark deletes the published rows, then polls again: at once when the
+// batch was full, else after the poll interval.
+func (rl *relay) mark() {
+	r := rl.r
+	tx := rl.conn.Begin(trace.Msg{})
+	for _, key := range rl.sent {
+		tx.Delete(key)
+	}
+	if tx.Commit() == nil {
+		r.rows -= len(rl.sent)
+	}
+	full := len(rl.sent) == r.cfg.Batch
+	rl.sent = rl.sent[:0]
+	if full {
+		r.w.After(0, rl.a, rl.tickFn)
+	} else {
+		r.w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
+	}
+}
+
+func (rl *relay) crash() {
+	rl.a.Crash("injected crash (--relay-crash-rate)")
+	rl.r.restartLater(rl.a)
+}
+
+// describe tells what the relay had published but not marked sent.
+func (rl *relay) describe() string {
+	if len(rl.sent) == 0 {
+		return ""
+	}
+	ids := make([]string, 0, min(len(rl.sent), 4))
+	for i, key := range rl.sent {
+		if i == 3 {
+			ids = append(ids, "and "+strconv.Itoa(len(rl.sent)-3)+" more")
+			break
+		}
+		ids = append(ids, strings.TrimPrefix(key, outboxPrefix))
+	}
+	return strings.Join(ids, ", ") + " published, not marked sent"
+}
+
+// rowCount writes "1 row" or "3 rows".
+func rowCount(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return strconv.Itoa(n) + " rows"
+}

@@ -1,0 +1,166 @@
+package outbox
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/store"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// Name is the pattern's command name.
+const Name = "outbox"
+
+// The teaching sentences of the events that explain something.
+const (
+	whyZombie = "The order is committed but its event never left: the database and the broker " +
+		"cannot share a transaction, and nothing remembers to publish it again, so no one " +
+		"downstream ever hears of this order. It is a zombie record."
+	whyGhost = "The event went out before the order was committed, and the commit never happened: " +
+		"downstream acts on an order that does not exist. It is a ghost message."
+	whyRepublish = "The relay published this row before but never marked it sent (it crashed, or the " +
+		"update failed), so the row was still in the outbox and went out again: an outbox " +
+		"delivers at least once, and the consumer must absorb repeats."
+	whyAbsorbed = "The inbox holds the ids of handled events, written in the same transaction as the " +
+		"stock change, so a repeat is recognised and not applied twice."
+	whyApplied = "Nothing records which events were handled, so the inventory cannot tell a repeat " +
+		"from a new event: the stock is reserved twice for one order. Use --inbox."
+	whyWaiting = "The rows were committed with their orders, so nothing is lost while the broker is " +
+		"down: the relay keeps polling and publishes them, oldest first, once it is back."
+)
+
+const outboxPrefix = "outbox/"
+
+// Run simulates the scenario, sending every event to out (which may be
+// nil), and returns the report that closes the trace. cfg must be valid.
+func Run(cfg Config, out trace.Sink) *trace.Report {
+	chk := NewChecks(OrderService, Inventory)
+	s := patterns.Start(Name, cfg.Common, cfg.Params(), nil)
+	s.World.Recorder().Add(chk)
+	if out != nil {
+		s.World.Recorder().Add(out)
+	}
+	r := newRun(cfg, s)
+	s.Run(r.done)
+	chk.Finish(s.World.Now())
+	tables, verdicts := chk.Report()
+	rep := s.Finish(false, tables, verdicts)
+	return rep
+}
+
+// run is one simulation: the actors, their stores and what the narrator
+// knows (which events were published or handled before, for the notes).
+type run struct {
+	cfg   Config
+	w     *sim.World
+	b     *broker.Broker
+	topic *broker.Topic
+
+	svc   *service
+	relay *relay
+	inv   *inventory
+
+	orders    []*order // by number, from 1
+	arrived   int
+	rows      int // outbox rows committed and not yet marked sent
+	arrival   *rand.Rand
+	crashes   *rand.Rand // faults:crash, one draw per order in every variant
+	arriveFn  func()
+	published []uint8 // publishes per order, for the narration
+	handled   []uint8 // effects per order
+}
+
+type order struct {
+	n         int
+	msg       trace.Msg
+	tx        *store.Tx
+	crash     bool // the service crashes between its two writes for this one
+	committed bool
+	sent      bool // published by the order service itself
+}
+
+func newRun(cfg Config, s *patterns.Sim) *run {
+	w := s.World
+	r := &run{cfg: cfg, w: w, b: s.Broker, arrival: w.Rand("arrival"),
+		orders: make([]*order, cfg.Orders+1), published: make([]uint8, cfg.Orders+1),
+		handled: make([]uint8, cfg.Orders+1)}
+	if cfg.CrashRate > 0 {
+		r.crashes = w.Rand("faults:crash")
+	}
+	r.svc = newService(r)
+	if cfg.Variant == Outbox {
+		r.relay = newRelay(r)
+	}
+	r.inv = newInventory(r)
+	if cfg.BrokerDownSet {
+		w.Actor(Broker)
+		win := cfg.BrokerDown
+		w.At(win.From, nil, func() {
+			w.Emit(trace.Event{Kind: trace.Fault, Actor: Broker,
+				Note: "down until " + trace.FormatDuration(win.To) + ": every publish fails"})
+		})
+		w.At(win.To, nil, func() {
+			w.Emit(trace.Event{Kind: trace.Fault, Actor: Broker, Note: "back up: publishes succeed again"})
+			w.Progress()
+		})
+	}
+	for _, cr := range cfg.Crashes {
+		a, _ := w.Lookup(cr.Actor)
+		a.CrashAt(cr.At, cfg.RestartAfter)
+	}
+	r.arriveFn = r.arrive
+	w.At(0, nil, r.arriveFn)
+	return r
+}
+
+// brokerDown reports whether a publish now fails.
+func (r *run) brokerDown() bool {
+	return r.cfg.BrokerDownSet && r.cfg.BrokerDown.Contains(r.w.Now())
+}
+
+// arrive takes the next order and plans the one after.
+func (r *run) arrive() {
+	r.arrived++
+	n := r.arrived
+	o := &order{n: n, msg: trace.Msg{ID: EventID(n), Type: "OrderPlaced", Class: trace.EventMsg, Key: OrderKey(n)}}
+	if r.crashes != nil {
+		o.crash = r.crashes.Float64() < r.cfg.CrashRate
+	}
+	r.orders[n] = o
+	r.w.Progress()
+	r.svc.take(o)
+	if r.arrived < r.cfg.Orders {
+		r.w.After(r.cfg.Arrival.Sample(r.arrival), nil, r.arriveFn)
+	}
+}
+
+// done reports whether everything that can happen has: every order taken,
+// every outbox row published, the broker idle and any outage over.
+func (r *run) done() bool {
+	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.Idle() &&
+		(!r.cfg.BrokerDownSet || r.w.Now() >= r.cfg.BrokerDown.To)
+}
+
+// restartLater restarts a, crashed by an injected fault, after the
+// configured time.
+func (r *run) restartLater(a *sim.Actor) {
+	d := r.cfg.RestartAfter
+	r.w.After(d, nil, func() { a.Restart("after " + trace.FormatDuration(d) + " down") })
+}
+
+// half returns half a work sample: when an injected crash falls between
+// two steps.
+func half(d time.Duration) time.Duration { return (d / 2).Round(time.Microsecond) }
+
+// orderOf returns the order an event id such as "e12" belongs to.
+func (r *run) orderOf(id string) *order {
+	n, err := strconv.Atoi(id[1:])
+	if err != nil || n < 1 || n >= len(r.orders) {
+		return nil
+	}
+	return r.orders[n]
+}

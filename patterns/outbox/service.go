@@ -1,0 +1,192 @@
+package outbox
+
+import (
+	"math/rand/v2"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/store"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// service is the order service: it takes orders one at a time and, by its
+// variant, writes the order and announces it.
+type service struct {
+	r    *run
+	a    *sim.Actor
+	db   *store.Store
+	work *rand.Rand
+	msg  broker.Message // reused for each publish: the topic copies it
+
+	pending []*order // orders waiting for the service, oldest first
+	head    int
+	cur     *order
+
+	commitFn, publishFn, crashFn func(any)
+}
+
+func newService(r *run) *service {
+	w := r.w
+	s := &service{r: r, a: w.Actor(OrderService), work: w.Rand("work:" + OrderService)}
+	s.db = store.New(w, s.a, OrdersDB, store.Options{FailRate: r.cfg.DBFailRate})
+	if r.cfg.Variant == Outbox {
+		s.db.Index(outboxPrefix)
+	}
+	s.commitFn, s.publishFn, s.crashFn = s.commit, s.publish, s.crash
+	s.a.Describe(s.describe)
+	s.a.OnCrash(s.crashed)
+	s.a.OnRestart(s.next)
+	return s
+}
+
+// idle reports whether no order waits or is in hand.
+func (s *service) idle() bool { return s.cur == nil && s.head == len(s.pending) }
+
+// take queues an arrived order.
+func (s *service) take(o *order) {
+	if s.head == len(s.pending) {
+		s.pending, s.head = s.pending[:0], 0
+	}
+	s.pending = append(s.pending, o)
+	s.next()
+}
+
+// next starts on the oldest waiting order, if the service is up and free.
+func (s *service) next() {
+	if s.cur != nil || !s.a.Up() || s.head == len(s.pending) {
+		return
+	}
+	o := s.pending[s.head]
+	s.pending[s.head] = nil
+	s.head++
+	s.cur = o
+	o.tx = s.db.Begin(o.msg)
+	o.tx.Put("orders/"+o.msg.Key, "placed")
+	step := s.commitFn
+	switch s.r.cfg.Variant {
+	case Outbox:
+		o.tx.Put(outboxPrefix+o.msg.ID, "OrderPlaced")
+	case PublishFirst:
+		step = s.publishFn
+	}
+	s.r.w.AfterCall(s.r.cfg.Work.Sample(s.work), s.a, step, o)
+}
+
+// commit commits the order's transaction, then takes the variant's next step.
+func (s *service) commit(arg any) {
+	o := arg.(*order)
+	v := s.r.cfg.Variant
+	if err := o.tx.Commit(); err != nil {
+		if v == PublishFirst {
+			s.ghost(o)
+		}
+		s.finish()
+		return
+	}
+	o.committed = true
+	switch v {
+	case Outbox:
+		s.r.rows++
+		if o.crash {
+			s.crashSoon(o)
+			return
+		}
+	case DualWrite:
+		if o.crash {
+			s.crashSoon(o)
+			return
+		}
+		s.r.w.AfterCall(s.r.cfg.Work.Sample(s.work), s.a, s.publishFn, o)
+		return
+	}
+	s.finish()
+}
+
+// publish publishes the order's OrderPlaced event, then takes the
+// variant's next step.
+func (s *service) publish(arg any) {
+	o := arg.(*order)
+	r := s.r
+	if r.brokerDown() {
+		if r.cfg.Variant == DualWrite {
+			r.w.Emit(trace.Event{Kind: trace.Drop, Actor: OrderService, To: Topic, Msg: o.msg,
+				Note: "publish failed, broker unreachable: the order stays committed, unannounced",
+				Why:  whyZombie})
+		} else {
+			o.tx.Rollback("publish failed, broker unreachable: order not placed")
+		}
+		s.finish()
+		return
+	}
+	s.msg = broker.Message{Msg: o.msg}
+	r.topic.Publish(OrderService, &s.msg)
+	r.published[o.n]++
+	o.sent = true
+	if r.cfg.Variant == PublishFirst {
+		if o.crash {
+			s.crashSoon(o)
+			return
+		}
+		r.w.AfterCall(r.cfg.Work.Sample(s.work), s.a, s.commitFn, o)
+		return
+	}
+	s.finish()
+}
+
+// crashSoon crashes the service halfway to its next step: between its two
+// writes.
+func (s *service) crashSoon(o *order) {
+	s.r.w.AfterCall(half(s.r.cfg.Work.Sample(s.work)), nil, s.crashFn, o)
+}
+
+func (s *service) crash(any) {
+	s.a.Crash("injected crash (--crash-rate)")
+	s.r.restartLater(s.a)
+}
+
+// describe tells what the order in hand had reached when the service crashed.
+func (s *service) describe() string {
+	o := s.cur
+	if o == nil {
+		return "no order in hand"
+	}
+	what := o.msg.ID + " " + o.msg.Key
+	switch {
+	case o.committed && s.r.cfg.Variant == Outbox:
+		return what + " committed with its outbox row: the relay will publish it"
+	case o.committed && !o.sent:
+		return what + " committed, not yet published"
+	case o.sent && !o.committed:
+		return what + " published, not yet committed"
+	}
+	return what + " not yet committed"
+}
+
+// crashed tells what the crash did to the order in hand. The store has
+// already dropped its open transaction.
+func (s *service) crashed() {
+	o := s.cur
+	s.cur = nil
+	if o == nil {
+		return
+	}
+	switch {
+	case o.committed && !o.sent && s.r.cfg.Variant == DualWrite:
+		s.r.w.Emit(trace.Event{Kind: trace.Drop, Actor: OrderService, To: Topic, Msg: o.msg,
+			Note: "committed but never published: a zombie record", Why: whyZombie})
+	case o.sent && !o.committed:
+		s.ghost(o)
+	}
+}
+
+// ghost says that o's event is out but its order will never be committed.
+func (s *service) ghost(o *order) {
+	s.r.w.Emit(trace.Event{Kind: trace.Note, Actor: OrderService, Msg: o.msg,
+		Note: "already published, never committed: a ghost message", Why: whyGhost})
+}
+
+// finish ends the order in hand and starts the next.
+func (s *service) finish() {
+	s.cur = nil
+	s.next()
+}
