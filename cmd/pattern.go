@@ -28,7 +28,6 @@ type patternDef struct {
 var patternDefs = []func() patternDef{
 	competingDef,
 	outboxDef,
-	pubsubDef,
 }
 
 // newPatternCmd makes the command that runs one simulation of def.
