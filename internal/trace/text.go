@@ -18,6 +18,8 @@ type TextOptions struct {
 	Color bool // draw with ANSI colors
 	Quiet bool // show only the header and the summary
 	Width int  // columns to keep within; 0 means DefaultWidth
+	// Explain shows each event's Why under it, indented and dimmed.
+	Explain bool
 }
 
 // Text renders events for a person: a header, one aligned line per event
@@ -193,7 +195,41 @@ func (t *Text) line(e *Event) {
 		}
 		buf = t.appendWrapped(buf, note, col)
 	}
-	t.buf = append(buf, '\n')
+	buf = append(buf, '\n')
+	if t.opt.Explain && e.Why != "" {
+		buf = t.appendWhy(buf, e.Why, t.msgCol)
+	}
+	t.buf = buf
+}
+
+// whyMark opens an explanation line of --explain.
+const whyMark = "» "
+
+// appendWhy writes an event's explanation on lines of its own, starting at
+// column indent, dimmed and wrapped to the width.
+func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
+	indent = min(indent, t.opt.Width-minNoteRoom-len(whyMark))
+	room := t.opt.Width - indent - utf8.RuneCountInString(whyMark)
+	first := true
+	for why != "" {
+		b = appendSpaces(b, indent)
+		b = append(b, t.dim.on...)
+		if first {
+			b = append(b, whyMark...)
+		} else {
+			b = append(b, "  "...)
+		}
+		first = false
+		cut := len(why)
+		if utf8.RuneCountInString(why) > room {
+			cut = wrapAt(why, room)
+		}
+		b = append(b, strings.TrimRight(why[:cut], " ")...)
+		b = append(b, t.dim.off...)
+		b = append(b, '\n')
+		why = strings.TrimLeft(why[cut:], " ")
+	}
+	return b
 }
 
 func (t *Text) appendTimeStyled(b []byte, d time.Duration) []byte {
