@@ -104,17 +104,17 @@ func (t *Topic) Publish(from string, m *Message) {
 	w := t.b.w
 	m.SentAt = w.Now()
 	w.Progress()
-	w.Emit(trace.Event{Kind: trace.Publish, Actor: from, To: t.Name, Msg: m.Msg, Note: subjectNote(m.Subject)})
+	w.Emit(trace.Event{Kind: trace.Publish, Actor: from, To: t.Name, Msg: m.Msg, Note: t.publishNote(m.Subject)})
 	for _, s := range t.subs {
 		if !s.opts.Filter.Match(m.Subject) {
 			continue
 		}
 		if !s.opts.Durable && !s.Connected() {
-			note := s.Name + " is not connected and its subscription is transient: the event is lost to it"
+			note := "lost to " + s.Name + ": transient, and not connected"
 			why := "A transient subscription exists only while its subscriber is connected; " +
 				"a durable one would have kept the event until " + s.Name + " came back."
 			if !s.joined {
-				note = s.Name + " has not joined yet and its subscription is transient: the event is lost to it"
+				note = "lost to " + s.Name + ": transient, and not joined yet"
 				why = "A transient subscription begins when its subscriber connects, so what was published " +
 					"before is never seen; a durable one, declared ahead, would have kept it."
 			}
@@ -128,11 +128,19 @@ func (t *Topic) Publish(from string, m *Message) {
 	}
 }
 
-func subjectNote(subject string) string {
+// publishNote shows the subject and which subscriptions' filters leave
+// the event out.
+func (t *Topic) publishNote(subject string) string {
 	if subject == "" {
 		return ""
 	}
-	return "subject " + subject
+	note := "subject " + subject
+	for _, s := range t.subs {
+		if f := s.opts.Filter; !f.Match(subject) {
+			note += "; not for " + s.Name + " (" + f.String() + ")"
+		}
+	}
+	return note
 }
 
 // purge drops every message waiting in the queue: note says what

@@ -180,7 +180,7 @@ func TestTransientMissesWhatCameBeforeItJoined(t *testing.T) {
 	wantIDs(t, "kept", r.handled("kept"), "e1", "e2", "e3", "e4")
 	for _, e := range r.evs {
 		if e.Kind == trace.Drop && e.Msg.ID == "e1" {
-			if e.Note != "late has not joined yet and its subscription is transient: the event is lost to it" {
+			if e.Note != "lost to late: transient, and not joined yet" {
 				t.Errorf("drop note %q", e.Note)
 			}
 			return

@@ -1,0 +1,335 @@
+// Package pubsub simulates publish/subscribe: the order service publishes
+// OrderPlaced events to the topic "orders", and every subscriber (inventory,
+// payment, email, shipping, analytics) gets its own copy through its own
+// subscription, durable or transient, filtered or not, served by one
+// instance or a consumer group. With --mode direct the same work is done by
+// commands sent to each service in turn, the coupling pub/sub removes.
+package pubsub
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// Mode says how the order service tells the other services about an order.
+type Mode string
+
+// The modes.
+const (
+	// Events: publish one OrderPlaced event and move on; each subscriber
+	// gets a copy and works at its own pace.
+	Events Mode = "events"
+	// Direct: send a command to each service in turn and wait for its
+	// reply before the next: one slow or failing service holds up the order.
+	Direct Mode = "direct"
+)
+
+// Modes lists the values of --mode.
+var Modes = []string{string(Events), string(Direct)}
+
+// Config is one publish/subscribe scenario.
+type Config struct {
+	patterns.Common
+
+	Events      int      // orders placed: events e1 … eN, keys order-1001 …
+	Subscribers []string // subscription (and service) names, in order
+
+	Transient []string           // subscriptions that exist only while connected
+	Late      []Late             // subscribers that start only later
+	Offline   []Offline          // windows in which a subscriber is down
+	Filters   []Filter           // subject filters, one per subscription at most
+	Instances map[string]int     // consumer-group sizes; absent means 1
+	Slow      map[string]float64 // subscriber → factor it works slower by
+	Fail      []string           // subscribers whose handler always fails
+
+	Work    sim.Dist // one subscriber's work on one event
+	Arrival sim.Dist // time between orders
+
+	DuplicateRate float64 // chance an ack is lost and the copy delivered again
+	Idempotent    bool    // subscribers remember what they handled and skip repeats
+	Mode          Mode
+}
+
+// Late is a subscriber that starts only at At.
+type Late struct {
+	Name string
+	At   time.Duration
+}
+
+// Offline is a window in which a subscriber is down.
+type Offline struct {
+	Name   string
+	Window sim.Window
+}
+
+// Filter is a subscription's subject filter.
+type Filter struct {
+	Name   string
+	Filter broker.Filter
+}
+
+// DefaultSubscribers are the services that subscribe to orders by default.
+var DefaultSubscribers = []string{"inventory", "payment", "email", "shipping", "analytics"}
+
+// MaxDeliveries is how many times a subscription delivers an event before
+// it moves it to its dead-letter queue (TOPIC/NAME.dlq).
+const MaxDeliveries = 3
+
+// MaxInstances caps --instances.
+const MaxInstances = 50
+
+// MaxEvents caps --events.
+const MaxEvents = 10_000_000
+
+// Default returns the scenario `msgplay pubsub` runs with no flags.
+func Default() Config {
+	return Config{
+		Common:      patterns.Common{Seed: 1},
+		Events:      6,
+		Subscribers: slices.Clone(DefaultSubscribers),
+		Work:        sim.Uniform(10*time.Millisecond, 30*time.Millisecond),
+		Arrival:     sim.Const(20 * time.Millisecond),
+		Mode:        Events,
+	}
+}
+
+// Topic is the name of the topic the orders are published to.
+const Topic = "orders"
+
+// Publisher is the name of the order service.
+const Publisher = "order-service"
+
+// Replies is the queue the order service takes replies from in direct mode.
+const Replies = "replies"
+
+// Regions are the regions orders come from, in the order they cycle.
+var Regions = []string{"eu", "us", "eu", "apac", "us", "eu"}
+
+// EventID returns the id of the i-th event, from 1.
+func EventID(i int) string { return "e" + strconv.Itoa(i) }
+
+// OrderKey returns the business key of the i-th order, from 1.
+func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
+
+// Subject returns the subject of the i-th order, such as orders.placed.eu.
+func Subject(i int) string { return "orders.placed." + Regions[(i-1)%len(Regions)] }
+
+// QueueName returns the queue a subscriber takes from: its subscription
+// (orders/NAME) in events mode, its command queue (NAME.in) in direct.
+func (c Config) QueueName(sub string) string {
+	if c.Mode == Direct {
+		return sub + ".in"
+	}
+	return Topic + "/" + sub
+}
+
+// InstanceNames returns the actors serving sub: sub itself, or sub-1 …
+// sub-N for a consumer group.
+func (c Config) InstanceNames(sub string) []string {
+	n := c.Instances[sub]
+	if n <= 1 {
+		return []string{sub}
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = sub + "-" + strconv.Itoa(i+1)
+	}
+	return names
+}
+
+// IsTransient reports whether sub's subscription is transient.
+func (c Config) IsTransient(sub string) bool { return slices.Contains(c.Transient, sub) }
+
+// FilterOf returns sub's filter; the zero Filter takes everything.
+func (c Config) FilterOf(sub string) broker.Filter {
+	for _, f := range c.Filters {
+		if f.Name == sub {
+			return f.Filter
+		}
+	}
+	return broker.Filter{}
+}
+
+// LateAt returns when sub starts, and false when it starts at once.
+func (c Config) LateAt(sub string) (time.Duration, bool) {
+	for _, l := range c.Late {
+		if l.Name == sub {
+			return l.At, true
+		}
+	}
+	return 0, false
+}
+
+// Validate reports the first thing wrong with c, naming the flag.
+func (c Config) Validate() error {
+	switch {
+	case c.Events < 0 || c.Events > MaxEvents:
+		return fmt.Errorf("--events must be from 0 to %d (got %d)", MaxEvents, c.Events)
+	case len(c.Subscribers) == 0:
+		return fmt.Errorf("--subscribers needs at least one name, such as inventory,email")
+	case c.Mode != Events && c.Mode != Direct:
+		return fmt.Errorf("--mode: %q is not a mode: want events or direct", c.Mode)
+	case !(c.DuplicateRate >= 0 && c.DuplicateRate <= 1):
+		return fmt.Errorf("--duplicate-rate must be from 0 to 1 (got %v)", c.DuplicateRate)
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Subscribers {
+		if s == "" || strings.ContainsAny(s, "/.@=, ") || s == Publisher || s == Replies || s == Topic {
+			return fmt.Errorf("--subscribers: %q is not a usable name: want letters, digits, - or _", s)
+		}
+		if seen[s] {
+			return fmt.Errorf("--subscribers: %q is listed twice", s)
+		}
+		seen[s] = true
+	}
+	known := func(flag, name string) error {
+		if !seen[name] {
+			return fmt.Errorf("--%s: no subscriber %q: want %s", flag, name, orList(c.Subscribers))
+		}
+		return nil
+	}
+	for _, s := range c.Transient {
+		if err := known("transient", s); err != nil {
+			return err
+		}
+		if c.Mode == Direct {
+			return fmt.Errorf("--transient %s: subscriptions exist only with --mode events "+
+				"(in direct mode each service has a command queue)", s)
+		}
+	}
+	lateAt := map[string]time.Duration{}
+	for _, l := range c.Late {
+		if err := known("late", l.Name); err != nil {
+			return err
+		}
+		if _, dup := lateAt[l.Name]; dup {
+			return fmt.Errorf("--late: %s is given twice: a subscriber starts once", l.Name)
+		}
+		lateAt[l.Name] = l.At
+	}
+	for i, o := range c.Offline {
+		if err := known("offline", o.Name); err != nil {
+			return err
+		}
+		if at, ok := lateAt[o.Name]; ok && o.Window.From < at {
+			return fmt.Errorf("--offline %s@%s: %s starts only at %s (--late): the window must begin after",
+				o.Name, o.Window, o.Name, trace.FormatDuration(at))
+		}
+		for _, p := range c.Offline[:i] {
+			if p.Name == o.Name && o.Window.From < p.Window.To && p.Window.From < o.Window.To {
+				return fmt.Errorf("--offline: the windows %s and %s of %s overlap", p.Window, o.Window, o.Name)
+			}
+		}
+	}
+	filtered := map[string]bool{}
+	for _, f := range c.Filters {
+		if err := known("filter", f.Name); err != nil {
+			return err
+		}
+		if filtered[f.Name] {
+			return fmt.Errorf("--filter: %s has two filters: give one pattern per subscriber", f.Name)
+		}
+		filtered[f.Name] = true
+	}
+	for _, s := range sortedKeys(c.Instances) {
+		if err := known("instances", s); err != nil {
+			return err
+		}
+		if n := c.Instances[s]; n < 1 || n > MaxInstances {
+			return fmt.Errorf("--instances %s=%d: want from 1 to %d instances", s, n, MaxInstances)
+		}
+	}
+	for _, s := range sortedKeys(c.Slow) {
+		if err := known("slow", s); err != nil {
+			return err
+		}
+		if f := c.Slow[s]; !(f > 0) {
+			return fmt.Errorf("--slow %s: factor must be above 0 (got %v)", s, f)
+		}
+	}
+	for _, s := range c.Fail {
+		if err := known("fail", s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Params returns the scenario as the run event shows it.
+func (c Config) Params() []trace.Param {
+	p := []trace.Param{
+		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
+		{Name: "mode", Value: string(c.Mode)},
+		{Name: "events", Value: strconv.Itoa(c.Events)},
+		{Name: "subscribers", Value: strings.Join(c.Subscribers, ",")},
+		{Name: "work", Value: c.Work.String()},
+		{Name: "arrival", Value: c.Arrival.String()},
+	}
+	var late, offline, filters, inst, slow []string
+	for _, l := range c.Late {
+		late = append(late, l.Name+"@"+trace.FormatDuration(l.At))
+	}
+	for _, o := range c.Offline {
+		offline = append(offline, o.Name+"@"+o.Window.String())
+	}
+	for _, f := range c.Filters {
+		filters = append(filters, f.Name+"="+f.Filter.String())
+	}
+	for _, s := range c.Subscribers {
+		if n, ok := c.Instances[s]; ok {
+			inst = append(inst, s+"="+strconv.Itoa(n))
+		}
+		if f, ok := c.Slow[s]; ok {
+			slow = append(slow, s+"="+strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	p = appendList(p, "transient", c.Transient)
+	p = appendList(p, "late", late)
+	p = appendList(p, "offline", offline)
+	p = appendList(p, "filter", filters)
+	p = appendList(p, "instances", inst)
+	p = appendList(p, "slow", slow)
+	p = appendList(p, "fail", c.Fail)
+	if c.DuplicateRate > 0 {
+		p = append(p, trace.Param{Name: "duplicate-rate", Value: strconv.FormatFloat(c.DuplicateRate, 'g', -1, 64)})
+	}
+	if c.Idempotent {
+		p = append(p, trace.Param{Name: "idempotent", Value: "yes"})
+	}
+	if c.Until > 0 {
+		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
+	}
+	return p
+}
+
+func appendList(p []trace.Param, name string, values []string) []trace.Param {
+	if len(values) == 0 {
+		return p
+	}
+	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
+}
+
+// orList writes "a, b or c".
+func orList(words []string) string {
+	if len(words) == 1 {
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,238 @@
+package pubsub
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/check"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// direct is the order service of --mode direct: for each order it sends a
+// command to each service in turn and waits for the reply before the next.
+type direct struct {
+	r          *run
+	queues     map[string]*broker.Queue
+	replies    *broker.Queue
+	orders     []*order
+	awaiting   map[string]*order // command id → the order waiting for its reply
+	replied    map[string]int    // command id → replies sent for it
+	commands   int
+	stallAfter time.Duration
+}
+
+type orderState uint8
+
+const (
+	open orderState = iota
+	completed
+	failed
+)
+
+// order is one order the direct order service is working through.
+type order struct {
+	key     string
+	steps   []string // the services to call, in turn
+	step    int
+	placed  time.Duration
+	since   time.Duration // when the command awaited was sent
+	done    time.Duration
+	state   orderState
+	failAt  string
+	worst   time.Duration // the longest wait for one service
+	worstBy string
+}
+
+type replyBody struct {
+	cmd, from string
+	ok        bool
+}
+
+// StallFactor sets when a direct-mode order counts as held up: one service
+// kept it waiting more than StallFactor times the mean --work.
+const StallFactor = 5
+
+func newDirect(r *run) *direct {
+	d := &direct{r: r, queues: map[string]*broker.Queue{}, awaiting: map[string]*order{}, replied: map[string]int{},
+		stallAfter: max(StallFactor*r.cfg.Work.Mean(), time.Millisecond)}
+	d.replies = r.s.Broker.Queue(Replies, broker.QueueOptions{})
+	d.replies.Subscribe(r.actor, broker.ConsumerOptions{}, d.onReply)
+	return d
+}
+
+// place starts order i: the services whose filter takes its subject are
+// called in the order of --subscribers.
+func (d *direct) place(i int) {
+	o := &order{key: OrderKey(i), placed: d.r.w.Now()}
+	subject := Subject(i)
+	for _, name := range d.r.cfg.Subscribers {
+		if d.r.cfg.FilterOf(name).Match(subject) {
+			o.steps = append(o.steps, name)
+		}
+	}
+	d.orders = append(d.orders, o)
+	d.next(o)
+}
+
+// next sends the order's next command, or completes it.
+func (d *direct) next(o *order) {
+	w := d.r.w
+	if o.step == len(o.steps) {
+		o.state, o.done = completed, w.Now()
+		w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher, Note: fmt.Sprintf("%s complete: %d services replied, in turn, in %s",
+			o.key, len(o.steps), trace.ShortDuration(o.done-o.placed))})
+		return
+	}
+	name := o.steps[o.step]
+	d.commands++
+	id := "c" + strconv.Itoa(d.commands)
+	d.awaiting[id] = o
+	o.since = w.Now()
+	d.queues[name].Send(Publisher, &broker.Message{
+		Msg: trace.Msg{ID: id, Type: about(name).command, Class: trace.Command, Key: o.key}})
+}
+
+// reply sends a service's answer to the command it was delivered.
+func (d *direct) reply(name string, del *broker.Delivery, ok bool) {
+	cmd := del.Msg.ID
+	d.replied[cmd]++
+	id := "r" + cmd[1:]
+	if n := d.replied[cmd]; n > 1 {
+		id += "." + strconv.Itoa(n)
+	}
+	typ := about(name).reply
+	if !ok {
+		typ = about(name).command + "Failed"
+	}
+	d.replies.Send(del.Consumer().Actor().Name, &broker.Message{
+		Msg:  trace.Msg{ID: id, Type: typ, Class: trace.Reply, Key: del.Msg.Key},
+		Body: &replyBody{cmd: cmd, from: name, ok: ok}})
+}
+
+// onReply moves an order on when the reply it waits for comes.
+func (d *direct) onReply(del *broker.Delivery) {
+	w := d.r.w
+	rb := del.Msg.Body.(*replyBody)
+	o := d.awaiting[rb.cmd]
+	if o == nil {
+		del.Skip("repeat reply: " + rb.from + " already answered " + rb.cmd)
+		del.Ack()
+		return
+	}
+	delete(d.awaiting, rb.cmd)
+	wait := w.Now() - o.since
+	if wait > o.worst {
+		o.worst, o.worstBy = wait, rb.from
+	}
+	if !rb.ok {
+		del.Handle("order failed")
+		del.Ack()
+		o.state, o.done, o.failAt = failed, w.Now(), rb.from
+		note := o.key + " failed: " + rb.from + " could not do it (" + failure(rb.from) + ")"
+		if rest := o.steps[o.step+1:]; len(rest) > 0 {
+			note += "; " + strings.Join(rest, ", ") + " never asked"
+		}
+		w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher, Note: note,
+			Why: "In direct mode every service must succeed, in turn, for the order to succeed: one failing " +
+				"service fails it. With events the order stands and only " + rb.from + "'s copy fails."})
+		return
+	}
+	o.step++
+	what := "order complete"
+	if o.step < len(o.steps) {
+		what = "next: " + o.steps[o.step]
+	}
+	del.Handle(what)
+	del.Ack()
+	if wait > d.stallAfter {
+		w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher,
+			Note: fmt.Sprintf("%s held up %s by %s", o.key, trace.ShortDuration(wait), rb.from),
+			Why: "A command waits for its outcome: the order service cannot go on until " + rb.from +
+				" replies, so its slowness or absence becomes the order's. An event would not wait."})
+	}
+	d.next(o)
+}
+
+// ordersTable shows what happened to the orders: in events mode each is
+// complete the moment it is published; in direct mode only when the last
+// service has replied.
+func (r *run) ordersTable() trace.Table {
+	t := trace.Table{Title: "orders", Columns: []string{"mode", "placed", "complete", "failed", "held up",
+		"unfinished", "time to complete p50", "p99"}}
+	if r.direct == nil {
+		n := itoa(int64(r.placed))
+		t.Rows = [][]string{{string(Events), n, n, "0", "0", "0", "0s", "0s"}}
+		return t
+	}
+	var h trace.Histogram
+	var done, fail, held, unfinished int64
+	for _, o := range r.direct.orders {
+		switch o.state {
+		case completed:
+			done++
+			h.Record(o.done - o.placed)
+		case failed:
+			fail++
+		default:
+			unfinished++
+		}
+		if o.worst > r.direct.stallAfter {
+			held++
+		}
+	}
+	p50, p99 := "-", "-"
+	if h.Count() > 0 {
+		p50, p99 = trace.ShortDuration(h.Percentile(50)), trace.ShortDuration(h.Percentile(99))
+	}
+	t.Rows = [][]string{{string(Direct), itoa(int64(len(r.direct.orders))), itoa(done), itoa(fail), itoa(held),
+		itoa(unfinished), p50, p99}}
+	return t
+}
+
+// heldUp is the verdict "no-order-held-up": no order failed or stalled
+// because of one downstream service.
+func (r *run) heldUp() trace.Verdict {
+	v := trace.Verdict{Name: "no-order-held-up", Title: "no order failed or held up by one service", OK: true}
+	if r.direct == nil {
+		v.Detail = fmt.Sprintf("events mode: all %d orders done once published", r.placed)
+		return v
+	}
+	d := r.direct
+	now := r.w.Now()
+	var evidence []string
+	var bad int64
+	for _, o := range d.orders {
+		var why string
+		switch {
+		case o.state == failed:
+			why = "failed at " + o.failAt + " (" + failure(o.failAt) + ")"
+		case o.state == open:
+			why = "never completed: still waiting for " + o.steps[o.step] + " after " +
+				trace.ShortDuration(now-o.since)
+		case o.worst > d.stallAfter:
+			why = "waited " + trace.ShortDuration(o.worst) + " for " + o.worstBy
+		default:
+			continue
+		}
+		bad++
+		if len(evidence) < check.MaxEvidence {
+			evidence = append(evidence, o.key+": "+why)
+		}
+	}
+	if bad == 0 {
+		v.Detail = fmt.Sprintf("all %d orders completed, none waited over %s on one service",
+			len(d.orders), trace.FormatDuration(d.stallAfter))
+		return v
+	}
+	v.OK = false
+	v.Detail = fmt.Sprintf("%d of %d failed or waited over %s on one service",
+		bad, len(d.orders), trace.FormatDuration(d.stallAfter))
+	if more := bad - int64(len(evidence)); more > 0 {
+		evidence = append(evidence, fmt.Sprintf("and %d more", more))
+	}
+	v.Evidence = evidence
+	return v
+}

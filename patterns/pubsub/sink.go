@@ -1,0 +1,292 @@
+package pubsub
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/check"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// Sink computes the per-subscription summary from the events alone: what
+// each subscription received, handled, handled twice, skipped as a
+// duplicate, missed and dead-lettered, its backlog over time, and the lag
+// from an order's publication to its handling.
+type Sink struct {
+	topic     string // drops by the topic are events a subscription never received
+	publisher string
+	subs      []*subStats
+	byQueue   map[string]*subStats
+	index     map[string]int32         // message id → its slot in the subscriptions' states
+	origin    map[string]time.Duration // order key → when the order was placed
+	published int64
+	end       time.Duration
+}
+
+// The bits of a message's state in one subscription; the low bits count
+// how many times it was handled.
+const (
+	sentBit    uint8 = 0x80
+	deadBit    uint8 = 0x40
+	droppedBit uint8 = 0x20
+	countMask  uint8 = 0x1f
+)
+
+type subStats struct {
+	name, queue, kind, filter string
+	durable                   bool
+
+	received, handled, dupHandled, skipped, missed, deadLettered int64
+	backlog, maxBacklog                                          int64
+
+	spark     spark
+	lag       trace.Histogram
+	unsent    int64    // matching events dropped at publication, never received
+	state     []uint8  // by message slot
+	missedWhy []string // the first few events missed, with why
+}
+
+// NewSink returns a Sink following the queues of cfg's subscribers.
+func NewSink(cfg Config) *Sink {
+	s := &Sink{topic: Topic, publisher: Publisher, byQueue: map[string]*subStats{},
+		index: map[string]int32{}, origin: map[string]time.Duration{}}
+	for _, name := range cfg.Subscribers {
+		st := &subStats{name: name, queue: cfg.QueueName(name), durable: !cfg.IsTransient(name), filter: "all"}
+		st.kind = "durable"
+		if cfg.Mode == Direct {
+			st.kind = "commands"
+		} else if !st.durable {
+			st.kind = "transient"
+		}
+		if n := cfg.Instances[name]; n > 1 {
+			st.kind += " ×" + strconv.Itoa(n)
+		}
+		if f := cfg.FilterOf(name).String(); f != "" {
+			st.filter = f
+		}
+		s.subs = append(s.subs, st)
+		s.byQueue[st.queue] = st
+	}
+	return s
+}
+
+// slot returns the state of message id in st, making room for it.
+func (s *Sink) slot(st *subStats, id string) *uint8 {
+	i, ok := s.index[id]
+	if !ok {
+		i = int32(len(s.index))
+		s.index[id] = i
+	}
+	for int(i) >= len(st.state) {
+		st.state = append(st.state, 0)
+	}
+	return &st.state[i]
+}
+
+func (st *subStats) move(t time.Duration, n int64) {
+	st.backlog += n
+	st.maxBacklog = max(st.maxBacklog, st.backlog)
+	st.spark.record(t, st.backlog)
+}
+
+// Event implements trace.Sink.
+func (s *Sink) Event(e *trace.Event) {
+	s.end = e.T
+	if !e.HasMsg() {
+		return
+	}
+	switch e.Kind {
+	case trace.Publish:
+		s.published++
+		if _, ok := s.origin[e.Msg.Key]; !ok {
+			s.origin[e.Msg.Key] = e.T
+		}
+	case trace.Send:
+		if e.Actor == s.publisher && e.Msg.Class == trace.Command {
+			if _, ok := s.origin[e.Msg.Key]; !ok {
+				s.origin[e.Msg.Key] = e.T
+			}
+		}
+		if st := s.byQueue[e.To]; st != nil {
+			*s.slot(st, e.Msg.ID) |= sentBit
+			st.received++
+			st.move(e.T, 1)
+		}
+	case trace.Handle:
+		if st := s.byQueue[e.To]; st != nil {
+			p := s.slot(st, e.Msg.ID)
+			n := *p & countMask
+			if n == 0 {
+				st.handled++
+				if t0, ok := s.origin[e.Msg.Key]; ok {
+					st.lag.Record(e.T - t0)
+				}
+			} else {
+				st.dupHandled++
+			}
+			if n < countMask {
+				*p++
+			}
+		}
+	case trace.Skip:
+		if st := s.byQueue[e.To]; st != nil {
+			st.skipped++
+		}
+	case trace.Ack:
+		if st := s.byQueue[e.To]; st != nil {
+			st.move(e.T, -1)
+		}
+	case trace.DeadLetter:
+		if st := s.byQueue[e.Actor]; st != nil {
+			*s.slot(st, e.Msg.ID) |= deadBit
+			st.deadLettered++
+			st.move(e.T, -1)
+		}
+	case trace.Drop:
+		if st := s.byQueue[e.To]; st != nil {
+			*s.slot(st, e.Msg.ID) |= droppedBit
+			st.missed++
+			why := "lost from its queue when " + st.name + " disconnected"
+			if e.Actor == s.topic {
+				why = "published while " + st.name + " was not connected"
+				st.unsent++
+			} else {
+				st.move(e.T, -1)
+			}
+			if len(st.missedWhy) < check.MaxEvidence {
+				st.missedWhy = append(st.missedWhy, fmt.Sprintf("%s %s: %s", e.Msg.ID, e.Msg.Key, why))
+			}
+		}
+	}
+}
+
+// Tables returns the subscription table and the backlog-and-lag table.
+// title names the rows: "subscription" or "service".
+func (s *Sink) Tables(row string) []trace.Table {
+	counts := trace.Table{Title: row + "s",
+		Columns: []string{row, "type", "filter", "received", "handled", "dups", "skipped", "missed", "dlq"}}
+	flow := trace.Table{Title: "backlog and lag",
+		Columns: []string{row, "max backlog", "backlog over time", "lag p50", "lag p99"}}
+	var top int64
+	for _, st := range s.subs {
+		top = max(top, st.maxBacklog)
+	}
+	for _, st := range s.subs {
+		counts.Rows = append(counts.Rows, []string{st.name, st.kind, st.filter, itoa(st.received), itoa(st.handled),
+			itoa(st.dupHandled), itoa(st.skipped), itoa(st.missed), itoa(st.deadLettered)})
+		p50, p99 := "-", "-"
+		if st.lag.Count() > 0 {
+			p50, p99 = trace.ShortDuration(st.lag.Percentile(50)), trace.ShortDuration(st.lag.Percentile(99))
+		}
+		flow.Rows = append(flow.Rows, []string{st.name, itoa(st.maxBacklog), st.spark.render(s.end, top), p50, p99})
+	}
+	return []trace.Table{counts, flow}
+}
+
+// Delivered is the verdict "every-event-delivered": every durable
+// subscription (every service, in direct mode) handled every message it
+// received, at least once.
+func (s *Sink) Delivered(direct bool) trace.Verdict {
+	v := trace.Verdict{Name: "every-event-delivered", Title: "every durable subscription handled every matching event"}
+	if direct {
+		v.Title = "every service handled every command it was sent"
+	}
+	var copies, missing int64
+	var evidence []string
+	for _, st := range s.subs {
+		if !st.durable {
+			continue
+		}
+		copies += st.received
+		if st.handled == st.received {
+			continue
+		}
+		for id, i := range s.sortedIDs() {
+			if int(i) >= len(st.state) {
+				break
+			}
+			b := st.state[i]
+			if b&sentBit == 0 || b&countMask > 0 {
+				continue
+			}
+			missing++
+			if len(evidence) < check.MaxEvidence {
+				why := "still waiting in " + st.queue
+				switch {
+				case b&deadBit != 0:
+					why = "dead-lettered to " + st.queue + ".dlq"
+				case b&droppedBit != 0:
+					why = "lost"
+				}
+				evidence = append(evidence, fmt.Sprintf("%s for %s: %s", id, st.name, why))
+			}
+		}
+	}
+	v.OK = missing == 0
+	if v.OK {
+		v.Detail = fmt.Sprintf("all %d copies handled", copies)
+		if direct {
+			v.Detail = fmt.Sprintf("all %d commands handled", copies)
+		}
+		return v
+	}
+	v.Detail = fmt.Sprintf("%d of %d copies never handled", missing, copies)
+	if direct {
+		v.Detail = fmt.Sprintf("%d of %d commands never handled", missing, copies)
+	}
+	if more := missing - int64(len(evidence)); more > 0 {
+		evidence = append(evidence, fmt.Sprintf("and %d more", more))
+	}
+	v.Evidence = evidence
+	return v
+}
+
+// sortedIDs returns the message ids in the order they were first seen.
+func (s *Sink) sortedIDs() func(yield func(string, int32) bool) {
+	ids := make([]string, len(s.index))
+	for id, i := range s.index {
+		ids[i] = id
+	}
+	return func(yield func(string, int32) bool) {
+		for i, id := range ids {
+			if !yield(id, int32(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Missed is the verdict "transient-missed": which events the transient
+// subscriptions never saw; ok is false when there are none to judge.
+func (s *Sink) Missed() (v trace.Verdict, ok bool) {
+	v = trace.Verdict{Name: "transient-missed", Title: "no event missed by a transient subscription", OK: true}
+	var parts, evidence []string
+	var total int64
+	for _, st := range s.subs {
+		if st.durable {
+			continue
+		}
+		ok = true
+		if st.missed == 0 {
+			continue
+		}
+		total += st.missed
+		parts = append(parts, fmt.Sprintf("%s missed %d of %d", st.name, st.missed, st.received+st.unsent))
+		evidence = append(evidence, st.missedWhy...)
+		if more := st.missed - int64(len(st.missedWhy)); more > 0 {
+			evidence = append(evidence, fmt.Sprintf("and %d more for %s", more, st.name))
+		}
+	}
+	if total == 0 {
+		v.Detail = "every transient subscriber was connected whenever an event came"
+		return v, ok
+	}
+	v.OK = false
+	v.Detail = strings.Join(parts, "; ")
+	v.Evidence = evidence
+	return v, ok
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
