@@ -1,0 +1,225 @@
+// Package saga simulates the saga pattern on an eCommerce order: PlaceOrder
+// creates the order PENDING, then payment, inventory and shipping each take
+// a step in a local transaction of their own database. When a step fails
+// the steps already done are compensated and the order is REJECTED; when
+// all succeed it is APPROVED. Two styles: an orchestrator that sends
+// commands and handles replies, or services that react to each other's
+// events on topics. --naive makes the same calls without a saga.
+package saga
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// The styles of saga.
+const (
+	Orchestration = "orchestration"
+	Choreography  = "choreography"
+)
+
+// Styles lists the values of --style.
+var Styles = []string{Orchestration, Choreography}
+
+// The actors that are not services.
+const (
+	Shop         = "shop"         // sends the PlaceOrder commands
+	Orchestrator = "orchestrator" // orchestration: runs the sagas
+	OrderService = "order-svc"    // choreography: owns the orders
+)
+
+// MaxOrders caps --orders.
+const MaxOrders = 10_000_000
+
+// Config is one saga scenario.
+type Config struct {
+	patterns.Common
+
+	Style   string   // orchestration or choreography
+	Orders  int      // orders order-1001 …
+	Stock   int      // units in inventory; 0 = one per order
+	Arrival sim.Dist // time between orders; 0 = all at once
+	Work    sim.Dist // a service's time for one step or compensation
+
+	Fail     []string           // steps that reject every order (business failure)
+	FailRate map[string]float64 // step → chance it rejects an order
+
+	Timeout time.Duration // orchestration: how long to wait for a reply; 0 = forever
+	Retries int           // orchestration: re-sends of a step after a timeout before compensating
+
+	Slow         map[string]float64 // service → factor it works slower by
+	Crashes      []Crash            // scheduled crashes
+	RestartAfter time.Duration      // how long a crashed actor stays down; 0 = for good
+
+	FailCompensation map[string]int // step → how many times its compensation fails per order
+	DuplicateRate    float64        // chance an ack is lost, so a message comes twice
+
+	Naive bool // the same calls without a saga: no compensations, no persisted state
+}
+
+// Crash is a scheduled crash of an actor.
+type Crash struct {
+	Actor string
+	At    time.Duration
+}
+
+// Default returns the scenario `msgplay saga` runs with no flags.
+func Default() Config {
+	return Config{
+		Common:  patterns.Common{Seed: 1},
+		Style:   Orchestration,
+		Orders:  1,
+		Work:    sim.Uniform(10*time.Millisecond, 30*time.Millisecond),
+		Timeout: 500 * time.Millisecond,
+		Retries: 2,
+	}
+}
+
+// Actors returns the actors of the style, in the order they are made.
+func (c Config) Actors() []string {
+	lead := Orchestrator
+	if c.Style == Choreography {
+		lead = OrderService
+	}
+	return []string{Shop, lead, steps[Payment].name, steps[Inventory].name, steps[Shipping].name}
+}
+
+// Validate reports the first thing wrong with c, naming the flag.
+func (c Config) Validate() error {
+	switch {
+	case c.Style != Orchestration && c.Style != Choreography:
+		return fmt.Errorf("--style: %q is not a style: want %s", c.Style, orList(Styles))
+	case c.Orders < 0 || c.Orders > MaxOrders:
+		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
+	case c.Stock < 0:
+		return fmt.Errorf("--stock must be 0 (one unit per order) or more (got %d)", c.Stock)
+	case c.Retries < 0:
+		return fmt.Errorf("--retries must be 0 or more (got %d)", c.Retries)
+	case !(c.DuplicateRate >= 0 && c.DuplicateRate <= 1):
+		return fmt.Errorf("--duplicate-rate must be from 0 to 1 (got %v)", c.DuplicateRate)
+	}
+	steps := orList(StepNames())
+	for _, s := range c.Fail {
+		if _, ok := ParseStep(s); !ok {
+			return fmt.Errorf("--fail: no step %q: want %s", s, steps)
+		}
+	}
+	for _, s := range sortedKeys(c.FailRate) {
+		if _, ok := ParseStep(s); !ok {
+			return fmt.Errorf("--fail-rate: no step %q: want %s", s, steps)
+		}
+		if p := c.FailRate[s]; !(p >= 0 && p <= 1) {
+			return fmt.Errorf("--fail-rate %s: P must be from 0 to 1 (got %v)", s, p)
+		}
+	}
+	for _, s := range sortedKeys(c.FailCompensation) {
+		if _, ok := ParseStep(s); !ok {
+			return fmt.Errorf("--fail-compensation: no step %q: want %s", s, steps)
+		}
+		if n := c.FailCompensation[s]; n < 0 {
+			return fmt.Errorf("--fail-compensation %s: N must be 0 or more (got %d)", s, n)
+		}
+	}
+	for _, name := range sortedKeys(c.Slow) {
+		if _, ok := ParseStep(name); !ok {
+			return fmt.Errorf("--slow: no service %q: want %s", name, steps)
+		}
+		if f := c.Slow[name]; !(f > 0) {
+			return fmt.Errorf("--slow %s: factor must be above 0 (got %v)", name, f)
+		}
+	}
+	actors := c.Actors()
+	for _, cr := range c.Crashes {
+		if !contains(actors, cr.Actor) {
+			return fmt.Errorf("--crash: no actor %q in %s: want %s", cr.Actor, c.Style, orList(actors))
+		}
+	}
+	return nil
+}
+
+// stock returns the units inventory starts with.
+func (c Config) stock() int {
+	if c.Stock == 0 {
+		return c.Orders
+	}
+	return c.Stock
+}
+
+// Params returns the scenario as the run event shows it.
+func (c Config) Params() []trace.Param {
+	stock := strconv.Itoa(c.Stock)
+	if c.Stock == 0 {
+		stock = strconv.Itoa(c.stock()) + " (one per order)"
+	}
+	p := []trace.Param{
+		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
+		{Name: "style", Value: c.Style},
+		{Name: "orders", Value: strconv.Itoa(c.Orders)},
+		{Name: "stock", Value: stock},
+		{Name: "work", Value: c.Work.String()},
+		{Name: "arrival", Value: c.Arrival.String()},
+	}
+	if c.Style == Orchestration {
+		p = append(p, trace.Param{Name: "timeout", Value: trace.FormatDuration(c.Timeout)},
+			trace.Param{Name: "retries", Value: strconv.Itoa(c.Retries)})
+	}
+	if c.Naive {
+		p = append(p, trace.Param{Name: "naive", Value: "no saga"})
+	}
+	var fail, rates, comps, slow, crashes []string
+	for s := Step(0); s < numSteps; s++ {
+		name := s.String()
+		if contains(c.Fail, name) {
+			fail = append(fail, name)
+		}
+		if r, ok := c.FailRate[name]; ok {
+			rates = append(rates, name+"="+strconv.FormatFloat(r, 'g', -1, 64))
+		}
+		if n, ok := c.FailCompensation[name]; ok {
+			comps = append(comps, name+"="+strconv.Itoa(n))
+		}
+		if f, ok := c.Slow[name]; ok {
+			slow = append(slow, name+"="+strconv.FormatFloat(f, 'g', -1, 64))
+		}
+	}
+	for _, cr := range c.Crashes {
+		crashes = append(crashes, cr.Actor+"@"+trace.FormatDuration(cr.At))
+	}
+	p = appendList(p, "fail", fail)
+	p = appendList(p, "fail-rate", rates)
+	p = appendList(p, "fail-compensation", comps)
+	p = appendList(p, "slow", slow)
+	p = appendList(p, "crash", crashes)
+	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
+		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+	}
+	if c.DuplicateRate > 0 {
+		p = append(p, trace.Param{Name: "duplicate-rate", Value: strconv.FormatFloat(c.DuplicateRate, 'g', -1, 64)})
+	}
+	if c.Until > 0 {
+		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
+	}
+	return p
+}
+
+func appendList(p []trace.Param, name string, values []string) []trace.Param {
+	if len(values) == 0 {
+		return p
+	}
+	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,78 @@
+package saga
+
+import "github.com/msgplay/msgplay/patterns"
+
+// Summary is the one-line description `msgplay list` shows.
+const Summary = "an order across payment, inventory and shipping; failures compensated"
+
+// About explains the pattern in --help.
+const About = `Saga: the shop sends PlaceOrder; the order is created PENDING, then
+payment (AuthorizePayment), inventory (ReserveInventory) and shipping
+(CreateShipment, the pivot) each take a step in a local transaction of
+their own database. All done: the order is APPROVED. A step fails: the
+steps already done are compensated in reverse (ReleaseInventory,
+VoidPayment) and the order is REJECTED. There is no rollback across
+services, only compensating transactions.
+
+Two styles (--style):
+  - orchestration: the orchestrator sends commands (cmd) to each service's
+    queue and handles their replies (rep) on orchestrator.replies. It keeps
+    each saga's pending step in orchestrator-db, so after a crash and a
+    restart it resumes where it was. A step without a reply in --timeout is
+    sent again (--retries), then compensated;
+  - choreography: no one is in charge. Each service publishes events (evt)
+    on its topic and reacts to the others'; failure news travels back
+    upstream and triggers the compensations.
+Delivery is at least once (--duplicate-rate): every step and compensation
+recognises a repeat from what its database holds and skips it. A failing
+compensation (--fail-compensation) is retried, never skipped. The units a
+PENDING order holds are locked (a semantic lock), so sagas racing for the
+last units never drive stock below zero.
+
+--naive makes the same calls without a saga: no compensations and no
+persisted progress. A failure leaves a customer charged for an order never
+shipped and stock held for ever; a crash leaves orders PENDING. The checks
+show it with the order ids.`
+
+// Demos are the runnable examples of --help, each with a golden test.
+var Demos = []patterns.Demo{
+	{Title: "the happy path, orchestrated: commands to services, replies back", Args: nil},
+	{Title: "the happy path, choreographed: events on topics, no one in charge",
+		Args: []string{"--style", "choreography"}},
+	{Title: "inventory rejects the order: the payment is voided, the order REJECTED",
+		Args: []string{"--fail", "inventory"}},
+	{Title: "the same failure, choreographed: InventoryRejected makes payment void",
+		Args: []string{"--style", "choreography", "--fail", "inventory"}},
+	{Title: "shipping never answers in time: two retries, then every step is compensated",
+		Args: []string{"--slow", "shipping=40", "--timeout", "200ms", "--retries", "2"}},
+	{Title: "the orchestrator crashes mid-saga and resumes from its database",
+		Args: []string{"--crash", "orchestrator@30ms", "--restart-after", "100ms"}},
+	{Title: "VoidPayment fails twice: it is retried, never skipped",
+		Args: []string{"--fail", "shipping", "--fail-compensation", "payment=2"}},
+	{Title: "shipping fails with a saga: everything done before it is undone",
+		Args: []string{"--fail", "shipping"}},
+	{Title: "the same failure without a saga: charged, never shipped, stock held",
+		Args: []string{"--fail", "shipping", "--naive"}},
+	{Title: "without a saga a crash forgets the order: PENDING for ever",
+		Args: []string{"--crash", "orchestrator@30ms", "--restart-after", "100ms", "--naive"}},
+	{Title: "five orders race for three units: the last two are rejected, stock never negative",
+		Args: []string{"--orders", "5", "--stock", "3"}},
+	{Title: "lost acks deliver messages twice; every step skips the repeat",
+		Args: []string{"--orders", "2", "--duplicate-rate", "0.3"}},
+	{Title: "a thousand orders with random failures: only the summary",
+		Args: []string{"--orders", "1000", "--arrival", "exp:5ms", "--fail-rate", "payment=0.1",
+			"--fail-rate", "shipping=0.1", "--quiet"}},
+}
+
+// Variants are the broken and the fixed way to run the order, for
+// `msgplay check`.
+var Variants = []patterns.Variant{
+	{Name: "naive", Args: []string{"--naive"},
+		About: "the same calls without a saga: no compensations, progress only in memory"},
+	{Name: "orchestration", Args: []string{"--style", "orchestration"},
+		About:      "an orchestrator with persisted saga state sends commands and compensates",
+		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
+	{Name: "choreography", Args: []string{"--style", "choreography"},
+		About:      "services react to each other's events; failure events trigger compensations",
+		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
+}
