@@ -24,7 +24,9 @@ const IdleGrace = 60 * time.Second
 type World struct {
 	now     time.Duration
 	seq     uint64
-	queue   []event
+	queue   []entry // a binary heap ordered by (at, seq)
+	slots   []event // the callbacks, where the heap's entries point
+	free    []int32 // slots free for reuse
 	seed    uint64
 	streams map[string]*rand.Rand
 	actors  map[string]*Actor
@@ -36,9 +38,15 @@ type World struct {
 	stopped  string
 }
 
+// entry is what the heap orders. It holds no pointers, so moving entries
+// about costs the garbage collector nothing; the callback waits in a slot.
+type entry struct {
+	at   time.Duration
+	seq  uint64
+	slot int32
+}
+
 type event struct {
-	at    time.Duration
-	seq   uint64
 	actor *Actor // nil for the world's own callbacks, which always run
 	epoch uint32
 	fn    func()
@@ -104,8 +112,7 @@ func (w *World) At(t time.Duration, a *Actor, fn func()) {
 		}
 		epoch = a.epoch
 	}
-	w.seq++
-	w.push(event{at: t, seq: w.seq, actor: a, epoch: epoch, fn: fn})
+	w.push(t, event{actor: a, epoch: epoch, fn: fn})
 }
 
 // After schedules fn d after now on behalf of actor a; see At.
@@ -122,8 +129,7 @@ func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
 		}
 		epoch = a.epoch
 	}
-	w.seq++
-	w.push(event{at: w.now + d, seq: w.seq, actor: a, epoch: epoch, fnArg: fn, arg: arg})
+	w.push(w.now+d, event{actor: a, epoch: epoch, fnArg: fn, arg: arg})
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
@@ -148,8 +154,8 @@ func (w *World) Run(done func() bool) {
 			}
 			return
 		}
-		ev := w.pop()
-		w.now = ev.at
+		at, ev := w.pop()
+		w.now = at
 		if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
 			continue
 		}
@@ -161,8 +167,18 @@ func (w *World) Run(done func() bool) {
 	}
 }
 
-func (w *World) push(e event) {
-	q := append(w.queue, e)
+func (w *World) push(at time.Duration, ev event) {
+	var slot int32
+	if n := len(w.free); n > 0 {
+		slot = w.free[n-1]
+		w.free = w.free[:n-1]
+		w.slots[slot] = ev
+	} else {
+		slot = int32(len(w.slots))
+		w.slots = append(w.slots, ev)
+	}
+	w.seq++
+	q := append(w.queue, entry{at: at, seq: w.seq, slot: slot})
 	i := len(q) - 1
 	for i > 0 {
 		p := (i - 1) / 2
@@ -175,12 +191,11 @@ func (w *World) push(e event) {
 	w.queue = q
 }
 
-func (w *World) pop() event {
+func (w *World) pop() (time.Duration, event) {
 	q := w.queue
 	top := q[0]
 	n := len(q) - 1
 	q[0] = q[n]
-	q[n] = event{}
 	q = q[:n]
 	i := 0
 	for {
@@ -199,9 +214,12 @@ func (w *World) pop() event {
 		i = m
 	}
 	w.queue = q
-	return top
+	ev := w.slots[top.slot]
+	w.slots[top.slot] = event{}
+	w.free = append(w.free, top.slot)
+	return top.at, ev
 }
 
-func (e *event) before(o *event) bool {
+func (e *entry) before(o *entry) bool {
 	return e.at < o.at || (e.at == o.at && e.seq < o.seq)
 }
