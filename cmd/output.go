@@ -1,38 +1,144 @@
 package cmd
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
 // Formats lists the values --format takes.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "lanes", "mermaid"}
 
 // runOptions are the flags every pattern command takes.
 type runOptions struct {
-	seed   uint64
-	until  time.Duration
-	format string
-	quiet  bool
+	seed      uint64
+	until     time.Duration
+	format    string
+	quiet     bool
+	explain   bool
+	html      string
+	maxEvents int
+	only      []string
+	follow    string
+	speed     float64
+	step      bool
+
+	cmd     *cobra.Command // the command the flags belong to
+	cmdline string         // the command line that reproduces the run, for --html; "" to work it out
+	lines   <-chan string  // lines typed on the input, when a tour already reads them
 }
 
 func addRunFlags(c *cobra.Command, o *runOptions) {
-	o.seed, o.format = 1, "text"
+	o.seed, o.format, o.cmd = 1, "text", c
 	f := c.Flags()
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every random choice: the same seed gives the same run")
 	f.Var(durationValue{&o.until}, "until", "stop at this virtual time (default: when every message is settled)")
 	f.Var(&choiceValue{s: &o.format, what: "a format", choices: Formats}, "format",
-		"output format: "+strings.Join(Formats, " or "))
+		"output format: text, json, lanes (a sequence view) or mermaid (a sequenceDiagram)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the header and the summary")
+	f.BoolVar(&o.explain, "explain", false, "explain under an event why it happened (a redelivery, a dead letter, a loss)")
+	f.StringVar(&o.html, "html", "", "also write the run as one self-contained HTML page to `FILE`")
+	f.Var(countValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out (0 = all)")
+	f.Var(namesValue{list: &o.only, kind: "ACTOR"}, "only", "show only the events ACTOR takes part in (repeatable)")
+	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
+	f.Var(speedValue{&o.speed}, "speed", "replay virtual time on the wall clock at factor `X` (1 = real time, 0.1 = ten times slower)")
+	f.BoolVar(&o.step, "step", false, "wait for Enter after each event; q then Enter stops with the summary so far")
 }
 
 func (o *runOptions) common() patterns.Common {
 	return patterns.Common{Seed: o.seed, Until: o.until}
+}
+
+func (o *runOptions) paced() bool { return o.speed > 0 || o.step }
+
+// argsAnnotation holds, on the root command, the arguments msgplay was
+// run with, separated by NUL, so a page can show how to run it again.
+const argsAnnotation = "msgplay/args"
+
+// commandLine returns the command line that reproduces the run, with the
+// seed spelled out.
+func (o *runOptions) commandLine() string {
+	if o.cmdline != "" {
+		return o.cmdline
+	}
+	var args []string
+	if o.cmd != nil {
+		if a, ok := o.cmd.Root().Annotations[argsAnnotation]; ok && a != "" {
+			args = strings.Split(a, "\x00")
+		} else {
+			args = strings.Fields(strings.TrimPrefix(o.cmd.CommandPath(), "msgplay"))
+		}
+	}
+	return shellLine(args, o.seed)
+}
+
+// shellLine writes "msgplay ARGS --seed N" with each argument quoted for a
+// POSIX shell where it needs to be, adding the seed when it is not given.
+func shellLine(args []string, seed uint64) string {
+	var b strings.Builder
+	b.WriteString("msgplay")
+	hasSeed := false
+	for _, a := range args {
+		if a == "--seed" || strings.HasPrefix(a, "--seed=") {
+			hasSeed = true
+		}
+		b.WriteByte(' ')
+		b.WriteString(shellQuote(a))
+	}
+	if !hasSeed {
+		b.WriteString(" --seed " + strconv.FormatUint(seed, 10))
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:@/+%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// countValue is a whole number of 0 or more.
+type countValue struct{ n *int }
+
+func (v countValue) String() string { return strconv.Itoa(*v.n) }
+func (v countValue) Type() string   { return "N" }
+func (v countValue) Set(s string) error {
+	n, err := parseCount(s)
+	if err != nil {
+		return err
+	}
+	*v.n = n
+	return nil
+}
+
+// speedValue is a replay factor above 0.
+type speedValue struct{ f *float64 }
+
+func (v speedValue) String() string {
+	if *v.f == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(*v.f, 'g', -1, 64)
+}
+func (v speedValue) Type() string { return "X" }
+func (v speedValue) Set(s string) error {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(f > 0) || f > 1e6 {
+		return fmt.Errorf("%q is not a speed: want a factor above 0, such as 1 (real time) or 0.1 (ten times slower)", s)
+	}
+	*v.f = f
+	return nil
 }
 
 // colorOn decides whether to draw colors: --color always or never wins;
@@ -48,31 +154,181 @@ func (app *App) colorOn() bool {
 	return io.OutIsTerminal && io.Getenv("NO_COLOR") == "" && io.Getenv("TERM") != "dumb"
 }
 
+// width is how many columns the lanes view may use: the terminal's width
+// when stdout is one, else $COLUMNS, else 100.
+func (app *App) width() int {
+	if app.IO.OutIsTerminal {
+		if f, ok := app.IO.Out.(*os.File); ok {
+			if w := terminalWidth(f); w > 0 {
+				return w
+			}
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(app.IO.Getenv("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return trace.DefaultWidth
+}
+
 // flusher is a sink that buffers and must be flushed at the end.
 type flusher interface {
 	trace.Sink
 	Flush() error
 }
 
-// simulate runs a pattern with the renderer the flags ask for and writes
-// its output.
-func (app *App) simulate(o *runOptions, run func(out trace.Sink) *trace.Report) error {
-	var out flusher
+// renderer returns the sink that draws the run on stdout in the chosen
+// format.
+func (app *App) renderer(o *runOptions) flusher {
+	w := app.IO.Out
 	switch o.format {
 	case "json":
 		if o.quiet {
-			out = &summaryOnly{flusher: trace.NewJSON(app.IO.Out)}
-		} else {
-			out = trace.NewJSON(app.IO.Out)
+			return &summaryOnly{flusher: trace.NewJSON(w)}
 		}
-	default:
-		out = trace.NewText(app.IO.Out, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet})
+		return trace.NewJSON(w)
+	case "lanes":
+		return trace.NewLanes(w, trace.LanesOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain,
+			Width: app.width(), Only: o.only})
+	case "mermaid":
+		if o.quiet {
+			return &summaryOnly{flusher: trace.NewMermaid(w, trace.MermaidOptions{})}
+		}
+		return trace.NewMermaid(w, trace.MermaidOptions{Explain: o.explain})
 	}
-	run(out)
+	return trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain})
+}
+
+// simulate runs a pattern with the renderer the flags ask for and writes
+// its output: the events pass the focus (--only, --follow) and the cap
+// (--max-events), then the pacing (--speed, --step), then the renderer;
+// --html gets the same focused events. The pattern's own statistics and
+// checks read every event, so the summary counts everything.
+func (app *App) simulate(o *runOptions, run func(out trace.Sink) *trace.Report) (err error) {
+	out := app.renderer(o)
+	var shown trace.Sink = out
+	if o.paced() {
+		shown = trace.NewPacer(out, out.Flush, app.paceOptions(o))
+	}
+	if o.maxEvents > 0 {
+		c := trace.NewCap(shown, o.maxEvents)
+		c.NoNote = o.format == "json"
+		shown = c
+	}
+	var page *trace.HTML
+	if o.html != "" {
+		page = trace.NewHTML(trace.HTMLOptions{Command: o.commandLine()})
+		var s trace.Sink = page
+		if o.maxEvents > 0 {
+			s = trace.NewCap(s, o.maxEvents)
+		}
+		shown = tee{shown, s}
+	}
+	focus := trace.NewFocus(shown, o.only, o.follow)
+	var top trace.Sink = focus
+	var sofar *soFar
+	if o.paced() {
+		sofar = &soFar{stats: trace.NewStats(), delivery: check.NewDelivery()}
+		top = tee{sofar, focus}
+	}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		h, ok := r.(*trace.Halt)
+		if !ok {
+			panic(r)
+		}
+		if h.Interrupted {
+			app.cleanTerminal()
+		}
+		focus.Event(&trace.Event{T: h.At, Kind: trace.Summary, Actor: "msgplay", Report: sofar.report(h)})
+		err = app.finish(o, out, page, focus)
+		if err == nil && h.Interrupted {
+			err = &failure{code: ExitInterrupted}
+		}
+	}()
+	run(top)
+	return app.finish(o, out, page, focus)
+}
+
+// finish flushes the output, writes the HTML page and warns about --only
+// names that matched nothing.
+func (app *App) finish(o *runOptions, out flusher, page *trace.HTML, focus *trace.Focus) error {
 	if err := out.Flush(); err != nil {
 		return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
 	}
+	if page != nil {
+		if err := os.WriteFile(o.html, page.Bytes(), 0o644); err != nil {
+			return &failure{code: ExitFailure, msg: "--html: " + err.Error()}
+		}
+	}
+	for _, a := range focus.Unseen(o.only) {
+		fmt.Fprintf(app.IO.Err, "msgplay: --only %s: no event of this run involves %s\n", a, a)
+	}
 	return nil
+}
+
+// paceOptions connects a paced run to the input and to Ctrl-C.
+func (app *App) paceOptions(o *runOptions) trace.PaceOptions {
+	lines := o.lines
+	if lines == nil && o.step {
+		lines = readLines(app.IO.In)
+	}
+	return trace.PaceOptions{Speed: o.speed, Step: o.step, Lines: lines, Interrupt: interrupts()}
+}
+
+// readLines delivers the lines read from r on a channel, closed at the end
+// of the input. The reading goroutine lives outside the simulation.
+func readLines(r io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			ch <- s.Text()
+		}
+	}()
+	return ch
+}
+
+// soFar keeps the generic statistics and the delivery check of a paced run,
+// to print the summary so far when the reader stops it.
+type soFar struct {
+	stats    *trace.Stats
+	delivery *check.Delivery
+	pattern  string
+	seed     uint64
+}
+
+func (s *soFar) Event(e *trace.Event) {
+	if e.Kind == trace.Run {
+		s.pattern = e.Note
+		for _, p := range e.Params {
+			if p.Name == "seed" {
+				s.seed, _ = strconv.ParseUint(p.Value, 10, 64)
+			}
+		}
+	}
+	s.stats.Event(e)
+	s.delivery.Event(e)
+}
+
+func (s *soFar) report(h *trace.Halt) *trace.Report {
+	r := &trace.Report{Pattern: s.pattern, Seed: s.seed, End: h.At, Stopped: h.Error()}
+	s.stats.Fill(r)
+	v, pending := s.delivery.Verdicts(r.Stopped)
+	r.Checks, r.InFlight = v, pending
+	return r
+}
+
+// tee passes each event to several sinks in order.
+type tee []trace.Sink
+
+func (t tee) Event(e *trace.Event) {
+	for _, s := range t {
+		s.Event(e)
+	}
 }
 
 // summaryOnly passes on only the run and summary events.

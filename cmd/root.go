@@ -89,6 +89,7 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	root.PersistentFlags().Var(&choiceValue{s: &app.Color, what: "a color mode", choices: []string{"auto", "always", "never"}},
 		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	root.AddCommand(newListCmd(app), newCheckCmd(app), newExplainCmd(app))
+	root.AddCommand(newTourCmd(app))
 	for _, def := range patternDefs {
 		root.AddCommand(newPatternCmd(app, def()))
 	}

@@ -387,3 +387,12 @@ func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room
 	}
 	return append(b, rest...)
 }
+
+// onlyHint suggests --only flags for the first lanes.
+func onlyHint(names []string) string {
+	s := "--only " + names[0]
+	if len(names) > 1 {
+		s += " --only " + names[1]
+	}
+	return s
+}
