@@ -43,8 +43,8 @@ var Demos = []patterns.Demo{
 		Args: []string{"--fail", "inventory"}},
 	{Title: "the same failure, choreographed: InventoryRejected makes payment void",
 		Args: []string{"--style", "choreography", "--fail", "inventory"}},
-	{Title: "shipping never answers in time: two retries, then every step is compensated",
-		Args: []string{"--slow", "shipping=40", "--timeout", "200ms", "--retries", "2"}},
+	{Title: "shipping answers too late: one retry, then every step is compensated",
+		Args: []string{"--slow", "shipping=10", "--timeout", "100ms", "--retries", "1"}},
 	{Title: "the orchestrator crashes mid-saga and resumes from its database",
 		Args: []string{"--crash", "orchestrator@30ms", "--restart-after", "100ms"}},
 	{Title: "VoidPayment fails twice: it is retried, never skipped",
@@ -60,7 +60,7 @@ var Demos = []patterns.Demo{
 	{Title: "lost acks deliver messages twice; every step skips the repeat",
 		Args: []string{"--orders", "2", "--duplicate-rate", "0.3"}},
 	{Title: "a thousand orders with random failures: only the summary",
-		Args: []string{"--orders", "1000", "--arrival", "exp:5ms", "--fail-rate", "payment=0.1",
+		Args: []string{"--orders", "1000", "--arrival", "exp:40ms", "--fail-rate", "payment=0.1",
 			"--fail-rate", "shipping=0.1", "--quiet"}},
 }
 

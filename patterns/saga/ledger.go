@@ -259,6 +259,9 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 		OK: nHeld == 0}
 	if orphans.OK {
 		orphans.Detail = fmt.Sprintf("%d REJECTED, each released what it held", nRejected)
+		if nRejected == 0 {
+			orphans.Detail = "no order REJECTED"
+		}
 	} else {
 		orphans.Detail = fmt.Sprintf("%d of %d REJECTED still hold a payment, stock or a shipment",
 			nHeld, nRejected)

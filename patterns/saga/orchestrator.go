@@ -136,9 +136,21 @@ func (o *orchestrator) send(s *sagaState) {
 	s.sentAt = o.r.w.Now()
 	s.last = m.Msg
 	s.waiting = true
-	if t := o.r.cfg.Timeout; t > 0 {
+	if t := o.wait(s); t > 0 {
 		o.r.w.AfterCall(t, o.a, o.timeoutFn, s)
 	}
+}
+
+// wait returns how long to wait for the reply to the command just sent:
+// --timeout for a step; for a compensation, which is retried until it
+// succeeds, twice as long at each send (up to 32 times) so the retries do
+// not pile up on a slow service.
+func (o *orchestrator) wait(s *sagaState) time.Duration {
+	t := o.r.cfg.Timeout
+	if s.back {
+		t <<= min(s.sends-1, 5)
+	}
+	return t
 }
 
 // onReply moves the saga the reply belongs to, matched by order and step.
@@ -275,7 +287,7 @@ func (o *orchestrator) finish(s *sagaState, about trace.Msg, state string) {
 // onTimeout retries a command whose reply did not come in time, then
 // compensates; a compensation is retried, never skipped.
 func (o *orchestrator) onTimeout(s *sagaState) {
-	t := o.r.cfg.Timeout
+	t := o.wait(s)
 	if !s.waiting || o.sagas[s.n] != s || o.r.w.Now() < s.sentAt+t {
 		return
 	}
@@ -321,6 +333,9 @@ func (o *orchestrator) describe() string {
 	}
 	if o.r.cfg.Naive {
 		return strconv.Itoa(n) + " calls in progress, known only in memory"
+	}
+	if n == 1 {
+		return "1 saga in memory; its state is in " + o.db.Name
 	}
 	return strconv.Itoa(n) + " sagas in memory; their state is in " + o.db.Name
 }
