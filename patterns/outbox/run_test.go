@@ -1,0 +1,247 @@
+package outbox
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+)
+
+// record runs cfg and returns its events.
+func record(cfg Config) ([]trace.Event, *trace.Report) {
+	var ev []trace.Event
+	r := Run(cfg, trace.SinkFunc(func(e *trace.Event) { ev = append(ev, *e) }))
+	return ev, r
+}
+
+func verdictOK(t *testing.T, r *trace.Report, name string) bool {
+	t.Helper()
+	v, ok := r.Verdict(name)
+	if !ok {
+		t.Fatalf("no verdict %q", name)
+	}
+	return v.OK
+}
+
+// crashedOrders returns the ids of the orders the order service had in
+// hand when an injected crash hit it.
+func crashedOrders(ev []trace.Event) []string {
+	var ids []string
+	for _, e := range ev {
+		if e.Kind == trace.Crash && e.Actor == OrderService {
+			id, _, _ := strings.Cut(strings.TrimPrefix(e.Note, "injected crash (--crash-rate); "), " ")
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// One seed meets the same faults in every variant: the same orders are hit
+// by a crash, and the same commits fail.
+func TestVariantsMeetTheSameFaults(t *testing.T) {
+	failed := 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		cfg := Default()
+		cfg.Seed, cfg.Orders, cfg.CrashRate, cfg.DBFailRate = seed, 60, 0.1, 0.1
+		cfg.Variant = DualWrite
+		dual, _ := record(cfg)
+		cfg.Variant = Outbox
+		ob, _ := record(cfg)
+		a, b := crashedOrders(dual), crashedOrders(ob)
+		if len(a) == 0 || !slices.Equal(a, b) {
+			t.Fatalf("seed %d: dual-write crashed holding %v, outbox holding %v", seed, a, b)
+		}
+		fa, fb := failedCommits(dual), failedCommits(ob)
+		if !slices.Equal(fa, fb) {
+			t.Fatalf("seed %d: commits failed for %v in dual-write, %v in outbox", seed, fa, fb)
+		}
+		failed += len(fa)
+	}
+	if failed == 0 {
+		t.Fatal("no commit failed in any seed")
+	}
+}
+
+func failedCommits(ev []trace.Event) []string {
+	var ids []string
+	for _, e := range ev {
+		if e.Kind == trace.Rollback && e.Actor == OrderService && strings.Contains(e.Note, "commit failed") {
+			ids = append(ids, e.Msg.ID)
+		}
+	}
+	return ids
+}
+
+func TestDualWriteCrashLeavesAZombie(t *testing.T) {
+	cfg := Default()
+	cfg.Variant, cfg.Orders, cfg.CrashRate = DualWrite, 3, 0.5
+	ev, r := record(cfg)
+	if verdictOK(t, r, "no-zombie") || !verdictOK(t, r, "no-ghost") {
+		t.Fatalf("checks %+v", r.Checks)
+	}
+	var why bool
+	for _, e := range ev {
+		if e.Kind == trace.Drop && e.Actor == OrderService && e.Why == whyZombie {
+			why = true
+		}
+	}
+	if !why {
+		t.Fatal("no drop event explains the zombie")
+	}
+	// The outbox with the same seed loses nothing.
+	cfg.Variant = Outbox
+	_, r = record(cfg)
+	for _, name := range []string{"no-zombie", "no-ghost", "exactly-once-effect", "per-key-order"} {
+		if !verdictOK(t, r, name) {
+			t.Fatalf("outbox: %s failed: %+v", name, r.Checks)
+		}
+	}
+}
+
+func TestPublishFirstFailedCommitLeavesAGhost(t *testing.T) {
+	cfg := Default()
+	cfg.Variant, cfg.Orders, cfg.DBFailRate = PublishFirst, 3, 0.5
+	_, r := record(cfg)
+	if verdictOK(t, r, "no-ghost") || !verdictOK(t, r, "no-zombie") {
+		t.Fatalf("checks %+v", r.Checks)
+	}
+}
+
+func TestBrokerOutage(t *testing.T) {
+	cfg := Default()
+	cfg.Orders, cfg.BrokerDownSet = 6, true
+	cfg.BrokerDown = sim.Window{From: 20 * time.Millisecond, To: 300 * time.Millisecond}
+
+	cfg.Variant = DualWrite
+	_, r := record(cfg)
+	if verdictOK(t, r, "no-zombie") {
+		t.Fatal("dual write rode out a broker outage without a zombie")
+	}
+
+	cfg.Variant = Outbox
+	ev, r := record(cfg)
+	if !verdictOK(t, r, "no-zombie") || !verdictOK(t, r, "exactly-once-effect") {
+		t.Fatalf("outbox checks %+v", r.Checks)
+	}
+	// Nothing is published inside the outage, and afterwards the rows go
+	// out oldest first.
+	var order []string
+	faults := 0
+	for _, e := range ev {
+		switch e.Kind {
+		case trace.Fault:
+			faults++
+		case trace.Publish:
+			if cfg.BrokerDown.Contains(e.T) {
+				t.Fatalf("published %s at %v, inside the outage", e.Msg.ID, e.T)
+			}
+			order = append(order, e.Msg.ID)
+		}
+	}
+	if faults != 2 {
+		t.Fatalf("%d fault events, want the start and the end of the outage", faults)
+	}
+	if got := strings.Join(order, " "); got != "e1 e2 e3 e4 e5 e6" {
+		t.Fatalf("published %s", got)
+	}
+}
+
+// A relay crash publishes a row again; without an inbox it is applied
+// twice, with one it is skipped, and with the planted bug it is applied
+// twice although the inbox is on.
+func TestRelayCrashDuplicate(t *testing.T) {
+	cfg := Default()
+	cfg.Orders, cfg.RelayCrashRate = 3, 0.5
+	_, r := record(cfg)
+	if r.Total("published") <= 3 {
+		t.Fatalf("published %d times, want a duplicate", r.Total("published"))
+	}
+	if verdictOK(t, r, "exactly-once-effect") || !verdictOK(t, r, "no-zombie") {
+		t.Fatalf("without inbox: %+v", r.Checks)
+	}
+
+	cfg.Inbox = true
+	ev, r := record(cfg)
+	if !verdictOK(t, r, "exactly-once-effect") || r.Total("skipped") == 0 {
+		t.Fatalf("with inbox: skipped %d, %+v", r.Total("skipped"), r.Checks)
+	}
+	var absorbed bool
+	for _, e := range ev {
+		if e.Kind == trace.Rollback && e.Actor == Inventory && e.Why == whyAbsorbed {
+			absorbed = true
+		}
+	}
+	if !absorbed {
+		t.Fatal("no event explains why the inbox absorbed the duplicate")
+	}
+
+	cfg.BugSkipInboxRecord = true
+	_, r = record(cfg)
+	if verdictOK(t, r, "exactly-once-effect") {
+		t.Fatal("the planted inbox bug went unnoticed")
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	cfg := Default()
+	cfg.Orders, cfg.CrashRate, cfg.RelayCrashRate, cfg.DBFailRate, cfg.Inbox = 50, 0.1, 0.1, 0.1, true
+	run := func() string {
+		var b bytes.Buffer
+		out := trace.NewJSON(&b)
+		Run(cfg, out)
+		out.Flush()
+		return b.String()
+	}
+	if a, b := run(), run(); a != b {
+		t.Fatal("one seed gave two runs")
+	}
+}
+
+// Over many seeds the outbox with an inbox keeps every guarantee, even
+// with every fault at once.
+func TestOutboxGuaranteesHold(t *testing.T) {
+	for seed := uint64(1); seed <= 200; seed++ {
+		cfg := Default()
+		cfg.Seed, cfg.Orders, cfg.Inbox = seed, 30, true
+		cfg.CrashRate, cfg.DBFailRate, cfg.RelayCrashRate = 0.1, 0.1, 0.1
+		cfg.BrokerDownSet, cfg.BrokerDown = true, sim.Window{From: 100 * time.Millisecond, To: 400 * time.Millisecond}
+		cfg.Batch = 1 + int(seed%4)
+		r := Run(cfg, nil)
+		for _, v := range r.Checks {
+			if !v.OK {
+				t.Fatalf("seed %d: %s: %s %v", seed, v.Name, v.Detail, v.Evidence)
+			}
+		}
+		if r.Stopped != "" {
+			t.Fatalf("seed %d: %s", seed, r.Stopped)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		change func(*Config)
+		want   string
+	}{
+		{func(c *Config) { c.Orders = 0 }, "--orders must be at least 1 (got 0)"},
+		{func(c *Config) { c.Batch = 0 }, "--batch must be at least 1 (got 0)"},
+		{func(c *Config) { c.PollInterval = 0 }, "--poll-interval must be above 0 (got 0s)"},
+		{func(c *Config) { c.CrashRate, c.RestartAfter = 0.1, 0 }, "--crash-rate needs --restart-after above 0"},
+		{func(c *Config) { c.Variant, c.Crashes = DualWrite, []Crash{{Actor: Relay}} },
+			`--crash: no actor "relay" in the dual-write variant: want order-service or inventory`},
+	} {
+		cfg := Default()
+		tc.change(&cfg)
+		err := cfg.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
