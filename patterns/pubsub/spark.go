@@ -29,14 +29,17 @@ type spark struct {
 func (s *spark) record(t time.Duration, v int64) {
 	i := s.index(t)
 	s.carry(i)
+	if t > time.Duration(i)*s.width { // the old level held for part of this bucket too
+		s.b[i] = max(s.b[i], s.cur)
+	}
 	s.b[i] = max(s.b[i], v)
 	s.cur = v
 }
 
-// carry fills the buckets after the last change up to i with the level
-// held meanwhile.
+// carry fills the buckets from the last change up to, not including, i
+// with the level held meanwhile.
 func (s *spark) carry(i int) {
-	for j := s.last; j <= i; j++ {
+	for j := s.last; j < i; j++ {
 		s.b[j] = max(s.b[j], s.cur)
 	}
 	s.last = i
@@ -65,6 +68,7 @@ func (s *spark) index(t time.Duration) int {
 func (s *spark) render(end time.Duration, top int64) string {
 	n := s.index(end) + 1
 	s.carry(n - 1)
+	s.b[n-1] = max(s.b[n-1], s.cur)
 	cols := min(n, sparkColumns)
 	var b strings.Builder
 	for c := 0; c < cols; c++ {
