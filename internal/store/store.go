@@ -41,7 +41,7 @@ type Store struct {
 	opts  Options
 	fail  *rand.Rand
 	data  map[string]string
-	open  map[int]*Tx
+	open  []*Tx // open transactions, oldest first
 	next  int
 
 	indexes []*index // keys kept in the order they were first written; see Index
@@ -50,7 +50,7 @@ type Store struct {
 
 // New returns an empty store called name, owned by owner, living in w.
 func New(w *sim.World, owner *sim.Actor, name string, opts Options) *Store {
-	s := &Store{Name: name, w: w, owner: owner, opts: opts, data: map[string]string{}, open: map[int]*Tx{}}
+	s := &Store{Name: name, w: w, owner: owner, opts: opts, data: map[string]string{}}
 	if opts.FailRate > 0 {
 		s.fail = w.Rand("faults:db:" + name)
 	}
@@ -88,7 +88,8 @@ func (s *Store) Begin(about trace.Msg) *Tx {
 func (s *Store) begin(by *sim.Actor, fail *rand.Rand, about trace.Msg) *Tx {
 	s.next++
 	tx := &Tx{s: s, id: s.next, about: about, by: by, fail: fail}
-	s.open[tx.id] = tx
+	tx.writes = tx.inline[:0]
+	s.open = append(s.open, tx)
 	s.emit(trace.Begin, tx, "")
 	return tx
 }
@@ -120,18 +121,28 @@ func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
 // dropOpen drops every open transaction of actor a, which crashed: what it
 // had not committed is gone.
 func (s *Store) dropOpen(a *sim.Actor) {
-	var ids []int
-	for id, tx := range s.open {
+	var dropped []*Tx
+	for _, tx := range s.open {
 		if tx.by == a {
-			ids = append(ids, id)
+			dropped = append(dropped, tx)
 		}
 	}
-	sort.Ints(ids)
-	for _, id := range ids {
-		tx := s.open[id]
+	for _, tx := range dropped {
 		tx.done = true
-		delete(s.open, id)
+		s.close(tx)
 		s.emit(trace.Rollback, tx, a.Name+" crashed before commit; its writes are lost")
+	}
+}
+
+// close removes tx from the open transactions.
+func (s *Store) close(tx *Tx) {
+	for i, o := range s.open {
+		if o == tx {
+			copy(s.open[i:], s.open[i+1:])
+			s.open[len(s.open)-1] = nil
+			s.open = s.open[:len(s.open)-1]
+			return
+		}
 	}
 }
 
@@ -144,6 +155,7 @@ type Tx struct {
 	fail   *rand.Rand // the fault stream its commit draws from; nil for none
 	why    string     // the teaching sentence of its commit or rollback event
 	writes []write
+	inline [2]write // room for the writes of most transactions, spared an allocation
 	done   bool
 }
 
@@ -178,7 +190,7 @@ func (tx *Tx) Commit() error {
 		return ErrAborted
 	}
 	tx.done = true
-	delete(s.open, tx.id)
+	s.close(tx)
 	if tx.fail != nil && tx.fail.Float64() < s.opts.FailRate {
 		s.emit(trace.Rollback, tx, "commit failed (injected database fault); nothing written")
 		return ErrCommitFailed
@@ -208,7 +220,7 @@ func (tx *Tx) Rollback(why string) {
 		return
 	}
 	tx.done = true
-	delete(tx.s.open, tx.id)
+	tx.s.close(tx)
 	tx.s.emit(trace.Rollback, tx, why)
 }
 

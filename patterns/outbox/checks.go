@@ -21,7 +21,7 @@ type Checks struct {
 	fates  []fate           // ids of the form e<N>, by N
 	other  map[string]*fate // any other id
 	others []*fate          // the other ids, in the order first seen
-	keys   map[string]*keyOrder
+	keys   map[string]keyOrder
 
 	lag   trace.Histogram
 	depth Sparkline
@@ -52,7 +52,7 @@ type keyOrder struct {
 // NewChecks returns the checks for a run whose order service and consumer
 // have the given actor names.
 func NewChecks(service, consumer string) *Checks {
-	return &Checks{service: service, consumer: consumer, other: map[string]*fate{}, keys: map[string]*keyOrder{}}
+	return &Checks{service: service, consumer: consumer, other: map[string]*fate{}, keys: map[string]keyOrder{}}
 }
 
 // fate returns the record of an event id, making it on first sight.
@@ -102,12 +102,9 @@ func (c *Checks) Event(e *trace.Event) {
 		f.committed, f.commitAt = true, e.T
 		c.committed++
 		k := c.keys[f.key]
-		if k == nil {
-			k = &keyOrder{}
-			c.keys[f.key] = k
-		}
 		f.pos = k.committed
 		k.committed++
+		c.keys[f.key] = k
 		if f.publishes == 0 {
 			c.now++
 			c.depth.Record(e.T, c.now)
@@ -143,6 +140,7 @@ func (c *Checks) Event(e *trace.Event) {
 			}
 			if !k.handledSome || f.pos > k.maxHandled {
 				k.maxHandled, k.handledSome = f.pos, true
+				c.keys[f.key] = k
 			}
 		}
 	case trace.Skip:
