@@ -112,7 +112,7 @@ func (c *Consumer) describe() string {
 		ids = append(ids, c.buffer.at(i).Msg.ID)
 	}
 	if len(ids) == 0 {
-		return "held nothing"
+		return ""
 	}
 	list := strings.Join(ids, ", ")
 	if len(ids) > 6 {
