@@ -39,7 +39,7 @@ once published and only that subscriber lags.`
 // Demos are the runnable examples of --help, each with a golden test.
 var Demos = []patterns.Demo{
 	{Title: "the default: six orders fanned out to five subscribers", Args: nil},
-	{Title: "email joins late on a transient subscription and misses the early orders; analytics, durable, gets the backlog",
+	{Title: "a late transient email misses the early orders; analytics, durable, gets the backlog",
 		Args: []string{"--subscribers", "inventory,email,analytics", "--transient", "email",
 			"--late", "email@50ms", "--late", "analytics@50ms"}},
 	{Title: "email is offline for a while; its durable subscription keeps the events for it",

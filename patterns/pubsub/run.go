@@ -168,7 +168,7 @@ func (r *run) offline(actors []*sim.Actor, win sim.Window) {
 func (r *run) finish(name string, failing bool, d *broker.Delivery) {
 	if failing {
 		last := d.Attempt() >= MaxDeliveries
-		d.Nack(true, "handler failed: "+failure(name))
+		d.Nack(true, "failed: "+failure(name))
 		if r.direct != nil && last {
 			r.direct.reply(name, d, false) // given up: the caller hears of it
 		}
@@ -177,7 +177,7 @@ func (r *run) finish(name string, failing bool, d *broker.Delivery) {
 	if r.seen != nil {
 		k := name + "/" + d.Msg.ID
 		if r.seen[k] {
-			d.Skip("duplicate: already handled")
+			d.Skip("duplicate") // one word: the line keeps within 100 columns
 			if r.direct != nil {
 				r.direct.reply(name, d, true)
 			}

@@ -13,7 +13,7 @@ type service struct {
 var services = map[string]service{
 	"inventory": {"reserved", "no stock left", "ReserveStock", "StockReserved"},
 	"payment":   {"charged", "card declined", "ChargePayment", "PaymentCharged"},
-	"email":     {"sent", "mail server refused it", "SendConfirmation", "ConfirmationSent"},
+	"email":     {"emailed", "mail server refused it", "SendConfirmation", "ConfirmationSent"},
 	"shipping":  {"booked", "no courier available", "BookShipment", "ShipmentBooked"},
 	"analytics": {"recorded", "warehouse unreachable", "RecordSale", "SaleRecorded"},
 }
