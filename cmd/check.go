@@ -112,8 +112,10 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	}
 
 	kept := patternArgs(userArgs)
-	cases := make([]check.Case, len(chosen))
-	for i, v := range chosen {
+	var cases []check.Case
+	var ran []patterns.Variant
+	var skipped []string
+	for _, v := range chosen {
 		var ignore checkOptions
 		vfs, build := checkFlagSet(path, def, &ignore)
 		if err := vfs.Parse(append(append([]string{}, userArgs...), v.Args...)); err != nil {
@@ -121,20 +123,31 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		}
 		runner, err := build()
 		if err != nil {
-			return usagef("%v", err)
+			// A flag that makes sense for one variant may not for another
+			// (no orchestrator to crash in choreography): skip that variant,
+			// unless it was asked for by name.
+			if len(opt.variants) > 0 {
+				return usagef("%v (in variant %s)", err, v.Name)
+			}
+			skipped = append(skipped, v.Name+": "+err.Error())
+			continue
 		}
 		until := opt.until
-		cases[i] = check.Case{Variant: v.Name, Guarantees: v.Guarantees, Run: func(seed uint64) *trace.Report {
+		ran = append(ran, v)
+		cases = append(cases, check.Case{Variant: v.Name, Guarantees: v.Guarantees, Run: func(seed uint64) *trace.Report {
 			return runner(patterns.Common{Seed: seed, Until: until}, nil)
-		}}
+		}})
+	}
+	if len(cases) == 0 {
+		return usagef("check: no variant of %s accepts these flags: %s", def.name, strings.Join(skipped, "; "))
 	}
 
 	bar := newProgress(app.IO)
 	results := check.Sweep(cases, opt.firstSeed, opt.seeds, opt.jobs, bar.update)
 	bar.finish()
 
-	rep := checkReport{pattern: def.name, args: kept, variants: chosen, results: results,
-		first: opt.firstSeed, seeds: opt.seeds}
+	rep := checkReport{pattern: def.name, args: kept, variants: ran, results: results,
+		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped}
 	if opt.format == "json" {
 		err = rep.writeJSON(app.IO.Out)
 	} else {

@@ -20,6 +20,7 @@ type checkReport struct {
 	results  []check.Result
 	first    uint64
 	seeds    int
+	skipped  []string // variants the flags do not apply to, with why
 }
 
 // reproduce returns the command that replays one run.
@@ -111,6 +112,13 @@ func (r *checkReport) writeText(w io.Writer) error {
 		}
 	}
 
+	for _, s := range r.skipped {
+		b.WriteString("\nskipped " + s)
+	}
+	if len(r.skipped) > 0 {
+		b.WriteString("\n")
+	}
+
 	var repro []string
 	for i, res := range r.results {
 		for _, c := range res.Checks {
@@ -130,16 +138,23 @@ func (r *checkReport) writeText(w io.Writer) error {
 	} else {
 		var held []string
 		for _, res := range r.results {
+			n := 0
 			for _, c := range res.Checks {
 				if c.Guaranteed {
-					held = append(held, res.Variant+" "+c.Title)
+					n++
 				}
+			}
+			switch {
+			case n == 1:
+				held = append(held, res.Variant+": 1 check")
+			case n > 1:
+				held = append(held, fmt.Sprintf("%s: %d checks", res.Variant, n))
 			}
 		}
 		if len(held) == 0 {
 			b.WriteString("· no variant claims a guarantee under these flags\n")
 		} else {
-			fmt.Fprintf(&b, "✔ every guarantee held in all %d runs: %s\n", r.seeds, strings.Join(held, "; "))
+			fmt.Fprintf(&b, "✔ every guarantee held in all %d runs (%s)\n", r.seeds, strings.Join(held, "; "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -164,6 +179,16 @@ func (r *checkReport) writeJSON(w io.Writer) error {
 	b = strconv.AppendInt(b, int64(r.seeds), 10)
 	b = append(b, `,"ok":`...)
 	b = strconv.AppendBool(b, r.broken() == "")
+	if len(r.skipped) > 0 {
+		b = append(b, `,"skipped":[`...)
+		for i, s := range r.skipped {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			str(s)
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"variants":[`...)
 	for i, res := range r.results {
 		if i > 0 {

@@ -21,6 +21,7 @@ func competingDef() patternDef {
 		about:    competing.About,
 		demos:    competing.Demos,
 		variants: competing.Variants,
+		faults:   []string{"--crash", "worker-2@30ms", "--messages", "6"},
 		flags:    competingFlags,
 	}
 }

@@ -20,7 +20,9 @@ func outboxDef() patternDef {
 		about:    outbox.About,
 		demos:    outbox.Demos,
 		variants: outbox.Variants,
-		flags:    outboxFlags,
+		faults: []string{"--orders", "20", "--crash-rate", "0.05", "--db-fail-rate", "0.05",
+			"--relay-crash-rate", "0.1"},
+		flags: outboxFlags,
 	}
 }
 

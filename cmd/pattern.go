@@ -18,6 +18,11 @@ type patternDef struct {
 	demos    []patterns.Demo
 	variants []patterns.Variant
 
+	// faults are the flags that turn faults on for a sweep: msgplay's own
+	// tests hold every variant to its guarantees under them, and demand
+	// that each broken variant gets caught.
+	faults []string
+
 	// flags registers the pattern's own flags on fs and returns the function
 	// that, once fs is parsed, validates them and builds the runner. A
 	// validation error is a usage error and names the flag.

@@ -18,6 +18,7 @@ func sagaDef() patternDef {
 		about:    saga.About,
 		demos:    saga.Demos,
 		variants: saga.Variants,
+		faults:   []string{"--orders", "3", "--fail-rate", "shipping=0.3", "--duplicate-rate", "0.1"},
 		flags:    sagaFlags,
 	}
 }

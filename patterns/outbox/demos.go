@@ -56,11 +56,11 @@ var Demos = []patterns.Demo{
 
 // Variants are the ways to write the two things, for `msgplay check`.
 var Variants = []patterns.Variant{
-	{Name: "dual-write", Args: []string{"--variant", "dual-write"},
+	{Name: "dual-write", Args: []string{"--variant", "dual-write", "--inbox=false"},
 		About: "commit, then publish: a crash or outage between them loses the event (zombie)"},
-	{Name: "publish-first", Args: []string{"--variant", "publish-first"},
+	{Name: "publish-first", Args: []string{"--variant", "publish-first", "--inbox=false"},
 		About: "publish, then commit: a failed commit leaves a ghost event"},
-	{Name: "outbox", Args: []string{"--variant", "outbox"},
+	{Name: "outbox", Args: []string{"--variant", "outbox", "--inbox=false"},
 		About:      "order and outbox row in one transaction, a relay publishes: at least once",
 		Guarantees: []string{"no-zombie", "no-ghost", "per-key-order"}},
 	{Name: "outbox-inbox", Args: []string{"--variant", "outbox", "--inbox"},

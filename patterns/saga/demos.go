@@ -69,10 +69,10 @@ var Demos = []patterns.Demo{
 var Variants = []patterns.Variant{
 	{Name: "naive", Args: []string{"--naive"},
 		About: "the same calls without a saga: no compensations, progress only in memory"},
-	{Name: "orchestration", Args: []string{"--style", "orchestration"},
+	{Name: "orchestration", Args: []string{"--style", "orchestration", "--naive=false"},
 		About:      "an orchestrator with persisted saga state sends commands and compensates",
 		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
-	{Name: "choreography", Args: []string{"--style", "choreography"},
+	{Name: "choreography", Args: []string{"--style", "choreography", "--naive=false"},
 		About:      "services react to each other's events; failure events trigger compensations",
 		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
 }
