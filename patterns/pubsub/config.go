@@ -224,6 +224,9 @@ func (c Config) Validate() error {
 				o.Name, o.Window, o.Name, trace.FormatDuration(at))
 		}
 		for _, p := range c.Offline[:i] {
+			if p == o {
+				continue // the same window twice (a variant repeating the user's flag) is one window
+			}
 			if p.Name == o.Name && o.Window.From < p.Window.To && p.Window.From < o.Window.To {
 				return fmt.Errorf("--offline: the windows %s and %s of %s overlap", p.Window, o.Window, o.Name)
 			}

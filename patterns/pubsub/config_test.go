@@ -64,6 +64,20 @@ func TestValidateNamesTheFlag(t *testing.T) {
 	}
 }
 
+func TestTheSameWindowTwiceIsOneWindow(t *testing.T) {
+	c := Default()
+	w := sim.Window{From: 30 * time.Millisecond, To: 90 * time.Millisecond}
+	c.Offline = []Offline{{"email", w}, {"email", w}}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	one := c
+	one.Offline = c.Offline[:1]
+	if a, b := Run(c, nil), Run(one, nil); a.Total("delivered") != b.Total("delivered") || a.End != b.End {
+		t.Error("a repeated window changed the run")
+	}
+}
+
 func TestInstanceNames(t *testing.T) {
 	c := Default()
 	c.Instances = map[string]int{"payment": 3, "email": 1}

@@ -116,8 +116,8 @@ func (r *run) subscribe(name string) {
 		}
 		consume(a, h)
 	}
-	for _, o := range cfg.Offline {
-		if o.Name != name {
+	for i, o := range cfg.Offline {
+		if o.Name != name || slices.Contains(cfg.Offline[:i], o) {
 			continue
 		}
 		r.offline(actors, o.Window)

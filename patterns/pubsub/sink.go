@@ -23,6 +23,9 @@ type Sink struct {
 	origin    map[string]time.Duration // order key → when the order was placed
 	published int64
 	end       time.Duration
+
+	lastID   string // the last id looked up: a publish's copies come together
+	lastSlot int32
 }
 
 // The bits of a message's state in one subscription; the low bits count
@@ -74,10 +77,15 @@ func NewSink(cfg Config) *Sink {
 
 // slot returns the state of message id in st, making room for it.
 func (s *Sink) slot(st *subStats, id string) *uint8 {
-	i, ok := s.index[id]
-	if !ok {
-		i = int32(len(s.index))
-		s.index[id] = i
+	i := s.lastSlot
+	if id != s.lastID || s.lastID == "" {
+		var ok bool
+		i, ok = s.index[id]
+		if !ok {
+			i = int32(len(s.index))
+			s.index[id] = i
+		}
+		s.lastID, s.lastSlot = id, i
 	}
 	for int(i) >= len(st.state) {
 		st.state = append(st.state, 0)
