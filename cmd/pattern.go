@@ -35,6 +35,7 @@ var patternDefs = []func() patternDef{
 	sagaDef,
 	outboxDef,
 	pubsubDef,
+	loadLevelDef,
 }
 
 // newPatternCmd makes the command that runs one simulation of def.

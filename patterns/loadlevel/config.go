@@ -1,0 +1,161 @@
+// Package loadlevel simulates queue-based load leveling: a shop's checkout
+// sends PlaceOrder commands at a steady rate with bursts (a flash sale), the
+// queue "orders" absorbs them, and a pool of workers — fixed, or grown and
+// shrunk by an autoscaler watching the backlog — drains it. The summary
+// charts the backlog and holds the measured waits against queueing theory.
+package loadlevel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// MaxWorkers is the most workers a run may have at once.
+const MaxWorkers = 1000
+
+// Config is one load-leveling scenario.
+type Config struct {
+	patterns.Common
+
+	Arrival  sim.Dist      // time between steady orders
+	Bursts   []Burst       // extra orders all at once
+	Messages int           // steady orders to send; 0 when Duration sets the end
+	Duration time.Duration // send steady orders until this time; 0 when Messages does
+	Work     sim.Dist      // processing time of one order
+	Prefetch int           // most unacked deliveries per worker; 0 = unlimited
+
+	Consumers int       // fixed workers, when Autoscale is off
+	Autoscale Autoscale // grows and shrinks the pool; off when Max is 0
+
+	SweepFrom, SweepTo int // --sweep-consumers A..B; 0 = no sweep
+}
+
+// Burst is N extra orders sent all at once at a virtual time.
+type Burst struct {
+	N  int
+	At time.Duration
+}
+
+// Default returns the scenario `msgplay loadlevel` runs with no flags: a
+// short steady stream at utilization 0.75 on four workers.
+func Default() Config {
+	return Config{
+		Common:    patterns.Common{Seed: 1},
+		Arrival:   sim.Exp(10 * time.Millisecond),
+		Messages:  20,
+		Work:      sim.Exp(30 * time.Millisecond),
+		Prefetch:  1,
+		Consumers: 4,
+		Autoscale: Autoscale{UpAt: 50, DownAt: 5, Delay: time.Second, Cooldown: 500 * time.Millisecond},
+	}
+}
+
+// Names of the actors and the queue.
+const (
+	Checkout   = "checkout"
+	Queue      = "orders"
+	Autoscaler = "autoscaler"
+)
+
+// WorkerName returns the name of the i-th worker, from 1.
+func WorkerName(i int) string { return "worker-" + strconv.Itoa(i) }
+
+// MessageID returns the id of the i-th order sent, from 1.
+func MessageID(i int) string { return "m" + strconv.Itoa(i) }
+
+// OrderKey returns the business key of the i-th order sent, from 1.
+func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
+
+// Validate reports the first thing wrong with c, naming the flag.
+func (c Config) Validate() error {
+	a := c.Autoscale
+	switch {
+	case c.Messages < 0:
+		return fmt.Errorf("--messages must be 0 or more (got %d)", c.Messages)
+	case c.Messages > 0 && c.Duration > 0:
+		return fmt.Errorf("--messages and --duration both set: give one, the count of orders or how long they arrive")
+	case c.Duration > 0 && c.Arrival.Mean() == 0:
+		return fmt.Errorf("--duration needs --arrival above 0: with arrival 0 every order comes at once")
+	case c.Prefetch < 0:
+		return fmt.Errorf("--prefetch must be 0 (unlimited) or more (got %d)", c.Prefetch)
+	case c.Consumers < 1 || c.Consumers > MaxWorkers:
+		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxWorkers, c.Consumers)
+	}
+	for _, b := range c.Bursts {
+		switch {
+		case b.N < 1:
+			return fmt.Errorf("--burst %d@%s: the count must be at least 1", b.N, trace.FormatDuration(b.At))
+		case c.Duration > 0 && b.At >= c.Duration:
+			return fmt.Errorf("--burst %d@%s: the time must come before --duration %s",
+				b.N, trace.FormatDuration(b.At), trace.FormatDuration(c.Duration))
+		}
+	}
+	if a.On() {
+		switch {
+		case a.Max > MaxWorkers || a.Min > a.Max:
+			return fmt.Errorf("--autoscale %d..%d: want MIN..MAX with 0 <= MIN <= MAX <= %d, MAX at least 1",
+				a.Min, a.Max, MaxWorkers)
+		case a.UpAt < 1:
+			return fmt.Errorf("--scale-up-at must be at least 1 (got %d)", a.UpAt)
+		case a.DownAt < 0 || a.DownAt >= a.UpAt:
+			return fmt.Errorf("--scale-down-at must be from 0 to below --scale-up-at %d (got %d)", a.UpAt, a.DownAt)
+		case c.SweepFrom > 0:
+			return fmt.Errorf("--sweep-consumers and --autoscale both set: a sweep runs fixed worker counts")
+		}
+	}
+	if c.SweepFrom > 0 || c.SweepTo > 0 {
+		switch {
+		case c.SweepFrom < 1 || c.SweepTo < c.SweepFrom || c.SweepTo > MaxWorkers:
+			return fmt.Errorf("--sweep-consumers %d..%d: want A..B with 1 <= A <= B <= %d",
+				c.SweepFrom, c.SweepTo, MaxWorkers)
+		case c.SweepTo-c.SweepFrom >= 64:
+			return fmt.Errorf("--sweep-consumers %d..%d: at most 64 worker counts in one sweep", c.SweepFrom, c.SweepTo)
+		}
+	}
+	return nil
+}
+
+// Params returns the scenario as the run event shows it.
+func (c Config) Params() []trace.Param {
+	p := []trace.Param{{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)}}
+	switch {
+	case c.SweepFrom > 0:
+		p = append(p, trace.Param{Name: "sweep-consumers", Value: fmt.Sprintf("%d..%d", c.SweepFrom, c.SweepTo)})
+	case c.Autoscale.On():
+		p = append(p, trace.Param{Name: "autoscale", Value: fmt.Sprintf("%d..%d", c.Autoscale.Min, c.Autoscale.Max)})
+	default:
+		p = append(p, trace.Param{Name: "consumers", Value: strconv.Itoa(c.Consumers)})
+	}
+	p = append(p, trace.Param{Name: "arrival", Value: c.Arrival.String()},
+		trace.Param{Name: "work", Value: c.Work.String()})
+	if c.Duration > 0 {
+		p = append(p, trace.Param{Name: "duration", Value: trace.FormatDuration(c.Duration)})
+	} else {
+		p = append(p, trace.Param{Name: "messages", Value: strconv.Itoa(c.Messages)})
+	}
+	if len(c.Bursts) > 0 {
+		var bs []string
+		for _, b := range c.Bursts {
+			bs = append(bs, strconv.Itoa(b.N)+"@"+trace.FormatDuration(b.At))
+		}
+		p = append(p, trace.Param{Name: "burst", Value: strings.Join(bs, ",")})
+	}
+	p = append(p, trace.Param{Name: "prefetch", Value: strconv.Itoa(c.Prefetch)})
+	if a := c.Autoscale; a.On() && c.SweepFrom == 0 {
+		p = append(p,
+			trace.Param{Name: "scale-up-at", Value: strconv.Itoa(a.UpAt)},
+			trace.Param{Name: "scale-down-at", Value: strconv.Itoa(a.DownAt)},
+			trace.Param{Name: "scale-delay", Value: trace.FormatDuration(a.Delay)},
+			trace.Param{Name: "cooldown", Value: trace.FormatDuration(a.Cooldown)})
+	}
+	if c.Until > 0 {
+		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
+	}
+	return p
+}
