@@ -41,7 +41,7 @@ func pubsubFlags(f *pflag.FlagSet) func() (patterns.Runner, error) {
 	f.Var(atWindowsValue{&offline}, "offline", "take a subscriber offline for a window, as email@30ms..90ms (repeatable)")
 	f.Var(namedValue[broker.Filter]{list: &filters, form: "NAME=PATTERN", example: "shipping=orders.*.eu",
 		parse: broker.ParseFilter}, "filter",
-		"take only matching subjects: * one token, > the rest, # any number, as shipping=orders.*.eu (repeatable)")
+		"take only matching subjects, as shipping=orders.*.eu (* a token, > the rest, # any) (repeatable)")
 	f.Var(namedValue[int]{list: &instances, form: "NAME=N", example: "payment=3", parse: parseCount}, "instances",
 		"serve a subscription with a group of N competing instances, as payment=3 (repeatable)")
 	f.Var(factorsValue{&cfg.Slow}, "slow", "make a subscriber FACTOR times slower, as analytics=4 (repeatable)")
@@ -52,7 +52,7 @@ func pubsubFlags(f *pflag.FlagSet) func() (patterns.Runner, error) {
 		"chance that an ack is lost and the broker delivers the copy again, from 0 to 1")
 	f.BoolVar(&cfg.Idempotent, "idempotent", false, "subscribers remember what they handled and skip repeats")
 	f.Var(&choiceValue{s: &mode, what: "a mode", choices: pubsub.Modes}, "mode",
-		"events (publish and move on) or direct (a command to each service in turn, waiting for each reply)")
+		"events (publish, move on) or direct (a command to each service in turn, awaiting replies)")
 	return func() (patterns.Runner, error) {
 		c := cfg
 		c.Mode = pubsub.Mode(mode)
