@@ -157,13 +157,19 @@ func (l *Lanes) layout() {
 	}
 	if n*minLaneWidth > l.opt.Width-laneLeft-minLabel {
 		l.noFit = true
-		need := laneLeft + n*minLaneWidth + minLabel
-		msg := "lanes: " + strconv.Itoa(n) + " actors need " + strconv.Itoa(need) + " columns and " +
-			strconv.Itoa(l.opt.Width) + " are here; pick some with --only, as --only " + l.names[0]
+		msg := "lanes: " + strconv.Itoa(n) + " actors do not fit in " + strconv.Itoa(l.opt.Width) +
+			" columns; pick some with " + onlyHint(l.names)
 		l.buf = l.text.dim.append(l.buf, msg)
 		l.buf = append(l.buf, '\n', '\n')
 	} else {
-		b := l.text.dim.append(l.buf, "  ━▶ command  ┈▷ event  ╌▶ reply  ╌✔ ack  ╌↩ nack  ─∅ drop  ╌⊘ ack lost  ☒ dead letter")
+		legend := " "
+		for _, item := range lanesLegend {
+			if utf8.RuneCountInString(legend)+2+utf8.RuneCountInString(item) > l.opt.Width {
+				break
+			}
+			legend += " " + item
+		}
+		b := l.text.dim.append(l.buf, legend)
 		l.buf = l.appendNames(append(b, '\n'))
 	}
 	pending := l.pending
@@ -387,6 +393,9 @@ func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room
 	}
 	return append(b, rest...)
 }
+
+// lanesLegend says what each arrow means, most important first.
+var lanesLegend = []string{" ━▶ command", " ┈▷ event", " ╌▶ reply", " ╌✔ ack", " ─∅ drop", " ╌↩ nack", " ╌⊘ ack lost", " ☒ dead letter"}
 
 // onlyHint suggests --only flags for the first lanes.
 func onlyHint(names []string) string {
