@@ -33,7 +33,7 @@ scenario where things go wrong, runs it the broken way, then the fixed way
 with the same seed — so both meet the same faults — with explanations under
 the events that teach something, and says which checks the fix repaired.
 It pauses between runs: Enter goes on, q then Enter ends the tour.`,
-		Example: "  msgplay tour\n  msgplay tour --no-pause --seed 3 --format lanes",
+		Example: "  msgplay tour\n  msgplay tour --no-pause",
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return app.tour(&o)

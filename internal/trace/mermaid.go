@@ -114,6 +114,8 @@ func (m *Mermaid) event(e *Event) {
 		m.buf = append(m.buf, "    "+from+arrow+to+": "...)
 		m.buf = appendMermaidText(m.buf, label)
 		m.buf = append(m.buf, '\n')
+	} else if e.Kind == Note && e.Actor == "msgplay" {
+		m.note(e.Actor, e.Note)
 	} else {
 		m.note(e.Actor, kindLooks[e.Kind].symbol+" "+label)
 	}
