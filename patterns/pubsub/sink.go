@@ -19,13 +19,15 @@ type Sink struct {
 	publisher string
 	subs      []*subStats
 	byQueue   map[string]*subStats
-	index     map[string]int32         // message id → its slot in the subscriptions' states
-	origin    map[string]time.Duration // order key → when the order was placed
-	published int64
+	// A message's slot in the subscriptions' states: N for an id of one
+	// letter and a number N (e12, c7), so that a long run needs no map;
+	// any other id gets a slot from extra, counted down from -1.
+	prefix    byte
+	extra     map[string]int32
+	origin    []time.Duration          // by slot: when the event was published, -1 if not
+	originKey map[string]time.Duration // order key → when placed, in direct mode
+	nPublish  int64
 	end       time.Duration
-
-	lastID   string // the last id looked up: a publish's copies come together
-	lastSlot int32
 }
 
 // The bits of a message's state in one subscription; the low bits count
@@ -46,15 +48,16 @@ type subStats struct {
 
 	spark     spark
 	lag       trace.Histogram
-	unsent    int64    // matching events dropped at publication, never received
-	state     []uint8  // by message slot
-	missedWhy []string // the first few events missed, with why
+	unsent    int64            // matching events dropped at publication, never received
+	state     []uint8          // by numbered slot
+	extra     map[int32]*uint8 // by other slots
+	missedWhy []string         // the first few events missed, with why
 }
 
 // NewSink returns a Sink following the queues of cfg's subscribers.
 func NewSink(cfg Config) *Sink {
 	s := &Sink{topic: Topic, publisher: Publisher, byQueue: map[string]*subStats{},
-		index: map[string]int32{}, origin: map[string]time.Duration{}}
+		extra: map[string]int32{}, originKey: map[string]time.Duration{}}
 	for _, name := range cfg.Subscribers {
 		st := &subStats{name: name, queue: cfg.QueueName(name), durable: !cfg.IsTransient(name), filter: "all"}
 		st.kind = "durable"
@@ -75,22 +78,72 @@ func NewSink(cfg Config) *Sink {
 	return s
 }
 
+// slotOf returns the slot of message id.
+func (s *Sink) slotOf(id string) int32 {
+	if n, ok := s.numbered(id); ok {
+		return n
+	}
+	i, ok := s.extra[id]
+	if !ok {
+		i = -int32(len(s.extra)) - 1
+		s.extra[id] = i
+	}
+	return i
+}
+
+// numbered parses an id of one letter and a number, the letter the same
+// for every such id of the run.
+func (s *Sink) numbered(id string) (int32, bool) {
+	if len(id) < 2 || len(id) > 10 || id[0] < 'a' || id[0] > 'z' || id[1] == '0' {
+		return 0, false
+	}
+	if s.prefix == 0 {
+		s.prefix = id[0]
+	}
+	if id[0] != s.prefix {
+		return 0, false
+	}
+	var n int64
+	for i := 1; i < len(id); i++ {
+		c := id[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if n > 1<<30 {
+		return 0, false
+	}
+	return int32(n), true
+}
+
 // slot returns the state of message id in st, making room for it.
 func (s *Sink) slot(st *subStats, id string) *uint8 {
-	i := s.lastSlot
-	if id != s.lastID || s.lastID == "" {
-		var ok bool
-		i, ok = s.index[id]
-		if !ok {
-			i = int32(len(s.index))
-			s.index[id] = i
+	i := s.slotOf(id)
+	if i < 0 {
+		if st.extra == nil {
+			st.extra = map[int32]*uint8{}
 		}
-		s.lastID, s.lastSlot = id, i
+		p := st.extra[i]
+		if p == nil {
+			p = new(uint8)
+			st.extra[i] = p
+		}
+		return p
 	}
 	for int(i) >= len(st.state) {
 		st.state = append(st.state, 0)
 	}
 	return &st.state[i]
+}
+
+// originOf returns when the order behind a message was placed.
+func (s *Sink) originOf(e *trace.Event) (time.Duration, bool) {
+	if i, ok := s.numbered(e.Msg.ID); ok && int(i) < len(s.origin) && s.origin[i] >= 0 {
+		return s.origin[i], true
+	}
+	t, ok := s.originKey[e.Msg.Key]
+	return t, ok
 }
 
 func (st *subStats) move(t time.Duration, n int64) {
@@ -107,14 +160,19 @@ func (s *Sink) Event(e *trace.Event) {
 	}
 	switch e.Kind {
 	case trace.Publish:
-		s.published++
-		if _, ok := s.origin[e.Msg.Key]; !ok {
-			s.origin[e.Msg.Key] = e.T
+		s.nPublish++
+		if i, ok := s.numbered(e.Msg.ID); ok {
+			for int(i) >= len(s.origin) {
+				s.origin = append(s.origin, -1)
+			}
+			s.origin[i] = e.T
+		} else if _, ok := s.originKey[e.Msg.Key]; !ok {
+			s.originKey[e.Msg.Key] = e.T
 		}
 	case trace.Send:
 		if e.Actor == s.publisher && e.Msg.Class == trace.Command {
-			if _, ok := s.origin[e.Msg.Key]; !ok {
-				s.origin[e.Msg.Key] = e.T
+			if _, ok := s.originKey[e.Msg.Key]; !ok {
+				s.originKey[e.Msg.Key] = e.T
 			}
 		}
 		if st := s.byQueue[e.To]; st != nil {
@@ -128,7 +186,7 @@ func (s *Sink) Event(e *trace.Event) {
 			n := *p & countMask
 			if n == 0 {
 				st.handled++
-				if t0, ok := s.origin[e.Msg.Key]; ok {
+				if t0, ok := s.originOf(e); ok {
 					st.lag.Record(e.T - t0)
 				}
 			} else {
@@ -211,11 +269,7 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 		if st.handled == st.received {
 			continue
 		}
-		for id, i := range s.sortedIDs() {
-			if int(i) >= len(st.state) {
-				break
-			}
-			b := st.state[i]
+		for id, b := range s.states(st) {
 			if b&sentBit == 0 || b&countMask > 0 {
 				continue
 			}
@@ -251,15 +305,21 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 	return v
 }
 
-// sortedIDs returns the message ids in the order they were first seen.
-func (s *Sink) sortedIDs() func(yield func(string, int32) bool) {
-	ids := make([]string, len(s.index))
-	for id, i := range s.index {
-		ids[i] = id
-	}
-	return func(yield func(string, int32) bool) {
-		for i, id := range ids {
-			if !yield(id, int32(i)) {
+// states yields each message's id and state in st: the numbered ones in
+// order, then the others in the order they were first seen.
+func (s *Sink) states(st *subStats) func(yield func(string, uint8) bool) {
+	return func(yield func(string, uint8) bool) {
+		for i, b := range st.state {
+			if b != 0 && !yield(string(s.prefix)+strconv.Itoa(i), b) {
+				return
+			}
+		}
+		ids := make([]string, len(s.extra))
+		for id, i := range s.extra {
+			ids[-i-1] = id
+		}
+		for k, id := range ids {
+			if p := st.extra[-int32(k)-1]; p != nil && !yield(id, *p) {
 				return
 			}
 		}
