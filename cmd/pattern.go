@@ -32,9 +32,9 @@ type patternDef struct {
 // patternDefs are the patterns, in the order `msgplay list` shows them.
 var patternDefs = []func() patternDef{
 	competingDef,
+	pubsubDef,
 	sagaDef,
 	outboxDef,
-	pubsubDef,
 	loadLevelDef,
 }
 

@@ -21,6 +21,7 @@ func pubsubDef() patternDef {
 		about:    pubsub.About,
 		demos:    pubsub.Demos,
 		variants: pubsub.Variants,
+		faults:   []string{"--duplicate-rate", "0.2", "--offline", "email@30ms..90ms"},
 		flags:    pubsubFlags,
 	}
 }

@@ -232,18 +232,28 @@ func (d *Delivery) after() {
 // Handle records that the consumer applied the business effect of the
 // message, with a short note saying what it did. Call it before Ack.
 func (d *Delivery) Handle(note string) {
-	d.emitEffect(trace.Handle, note)
+	d.emitEffect(trace.Handle, note, "")
 }
 
 // Skip records that the consumer recognised the message as a duplicate and
 // did not apply it again. Call it before Ack.
 func (d *Delivery) Skip(note string) {
-	d.emitEffect(trace.Skip, note)
+	d.emitEffect(trace.Skip, note, "")
 }
 
-func (d *Delivery) emitEffect(k trace.Kind, note string) {
+// SkipWhy is Skip with a teaching sentence for --explain.
+func (d *Delivery) SkipWhy(note, why string) {
+	d.emitEffect(trace.Skip, note, why)
+}
+
+// HandleWhy is Handle with a teaching sentence for --explain.
+func (d *Delivery) HandleWhy(note, why string) {
+	d.emitEffect(trace.Handle, note, why)
+}
+
+func (d *Delivery) emitEffect(k trace.Kind, note, why string) {
 	c := d.consumer
-	c.q.b.w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note})
+	c.q.b.w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note, Why: why})
 }
 
 // Ack finishes the delivery successfully. With manual acks the message is

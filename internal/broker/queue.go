@@ -225,7 +225,9 @@ func (q *Queue) requeue(m *Message) {
 	m.live = nil
 	if q.transient != nil && !q.transient.Connected() {
 		q.b.w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg,
-			Note: q.transient.Name + " disconnected and its subscription is transient: the message is lost"})
+			Note: q.transient.Name + " disconnected and its subscription is transient: the message is lost",
+			Why: "A transient subscription lives only while its subscriber is connected: what came back " +
+				"to it after the last one left has nowhere to go."})
 		q.settle(m)
 		return
 	}

@@ -127,6 +127,11 @@ func (s *Stats) Event(e *Event) {
 	case Drop:
 		s.lost++
 		s.finished(e.Actor, e.Took)
+		if e.Actor == e.To { // a queue dropped what it held
+			if q, ok := s.queues[e.To]; ok {
+				q.add(-1)
+			}
+		}
 		delete(s.sentAt, msgKey{e.To, e.Msg.ID})
 	case Crash:
 		if c, ok := s.consumers[e.Actor]; ok {

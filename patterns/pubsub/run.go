@@ -177,7 +177,8 @@ func (r *run) finish(name string, failing bool, d *broker.Delivery) {
 	if r.seen != nil {
 		k := name + "/" + d.Msg.ID
 		if r.seen[k] {
-			d.Skip("duplicate") // one word: the line keeps within 100 columns
+			d.SkipWhy("duplicate", name+" remembers handling "+d.Msg.ID+": at-least-once delivery brought "+
+				"it again, and an idempotent subscriber acks the repeat without applying it twice.")
 			if r.direct != nil {
 				r.direct.reply(name, d, true)
 			}
