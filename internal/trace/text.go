@@ -195,7 +195,7 @@ func (t *Text) line(e *Event) {
 		}
 		buf = t.appendWrapped(buf, note, col)
 	}
-	buf = append(buf, '\n')
+	buf = append(trimSpaces(buf), '\n')
 	if t.opt.Explain && e.Why != "" {
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}

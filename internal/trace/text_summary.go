@@ -28,15 +28,19 @@ func (t *Text) summary(r *Report) {
 		b = append(b, '\n')
 	}
 	if len(r.Totals) > 0 {
-		b = append(b, ' ')
+		b = append(b, "  "...)
+		col := 2
 		for i, c := range r.Totals {
-			if i > 0 {
-				b = append(b, " ·"...)
+			item := c.Name + " " + strconv.FormatInt(c.Value, 10)
+			if i > 0 && col+3+len(item) > t.opt.Width {
+				b = append(b, "\n  "...)
+				col = 2
+			} else if i > 0 {
+				b = append(b, " · "...)
+				col += 3
 			}
-			b = append(b, ' ')
-			b = append(b, c.Name...)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, c.Value, 10)
+			b = append(b, item...)
+			col += len(item)
 		}
 		b = append(b, '\n')
 	}
@@ -84,7 +88,7 @@ func (t *Text) appendTable(b []byte, tb Table) []byte {
 			b = appendPadLeft(b, cell, widths[i])
 			b = append(b, st.off...)
 		}
-		return append(b, '\n')
+		return append(trimSpaces(b), '\n')
 	}
 	b = writeRow(b, tb.Columns, t.dim)
 	for _, row := range tb.Rows {
@@ -111,6 +115,14 @@ func (t *Text) appendVerdict(b []byte, v Verdict) []byte {
 		b = append(b, "      "...)
 		b = append(b, ev...)
 		b = append(b, '\n')
+	}
+	return b
+}
+
+// trimSpaces drops the spaces that padding left at the end of a line.
+func trimSpaces(b []byte) []byte {
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
 	}
 	return b
 }
