@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
@@ -203,11 +202,14 @@ func (app *App) renderer(o *runOptions) flusher {
 // (--max-events), then the pacing (--speed, --step), then the renderer;
 // --html gets the same focused events. The pattern's own statistics and
 // checks read every event, so the summary counts everything.
-func (app *App) simulate(o *runOptions, run func(out trace.Sink) *trace.Report) (err error) {
+func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() string) *trace.Report) error {
 	out := app.renderer(o)
 	var shown trace.Sink = out
+	var pacer *trace.Pacer
+	var halt func() string
 	if o.paced() {
-		shown = trace.NewPacer(out, out.Flush, app.paceOptions(o))
+		pacer = trace.NewPacer(out, out.Flush, app.paceOptions(o))
+		shown, halt = pacer, pacer.Stop
 	}
 	if o.maxEvents > 0 {
 		c := trace.NewCap(shown, o.maxEvents)
@@ -224,32 +226,17 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink) *trace.Report) 
 		shown = tee{shown, s}
 	}
 	focus := trace.NewFocus(shown, o.only, o.follow)
-	var top trace.Sink = focus
-	var sofar *soFar
-	if o.paced() {
-		sofar = &soFar{stats: trace.NewStats(), delivery: check.NewDelivery()}
-		top = tee{sofar, focus}
+	run(focus, halt)
+	if pacer != nil && pacer.Interrupted() {
+		app.cleanTerminal()
 	}
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		h, ok := r.(*trace.Halt)
-		if !ok {
-			panic(r)
-		}
-		if h.Interrupted {
-			app.cleanTerminal()
-		}
-		focus.Event(&trace.Event{T: h.At, Kind: trace.Summary, Actor: "msgplay", Report: sofar.report(h)})
-		err = app.finish(o, out, page, focus)
-		if err == nil && h.Interrupted {
-			err = &failure{code: ExitInterrupted}
-		}
-	}()
-	run(top)
-	return app.finish(o, out, page, focus)
+	if err := app.finish(o, out, page, focus); err != nil {
+		return err
+	}
+	if pacer != nil && pacer.Interrupted() {
+		return &failure{code: ExitInterrupted}
+	}
+	return nil
 }
 
 // finish flushes the output, writes the HTML page and warns about --only
@@ -290,36 +277,6 @@ func readLines(r io.Reader) <-chan string {
 		}
 	}()
 	return ch
-}
-
-// soFar keeps the generic statistics and the delivery check of a paced run,
-// to print the summary so far when the reader stops it.
-type soFar struct {
-	stats    *trace.Stats
-	delivery *check.Delivery
-	pattern  string
-	seed     uint64
-}
-
-func (s *soFar) Event(e *trace.Event) {
-	if e.Kind == trace.Run {
-		s.pattern = e.Note
-		for _, p := range e.Params {
-			if p.Name == "seed" {
-				s.seed, _ = strconv.ParseUint(p.Value, 10, 64)
-			}
-		}
-	}
-	s.stats.Event(e)
-	s.delivery.Event(e)
-}
-
-func (s *soFar) report(h *trace.Halt) *trace.Report {
-	r := &trace.Report{Pattern: s.pattern, Seed: s.seed, End: h.At, Stopped: h.Error()}
-	s.stats.Fill(r)
-	v, pending := s.delivery.Verdicts(r.Stopped)
-	r.Checks, r.InFlight = v, pending
-	return r
 }
 
 // tee passes each event to several sinks in order.

@@ -57,7 +57,11 @@ func newPatternCmd(app *App, def patternDef) *cobra.Command {
 		if err != nil {
 			return usagef("%v", err)
 		}
-		return app.simulate(&run, func(out trace.Sink) *trace.Report { return runner(run.common(), out) })
+		return app.simulate(&run, func(out trace.Sink, halt func() string) *trace.Report {
+			c := run.common()
+			c.Halt = halt
+			return runner(c, out)
+		})
 	}
 	return c
 }

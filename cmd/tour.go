@@ -181,8 +181,10 @@ func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, v patte
 	fmt.Fprintf(w, "$ %s\n\n", line)
 	ro := &runOptions{seed: o.seed, format: o.format, explain: true, cmdline: line, lines: lines}
 	var report *trace.Report
-	err = app.simulate(ro, func(out trace.Sink) *trace.Report {
-		report = run(ro.common(), out)
+	err = app.simulate(ro, func(out trace.Sink, halt func() string) *trace.Report {
+		c := ro.common()
+		c.Halt = halt
+		report = run(c, out)
 		return report
 	})
 	return report, err

@@ -17,6 +17,11 @@ import (
 type Common struct {
 	Seed  uint64
 	Until time.Duration // cap on virtual time; 0 means run until settled
+
+	// Halt, when set, is asked before each step of the run; a non-empty
+	// reason ends the run there, and the summary says why. It lets a person
+	// stop a paced run and still get the whole summary so far.
+	Halt func() string
 }
 
 // Demo is one runnable example of a pattern, shown in its --help and run by
@@ -66,6 +71,7 @@ func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim 
 	}
 	s.World = sim.New(c.Seed, sinks...)
 	s.World.SetUntil(c.Until)
+	s.World.SetHalt(c.Halt)
 	s.Broker = broker.New(s.World)
 	return s
 }

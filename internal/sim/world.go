@@ -36,6 +36,7 @@ type World struct {
 	until    time.Duration // the --until cap; 0 means none
 	progress time.Duration // time of the last sign of progress
 	stopped  string
+	halt     func() string // asked before each callback; a reason ends the run
 }
 
 // entry is what the heap orders. It holds no pointers, so moving entries
@@ -76,6 +77,11 @@ func (w *World) Recorder() *trace.Recorder { return w.rec }
 
 // SetUntil caps the run at virtual time t; 0 removes the cap.
 func (w *World) SetUntil(t time.Duration) { w.until = t }
+
+// SetHalt gives the world a function it asks before each callback: when
+// it returns a reason, the run ends there and Stopped reports the reason.
+// A person stopping a paced run uses it; nil removes it.
+func (w *World) SetHalt(fn func() string) { w.halt = fn }
 
 // Progress tells the world that the run moved forward (a message was sent).
 // Without --until, a run is stopped IdleGrace after the last progress.
@@ -139,6 +145,12 @@ func (w *World) Run(done func() bool) {
 	for len(w.queue) > 0 {
 		if done != nil && done() {
 			return
+		}
+		if w.halt != nil {
+			if why := w.halt(); why != "" {
+				w.stopped = why
+				return
+			}
 		}
 		limit := w.until
 		if limit == 0 {

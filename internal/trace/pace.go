@@ -5,23 +5,6 @@ import (
 	"time"
 )
 
-// Halt is the value a Pacer panics with to end a run early: the reader
-// typed q, or pressed Ctrl-C. The command that started the run recovers it
-// and prints the summary so far. It never crosses a package boundary
-// unrecovered.
-type Halt struct {
-	Interrupted bool          // Ctrl-C, rather than q
-	At          time.Duration // virtual time of the last event shown
-}
-
-// Error says why the run ended early.
-func (h *Halt) Error() string {
-	if h.Interrupted {
-		return "interrupted at " + FormatDuration(h.At)
-	}
-	return "stopped with q at " + FormatDuration(h.At)
-}
-
 // PaceOptions set how a Pacer paces.
 type PaceOptions struct {
 	// Speed replays virtual time against the wall clock at this factor:
@@ -42,13 +25,32 @@ type PaceOptions struct {
 // on to a renderer, flushes it, then waits — the virtual time to the next
 // event divided by Speed, or for Enter with Step. It waits outside the
 // simulation, which stays deterministic: only the wall clock is slowed.
-// When the reader stops the run (q, or Ctrl-C) it panics with a *Halt.
+// When the reader stops the run (q, or Ctrl-C), Stop reports why; the run
+// asks it between steps and ends, and the Pacer lets nothing but the
+// summary through in the meantime.
 type Pacer struct {
-	next    Sink
-	flush   func() error
-	opt     PaceOptions
-	last    time.Duration
-	stepped bool // input ended: go on without waiting
+	next        Sink
+	flush       func() error
+	opt         PaceOptions
+	last        time.Duration
+	stepped     bool   // input ended: go on without waiting
+	stop        string // why the reader stopped the run, once they did
+	interrupted bool   // stopped by Ctrl-C rather than q
+}
+
+// Stop returns why the reader stopped the run, or "" while it goes on.
+func (p *Pacer) Stop() string { return p.stop }
+
+// Interrupted reports whether the reader stopped the run with Ctrl-C.
+func (p *Pacer) Interrupted() bool { return p.interrupted }
+
+func (p *Pacer) halt(interrupted bool) {
+	p.interrupted = interrupted
+	if interrupted {
+		p.stop = "interrupted at " + FormatDuration(p.last)
+	} else {
+		p.stop = "stopped with q at " + FormatDuration(p.last)
+	}
 }
 
 // NewPacer returns a Pacer passing events on to next and calling flush
@@ -77,13 +79,22 @@ func (p *Pacer) Event(e *Event) {
 		p.next.Event(e)
 		return
 	}
+	if p.stop != "" {
+		return
+	}
 	if e.Kind != Run && p.opt.Speed > 0 && e.T > p.last {
 		d := time.Duration(float64(e.T-p.last) / p.opt.Speed)
 		if !p.opt.Sleep(d, p.opt.Interrupt) {
-			panic(&Halt{Interrupted: true, At: p.last})
+			p.halt(true)
+			return
 		}
 	}
-	p.interrupted()
+	select {
+	case <-p.opt.Interrupt:
+		p.halt(true)
+		return
+	default:
+	}
 	if e.Kind != Run {
 		p.last = e.T
 	}
@@ -97,19 +108,10 @@ func (p *Pacer) Event(e *Event) {
 				return
 			}
 			if strings.EqualFold(strings.TrimSpace(line), "q") {
-				panic(&Halt{At: p.last})
+				p.halt(false)
 			}
 		case <-p.opt.Interrupt:
-			panic(&Halt{Interrupted: true, At: p.last})
+			p.halt(true)
 		}
-	}
-}
-
-// interrupted panics with a Halt if Ctrl-C was pressed.
-func (p *Pacer) interrupted() {
-	select {
-	case <-p.opt.Interrupt:
-		panic(&Halt{Interrupted: true, At: p.last})
-	default:
 	}
 }

@@ -200,14 +200,16 @@ func TestPacerStepStopsOnQ(t *testing.T) {
 	shown := 0
 	p := trace.NewPacer(trace.SinkFunc(func(*trace.Event) { shown++ }), func() error { return nil },
 		trace.PaceOptions{Step: true, Lines: lines})
-	defer func() {
-		h, ok := recover().(*trace.Halt)
-		if !ok || h.Interrupted || shown != 2 || h.At != time.Millisecond {
-			t.Errorf("want a halt by q after two events at 1ms, got %v after %d", h, shown)
-		}
-	}()
 	for i := 0; i < 5; i++ {
 		p.Event(&trace.Event{Kind: trace.Send, T: time.Duration(i) * time.Millisecond})
+	}
+	if p.Stop() != "stopped with q at 1ms" || p.Interrupted() || shown != 2 {
+		t.Errorf("want a stop by q after two events at 1ms, got %q (interrupted %v) after %d events",
+			p.Stop(), p.Interrupted(), shown)
+	}
+	p.Event(&trace.Event{Kind: trace.Summary})
+	if shown != 3 {
+		t.Errorf("the summary did not pass a stopped pacer: %d events shown", shown)
 	}
 }
 
