@@ -20,12 +20,12 @@ type fidelityCase struct {
 
 // fidelityCases run everywhere, -race included; heavyFidelityCases (see
 // fidelity_norace_test.go) add the high-utilization pairs without -race.
-// The spread of the relative error of the mean wait over 12 seeds
-// (EXPLORE=1, explore_test.go) was 0.75% at c 1, ρ 0.5, 300,000 orders;
-// 1.35% at c 4, ρ 0.7, 1,000,000 orders; 1.43% at c 16, ρ 0.9, 6,000,000
-// orders. It shrinks as 1/√orders and grows steeply with ρ, since a busy
-// queue forgets its past slowly: ρ 0.9 needs 16 million orders for the 3%
-// tolerance to sit more than three standard deviations out.
+// The standard deviation of the relative error of the mean wait over 6
+// seeds (EXPLORE=1, explore_test.go) is 0.76% at c 1, ρ 0.5, 300,000
+// orders and 0.74% at c 2, ρ 0.6, 1,000,000 orders: the 3% tolerance is
+// four of them out. It shrinks as 1/√orders and grows steeply with ρ,
+// since a busy queue forgets its past slowly: ρ 0.9 needs about 24 million
+// orders for the same margin.
 var fidelityCases = []fidelityCase{
 	{1, 0.5, 300_000},
 	{2, 0.6, 1_000_000},
