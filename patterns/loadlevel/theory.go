@@ -106,5 +106,11 @@ func settleOrders(rho float64) int {
 	return int(50 * rho / ((1 - r) * (1 - r)))
 }
 
-// fmtDur writes a duration for the theory tables.
-func fmtDur(d time.Duration) string { return trace.ShortDuration(d) }
+// fmtDur writes a duration for the tables; theory's sub-microsecond waits
+// show as <1µs, since measurements are in whole microseconds.
+func fmtDur(d time.Duration) string {
+	if d > 0 && d < time.Microsecond {
+		return "<1µs"
+	}
+	return trace.ShortDuration(d)
+}
