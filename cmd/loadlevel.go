@@ -22,6 +22,7 @@ func loadLevelDef() patternDef {
 		about:    loadlevel.About,
 		demos:    loadlevel.Demos,
 		variants: loadlevel.Variants,
+		faults:   []string{"--messages", "300", "--burst", "150@1s"},
 		flags:    loadLevelFlags,
 	}
 }
