@@ -5,6 +5,7 @@
 package patterns
 
 import (
+	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -103,4 +104,13 @@ func (s *Sim) Finish(withDelivery bool, tables []trace.Table, verdicts []trace.V
 	r.Checks = append(r.Checks, verdicts...)
 	s.World.Emit(trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: r})
 	return r
+}
+
+// AppendList appends the parameter name with values joined by commas, as a
+// repeatable flag shows in the run event; nothing when there are none.
+func AppendList(p []trace.Param, name string, values []string) []trace.Param {
+	if len(values) == 0 {
+		return p
+	}
+	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
 }

@@ -111,6 +111,15 @@ func (d Dist) Sample(r *rand.Rand) time.Duration {
 	return d.a
 }
 
+// Scale multiplies a duration by a slowness factor, in whole microseconds:
+// a worker three times slower takes Scale(d, 3).
+func Scale(d time.Duration, factor float64) time.Duration {
+	if factor == 1 {
+		return d
+	}
+	return time.Duration(math.Round(float64(d/time.Microsecond)*factor)) * time.Microsecond
+}
+
 // Mean returns the expected value of the distribution.
 func (d Dist) Mean() time.Duration {
 	if d.kind == uniform {

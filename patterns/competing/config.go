@@ -6,7 +6,6 @@ package competing
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -142,21 +141,14 @@ func (c Config) Params() []trace.Param {
 	for _, cr := range c.Crashes {
 		crashes = append(crashes, cr.Actor+"@"+trace.FormatDuration(cr.At))
 	}
-	p = appendList(p, "slow", slow)
-	p = appendList(p, "crash", crashes)
+	p = patterns.AppendList(p, "slow", slow)
+	p = patterns.AppendList(p, "crash", crashes)
 	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
 		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
 	}
-	p = appendList(p, "poison", c.Poison)
+	p = patterns.AppendList(p, "poison", c.Poison)
 	if c.Until > 0 {
 		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
 	}
 	return p
-}
-
-func appendList(p []trace.Param, name string, values []string) []trace.Param {
-	if len(values) == 0 {
-		return p
-	}
-	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
 }

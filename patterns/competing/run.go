@@ -1,7 +1,6 @@
 package competing
 
 import (
-	"math"
 	"math/rand/v2"
 	"time"
 
@@ -45,7 +44,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 			factor = f
 		}
 		q.Subscribe(a, broker.ConsumerOptions{Prefetch: cfg.Prefetch, Ack: cfg.Ack}, func(d *broker.Delivery) {
-			w.AfterCall(scale(cfg.Work.Sample(work), factor), a, finish, d)
+			w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d)
 		})
 	}
 
@@ -98,12 +97,4 @@ func (p *producer) send() {
 // or crashed for good.
 func (p *producer) finished() bool {
 	return p.sent >= p.cfg.Messages || (!p.actor.Up() && p.cfg.RestartAfter == 0)
-}
-
-// scale multiplies a duration by a slowness factor, in whole microseconds.
-func scale(d time.Duration, factor float64) time.Duration {
-	if factor == 1 {
-		return d
-	}
-	return time.Duration(math.Round(float64(d/time.Microsecond)*factor)) * time.Microsecond
 }

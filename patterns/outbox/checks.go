@@ -24,7 +24,7 @@ type Checks struct {
 	keys   map[string]keyOrder
 
 	lag   trace.Histogram
-	depth Sparkline
+	depth trace.Sparkline
 	now   int64 // committed, not yet published
 
 	committed, published, handled         int64
@@ -234,7 +234,7 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 	}
 	tables = append(tables, trace.Table{Title: "outbox depth",
 		Columns: []string{"outbox depth", "max", "over time (" + trace.ShortDuration(c.end) + ")"},
-		Rows:    [][]string{{"committed, unpublished", itoa(c.depth.Max()), c.depth.String()}}})
+		Rows:    [][]string{{"committed, unpublished", itoa(c.depth.Max()), c.depth.Render(c.end, 40, c.depth.Max())}}})
 	return tables, verdicts
 }
 

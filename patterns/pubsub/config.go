@@ -294,13 +294,13 @@ func (c Config) Params() []trace.Param {
 			slow = append(slow, s+"="+strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}
-	p = appendList(p, "transient", c.Transient)
-	p = appendList(p, "late", late)
-	p = appendList(p, "offline", offline)
-	p = appendList(p, "filter", filters)
-	p = appendList(p, "instances", inst)
-	p = appendList(p, "slow", slow)
-	p = appendList(p, "fail", c.Fail)
+	p = patterns.AppendList(p, "transient", c.Transient)
+	p = patterns.AppendList(p, "late", late)
+	p = patterns.AppendList(p, "offline", offline)
+	p = patterns.AppendList(p, "filter", filters)
+	p = patterns.AppendList(p, "instances", inst)
+	p = patterns.AppendList(p, "slow", slow)
+	p = patterns.AppendList(p, "fail", c.Fail)
 	if c.DuplicateRate > 0 {
 		p = append(p, trace.Param{Name: "duplicate-rate", Value: strconv.FormatFloat(c.DuplicateRate, 'g', -1, 64)})
 	}
@@ -311,13 +311,6 @@ func (c Config) Params() []trace.Param {
 		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
 	}
 	return p
-}
-
-func appendList(p []trace.Param, name string, values []string) []trace.Param {
-	if len(values) == 0 {
-		return p
-	}
-	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
 }
 
 // orList writes "a, b or c".

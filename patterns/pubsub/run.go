@@ -1,7 +1,6 @@
 package pubsub
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -105,7 +104,7 @@ func (r *run) subscribe(name string) {
 		a := w.Actor(inst)
 		actors = append(actors, a)
 		finish := func(arg any) { r.finish(name, failing, arg.(*broker.Delivery)) }
-		h := func(d *broker.Delivery) { w.AfterCall(scale(cfg.Work.Sample(work), factor), a, finish, d) }
+		h := func(d *broker.Delivery) { w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d) }
 		if at, late := cfg.LateAt(name); late {
 			r.pending++
 			w.At(at, nil, func() {
@@ -223,12 +222,4 @@ func (r *run) place() {
 		}
 	}
 	r.schedule()
-}
-
-// scale multiplies a duration by a slowness factor, in whole microseconds.
-func scale(d time.Duration, factor float64) time.Duration {
-	if factor == 1 {
-		return d
-	}
-	return time.Duration(math.Round(float64(d/time.Microsecond)*factor)) * time.Microsecond
 }

@@ -30,6 +30,9 @@ type Sink struct {
 	end       time.Duration
 }
 
+// sparkColumns is how many characters a backlog sparkline has at most.
+const sparkColumns = 16
+
 // The bits of a message's state in one subscription; the low bits count
 // how many times it was handled.
 const (
@@ -46,7 +49,7 @@ type subStats struct {
 	received, handled, dupHandled, skipped, missed, deadLettered int64
 	backlog, maxBacklog                                          int64
 
-	spark     spark
+	spark     trace.Sparkline
 	lag       trace.Histogram
 	unsent    int64            // matching events dropped at publication, never received
 	state     []uint8          // by numbered slot
@@ -149,7 +152,7 @@ func (s *Sink) originOf(e *trace.Event) (time.Duration, bool) {
 func (st *subStats) move(t time.Duration, n int64) {
 	st.backlog += n
 	st.maxBacklog = max(st.maxBacklog, st.backlog)
-	st.spark.record(t, st.backlog)
+	st.spark.Record(t, st.backlog)
 }
 
 // Event implements trace.Sink.
@@ -246,7 +249,7 @@ func (s *Sink) Tables(row string) []trace.Table {
 		if st.lag.Count() > 0 {
 			p50, p99 = trace.ShortDuration(st.lag.Percentile(50)), trace.ShortDuration(st.lag.Percentile(99))
 		}
-		flow.Rows = append(flow.Rows, []string{st.name, itoa(st.maxBacklog), st.spark.render(s.end, top), p50, p99})
+		flow.Rows = append(flow.Rows, []string{st.name, itoa(st.maxBacklog), st.spark.Render(s.end, sparkColumns, top), p50, p99})
 	}
 	return []trace.Table{counts, flow}
 }

@@ -10,7 +10,6 @@ package saga
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
@@ -191,11 +190,11 @@ func (c Config) Params() []trace.Param {
 	for _, cr := range c.Crashes {
 		crashes = append(crashes, cr.Actor+"@"+trace.FormatDuration(cr.At))
 	}
-	p = appendList(p, "fail", fail)
-	p = appendList(p, "fail-rate", rates)
-	p = appendList(p, "fail-compensation", comps)
-	p = appendList(p, "slow", slow)
-	p = appendList(p, "crash", crashes)
+	p = patterns.AppendList(p, "fail", fail)
+	p = patterns.AppendList(p, "fail-rate", rates)
+	p = patterns.AppendList(p, "fail-compensation", comps)
+	p = patterns.AppendList(p, "slow", slow)
+	p = patterns.AppendList(p, "crash", crashes)
 	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
 		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
 	}
@@ -206,13 +205,6 @@ func (c Config) Params() []trace.Param {
 		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
 	}
 	return p
-}
-
-func appendList(p []trace.Param, name string, values []string) []trace.Param {
-	if len(values) == 0 {
-		return p
-	}
-	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
 }
 
 func contains(list []string, s string) bool {

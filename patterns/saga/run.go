@@ -1,7 +1,6 @@
 package saga
 
 import (
-	"math"
 	"math/rand/v2"
 	"sort"
 	"strconv"
@@ -149,8 +148,8 @@ func unit(salt, n uint64) float64 {
 // workTime draws the time a service takes for one message.
 func (r *runner) workTime(name string) time.Duration {
 	d := r.cfg.Work.Sample(r.work)
-	if f, ok := r.cfg.Slow[name]; ok && f != 1 {
-		d = time.Duration(math.Round(float64(d/time.Microsecond)*f)) * time.Microsecond
+	if f, ok := r.cfg.Slow[name]; ok {
+		d = sim.Scale(d, f)
 	}
 	return d
 }

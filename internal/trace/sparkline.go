@@ -1,32 +1,35 @@
-package pubsub
+package trace
 
 import (
 	"strings"
 	"time"
 )
 
-// sparkBuckets is how many time buckets a spark keeps. When the run
+// sparkBuckets is how many time buckets a Sparkline keeps. When the run
 // outgrows them, neighbours merge and each bucket covers twice the time,
 // so memory stays fixed however long the run.
 const sparkBuckets = 64
 
-// sparkColumns is how many characters a rendered sparkline has at most.
-const sparkColumns = 16
-
 // sparkLevels draw a value from none to the most.
 var sparkLevels = []rune("▁▂▃▄▅▆▇█")
 
-// spark records the highest value a level (a backlog) reached in each
-// slice of time.
-type spark struct {
+// Sparkline records the highest value a level (a backlog, an outbox's
+// depth) reached in each slice of virtual time, in fixed memory, and draws
+// it as a row of bars such as ▁▂▅█▃▁.
+type Sparkline struct {
 	width time.Duration // time one bucket covers
 	b     [sparkBuckets]int64
 	last  int   // the bucket of the last change
 	cur   int64 // the level since the last change
+	max   int64
 }
 
-// record notes that the level became v at time t (t never decreases).
-func (s *spark) record(t time.Duration, v int64) {
+// Max returns the highest level recorded.
+func (s *Sparkline) Max() int64 { return s.max }
+
+// Record notes that the level became v at time t (t never decreases).
+func (s *Sparkline) Record(t time.Duration, v int64) {
+	s.max = max(s.max, v)
 	i := s.index(t)
 	s.carry(i)
 	if t > time.Duration(i)*s.width { // the old level held for part of this bucket too
@@ -38,7 +41,7 @@ func (s *spark) record(t time.Duration, v int64) {
 
 // carry fills the buckets from the last change up to, not including, i
 // with the level held meanwhile.
-func (s *spark) carry(i int) {
+func (s *Sparkline) carry(i int) {
 	for j := s.last; j < i; j++ {
 		s.b[j] = max(s.b[j], s.cur)
 	}
@@ -46,7 +49,7 @@ func (s *spark) carry(i int) {
 }
 
 // index returns the bucket of time t, widening the buckets until t fits.
-func (s *spark) index(t time.Duration) int {
+func (s *Sparkline) index(t time.Duration) int {
 	if s.width == 0 {
 		s.width = time.Millisecond
 	}
@@ -63,27 +66,28 @@ func (s *spark) index(t time.Duration) int {
 	return i
 }
 
-// render draws the levels from time 0 to end in at most sparkColumns
-// characters, scaled so that top is a full block; 0 is the lowest bar.
-func (s *spark) render(end time.Duration, top int64) string {
+// Render draws the levels from time 0 to end in at most columns
+// characters, scaled so that top is a full block (give several sparklines
+// one top to compare them); 0 is the lowest bar.
+func (s *Sparkline) Render(end time.Duration, columns int, top int64) string {
 	n := s.index(end) + 1
 	s.carry(n - 1)
 	s.b[n-1] = max(s.b[n-1], s.cur)
-	cols := min(n, sparkColumns)
+	cols := min(n, columns)
 	var b strings.Builder
 	for c := 0; c < cols; c++ {
 		var v int64
 		for j := c * n / cols; j < (c+1)*n/cols; j++ {
 			v = max(v, s.b[j])
 		}
-		b.WriteRune(sparkLevels[level(v, top)])
+		b.WriteRune(sparkLevels[sparkLevel(v, top)])
 	}
 	return b.String()
 }
 
-// level maps v in 0..top to an index of sparkLevels: 0 alone gets the
+// sparkLevel maps v in 0..top to an index of sparkLevels: 0 alone gets the
 // lowest bar, anything above 0 at least the second.
-func level(v, top int64) int {
+func sparkLevel(v, top int64) int {
 	if v <= 0 || top <= 0 {
 		return 0
 	}
