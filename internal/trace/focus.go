@@ -46,8 +46,14 @@ func (f *Focus) Event(e *Event) {
 	if !f.Keep(e) {
 		return
 	}
-	if e.Kind != Run && e.Kind != Summary {
-		f.seen[e.Actor], f.seen[e.To] = true, true
+	if f.only != nil && e.Kind != Run && e.Kind != Summary {
+		// Only the actors asked for need watching, for Unseen.
+		if f.only[e.Actor] {
+			f.seen[e.Actor] = true
+		}
+		if f.only[e.To] {
+			f.seen[e.To] = true
+		}
 	}
 	f.next.Event(e)
 }
