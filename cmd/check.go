@@ -47,7 +47,7 @@ func (o *checkOptions) register(fs *pflag.FlagSet) {
 func newCheckCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check PATTERN [pattern flags] [--seeds N] [--first-seed S] [--variants a,b]",
-		Short: "Sweep many seeds and hold each variant of a pattern to its guarantees",
+		Short: "sweep many seeds and hold each variant of a pattern to its guarantees",
 		Long: `check runs every variant of a pattern — the broken one and the fixed one — once
 per seed, with the pattern's own flags (crash rates, outages, duplicates …),
 and counts in how many runs each check was violated, with a 95% interval and

@@ -12,7 +12,7 @@ import (
 func newExplainCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:     "explain PATTERN",
-		Short:   "Explain a pattern: what it is for, its variants and what each guarantees, its flags and demos",
+		Short:   "explain a pattern: what it is for, its variants and what each guarantees, its flags and demos",
 		Example: `  msgplay explain competing`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {

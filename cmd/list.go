@@ -11,7 +11,7 @@ import (
 func newListCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
-		Short:   "List every pattern with a one-line summary",
+		Short:   "list every pattern with a one-line summary",
 		Example: "  msgplay list",
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {

@@ -69,8 +69,9 @@ func NewRootCmd(ios *IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "msgplay",
 		Short: "A playground for asynchronous messaging patterns",
-		Long: `msgplay simulates messaging patterns — competing consumers and more — inside
-one process, on virtual time, and prints the life of every message: sent,
+		Long: `msgplay simulates messaging patterns — competing consumers, publish/subscribe,
+sagas, the transactional outbox, queue-based load leveling — inside one
+process, on virtual time, and prints the life of every message: sent,
 delivered, acked, redelivered, dead-lettered, lost. One seed gives one run,
 byte for byte, on any machine.
 

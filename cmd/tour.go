@@ -27,7 +27,7 @@ func newTourCmd(app *App) *cobra.Command {
 	o := tourOptions{seed: 1, format: "text"}
 	c := &cobra.Command{
 		Use:   "tour",
-		Short: "A guided workshop: every pattern run the broken way, then the fixed way",
+		Short: "a guided workshop: every pattern run the broken way, then the fixed way",
 		Long: `tour walks through every pattern msgplay has. For each one it picks a
 scenario where things go wrong, runs it the broken way, then the fixed way
 with the same seed — so both meet the same faults — with explanations under
