@@ -150,7 +150,29 @@ func appendReport(b []byte, r *Report) []byte {
 		}
 		b = append(b, "]}"...)
 	}
-	b = append(b, `],"checks":[`...)
+	b = append(b, ']')
+	if len(r.Series) > 0 {
+		b = append(b, `,"series":[`...)
+		for i, sr := range r.Series {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"title":`...)
+			b = appendJSONString(b, sr.Title)
+			b = append(b, `,"step_us":`...)
+			b = strconv.AppendInt(b, int64(sr.Step/time.Microsecond), 10)
+			b = append(b, `,"values":[`...)
+			for k, v := range sr.Values {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(b, v, 10)
+			}
+			b = append(b, "]}"...)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"checks":[`...)
 	for i, v := range r.Checks {
 		if i > 0 {
 			b = append(b, ',')

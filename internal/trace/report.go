@@ -12,7 +12,19 @@ type Report struct {
 	InFlight []string      // ids of the messages still unsettled at the end (at most a few)
 	Totals   []Count
 	Tables   []Table
+	Series   []Series
 	Checks   []Verdict
+}
+
+// Series is a quantity over virtual time — a backlog, a number of workers
+// — for renderers that can draw a chart: Values[i] is the highest it was in
+// [i·Step, (i+1)·Step). Text names the table that already draws it as text,
+// which a graphical renderer shows as a chart instead.
+type Series struct {
+	Title  string
+	Step   time.Duration
+	Values []int64
+	Text   string
 }
 
 // Count is one named total, such as "sent 12".

@@ -159,3 +159,22 @@ func bars(v []int, top, height int, name string) []string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// report returns the backlog (and, when withWorkers, the serving workers)
+// up to end as report series, for renderers that draw real charts; the
+// "backlog" table draws the same in text.
+func (s *series) report(end time.Duration, withWorkers bool) []trace.Series {
+	s.reach(end)
+	values := func(v []int) []int64 {
+		out := make([]int64, len(v))
+		for i, x := range v {
+			out[i] = int64(x)
+		}
+		return out
+	}
+	out := []trace.Series{{Title: "backlog over time (orders waiting)", Step: s.width, Values: values(s.backlog), Text: "backlog"}}
+	if withWorkers {
+		out = append(out, trace.Series{Title: "serving workers", Step: s.width, Values: values(s.workers), Text: "backlog"})
+	}
+	return out
+}

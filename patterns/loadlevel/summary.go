@@ -28,6 +28,7 @@ func (r *run) finish() *trace.Report {
 		rep.Tables = append(rep.Tables, r.stepsTable())
 	}
 	rep.Tables = append(rep.Tables, r.theoryTables()...)
+	rep.Series = r.series.report(end, r.scaler != nil)
 	v, pending := s.Delivery.Verdicts(rep.Stopped)
 	rep.Checks, rep.InFlight = v, pending
 	s.World.Emit(trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: rep})
