@@ -268,14 +268,23 @@ func (d *Delivery) Ack() {
 	switch {
 	case c.mode == AutoAck:
 	case d.state == outstanding:
-		d.release(acked)
 		if q.dup != nil && q.dup() < q.opts.DuplicateRate {
-			w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
-				Note: "lost on the way (at-least-once): the broker will deliver it again",
+			// The broker never hears of the ack: to it the delivery is still
+			// unacked, and comes back when its visibility timeout runs out —
+			// at once where there is none, as when a connection drops.
+			note := "lost on the way (at-least-once): the broker will deliver it again"
+			if q.opts.VisibilityTimeout > 0 {
+				note = "lost on the way (at-least-once): it comes back after the visibility timeout"
+			}
+			w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Note: note,
 				Why: "Delivery is at least once: when an ack goes missing the broker delivers the message " +
 					"again, so a handler must recognise a repeat and not apply it twice."})
-			q.requeue(m)
+			if q.opts.VisibilityTimeout == 0 {
+				d.release(acked)
+				q.requeue(m)
+			}
 		} else {
+			d.release(acked)
 			w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg()})
 			q.settle(m)
 		}

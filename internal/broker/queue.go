@@ -255,6 +255,7 @@ func (q *Queue) settle(m *Message) {
 	m.state = settled
 	m.live = nil
 	q.b.unsettled--
+	q.b.w.Progress() // a run still settling its backlog is not stuck
 }
 
 // Subscribe attaches a consumer to the queue. See ConsumerOptions.

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"testing"
+	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
 )
@@ -217,5 +218,30 @@ func TestRingGrowsAndWraps(t *testing.T) {
 			t.Fatalf("%d after %d: order lost", v, prev)
 		}
 		prev = v
+	}
+}
+
+func TestALostAckComesBackAfterTheVisibilityTimeout(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 100 * ms, DuplicateRate: 0.999})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
+	r.send(q, 1)
+	r.w.SetUntil(250 * ms)
+	r.run()
+	// The ack at 10ms is lost: the broker still counts the delivery as
+	// held, so nothing comes back before the timeout at 100ms.
+	r.has("10ms ack-lost m1 w1>q #1", "100ms timeout m1 q>w1 #1", "100ms deliver m1 q>w1 #2",
+		"110ms ack-lost m1 w1>q #2", "200ms timeout m1 q>w1 #2")
+	r.lacks("10ms deliver m1 q>w1 #2")
+}
+
+func TestSettlingCountsAsProgress(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 30*time.Second)
+	r.send(q, 4) // two minutes of work, all sent at 0
+	r.run()
+	if r.w.Stopped() != "" || r.count(trace.Ack) != 4 {
+		t.Errorf("a backlog still draining was stopped (%q) after %d acks", r.w.Stopped(), r.count(trace.Ack))
 	}
 }
