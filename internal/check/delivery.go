@@ -212,11 +212,21 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 	var nUnsettled int64
 	for _, k := range rest {
 		f := c.fates[k]
-		if f.state == inFlight {
+		// Acked on delivery (auto-ack) but still in a consumer's hands when
+		// the run ended: settled for the broker, yet its effect never came.
+		waiting := f.state == acked && f.handled == 0 && f.open > 0
+		if f.state == inFlight || waiting {
 			nUnsettled++
 			if len(unsettled) < MaxEvidence {
-				unsettled = append(unsettled, fmt.Sprintf("%s %s: still in flight", k.id, f.key))
+				why := "still in flight"
+				if waiting {
+					why = "auto-acked, not yet handled"
+				}
+				unsettled = append(unsettled, fmt.Sprintf("%s %s: %s", k.id, f.key, why))
 				pending = append(pending, k.id)
+			}
+			if waiting {
+				f.state = inFlight // not settled: seal must not count it
 			}
 		}
 		c.seal(k.id, f)

@@ -129,3 +129,13 @@ func TestEvidenceIsCapped(t *testing.T) {
 		t.Errorf("evidence %v", v.Evidence)
 	}
 }
+
+func TestAutoAckedButUnhandledAtTheEndIsNotSettled(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "ack w1 q m1") // run cut before the handler ran
+	vs, pending := c.Verdicts("stopped at --until 30ms")
+	v := verdict(t, vs, "no-loss")
+	if v.OK || len(v.Evidence) != 1 || v.Evidence[0] != "m1 k-m1: auto-acked, not yet handled" || len(pending) != 1 {
+		t.Errorf("no-loss: %+v, pending %v", v, pending)
+	}
+}
