@@ -145,6 +145,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--crash-rate needs --restart-after above 0: a service that never restarts takes no more orders")
 	case c.RelayCrashRate > 0 && c.RestartAfter == 0:
 		return fmt.Errorf("--relay-crash-rate needs --restart-after above 0: a relay that never restarts publishes nothing more")
+	case c.RelayCrashRate >= 1:
+		return fmt.Errorf("--relay-crash-rate must be below 1 (got %v): a relay that always crashes never marks a row sent", c.RelayCrashRate)
 	}
 	for _, p := range []struct {
 		flag string

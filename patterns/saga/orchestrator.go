@@ -296,12 +296,11 @@ func (o *orchestrator) onTimeout(s *sagaState) {
 	wait := "no reply to " + s.last.ID + " in " + trace.FormatDuration(t)
 	switch {
 	case s.back && s.sends >= maxCompensationSends:
-		s.waiting = false
-		o.sagas[s.n] = nil
-		o.r.waiting--
+		// Stop sending, but keep waiting: a late answer still finishes
+		// the saga. If none ever comes the run ends with it PENDING.
 		o.note(s, wait+"; "+key+" left for a person after "+strconv.Itoa(s.sends)+" sends",
-			"A compensation must not be skipped, and this one never got an answer: the saga cannot "+
-				"finish on its own, so it stops and waits for someone to look.")
+			"A compensation must not be skipped, and this one got no answer after many tries: the "+
+				"orchestrator stops sending it and waits, for a late answer or for someone to look.")
 	case s.back || s.sends <= o.r.cfg.Retries:
 		retry := "retry " + strconv.Itoa(s.sends)
 		if !s.back {
