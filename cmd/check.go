@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"math"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -102,6 +103,8 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	switch {
 	case opt.seeds < 1 || opt.seeds > maxSeeds:
 		return usagef("--seeds must be from 1 to %d (got %d)", maxSeeds, opt.seeds)
+	case opt.firstSeed > math.MaxUint64-uint64(opt.seeds)+1:
+		return usagef("--first-seed %d with --seeds %d goes past the largest seed, %d", opt.firstSeed, opt.seeds, uint64(math.MaxUint64))
 	case opt.jobs < 0:
 		return usagef("--jobs must be 0 (one per CPU) or more (got %d)", opt.jobs)
 	case len(def.variants) == 0:

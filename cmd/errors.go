@@ -51,7 +51,10 @@ func flagErrorAt(path string, err error) error {
 		var num *strconv.NumError
 		if errors.As(err, &num) {
 			what := "a whole number"
-			if strings.HasPrefix(invalid.GetFlag().Value.Type(), "float") {
+			switch typ := invalid.GetFlag().Value.Type(); {
+			case typ == "bool":
+				what = "true or false"
+			case strings.HasPrefix(typ, "float"):
 				what = "a number"
 			}
 			return usagef("%s: %q is not %s", name, invalid.GetValue(), what)
@@ -60,6 +63,9 @@ func flagErrorAt(path string, err error) error {
 	case errors.As(err, &missing):
 		return usagef("--%s needs a value: see '%s --help'", missing.GetSpecifiedName(), path)
 	case errors.As(err, &unknown):
+		if path == "msgplay" {
+			return usagef("unknown flag %s: see 'msgplay --help'", dashed(unknown.GetSpecifiedName()))
+		}
 		return usagef("%s: unknown flag %s: see '%s --help'", path, dashed(unknown.GetSpecifiedName()), path)
 	}
 	return usagef("%s: %s", path, oneLine(err.Error()))

@@ -30,8 +30,13 @@ func (v distValue) Set(s string) error {
 // durationValue is a duration of 0 or more.
 type durationValue struct{ d *time.Duration }
 
-func (v durationValue) String() string { return trace.FormatDuration(*v.d) }
-func (v durationValue) Type() string   { return "duration" }
+func (v durationValue) String() string {
+	if *v.d == 0 {
+		return "" // help then shows no "(default 0s)": each flag says what 0 means
+	}
+	return trace.FormatDuration(*v.d)
+}
+func (v durationValue) Type() string { return "duration" }
 func (v durationValue) Set(s string) error {
 	d, err := sim.ParseDuration(s)
 	if err != nil {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -218,6 +219,12 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 	}
 	var page *trace.HTML
 	if o.html != "" {
+		// Find out now, not after a long run, that the page cannot be written.
+		f, err := os.OpenFile(o.html, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			return usagef("--html: cannot write %s: %v", o.html, errors.Unwrap(err))
+		}
+		f.Close()
 		page = trace.NewHTML(trace.HTMLOptions{Command: o.commandLine()})
 		var s trace.Sink = page
 		if o.maxEvents > 0 {
@@ -252,6 +259,9 @@ func (app *App) finish(o *runOptions, out flusher, page *trace.HTML, focus *trac
 	}
 	for _, a := range focus.Unseen(o.only) {
 		fmt.Fprintf(app.IO.Err, "msgplay: --only %s: no event of this run involves %s\n", a, a)
+	}
+	if o.follow != "" && focus.Kept() == 0 {
+		fmt.Fprintf(app.IO.Err, "msgplay: --follow %s: no message of this run has that id or key\n", o.follow)
 	}
 	return nil
 }

@@ -312,8 +312,12 @@ func (d *Delivery) Nack(requeue bool, why string) {
 	case d.state == outstanding:
 		d.release(nacked)
 		if requeue {
+			next := "; requeued"
+			if max := q.opts.MaxDeliveries; max > 0 && m.Attempt >= max {
+				next = "; that was its last delivery"
+			}
 			w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,
-				Note: why + "; requeued"})
+				Note: why + next})
 			q.requeue(m)
 		} else {
 			w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Took: took,

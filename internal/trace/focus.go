@@ -12,7 +12,11 @@ type Focus struct {
 	only   map[string]bool
 	follow string
 	seen   map[string]bool
+	kept   int
 }
+
+// Kept returns how many events other than the run and the summary passed.
+func (f *Focus) Kept() int { return f.kept }
 
 // NewFocus returns a Focus passing events on to next. An empty only keeps
 // every actor; an empty follow keeps every message.
@@ -45,6 +49,9 @@ func (f *Focus) Keep(e *Event) bool {
 func (f *Focus) Event(e *Event) {
 	if !f.Keep(e) {
 		return
+	}
+	if e.Kind != Run && e.Kind != Summary {
+		f.kept++
 	}
 	if f.only != nil && e.Kind != Run && e.Kind != Summary {
 		// Only the actors asked for need watching, for Unseen.

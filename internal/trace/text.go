@@ -222,7 +222,7 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 		first = false
 		cut := len(why)
 		if utf8.RuneCountInString(why) > room {
-			cut = wrapAt(why, room)
+			cut, _ = wrapAt(why, room)
 		}
 		b = append(b, strings.TrimRight(why[:cut], " ")...)
 		b = append(b, t.dim.off...)
@@ -292,8 +292,9 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 // lines indented to the message column so no line passes the width.
 func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 	room := t.opt.Width - col
-	if utf8.RuneCountInString(note) > room && room < minNoteRoom {
-		b = append(b, '\n')
+	firstWord, _, _ := strings.Cut(note, " ")
+	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
+		b = append(trimSpaces(b), '\n')
 		b = appendSpaces(b, t.msgCol)
 		room = t.opt.Width - t.msgCol
 	}
@@ -303,7 +304,7 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 			b = append(b, note...)
 			break
 		}
-		cut := wrapAt(note, room)
+		cut, _ := wrapAt(note, room)
 		b = append(b, strings.TrimRight(note[:cut], " ")...)
 		b = append(b, t.dim.off...)
 		b = append(b, '\n')
@@ -316,8 +317,8 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 }
 
 // wrapAt returns the byte index to cut s at so that the first part fits in
-// room columns, at a space where there is one.
-func wrapAt(s string, room int) int {
+// room columns, at a space where there is one, and whether it found one.
+func wrapAt(s string, room int) (int, bool) {
 	cut, lastSpace, n := len(s), -1, 0
 	for i, r := range s {
 		if n == room {
@@ -330,9 +331,9 @@ func wrapAt(s string, room int) int {
 		n++
 	}
 	if lastSpace > 0 {
-		return lastSpace
+		return lastSpace, true
 	}
-	return cut
+	return cut, false
 }
 
 func appendSpaces(b []byte, n int) []byte {
