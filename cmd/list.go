@@ -16,15 +16,13 @@ func newListCmd(app *App) *cobra.Command {
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			tw := tabwriter.NewWriter(app.IO.Out, 0, 0, 2, ' ', 0)
-			for _, p := range c.Root().Commands() {
-				if p.Annotations[patternAnnotation] == "" {
-					continue
+			for _, mk := range patternDefs {
+				def := mk()
+				name := def.name
+				if len(def.aliases) > 0 {
+					name += " (" + strings.Join(def.aliases, ", ") + ")"
 				}
-				name := p.Name()
-				if len(p.Aliases) > 0 {
-					name += " (" + strings.Join(p.Aliases, ", ") + ")"
-				}
-				fmt.Fprintf(tw, "%s\t%s\n", name, p.Short)
+				fmt.Fprintf(tw, "%s\t%s\n", name, def.summary)
 			}
 			if err := tw.Flush(); err != nil {
 				return &failure{code: ExitFailure, msg: err.Error()}

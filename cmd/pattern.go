@@ -42,13 +42,12 @@ var patternDefs = []func() patternDef{
 func newPatternCmd(app *App, def patternDef) *cobra.Command {
 	var run runOptions
 	c := &cobra.Command{
-		Use:         def.name,
-		Aliases:     def.aliases,
-		Short:       def.summary,
-		Long:        def.about,
-		Example:     examples(def.name, def.demos),
-		Args:        noArgs,
-		Annotations: map[string]string{patternAnnotation: "true"},
+		Use:     def.name,
+		Aliases: def.aliases,
+		Short:   def.summary,
+		Long:    def.about,
+		Example: examples(def.name, def.demos),
+		Args:    noArgs,
 	}
 	build := def.flags(c.Flags())
 	addRunFlags(c, &run)

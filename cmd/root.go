@@ -97,9 +97,6 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	return root
 }
 
-// patternAnnotation marks the commands that simulate a pattern.
-const patternAnnotation = "msgplay/pattern"
-
 // noArgs rejects positional arguments with a usage error.
 func noArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {

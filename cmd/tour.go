@@ -60,9 +60,13 @@ func (app *App) tour(o *tourOptions) error {
 		lines = readLines(app.IO.In)
 	}
 	var chapters []chapter
+	var left []string
 	for _, mk := range patternDefs {
-		if ch, ok := tourChapter(mk(), o.seed); ok {
+		def := mk()
+		if ch, ok := tourChapter(def, o.seed); ok {
 			chapters = append(chapters, ch)
+		} else {
+			left = append(left, def.name)
 		}
 	}
 	w := app.IO.Out
@@ -96,28 +100,39 @@ func (app *App) tour(o *tourOptions) error {
 		}
 	}
 	fmt.Fprintln(w, "\nThat is the tour. Run any command again with --seed N, --format lanes, --step or --explain.")
+	for _, name := range left {
+		fmt.Fprintf(w, "%s has no broken variant to set against a fixed one: see msgplay %s --help.\n", name, name)
+	}
 	return nil
 }
 
 // tourChapter picks the variants and the scenario of a pattern: the first
 // demo (that sets none of the variants' own flags and is not a summary-only
-// one) where the broken variant fails a check, or else the first such demo.
+// one) where the broken variant fails a check. A pattern with no broken
+// variant (one that guarantees nothing), or none of whose demos shows the
+// broken variant failing, has no chapter: it would teach nothing, or the
+// opposite.
 func tourChapter(def patternDef, seed uint64) (chapter, bool) {
-	if len(def.variants) < 2 {
-		return chapter{}, false
-	}
-	ch := chapter{def: def, broken: def.variants[0], fixed: def.variants[1]}
+	ch := chapter{def: def}
+	found := false
 	for _, v := range def.variants {
 		if len(v.Guarantees) == 0 {
-			ch.broken = v
+			ch.broken, found = v, true
 			break
 		}
 	}
+	if !found {
+		return chapter{}, false
+	}
+	found = false
 	for _, v := range def.variants {
-		if len(v.Guarantees) > 0 && v.Name != ch.broken.Name {
-			ch.fixed = v
+		if len(v.Guarantees) > 0 {
+			ch.fixed, found = v, true
 			break
 		}
+	}
+	if !found {
+		return chapter{}, false
 	}
 	own := map[string]bool{}
 	for _, v := range def.variants {
@@ -133,10 +148,6 @@ func tourChapter(def patternDef, seed uint64) (chapter, bool) {
 			candidates = append(candidates, d)
 		}
 	}
-	if len(candidates) == 0 {
-		return chapter{}, false
-	}
-	ch.scenario = candidates[0]
 	for _, d := range candidates {
 		run, err := buildRun(def, append(slices.Clone(d.Args), ch.broken.Args...))
 		if err != nil {
@@ -144,10 +155,10 @@ func tourChapter(def patternDef, seed uint64) (chapter, bool) {
 		}
 		if r := run(patterns.Common{Seed: seed}, nil); r != nil && slices.ContainsFunc(r.Checks, func(v trace.Verdict) bool { return !v.OK }) {
 			ch.scenario = d
-			break
+			return ch, true
 		}
 	}
-	return ch, true
+	return chapter{}, false
 }
 
 // buildRun parses a pattern's flags as its command would and returns the

@@ -3,7 +3,7 @@ package outbox
 import "github.com/msgplay/msgplay/patterns"
 
 // Summary is the one-line description `msgplay list` shows.
-const Summary = "save an order and announce it without losing either: dual write against the outbox"
+const Summary = "save an order and announce it: dual write against the outbox"
 
 // About explains the pattern in --help.
 const About = `Transactional outbox: the order service must save an order in its database

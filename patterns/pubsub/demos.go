@@ -3,7 +3,7 @@ package pubsub
 import "github.com/msgplay/msgplay/patterns"
 
 // Summary is the one-line description `msgplay list` shows.
-const Summary = "one event, a copy for every subscriber; durable, transient, filtered, grouped"
+const Summary = "one event, a copy for each subscriber: durable, transient, filtered"
 
 // About explains the pattern in --help.
 const About = `Publish/subscribe: the order service publishes OrderPlaced events to the

@@ -3,7 +3,7 @@ package saga
 import "github.com/msgplay/msgplay/patterns"
 
 // Summary is the one-line description `msgplay list` shows.
-const Summary = "an order across payment, inventory and shipping; failures compensated"
+const Summary = "an order across payment, inventory and shipping; failures undone"
 
 // About explains the pattern in --help.
 const About = `Saga: the shop sends PlaceOrder; the order is created PENDING, then
