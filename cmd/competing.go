@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -9,9 +8,6 @@ import (
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/competing"
 )
-
-// NewCompetingCmd returns `msgplay competing`.
-func NewCompetingCmd(app *App) *cobra.Command { return newPatternCmd(app, competingDef()) }
 
 func competingDef() patternDef {
 	return patternDef{

@@ -3,16 +3,12 @@ package cmd
 import (
 	"errors"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/loadlevel"
 )
-
-// NewLoadLevelCmd returns `msgplay loadlevel`.
-func NewLoadLevelCmd(app *App) *cobra.Command { return newPatternCmd(app, loadLevelDef()) }
 
 func loadLevelDef() patternDef {
 	return patternDef{

@@ -1,16 +1,12 @@
 package cmd
 
 import (
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/outbox"
 )
-
-// NewOutboxCmd returns `msgplay outbox`.
-func NewOutboxCmd(app *App) *cobra.Command { return newPatternCmd(app, outboxDef()) }
 
 func outboxDef() patternDef {
 	return patternDef{

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -9,9 +8,6 @@ import (
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/pubsub"
 )
-
-// NewPubsubCmd returns `msgplay pubsub`.
-func NewPubsubCmd(app *App) *cobra.Command { return newPatternCmd(app, pubsubDef()) }
 
 func pubsubDef() patternDef {
 	return patternDef{

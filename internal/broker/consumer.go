@@ -196,10 +196,6 @@ func (d *Delivery) Consumer() *Consumer { return d.consumer }
 // Took returns how long the consumer has worked on the delivery so far.
 func (d *Delivery) Took() time.Duration { return d.consumer.q.b.w.Now() - d.started }
 
-// Expired reports whether the delivery's visibility timeout ran out, so
-// the message may already be with another consumer.
-func (d *Delivery) Expired() bool { return d.state == expired }
-
 // release ends the delivery's claim on the consumer's prefetch.
 func (d *Delivery) release(s deliveryState) {
 	d.state = s
@@ -244,11 +240,6 @@ func (d *Delivery) Skip(note string) {
 // SkipWhy is Skip with a teaching sentence for --explain.
 func (d *Delivery) SkipWhy(note, why string) {
 	d.emitEffect(trace.Skip, note, why)
-}
-
-// HandleWhy is Handle with a teaching sentence for --explain.
-func (d *Delivery) HandleWhy(note, why string) {
-	d.emitEffect(trace.Handle, note, why)
 }
 
 func (d *Delivery) emitEffect(k trace.Kind, note, why string) {

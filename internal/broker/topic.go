@@ -60,10 +60,6 @@ func (t *Topic) Subscribe(name string, opts SubscriptionOptions) *Subscription {
 	return s
 }
 
-// Subscriptions returns the topic's subscriptions in the order they were
-// made.
-func (t *Topic) Subscriptions() []*Subscription { return t.subs }
-
 // Options returns the subscription's settings.
 func (s *Subscription) Options() SubscriptionOptions { return s.opts }
 
@@ -83,9 +79,6 @@ func (s *Subscription) Consume(a *sim.Actor, opts ConsumerOptions, h Handler) *C
 	}
 	return c
 }
-
-// Joined reports whether a consumer has ever attached to the subscription.
-func (s *Subscription) Joined() bool { return s.joined }
 
 // Connected reports whether any of the subscription's consumers is up.
 func (s *Subscription) Connected() bool {

@@ -140,9 +140,6 @@ func (s *Stats) Event(e *Event) {
 	}
 }
 
-// Latency returns the histogram of times from send to ack.
-func (s *Stats) Latency() *Histogram { return &s.latency }
-
 // Fill adds the totals and the consumer, queue and latency tables to r.
 func (s *Stats) Fill(r *Report) {
 	if s.published > 0 {

@@ -80,11 +80,3 @@ var classLooks = map[Class]look{
 	EventMsg: {"┈▷", []color.Attribute{color.FgCyan, color.Italic}},
 	Reply:    {"◀━", []color.Attribute{color.FgMagenta}},
 }
-
-// ClassArrow returns the arrow a class of message is drawn with.
-func ClassArrow(c Class) string {
-	if l, ok := classLooks[c]; ok {
-		return l.symbol
-	}
-	return "→"
-}

@@ -98,8 +98,8 @@ func (c Config) Validate() error {
 	}
 	if a.On() {
 		switch {
-		case a.Max > MaxWorkers || a.Min > a.Max:
-			return fmt.Errorf("--autoscale %d..%d: want MIN..MAX with 0 <= MIN <= MAX <= %d, MAX at least 1",
+		case a.Max > MaxWorkers || a.Min > a.Max || a.Min < 1:
+			return fmt.Errorf("--autoscale %d..%d: want MIN..MAX with 1 <= MIN <= MAX <= %d (a pool of 0 takes no order)",
 				a.Min, a.Max, MaxWorkers)
 		case a.UpAt < 1:
 			return fmt.Errorf("--scale-up-at must be at least 1 (got %d)", a.UpAt)
