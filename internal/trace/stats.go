@@ -18,7 +18,7 @@ type Stats struct {
 	latency   Histogram
 	end       time.Duration
 
-	sent, published, delivered, acked, handled, skipped, deadLettered, lost int64
+	sent, published, delivered, acked, handled, skipped, deadLettered, dropped int64
 }
 
 type msgKey struct{ queue, id string }
@@ -125,7 +125,7 @@ func (s *Stats) Event(e *Event) {
 		dlq.add(1)
 		delete(s.sentAt, msgKey{e.Actor, e.Msg.ID})
 	case Drop:
-		s.lost++
+		s.dropped++
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
 			if q, ok := s.queues[e.To]; ok {
@@ -147,7 +147,7 @@ func (s *Stats) Fill(r *Report) {
 	}
 	r.Totals = append(r.Totals,
 		Count{"sent", s.sent}, Count{"delivered", s.delivered}, Count{"acked", s.acked},
-		Count{"handled", s.handled}, Count{"dead-lettered", s.deadLettered}, Count{"lost", s.lost})
+		Count{"handled", s.handled}, Count{"dead-lettered", s.deadLettered}, Count{"dropped", s.dropped})
 	if s.skipped > 0 {
 		r.Totals = append(r.Totals, Count{"skipped", s.skipped})
 	}
