@@ -12,7 +12,7 @@ import (
 type style struct{ on, off string }
 
 func newStyle(enabled bool, attrs ...color.Attribute) style {
-	if !enabled {
+	if !enabled || len(attrs) == 0 {
 		return style{}
 	}
 	c := color.New(attrs...)
