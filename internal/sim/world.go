@@ -16,7 +16,8 @@ import (
 )
 
 // IdleGrace is how long a run without --until goes on after the last sign of
-// progress (the last send) before it is stopped as one that cannot settle.
+// progress (a message sent or settled) before it is stopped as one that
+// cannot settle.
 const IdleGrace = 60 * time.Second
 
 // World is one simulation: its clock, its pending callbacks, its random
@@ -161,8 +162,7 @@ func (w *World) Run(done func() bool) {
 			if w.until > 0 {
 				w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
 			} else {
-				w.stopped = "stopped " + trace.FormatDuration(IdleGrace) +
-					" after the last send: the run cannot settle"
+				w.stopped = "stopped: no message sent or settled in " + trace.FormatDuration(IdleGrace)
 			}
 			return
 		}
