@@ -89,19 +89,31 @@ func (s *Sim) Run(done func() bool) {
 	s.World.Run(done)
 }
 
-// Finish computes the report — the generic statistics, the tables and the
-// verdicts the pattern adds, and the delivery verdicts when withDelivery —
-// emits it as the summary event and returns it.
-func (s *Sim) Finish(withDelivery bool, tables []trace.Table, verdicts []trace.Verdict) *trace.Report {
+// Ending is what a pattern adds to the report when its run ends.
+type Ending struct {
+	Delivery  bool // include the delivery check's verdicts (no-loss, no-duplicate-effects)
+	OwnTables bool // the pattern's tables replace the generic consumer, queue and latency ones
+	Tables    []trace.Table
+	Series    []trace.Series
+	Verdicts  []trace.Verdict
+}
+
+// Finish computes the report — the generic totals and tables, then what the
+// pattern adds — emits it as the summary event and returns it.
+func (s *Sim) Finish(e Ending) *trace.Report {
 	r := &trace.Report{Pattern: s.Pattern, Seed: s.World.Seed(), End: s.World.Now(), Stopped: s.World.Stopped()}
 	s.Stats.Fill(r)
-	r.Tables = append(r.Tables, tables...)
-	if withDelivery {
+	if e.OwnTables {
+		r.Tables = nil
+	}
+	r.Tables = append(r.Tables, e.Tables...)
+	r.Series = e.Series
+	if e.Delivery {
 		v, pending := s.Delivery.Verdicts(r.Stopped)
 		r.Checks = append(r.Checks, v...)
 		r.InFlight = pending
 	}
-	r.Checks = append(r.Checks, verdicts...)
+	r.Checks = append(r.Checks, e.Verdicts...)
 	s.World.Emit(trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: r})
 	return r
 }

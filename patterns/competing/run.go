@@ -58,7 +58,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 	p.schedule()
 
 	s.Run(func() bool { return p.finished() && b.Idle() })
-	return s.Finish(true, nil, nil)
+	return s.Finish(patterns.Ending{Delivery: true})
 }
 
 // producer sends m1 … mN, one arrival gap apart, scheduling one send at a

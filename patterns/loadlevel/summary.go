@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // maxStepRows is how many scaling steps the summary lists.
@@ -19,20 +20,13 @@ const maxStepRows = 24
 func (r *run) finish() *trace.Report {
 	end := r.w.Now()
 	r.closeWorkers()
-	s := r.s
-	rep := &trace.Report{Pattern: s.Pattern, Seed: s.World.Seed(), End: end, Stopped: s.World.Stopped()}
-	s.Stats.Fill(rep)
-	rep.Tables = nil
-	rep.Tables = append(rep.Tables, r.chartTable(end), r.timesTable(), r.workersTable())
+	tables := []trace.Table{r.chartTable(end), r.timesTable(), r.workersTable()}
 	if r.scaler != nil && len(r.steps) > 0 {
-		rep.Tables = append(rep.Tables, r.stepsTable())
+		tables = append(tables, r.stepsTable())
 	}
-	rep.Tables = append(rep.Tables, r.theoryTables()...)
-	rep.Series = r.series.report(end, r.scaler != nil)
-	v, pending := s.Delivery.Verdicts(rep.Stopped)
-	rep.Checks, rep.InFlight = v, pending
-	s.World.Emit(trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: rep})
-	return rep
+	tables = append(tables, r.theoryTables()...)
+	return r.s.Finish(patterns.Ending{Delivery: true, OwnTables: true, Tables: tables,
+		Series: r.series.report(end, r.scaler != nil)})
 }
 
 // closeWorkers ends the service of the workers still at it and sums the

@@ -48,7 +48,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 	s.Run(r.done)
 	chk.Finish(s.World.Now())
 	tables, verdicts := chk.Report()
-	rep := s.Finish(false, tables, verdicts)
+	rep := s.Finish(patterns.Ending{Tables: tables, Verdicts: verdicts})
 	return rep
 }
 

@@ -69,7 +69,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 		verdicts = append(verdicts, v)
 	}
 	verdicts = append(verdicts, r.heldUp())
-	return r.s.Finish(true, tables, verdicts)
+	return r.s.Finish(patterns.Ending{Delivery: true, Tables: tables, Verdicts: verdicts})
 }
 
 // subscribe declares name's subscription (or command queue), makes its

@@ -100,7 +100,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 	r.shop.schedule()
 
 	s.Run(r.done)
-	return s.Finish(true, led.Tables(), led.Verdicts(s.World.Stopped()))
+	return s.Finish(patterns.Ending{Delivery: true, Tables: led.Tables(), Verdicts: led.Verdicts(s.World.Stopped())})
 }
 
 // done reports whether nothing is left to happen: every order sent, the
