@@ -117,7 +117,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 
 	kept := patternArgs(userArgs)
 	var cases []check.Case
-	var ran []patterns.Variant
+	var ran []patterns.ArgsVariant
 	var skipped []string
 	for _, v := range chosen {
 		var ignore checkOptions
@@ -182,7 +182,7 @@ func checkFlagSet(path string, def patternDef, opt *checkOptions) (*pflag.FlagSe
 	return fs, def.flags(fs)
 }
 
-func chooseVariants(def patternDef, names []string) ([]patterns.Variant, error) {
+func chooseVariants(def patternDef, names []string) ([]patterns.ArgsVariant, error) {
 	if len(names) == 0 {
 		return def.variants, nil
 	}
@@ -190,7 +190,7 @@ func chooseVariants(def patternDef, names []string) ([]patterns.Variant, error) 
 	for _, v := range def.variants {
 		all = append(all, v.Name)
 	}
-	var chosen []patterns.Variant
+	var chosen []patterns.ArgsVariant
 	for _, n := range names {
 		found := false
 		for _, v := range def.variants {

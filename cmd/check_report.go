@@ -16,7 +16,7 @@ import (
 type checkReport struct {
 	pattern  string
 	args     []string // the pattern flags the user gave
-	variants []patterns.Variant
+	variants []patterns.ArgsVariant
 	results  []check.Result
 	first    uint64
 	seeds    int
@@ -24,7 +24,7 @@ type checkReport struct {
 }
 
 // reproduce returns the command that replays one run.
-func (r *checkReport) reproduce(v patterns.Variant, seed uint64) string {
+func (r *checkReport) reproduce(v patterns.ArgsVariant, seed uint64) string {
 	parts := append([]string{"msgplay", r.pattern}, r.args...)
 	parts = append(parts, v.Args...)
 	parts = append(parts, "--seed", strconv.FormatUint(seed, 10))

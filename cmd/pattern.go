@@ -16,7 +16,7 @@ type patternDef struct {
 	summary  string // one line, for `msgplay list`
 	about    string // the long help
 	demos    []patterns.Demo
-	variants []patterns.Variant
+	variants []patterns.ArgsVariant
 
 	// faults are the flags that turn faults on for a sweep: msgplay's own
 	// tests hold every variant to its guarantees under them, and demand

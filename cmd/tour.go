@@ -51,7 +51,7 @@ It pauses between runs: Enter goes on, q then Enter ends the tour.`,
 type chapter struct {
 	def           patternDef
 	scenario      patterns.Demo
-	broken, fixed patterns.Variant
+	broken, fixed patterns.ArgsVariant
 }
 
 func (app *App) tour(o *tourOptions) error {
@@ -174,7 +174,7 @@ func buildRun(def patternDef, args []string) (patterns.Runner, error) {
 }
 
 // tourRun runs one variant of a chapter's scenario, with narration.
-func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, v patterns.Variant, title string) (*trace.Report, error) {
+func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, v patterns.ArgsVariant, title string) (*trace.Report, error) {
 	args := append(slices.Clone(ch.scenario.Args), v.Args...)
 	run, err := buildRun(ch.def, args)
 	if err != nil {

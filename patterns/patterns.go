@@ -38,10 +38,10 @@ type Demo struct {
 // once on different goroutines.
 type Runner func(c Common, out trace.Sink) *trace.Report
 
-// Variant is one way to run a pattern — the broken one or the fixed one —
+// ArgsVariant is one way to run a pattern, selected by flags (the old shape, being replaced by Variant) —
 // with the checks it guarantees. `msgplay check` holds each variant to its
 // guarantees over many seeds; `msgplay explain` shows them.
-type Variant struct {
+type ArgsVariant struct {
 	Name       string
 	Args       []string // the flags that select it, applied after the user's
 	About      string   // one line: what this variant does

@@ -43,7 +43,7 @@ var Demos = []patterns.Demo{
 }
 
 // Variants are the broken and the fixed way to consume, for `msgplay check`.
-var Variants = []patterns.Variant{
+var Variants = []patterns.ArgsVariant{
 	{Name: "auto-ack", Args: []string{"--ack", "auto"},
 		About: "the broker forgets a message once delivered: a crash loses it"},
 	{Name: "manual-ack", Args: []string{"--ack", "manual"},

@@ -49,7 +49,7 @@ var Demos = []patterns.Demo{
 
 // Variants are the fixed pool and the autoscaled one, for `msgplay check`:
 // both must lose no order and handle none twice, scale-in included.
-var Variants = []patterns.Variant{
+var Variants = []patterns.ArgsVariant{
 	{Name: "fixed", Args: []string{"--autoscale", "off"},
 		About:      "a fixed pool of --consumers workers: bursts wait in the queue",
 		Guarantees: []string{"no-loss", "no-duplicate-effects"}},

@@ -55,7 +55,7 @@ var Demos = []patterns.Demo{
 }
 
 // Variants are the ways to write the two things, for `msgplay check`.
-var Variants = []patterns.Variant{
+var Variants = []patterns.ArgsVariant{
 	{Name: "dual-write", Args: []string{"--variant", "dual-write", "--inbox=false"},
 		About: "commit, then publish: a crash or outage between them loses the event (zombie)"},
 	{Name: "publish-first", Args: []string{"--variant", "publish-first", "--inbox=false"},

@@ -65,7 +65,7 @@ var Demos = []patterns.Demo{
 
 // Variants are the broken and the fixed ways to subscribe, for `msgplay
 // check`.
-var Variants = []patterns.Variant{
+var Variants = []patterns.ArgsVariant{
 	{Name: "transient", Args: []string{"--transient", "email", "--offline", "email@30ms..90ms"},
 		About: "email's subscription lives only while it is connected: it misses what comes while it is away"},
 	{Name: "durable", Args: []string{"--offline", "email@30ms..90ms"},

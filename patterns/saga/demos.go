@@ -66,7 +66,7 @@ var Demos = []patterns.Demo{
 
 // Variants are the broken and the fixed way to run the order, for
 // `msgplay check`.
-var Variants = []patterns.Variant{
+var Variants = []patterns.ArgsVariant{
 	{Name: "naive", Args: []string{"--naive"},
 		About: "the same calls without a saga: no compensations, progress only in memory"},
 	{Name: "orchestration", Args: []string{"--style", "orchestration", "--naive=false"},
