@@ -3,7 +3,7 @@
 package loadlevel
 
 // heavyFidelityCases hold the queue to Erlang C at high utilization. They
-// take 38 million orders: about 15 s of plain Go on 2 cores, but minutes
+// take 38 million orders: most of a minute of plain Go on 2 cores, minutes
 // under the race detector, so they run only without -race (the race
 // detector finds nothing more in 38 million orders than in 1 million).
 //
