@@ -23,6 +23,11 @@ type Common struct {
 	// reason ends the run there, and the summary says why. It lets a person
 	// stop a paced run and still get the whole summary so far.
 	Halt func() string
+
+	// Rewrite, when set, sees every event first and may change it before
+	// the statistics, the checks and the output do. msgplay's tests use it
+	// to reword every note and prove that no verdict depends on one.
+	Rewrite func(e *trace.Event)
 }
 
 // Demo is one runnable example of a pattern, shown in its --help and run by
@@ -66,7 +71,11 @@ type Sim struct {
 // up must emit nothing: the run event comes first, from Run.
 func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim {
 	s := &Sim{Pattern: pattern, params: params, Stats: trace.NewStats(), Delivery: check.NewDelivery()}
-	sinks := []trace.Sink{s.Stats, s.Delivery}
+	var sinks []trace.Sink
+	if c.Rewrite != nil {
+		sinks = append(sinks, trace.SinkFunc(c.Rewrite)) // each sink in turn is lent the same event
+	}
+	sinks = append(sinks, s.Stats, s.Delivery)
 	if out != nil {
 		sinks = append(sinks, out)
 	}

@@ -112,6 +112,10 @@ func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
 	}
 	s.note = b
 	e := trace.Event{Kind: k, Actor: tx.by.Name, To: s.Name, Msg: tx.about, Note: string(b)}
+	if writes {
+		// Only ever appended to, so the event may keep what it is lent.
+		e.Writes = tx.writes
+	}
 	if k != trace.Begin {
 		e.Why = tx.why
 	}
@@ -154,28 +158,25 @@ type Tx struct {
 	by     *sim.Actor // whose transaction it is: the owner, or a Conn's actor
 	fail   *rand.Rand // the fault stream its commit draws from; nil for none
 	why    string     // the teaching sentence of its commit or rollback event
-	writes []write
-	inline [2]write // room for the writes of most transactions, spared an allocation
+	writes []trace.Write
+	inline [2]trace.Write // room for the writes of most transactions, spared an allocation
 	done   bool
 }
 
-type write struct {
-	key, value string
-	del        bool
+// Put writes key = value in the transaction.
+func (tx *Tx) Put(key, value string) {
+	tx.writes = append(tx.writes, trace.Write{Key: key, Value: value})
 }
 
-// Put writes key = value in the transaction.
-func (tx *Tx) Put(key, value string) { tx.writes = append(tx.writes, write{key: key, value: value}) }
-
 // Delete removes key in the transaction.
-func (tx *Tx) Delete(key string) { tx.writes = append(tx.writes, write{key: key, del: true}) }
+func (tx *Tx) Delete(key string) { tx.writes = append(tx.writes, trace.Write{Key: key, Deleted: true}) }
 
 // Get reads key as the transaction sees it: its own writes first, then what
 // is committed.
 func (tx *Tx) Get(key string) (string, bool) {
 	for i := len(tx.writes) - 1; i >= 0; i-- {
-		if w := tx.writes[i]; w.key == key {
-			return w.value, !w.del
+		if w := tx.writes[i]; w.Key == key {
+			return w.Value, !w.Deleted
 		}
 	}
 	return tx.s.Get(key)
@@ -196,15 +197,15 @@ func (tx *Tx) Commit() error {
 		return ErrCommitFailed
 	}
 	for _, w := range tx.writes {
-		if w.del {
-			delete(s.data, w.key)
-			s.unindex(w.key)
+		if w.Deleted {
+			delete(s.data, w.Key)
+			s.unindex(w.Key)
 			continue
 		}
-		if _, ok := s.data[w.key]; !ok {
-			s.indexNew(w.key)
+		if _, ok := s.data[w.Key]; !ok {
+			s.indexNew(w.Key)
 		}
-		s.data[w.key] = w.value
+		s.data[w.Key] = w.Value
 	}
 	s.emitWrites(trace.Commit, tx, "", true)
 	return nil
@@ -230,12 +231,12 @@ func (tx *Tx) appendWrites(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = append(b, w.key...)
-		if w.del {
+		b = append(b, w.Key...)
+		if w.Deleted {
 			b = append(b, " deleted"...)
 		} else {
 			b = append(b, '=')
-			b = append(b, w.value...)
+			b = append(b, w.Value...)
 		}
 	}
 	return b

@@ -249,3 +249,33 @@ func TestOldestKeepsFirstWriteOrder(t *testing.T) {
 		t.Fatalf("an undeclared prefix listed %v", got)
 	}
 }
+
+// TestCommitCarriesItsWritesAsData: the commit event lists the writes as
+// data, in order, deletes marked, so a check never parses the note.
+func TestCommitCarriesItsWritesAsData(t *testing.T) {
+	w, ev := newWorld(t)
+	s := New(w, w.Actor("svc"), "db", Options{})
+	tx := s.Begin(order)
+	tx.Put("outbox/e1", "OrderPlaced")
+	tx.Commit()
+	tx = s.Begin(order)
+	tx.Put("orders/order-1001", "shipped")
+	tx.Delete("outbox/e1")
+	tx.Put("stock", "4")
+	tx.Commit()
+	var commits [][]trace.Write
+	for _, e := range *ev {
+		if e.Kind == trace.Commit {
+			commits = append(commits, e.Writes)
+		} else if len(e.Writes) > 0 {
+			t.Errorf("a %s event carries writes: %v", e.Kind, e.Writes)
+		}
+	}
+	want := [][]trace.Write{
+		{{Key: "outbox/e1", Value: "OrderPlaced"}},
+		{{Key: "orders/order-1001", Value: "shipped"}, {Key: "outbox/e1", Deleted: true}, {Key: "stock", Value: "4"}},
+	}
+	if !slices.EqualFunc(commits, want, slices.Equal) {
+		t.Errorf("commits carried %v, want %v", commits, want)
+	}
+}

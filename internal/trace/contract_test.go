@@ -51,10 +51,14 @@ func TestJSONEscapesEverythingThatCouldBreakIt(t *testing.T) {
 
 func TestRunAndSummaryJSON(t *testing.T) {
 	run := Event{Seq: 1, Kind: Run, Actor: "msgplay", Note: "competing",
-		Params: []Param{{"seed", "1"}, {"consumers", "3"}}, Actors: []string{"producer", "orders"}}
+		Params: []Param{{Name: "seed", Value: "1"}, {Name: "consumers", Value: "3", Hint: "one per core"}},
+		Actors: []string{"producer", "orders"}}
 	if got := string(AppendJSON(nil, &run)); !strings.HasSuffix(got,
 		`"note":"competing","params":{"seed":"1","consumers":"3"},"actors":["producer","orders"]}`) {
-		t.Errorf("run: %s", got)
+		t.Errorf("run: %s (a param's hint is for people, not in the data)", got)
+	}
+	if got := run.Params[1].Display(); got != "3 (one per core)" {
+		t.Errorf("Display() = %q, want the value then the hint", got)
 	}
 	r := &Report{Pattern: "competing", Seed: 1, End: time.Second, Stopped: "stopped at --until 1s",
 		InFlight: []string{"m2"}, Totals: []Count{{"sent", 2}},
@@ -78,6 +82,28 @@ func TestRunAndSummaryJSON(t *testing.T) {
 	s := back.Summary
 	if s.Settled || s.InFlight[0] != "m2" || s.Totals["sent"] != 2 || s.Checks[0].Name != "no-loss" || s.Checks[0].OK {
 		t.Errorf("summary came back as %+v", s)
+	}
+}
+
+func TestCommitWritesJSON(t *testing.T) {
+	e := Event{Seq: 4, Kind: Commit, Actor: "orders", To: "orders-db", Note: "tx 1: whatever the note says",
+		Why: "w", Took: time.Millisecond,
+		Writes: []Write{{Key: "orders/o1", Value: "PLACED"}, {Key: "outbox/e1", Deleted: true}}}
+	got := string(AppendJSON(nil, &e))
+	if !strings.HasSuffix(got, `"took_us":1000,"writes":[{"key":"orders/o1","value":"PLACED"},`+
+		`{"key":"outbox/e1","deleted":true}]}`) {
+		t.Errorf("commit: %s: want the writes as data, after the other fields", got)
+	}
+	var back struct {
+		Writes []struct {
+			Key     string `json:"key"`
+			Value   string `json:"value"`
+			Deleted bool   `json:"deleted"`
+		} `json:"writes"`
+	}
+	if err := json.Unmarshal([]byte(got), &back); err != nil || len(back.Writes) != 2 ||
+		back.Writes[0].Value != "PLACED" || !back.Writes[1].Deleted {
+		t.Errorf("commit came back as %+v, %v", back, err)
 	}
 }
 

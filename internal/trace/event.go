@@ -99,8 +99,27 @@ type Msg struct {
 }
 
 // Param is one named parameter of a run, kept in the order it was given.
+// Value is data, in the syntax of the flag that set it, so a check can read
+// it; Hint is a remark for people ("one per order"), shown after the value
+// by the text renderers and never read by a check.
 type Param struct {
 	Name, Value string
+	Hint        string
+}
+
+// Display returns the value as a person reads it: "3 (one per order)".
+func (p Param) Display() string {
+	if p.Hint == "" {
+		return p.Value
+	}
+	return p.Value + " (" + p.Hint + ")"
+}
+
+// Write is one write of a committed transaction: Key set to Value, or Key
+// deleted.
+type Write struct {
+	Key, Value string
+	Deleted    bool
 }
 
 // Event is one thing that happened in a simulation. Seq and T are set by the
@@ -121,6 +140,7 @@ type Event struct {
 	// The text trace shows it under the event with --explain.
 	Why string
 
+	Writes []Write  // on Commit events: what the transaction wrote, in order
 	Params []Param  // on Run events
 	Actors []string // on Run events: every actor, queue and topic set up before the run
 	Report *Report  // on Summary events

@@ -104,7 +104,7 @@ func (h *HTML) Bytes() []byte {
 		if i > 0 {
 			b.WriteString(" · ")
 		}
-		b.WriteString(html.EscapeString(p.Name + " " + p.Value))
+		b.WriteString(html.EscapeString(p.Name + " " + p.Display()))
 	}
 	b.WriteString("</p>\n<p>Reproduce it: <code id=\"cmdline\">")
 	b.WriteString(html.EscapeString(h.opt.Command))

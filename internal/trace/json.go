@@ -9,7 +9,8 @@ import (
 
 // JSON renders events as JSON Lines, one object per event, in the field
 // order of the contract: seq, t_us, kind, actor, to, msg, note, why, took_us,
-// then params (run) or summary (summary).
+// writes (commit), then params (run) or summary (summary). A param's value
+// is written without its hint: the JSON is data.
 type JSON struct {
 	w   io.Writer
 	buf []byte
@@ -82,6 +83,24 @@ func AppendJSON(b []byte, e *Event) []byte {
 	if e.Took > 0 {
 		b = append(b, `,"took_us":`...)
 		b = strconv.AppendInt(b, int64(e.Took/time.Microsecond), 10)
+	}
+	if len(e.Writes) > 0 {
+		b = append(b, `,"writes":[`...)
+		for i, w := range e.Writes {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"key":`...)
+			b = appendJSONString(b, w.Key)
+			if w.Deleted {
+				b = append(b, `,"deleted":true}`...)
+				continue
+			}
+			b = append(b, `,"value":`...)
+			b = appendJSONString(b, w.Value)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
 	}
 	if e.Kind == Run {
 		b = append(b, `,"params":{`...)

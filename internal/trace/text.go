@@ -124,7 +124,7 @@ func (t *Text) header(e *Event) {
 	b := t.bold.append(t.buf, "msgplay "+e.Note)
 	col := len("msgplay ") + len(e.Note)
 	for _, p := range e.Params {
-		item := p.Name + " " + p.Value
+		item := p.Name + " " + p.Display()
 		n := utf8.RuneCountInString(item)
 		if col+3+n > t.opt.Width {
 			b = append(b, "\n  "...)

@@ -32,7 +32,7 @@ type run struct {
 // Run simulates the scenario, sending every event to out (which may be
 // nil), and returns the report that closes the trace. cfg must be valid.
 func Run(cfg Config, out trace.Sink) *trace.Report {
-	r := &run{cfg: cfg, sink: NewSink(cfg)}
+	r := &run{cfg: cfg, sink: NewSink()}
 	r.s = patterns.Start(Name, cfg.Common, cfg.Params(), trace.SinkFunc(func(e *trace.Event) {
 		r.sink.Event(e)
 		if out != nil {

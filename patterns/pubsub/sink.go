@@ -57,10 +57,40 @@ type subStats struct {
 	missedWhy []string         // the first few events missed, with why
 }
 
-// NewSink returns a Sink following the queues of cfg's subscribers.
-func NewSink(cfg Config) *Sink {
-	s := &Sink{topic: Topic, publisher: Publisher, byQueue: map[string]*subStats{},
+// NewSink returns a Sink that learns the subscriptions from the run event:
+// its parameters declare the mode, the subscribers and which of them are
+// transient, filtered or a group of instances. So a recorded trace can be
+// judged without the Config that made it.
+func NewSink() *Sink {
+	return &Sink{topic: Topic, publisher: Publisher, byQueue: map[string]*subStats{},
 		extra: map[string]int32{}, originKey: map[string]time.Duration{}}
+}
+
+// declare makes the subscriptions the run's parameters name. Their values
+// are data in the syntax of the flags that set them: "a,b" lists and
+// "name=value" pairs.
+func (s *Sink) declare(params []trace.Param) {
+	var cfg Config
+	filters := map[string]string{}
+	for _, p := range params {
+		switch p.Name {
+		case "mode":
+			cfg.Mode = Mode(p.Value)
+		case "subscribers":
+			cfg.Subscribers = paramList(p.Value)
+		case "transient":
+			cfg.Transient = paramList(p.Value)
+		case "instances":
+			cfg.Instances = map[string]int{}
+			for name, v := range paramPairs(p.Value) {
+				cfg.Instances[name], _ = strconv.Atoi(v)
+			}
+		case "filter":
+			for name, v := range paramPairs(p.Value) {
+				filters[name] = v
+			}
+		}
+	}
 	for _, name := range cfg.Subscribers {
 		st := &subStats{name: name, queue: cfg.QueueName(name), durable: !cfg.IsTransient(name), filter: "all"}
 		st.kind = "durable"
@@ -72,13 +102,32 @@ func NewSink(cfg Config) *Sink {
 		if n := cfg.Instances[name]; n > 1 {
 			st.kind += " ×" + strconv.Itoa(n)
 		}
-		if f := cfg.FilterOf(name).String(); f != "" {
+		if f := filters[name]; f != "" {
 			st.filter = f
 		}
 		s.subs = append(s.subs, st)
 		s.byQueue[st.queue] = st
 	}
-	return s
+}
+
+// paramList splits a list parameter, "a,b,c".
+func paramList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+// paramPairs yields the name and value of each "name=value" in a list
+// parameter.
+func paramPairs(v string) func(yield func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		for _, item := range paramList(v) {
+			if name, val, ok := strings.Cut(item, "="); ok && !yield(name, val) {
+				return
+			}
+		}
+	}
 }
 
 // slotOf returns the slot of message id.
@@ -158,6 +207,10 @@ func (st *subStats) move(t time.Duration, n int64) {
 // Event implements trace.Sink.
 func (s *Sink) Event(e *trace.Event) {
 	s.end = e.T
+	if e.Kind == trace.Run {
+		s.declare(e.Params)
+		return
+	}
 	if !e.HasMsg() {
 		return
 	}

@@ -1,11 +1,20 @@
 package pubsub
 
 import (
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/trace"
 )
+
+// newSink returns a Sink that has seen cfg's run event.
+func newSink(cfg Config) *Sink {
+	s := NewSink()
+	s.Event(&trace.Event{Kind: trace.Run, Params: cfg.Params()})
+	return s
+}
 
 // feed sends the sink one event at time t.
 func feed(s *Sink, t time.Duration, k trace.Kind, actor, to, id, key string) {
@@ -15,7 +24,7 @@ func feed(s *Sink, t time.Duration, k trace.Kind, actor, to, id, key string) {
 func TestSinkFollowsIDsOfAnyShape(t *testing.T) {
 	cfg := Default()
 	cfg.Subscribers = []string{"email"}
-	s := NewSink(cfg)
+	s := newSink(cfg)
 	q := cfg.QueueName("email")
 	// Numbered ids and others mixed: each keeps its own state.
 	for i, id := range []string{"e1", "odd-id", "e2", "x.y"} {
@@ -44,7 +53,7 @@ func TestSinkCountsBacklogAndMisses(t *testing.T) {
 	cfg := Default()
 	cfg.Subscribers = []string{"email"}
 	cfg.Transient = []string{"email"}
-	s := NewSink(cfg)
+	s := newSink(cfg)
 	q := cfg.QueueName("email")
 	feed(s, 0, trace.Drop, Topic, q, "e1", "order-1001") // never received
 	feed(s, 1*time.Millisecond, trace.Send, Topic, q, "e2", "order-1002")
@@ -59,4 +68,43 @@ func TestSinkCountsBacklogAndMisses(t *testing.T) {
 	if !ok || v.OK || v.Detail != "email missed 2 of 3" {
 		t.Errorf("%+v", v)
 	}
+}
+
+// TestSinkLearnsSubscriptionsFromTheRunEvent: the run event alone tells the
+// sink each subscription's queue, kind and filter — no Config needed.
+func TestSinkLearnsSubscriptionsFromTheRunEvent(t *testing.T) {
+	cfg := Default()
+	cfg.Subscribers = []string{"inventory", "email", "payment"}
+	cfg.Transient = []string{"email"}
+	cfg.Instances = map[string]int{"payment": 3}
+	f, err := broker.ParseFilter("orders.*.eu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Filters = []Filter{{Name: "inventory", Filter: f}}
+	want := [][]string{
+		{"inventory", "orders/inventory", "durable", "orders.*.eu"},
+		{"email", "orders/email", "transient", "all"},
+		{"payment", "orders/payment", "durable ×3", "all"},
+	}
+	check := func(s *Sink, want [][]string) {
+		t.Helper()
+		if len(s.subs) != len(want) {
+			t.Fatalf("%d subscriptions, want %d", len(s.subs), len(want))
+		}
+		for i, st := range s.subs {
+			got := []string{st.name, st.queue, st.kind, st.filter}
+			if !slices.Equal(got, want[i]) || st.durable != (st.kind != "transient") {
+				t.Errorf("subscription %d: %v durable=%v, want %v", i, got, st.durable, want[i])
+			}
+		}
+	}
+	check(newSink(cfg), want)
+	cfg.Mode = Direct
+	cfg.Transient, cfg.Filters, cfg.Instances = nil, nil, nil
+	check(newSink(cfg), [][]string{
+		{"inventory", "inventory.in", "commands", "all"},
+		{"email", "email.in", "commands", "all"},
+		{"payment", "payment.in", "commands", "all"},
+	})
 }

@@ -152,15 +152,15 @@ func (c Config) stock() int {
 
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	stock := strconv.Itoa(c.Stock)
+	stock := trace.Param{Name: "stock", Value: strconv.Itoa(c.stock())}
 	if c.Stock == 0 {
-		stock = strconv.Itoa(c.stock()) + " (one per order)"
+		stock.Hint = "one per order"
 	}
 	p := []trace.Param{
 		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
 		{Name: "style", Value: c.Style},
 		{Name: "orders", Value: strconv.Itoa(c.Orders)},
-		{Name: "stock", Value: stock},
+		stock,
 		{Name: "work", Value: c.Work.String()},
 		{Name: "arrival", Value: c.Arrival.String()},
 	}

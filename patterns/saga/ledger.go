@@ -48,8 +48,7 @@ func (l *Ledger) Event(e *trace.Event) {
 	switch e.Kind {
 	case trace.Run:
 		for _, p := range e.Params {
-			first, _, _ := strings.Cut(p.Value, " ")
-			n, err := strconv.Atoi(first)
+			n, err := strconv.Atoi(p.Value)
 			if err != nil || n < 0 {
 				continue
 			}
@@ -74,17 +73,13 @@ func (l *Ledger) Event(e *trace.Event) {
 	}
 }
 
-// commit reads the writes a commit lists: "tx 3: k=v, k=v".
+// commit reads the writes a commit carries.
 func (l *Ledger) commit(e *trace.Event) {
-	_, writes, ok := strings.Cut(e.Note, ": ")
-	if !ok {
-		return
-	}
-	for _, w := range strings.Split(writes, ", ") {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok {
+	for _, w := range e.Writes {
+		if w.Deleted {
 			continue
 		}
+		k, v := w.Key, w.Value
 		if k == stockKey {
 			n, err := strconv.Atoi(v)
 			if err == nil {

@@ -160,8 +160,10 @@ func TestCompensationRetriedNeverSkipped(t *testing.T) {
 func TestLedgerCatchesDoubleCompensation(t *testing.T) {
 	l := NewLedger()
 	l.Event(&trace.Event{Kind: trace.Run, Params: []trace.Param{{Name: "orders", Value: "1"}, {Name: "stock", Value: "0"}}})
-	l.Event(&trace.Event{Kind: trace.Commit, Note: "tx 1: order/order-1001=PENDING"})
-	l.Event(&trace.Event{Kind: trace.Commit, Note: "tx 1: stock=-1, reservation/order-1001=HELD"})
+	l.Event(&trace.Event{Kind: trace.Commit, Note: "tx 1",
+		Writes: []trace.Write{{Key: "order/order-1001", Value: "PENDING"}}})
+	l.Event(&trace.Event{Kind: trace.Commit, Note: "the note is for people; the writes are the data",
+		Writes: []trace.Write{{Key: "stock", Value: "-1"}, {Key: "reservation/order-1001", Value: "HELD"}}})
 	for _, id := range []string{"m4", "m5"} {
 		l.Event(&trace.Event{Kind: trace.Compensate, Actor: "inventory", Msg: trace.Msg{ID: id, Key: "order-1001"}})
 	}
