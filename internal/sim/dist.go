@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -50,7 +52,7 @@ func ParseDist(s string) (Dist, error) {
 	case strings.HasPrefix(t, "exp:"):
 		mean, err := ParseDuration(t[len("exp:"):])
 		if err != nil {
-			return bad("")
+			return bad(pastCeiling(err))
 		}
 		if mean == 0 {
 			return bad(" (an exponential needs a mean above 0)")
@@ -61,7 +63,7 @@ func ParseDist(s string) (Dist, error) {
 		a, err1 := ParseDuration(lo)
 		b, err2 := ParseDuration(hi)
 		if !ok || err1 != nil || err2 != nil {
-			return bad("")
+			return bad(pastCeiling(cmp.Or(err1, err2)))
 		}
 		if a > b {
 			return bad(" (the low end is above the high end)")
@@ -70,13 +72,25 @@ func ParseDist(s string) (Dist, error) {
 	}
 	d, err := ParseDuration(t)
 	if err != nil {
-		return bad("")
+		return bad(pastCeiling(err))
 	}
 	return Const(d), nil
 }
 
-// ParseDuration parses a non-negative duration such as "500ms" or "2s"; a
-// bare "0" is zero.
+// errPastCeiling marks a duration refused for passing MaxTime.
+var errPastCeiling = errors.New("past the ceiling of virtual time")
+
+// pastCeiling returns, for an error of ParseDuration, the words a
+// distribution's error adds: why a well-formed duration was refused.
+func pastCeiling(err error) string {
+	if errors.Is(err, errPastCeiling) {
+		return " (" + errPastCeiling.Error() + ", " + MaxTimeText + ")"
+	}
+	return ""
+}
+
+// ParseDuration parses a non-negative duration such as "500ms" or "2s", at
+// most MaxTime; a bare "0" is zero.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "0" {
@@ -89,10 +103,13 @@ func ParseDuration(s string) (time.Duration, error) {
 	if d < 0 {
 		return 0, fmt.Errorf("%q is negative: want a duration of 0 or more", s)
 	}
+	if d > MaxTime {
+		return 0, fmt.Errorf("%q is %w: want at most %s", s, errPastCeiling, MaxTimeText)
+	}
 	return d.Round(time.Microsecond), nil
 }
 
-// Sample draws one duration from r, in whole microseconds.
+// Sample draws one duration from r, in whole microseconds, at most MaxTime.
 func (d Dist) Sample(r *rand.Rand) time.Duration {
 	switch d.kind {
 	case uniform:
@@ -105,19 +122,26 @@ func (d Dist) Sample(r *rand.Rand) time.Duration {
 		// Inversion rather than rand.ExpFloat64: one draw per sample, and only
 		// math.Log, which is the same pure Go on every 64-bit platform.
 		u := r.Float64()
-		us := -math.Log(1-u) * float64(d.a/time.Microsecond)
-		return time.Duration(math.Round(us)) * time.Microsecond
+		return fromMicros(-math.Log(1-u) * float64(d.a/time.Microsecond))
 	}
 	return d.a
 }
 
-// Scale multiplies a duration by a slowness factor, in whole microseconds:
-// a worker three times slower takes Scale(d, 3).
+// Scale multiplies a duration by a slowness factor, in whole microseconds
+// and at most MaxTime: a worker three times slower takes Scale(d, 3).
 func Scale(d time.Duration, factor float64) time.Duration {
 	if factor == 1 {
 		return d
 	}
-	return time.Duration(math.Round(float64(d/time.Microsecond)*factor)) * time.Microsecond
+	return fromMicros(float64(d/time.Microsecond) * factor)
+}
+
+// fromMicros rounds us microseconds to a duration in [0, MaxTime].
+func fromMicros(us float64) time.Duration {
+	if !(us < float64(MaxTime/time.Microsecond)) { // NaN too
+		return MaxTime
+	}
+	return time.Duration(math.Round(max(us, 0))) * time.Microsecond
 }
 
 // Mean returns the expected value of the distribution.
@@ -176,4 +200,14 @@ func (w Window) Contains(t time.Duration) bool { return t >= w.From && t < w.To 
 // String returns the window as ParseWindow reads it.
 func (w Window) String() string {
 	return trace.FormatDuration(w.From) + ".." + trace.FormatDuration(w.To)
+}
+
+// Reach returns how far samples usually go: the largest one for a constant
+// or a range, the mean for an exponential (whose samples have no bound
+// short of MaxTime). A slowness factor times Reach must stay within MaxTime.
+func (d Dist) Reach() time.Duration {
+	if d.kind == uniform {
+		return d.b
+	}
+	return d.a
 }

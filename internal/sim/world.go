@@ -10,6 +10,7 @@ package sim
 import (
 	"hash/fnv"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
@@ -19,6 +20,28 @@ import (
 // progress (a message sent or settled) before it is stopped as one that
 // cannot settle.
 const IdleGrace = 60 * time.Second
+
+// MaxTime is the ceiling of virtual time: no run goes past it. Durations
+// beyond it are refused as flag values, and anything the kernel computes
+// (samples, slowed work, timers) saturates at it, so time never overflows
+// or goes backwards. A run whose next callback lies at or past MaxTime
+// stops there.
+const MaxTime = 10000 * time.Hour
+
+// MaxTimeText is MaxTime as help texts and errors write it.
+var MaxTimeText = strconv.FormatInt(int64(MaxTime/time.Hour), 10) + "h"
+
+// Add returns t+d for a time t in [0, MaxTime] and a duration d, saturated
+// at MaxTime (and at 0 for a negative d larger than t).
+func Add(t, d time.Duration) time.Duration {
+	switch {
+	case d > MaxTime-t:
+		return MaxTime
+	case d < -t:
+		return 0
+	}
+	return t + d
+}
 
 // World is one simulation: its clock, its pending callbacks, its random
 // streams, its actors and the recorder its events go to.
@@ -109,9 +132,7 @@ func (w *World) Rand(name string) *rand.Rand {
 // actor a. If a crashes before then, fn never runs. A nil actor stands for
 // the world itself, whose callbacks always run.
 func (w *World) At(t time.Duration, a *Actor, fn func()) {
-	if t < w.now {
-		t = w.now
-	}
+	t = min(max(t, w.now), MaxTime)
 	var epoch uint32
 	if a != nil {
 		if !a.up {
@@ -123,7 +144,7 @@ func (w *World) At(t time.Duration, a *Actor, fn func()) {
 }
 
 // After schedules fn d after now on behalf of actor a; see At.
-func (w *World) After(d time.Duration, a *Actor, fn func()) { w.At(w.now+d, a, fn) }
+func (w *World) After(d time.Duration, a *Actor, fn func()) { w.At(Add(w.now, d), a, fn) }
 
 // AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
 // Unlike a fresh closure, a long-lived fn and a pointer arg cost no
@@ -136,12 +157,13 @@ func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
 		}
 		epoch = a.epoch
 	}
-	w.push(w.now+d, event{actor: a, epoch: epoch, fnArg: fn, arg: arg})
+	w.push(max(Add(w.now, d), w.now), event{actor: a, epoch: epoch, fnArg: fn, arg: arg})
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
 // to do, or the time limit passes: --until when set, else IdleGrace after
-// the last progress. A nil done never reports true.
+// the last progress, and in any case MaxTime. A nil done never reports
+// true.
 func (w *World) Run(done func() bool) {
 	for len(w.queue) > 0 {
 		if done != nil && done() {
@@ -153,17 +175,19 @@ func (w *World) Run(done func() bool) {
 				return
 			}
 		}
-		limit := w.until
-		if limit == 0 {
-			limit = w.progress + IdleGrace
-		}
-		if w.queue[0].at > limit {
-			w.now = limit
-			if w.until > 0 {
-				w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
-			} else {
-				w.stopped = "stopped: no message sent or settled in " + trace.FormatDuration(IdleGrace)
-			}
+		next := w.queue[0].at
+		switch {
+		case w.until > 0 && next > w.until:
+			w.now = w.until
+			w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
+			return
+		case w.until == 0 && next > Add(w.progress, IdleGrace):
+			w.now = Add(w.progress, IdleGrace)
+			w.stopped = "stopped: no message sent or settled in " + trace.FormatDuration(IdleGrace)
+			return
+		case next >= MaxTime:
+			w.now = MaxTime
+			w.stopped = "stopped at the ceiling of virtual time, " + MaxTimeText
 			return
 		}
 		at, ev := w.pop()

@@ -5,6 +5,8 @@ package competing
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -81,12 +83,12 @@ func (c Config) Validate() error {
 	case c.MaxDeliveries < 0:
 		return fmt.Errorf("--max-deliveries must be 0 (unlimited) or more (got %d)", c.MaxDeliveries)
 	}
-	for name, f := range c.Slow {
+	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
 		if !c.isWorker(name) {
 			return fmt.Errorf("--slow: no consumer %q: want %s", name, c.workers())
 		}
-		if !(f > 0) {
-			return fmt.Errorf("--slow %s: factor must be above 0 (got %v)", name, f)
+		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
+			return err
 		}
 	}
 	for _, cr := range c.Crashes {

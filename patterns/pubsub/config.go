@@ -254,8 +254,8 @@ func (c Config) Validate() error {
 		if err := known("slow", s); err != nil {
 			return err
 		}
-		if f := c.Slow[s]; !(f > 0) {
-			return fmt.Errorf("--slow %s: factor must be above 0 (got %v)", s, f)
+		if err := patterns.CheckSlow(s, c.Slow[s], c.Work); err != nil {
+			return err
 		}
 	}
 	for _, s := range c.Fail {

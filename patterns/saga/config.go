@@ -129,8 +129,8 @@ func (c Config) Validate() error {
 		if _, ok := ParseStep(name); !ok {
 			return fmt.Errorf("--slow: no service %q: want %s", name, steps)
 		}
-		if f := c.Slow[name]; !(f > 0) {
-			return fmt.Errorf("--slow %s: factor must be above 0 (got %v)", name, f)
+		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
+			return err
 		}
 	}
 	actors := c.Actors()
