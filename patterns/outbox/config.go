@@ -58,6 +58,10 @@ func ParseVariant(s string) (Variant, error) {
 	return 0, fmt.Errorf("%q is not a variant: want dual-write, publish-first or outbox", s)
 }
 
+// MaxOrders caps --orders. Memory follows the orders that have arrived,
+// never the flag.
+const MaxOrders = 10_000_000
+
 // Config is one outbox scenario.
 type Config struct {
 	patterns.Common
@@ -135,8 +139,8 @@ func (c Config) actors() []string {
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	switch {
-	case c.Orders < 1:
-		return fmt.Errorf("--orders must be at least 1 (got %d)", c.Orders)
+	case c.Orders < 1 || c.Orders > MaxOrders:
+		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Batch < 1:
 		return fmt.Errorf("--batch must be at least 1 (got %d)", c.Batch)
 	case c.PollInterval <= 0:

@@ -64,7 +64,7 @@ type run struct {
 	relay *relay
 	inv   *inventory
 
-	orders    []*order // by number, from 1
+	orders    []*order // by number, from 1 (index 0 unused); grows as orders arrive
 	arrived   int
 	rows      int // outbox rows committed and not yet marked sent
 	arrival   *rand.Rand
@@ -86,8 +86,7 @@ type order struct {
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
 	r := &run{cfg: cfg, w: w, b: s.Broker, arrival: w.Rand("arrival"),
-		orders: make([]*order, cfg.Orders+1), published: make([]uint8, cfg.Orders+1),
-		handled: make([]uint8, cfg.Orders+1)}
+		orders: []*order{nil}, published: []uint8{0}, handled: []uint8{0}}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
 	}
@@ -130,7 +129,9 @@ func (r *run) arrive() {
 	if r.crashes != nil {
 		o.crash = r.crashes.Float64() < r.cfg.CrashRate
 	}
-	r.orders[n] = o
+	r.orders = append(r.orders, o)
+	r.published = append(r.published, 0)
+	r.handled = append(r.handled, 0)
 	r.w.Progress()
 	r.svc.take(o)
 	if r.arrived < r.cfg.Orders {

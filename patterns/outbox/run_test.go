@@ -2,6 +2,8 @@ package outbox
 
 import (
 	"bytes"
+	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -227,7 +229,7 @@ func TestValidate(t *testing.T) {
 		change func(*Config)
 		want   string
 	}{
-		{func(c *Config) { c.Orders = 0 }, "--orders must be at least 1 (got 0)"},
+		{func(c *Config) { c.Orders = 0 }, "--orders must be from 1 to 10000000 (got 0)"},
 		{func(c *Config) { c.Batch = 0 }, "--batch must be at least 1 (got 0)"},
 		{func(c *Config) { c.PollInterval = 0 }, "--poll-interval must be above 0 (got 0s)"},
 		{func(c *Config) { c.CrashRate, c.RestartAfter = 0.1, 0 }, "--crash-rate needs --restart-after above 0"},
@@ -243,5 +245,28 @@ func TestValidate(t *testing.T) {
 	}
 	if err := Default().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// --orders once allocated three slices of its size up front: the largest
+// count panicked in makeslice, and any large one cost memory before the
+// first order arrived.
+func TestOrdersAllocateAsTheyArrive(t *testing.T) {
+	cfg := Default()
+	cfg.Orders = math.MaxInt64
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "--orders") {
+		t.Fatalf("--orders %d: got %v, want an error naming the flag", cfg.Orders, err)
+	}
+	cfg.Orders = MaxOrders
+	cfg.Until = 50 * time.Millisecond
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	Run(cfg, nil)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+		t.Errorf("a 50ms run of %d orders allocated %d MB", cfg.Orders, got>>20)
 	}
 }
