@@ -44,7 +44,10 @@ func (b *Broker) Idle() bool { return b.unsettled == 0 && b.working == 0 }
 func (b *Broker) UnsettledCount() int { return b.unsettled }
 
 // Message is one message in the broker. Its trace.Msg is what events show;
-// Attempt counts its deliveries so far.
+// Attempt counts its deliveries so far. ReplyTo and CorrelationID (from
+// trace.Msg, so events show them) carry request/reply correlation: a
+// request names the queue its replies go to, and Reply sends an answer
+// there with the request's correlation id.
 type Message struct {
 	trace.Msg
 	Subject string // routing subject for topics, such as orders.placed.eu
@@ -67,3 +70,21 @@ const (
 
 // Settled reports whether the message was acked, dead-lettered or lost.
 func (m *Message) Settled() bool { return m.state == settled }
+
+// Reply sends reply, on behalf of from, to the queue the request req names
+// in ReplyTo, carrying req's correlation id — req.CorrelationID when it has
+// one, else its id — so the requester can match the answer to its request.
+// It reports false, sending nothing, when req names no queue the broker
+// knows.
+func (b *Broker) Reply(from string, req, reply *Message) bool {
+	q, ok := b.queues[req.ReplyTo]
+	if !ok {
+		return false
+	}
+	reply.CorrelationID = req.CorrelationID
+	if reply.CorrelationID == "" {
+		reply.CorrelationID = req.ID
+	}
+	q.Send(from, reply)
+	return true
+}

@@ -245,3 +245,24 @@ func TestSettlingCountsAsProgress(t *testing.T) {
 		t.Errorf("a backlog still draining was stopped (%q) after %d acks", r.w.Stopped(), r.count(trace.Ack))
 	}
 }
+
+func TestReplyGoesWhereTheRequestAsksWithItsCorrelationID(t *testing.T) {
+	r := newRig(t)
+	replies := r.b.Queue("checkout.replies", QueueOptions{})
+	req := &Message{Msg: trace.Msg{ID: "r3.2", Type: "Q", Class: trace.Command, ReplyTo: replies.Name, CorrelationID: "r3"}}
+	rep := &Message{Msg: trace.Msg{ID: "a3", Type: "A", Class: trace.Reply}}
+	if !r.b.Reply("pricing", req, rep) {
+		t.Fatal("Reply refused a request naming a declared queue")
+	}
+	if rep.CorrelationID != "r3" || replies.Ready() != 1 {
+		t.Errorf("reply carries %q and the queue holds %d; want r3 and 1", rep.CorrelationID, replies.Ready())
+	}
+	bare := &Message{Msg: trace.Msg{ID: "c7", ReplyTo: replies.Name}}
+	r.b.Reply("pricing", bare, &Message{Msg: trace.Msg{ID: "a7"}})
+	if last := r.evs[len(r.evs)-1]; last.Msg.CorrelationID != "c7" || last.To != replies.Name {
+		t.Errorf("a request without a correlation id is answered with %+v; want its id c7", last.Msg)
+	}
+	if r.b.Reply("pricing", &Message{Msg: trace.Msg{ID: "x", ReplyTo: "nowhere"}}, &Message{}) {
+		t.Error("Reply sent to a queue that does not exist")
+	}
+}

@@ -25,6 +25,21 @@ func TestJSONFollowsTheContract(t *testing.T) {
 	}
 }
 
+func TestJSONCarriesCorrelation(t *testing.T) {
+	req := Event{Seq: 2, Kind: Send, Actor: "checkout", To: "pricing.requests",
+		Msg: Msg{ID: "r3.2", Type: "QuotePrice", Class: Command, ReplyTo: "checkout.replies", CorrelationID: "r3"}}
+	if got := string(AppendJSON(nil, &req)); !strings.Contains(got,
+		`"msg":{"id":"r3.2","type":"QuotePrice","class":"command","reply_to":"checkout.replies","correlation_id":"r3"}`) {
+		t.Errorf("request: %s", got)
+	}
+	rep := Event{Seq: 3, Kind: Send, Actor: "pricing", To: "checkout.replies",
+		Msg: Msg{ID: "a3", Type: "PriceQuoted", Class: Reply, CorrelationID: "r3"}}
+	if got := string(AppendJSON(nil, &rep)); !strings.Contains(got, `"class":"reply","correlation_id":"r3"}`) ||
+		strings.Contains(got, "reply_to") {
+		t.Errorf("reply: %s", got)
+	}
+}
+
 func TestJSONOmitsWhatIsAbsent(t *testing.T) {
 	e := Event{Seq: 1, Kind: Crash, Actor: "worker-2"}
 	if got := string(AppendJSON(nil, &e)); got != `{"seq":1,"t_us":0,"kind":"crash","actor":"worker-2"}` {

@@ -90,12 +90,20 @@ func (c Class) String() string {
 
 // Msg identifies a message in an Event. ID is stable across redeliveries;
 // Attempt counts deliveries from 1 (0 before the first delivery).
+//
+// ReplyTo and CorrelationID carry request/reply correlation, as AMQP's
+// reply_to and correlation_id properties do: a request names the queue its
+// replies go to, and a reply carries the correlation id of the request it
+// answers. Checks read them to judge who got which answer, so a recorded
+// trace can be judged without the simulation.
 type Msg struct {
-	ID      string
-	Type    string
-	Class   Class
-	Key     string
-	Attempt int
+	ID            string
+	Type          string
+	Class         Class
+	Key           string
+	Attempt       int
+	ReplyTo       string // on a request: the queue its replies go to
+	CorrelationID string // on a request and its replies: the request they belong to
 }
 
 // Param is one named parameter of a run, kept in the order it was given.

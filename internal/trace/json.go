@@ -8,9 +8,10 @@ import (
 )
 
 // JSON renders events as JSON Lines, one object per event, in the field
-// order of the contract: seq, t_us, kind, actor, to, msg, note, why, took_us,
-// writes (commit), then params (run) or summary (summary). A param's value
-// is written without its hint: the JSON is data.
+// order of the contract: seq, t_us, kind, actor, to, msg (id, type, class,
+// key, attempt, reply_to, correlation_id), note, why, took_us, writes
+// (commit), then params (run) or summary (summary). A param's value is
+// written without its hint: the JSON is data.
 type JSON struct {
 	w   io.Writer
 	buf []byte
@@ -69,6 +70,14 @@ func AppendJSON(b []byte, e *Event) []byte {
 		if m.Attempt > 0 {
 			b = append(b, `,"attempt":`...)
 			b = strconv.AppendInt(b, int64(m.Attempt), 10)
+		}
+		if m.ReplyTo != "" {
+			b = append(b, `,"reply_to":`...)
+			b = appendJSONString(b, m.ReplyTo)
+		}
+		if m.CorrelationID != "" {
+			b = append(b, `,"correlation_id":`...)
+			b = appendJSONString(b, m.CorrelationID)
 		}
 		b = append(b, '}')
 	}

@@ -47,8 +47,8 @@ type order struct {
 }
 
 type replyBody struct {
-	cmd, from string
-	ok        bool
+	from string
+	ok   bool
 }
 
 // StallFactor sets when a direct-mode order counts as held up: one service
@@ -92,7 +92,7 @@ func (d *direct) next(o *order) {
 	d.awaiting[id] = o
 	o.since = w.Now()
 	d.queues[name].Send(Publisher, &broker.Message{
-		Msg: trace.Msg{ID: id, Type: about(name).command, Class: trace.Command, Key: o.key}})
+		Msg: trace.Msg{ID: id, Type: about(name).command, Class: trace.Command, Key: o.key, ReplyTo: d.replies.Name}})
 }
 
 // reply sends a service's answer to the command it was delivered.
@@ -107,22 +107,23 @@ func (d *direct) reply(name string, del *broker.Delivery, ok bool) {
 	if !ok {
 		typ = about(name).command + "Failed"
 	}
-	d.replies.Send(del.Consumer().Actor().Name, &broker.Message{
+	d.r.s.Broker.Reply(del.Consumer().Actor().Name, del.Msg, &broker.Message{
 		Msg:  trace.Msg{ID: id, Type: typ, Class: trace.Reply, Key: del.Msg.Key},
-		Body: &replyBody{cmd: cmd, from: name, ok: ok}})
+		Body: &replyBody{from: name, ok: ok}})
 }
 
 // onReply moves an order on when the reply it waits for comes.
 func (d *direct) onReply(del *broker.Delivery) {
 	w := d.r.w
 	rb := del.Msg.Body.(*replyBody)
-	o := d.awaiting[rb.cmd]
+	cmd := del.Msg.CorrelationID
+	o := d.awaiting[cmd]
 	if o == nil {
-		del.Skip("repeat reply: " + rb.from + " already answered " + rb.cmd)
+		del.Skip("repeat reply: " + rb.from + " already answered " + cmd)
 		del.Ack()
 		return
 	}
-	delete(d.awaiting, rb.cmd)
+	delete(d.awaiting, cmd)
 	wait := w.Now() - o.since
 	if wait > o.worst {
 		o.worst, o.worstBy = wait, rb.from

@@ -83,8 +83,8 @@ func newOrchestrator(r *runner, checkout *broker.Queue) *orchestrator {
 	return o
 }
 
-// replyFrom returns how service s answers the orchestrator: a reply on the
-// orchestrator's queue, carrying the command's id as correlation id.
+// replyFrom returns how service s answers the orchestrator: a reply to the
+// queue the command names, carrying the command's id as correlation id.
 func (o *orchestrator) replyFrom(s *service) func(d *broker.Delivery, oc outcome, cause string, repeat bool) {
 	return func(d *broker.Delivery, oc outcome, cause string, repeat bool) {
 		b := d.Msg.Body.(*body)
@@ -95,8 +95,8 @@ func (o *orchestrator) replyFrom(s *service) func(d *broker.Delivery, oc outcome
 		case undone:
 			typ = s.st.undone
 		}
-		o.reply.Send(s.st.name, o.r.msg(typ, trace.Reply, b.order,
-			&body{order: b.order, step: s.id, outcome: oc, corr: d.Msg.ID, cause: cause}))
+		o.r.b.Reply(s.st.name, d.Msg, o.r.msg(typ, trace.Reply, b.order,
+			&body{order: b.order, step: s.id, outcome: oc, cause: cause}))
 	}
 }
 
@@ -131,6 +131,7 @@ func (o *orchestrator) send(s *sagaState) {
 		typ = st.undo
 	}
 	m := o.r.msg(typ, trace.Command, s.n, &body{order: s.n, step: s.step, cause: s.cause})
+	m.ReplyTo = o.reply.Name
 	o.cmds[s.step].Send(Orchestrator, m)
 	s.sends++
 	s.sentAt = o.r.w.Now()
@@ -156,29 +157,30 @@ func (o *orchestrator) wait(s *sagaState) time.Duration {
 // onReply moves the saga the reply belongs to, matched by order and step.
 func (o *orchestrator) onReply(d *broker.Delivery) {
 	b := d.Msg.Body.(*body)
+	corr := d.Msg.CorrelationID
 	key := OrderKey(b.order)
 	s := o.sagas[b.order]
 	back := b.outcome == undone
 	switch {
 	case s == nil && o.r.cfg.Naive:
 		if v, _ := o.db.Get(orderPrefix + key); v == pending {
-			d.Skip("reply to " + b.corr + " for a call it forgot: " + key + " stays PENDING")
+			d.Skip("reply to " + corr + " for a call it forgot: " + key + " stays PENDING")
 			o.r.w.Emit(trace.Event{Kind: trace.Note, Actor: Orchestrator, Msg: d.TraceMsg(),
 				Note: key + " is stuck PENDING: payment and stock may be held for ever",
 				Why: "Without a saga the orchestrator kept its progress only in memory; the crash forgot " +
 					"which calls it had made, so nothing finishes or undoes them."})
 		} else {
-			d.Skip("late reply to " + b.corr + ": " + key + " is already " + v)
+			d.Skip("late reply to " + corr + ": " + key + " is already " + v)
 		}
 		d.Ack()
 		return
 	case s == nil:
 		v, _ := o.db.Get(orderPrefix + key)
-		d.Skip("late reply to " + b.corr + ": " + key + " is already " + v)
+		d.Skip("late reply to " + corr + ": " + key + " is already " + v)
 		d.Ack()
 		return
 	case !s.waiting || b.step != s.step || back != s.back:
-		d.Skip("stale reply to " + b.corr + ": the saga has moved on")
+		d.Skip("stale reply to " + corr + ": the saga has moved on")
 		d.Ack()
 		return
 	}

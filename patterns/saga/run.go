@@ -36,7 +36,6 @@ type body struct {
 	order   int
 	step    Step
 	outcome outcome
-	corr    string // a reply: the id of the command it answers
 	cause   string // a compensation: why the saga goes back
 }
 
