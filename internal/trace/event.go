@@ -10,19 +10,20 @@ import "time"
 type Kind uint8
 
 // The kinds of event. Run is always the first event of a trace and Summary the
-// last.
+// last. Each kind has one row in the table of kinds.go, which says how it is
+// drawn and counted; the order here is the order of the summary's totals.
 const (
 	Run        Kind = iota // the run starts: pattern, seed, parameters
-	Send                   // a message is put on a queue (by a producer, or by a topic copying an event)
 	Publish                // an event is put on a topic, to be copied to every matching subscription
+	Send                   // a message is put on a queue (by a producer, or by a topic copying an event)
 	Deliver                // a queue hands a message to a consumer
 	Ack                    // a consumer settles a delivery as done
 	Nack                   // a consumer gives a delivery back (or rejects it)
 	AckLost                // an ack that settled nothing: it came after the delivery expired, or was lost on the way
 	Timeout                // a visibility timeout ran out: the message is visible again
+	Handle                 // a handler applied its business effect
 	DeadLetter             // a message is moved to a dead-letter queue
 	Drop                   // a message is lost, with why
-	Handle                 // a handler applied its business effect
 	Skip                   // a handler recognised a duplicate and did not apply it again
 	Crash                  // an actor crashes
 	Restart                // a crashed actor starts again
@@ -36,26 +37,18 @@ const (
 	numKinds
 )
 
-var kindNames = [numKinds]string{
-	Run: "run", Send: "send", Publish: "publish", Deliver: "deliver", Ack: "ack", Nack: "nack",
-	AckLost: "ack-lost", Timeout: "timeout", DeadLetter: "dead-letter",
-	Drop: "drop", Handle: "handle", Skip: "skip", Crash: "crash",
-	Restart: "restart", Begin: "begin", Commit: "commit", Rollback: "rollback",
-	Compensate: "compensate", Fault: "fault", Note: "note", Summary: "summary",
-}
-
 // String returns the contract name of the kind, such as "dead-letter".
 func (k Kind) String() string {
 	if k < numKinds {
-		return kindNames[k]
+		return kinds[k].name
 	}
 	return "unknown"
 }
 
 // ParseKind returns the Kind named s, and false when there is none.
 func ParseKind(s string) (Kind, bool) {
-	for k, name := range kindNames {
-		if name == s {
+	for k := range kinds {
+		if s != "" && kinds[k].name == s {
 			return Kind(k), true
 		}
 	}
@@ -75,18 +68,8 @@ const (
 	Reply
 )
 
-// String returns "command", "event" or "reply".
-func (c Class) String() string {
-	switch c {
-	case Command:
-		return "command"
-	case EventMsg:
-		return "event"
-	case Reply:
-		return "reply"
-	}
-	return ""
-}
+// String returns "command", "event" or "reply", and "" for no class.
+func (c Class) String() string { return c.info().name }
 
 // Msg identifies a message in an Event. ID is stable across redeliveries;
 // Attempt counts deliveries from 1 (0 before the first delivery).

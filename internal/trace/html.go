@@ -43,14 +43,6 @@ func (h *HTML) Event(e *Event) {
 	}
 }
 
-// IsArrow reports whether e is drawn as an arrow from one actor to another
-// (a message moving), rather than as a mark on its actor's lane. Every
-// renderer draws the same events as arrows.
-func IsArrow(e *Event) bool {
-	_, ok := arrow(e)
-	return ok
-}
-
 const (
 	svgLeft  = 96  // room for the times
 	svgLane  = 132 // distance between lanes
@@ -159,7 +151,7 @@ func (h *HTML) Bytes() []byte {
 			cx := x(index[e.Actor])
 			b.WriteString("<circle cx=\"" + strconv.Itoa(cx) + "\" cy=\"" + ys + "\" r=\"7\"/>")
 			b.WriteString("<text class=\"sym\" x=\"" + strconv.Itoa(cx) + "\" y=\"" + strconv.Itoa(y+4) + "\">" +
-				html.EscapeString(kindLooks[e.Kind].symbol) + "</text>")
+				html.EscapeString(e.Kind.info().symbol) + "</text>")
 			b.WriteString("<text x=\"" + strconv.Itoa(cx+12) + "\" y=\"" + strconv.Itoa(y+4) + "\">" + html.EscapeString(label) + "</text>")
 		}
 		b.WriteString("<title>" + html.EscapeString(htmlTitle(e)) + "</title></g>\n")
@@ -199,25 +191,10 @@ func (h *HTML) attrs(b *bytes.Buffer, e *Event) {
 
 // htmlClass is the CSS class that colors an event.
 func htmlClass(e *Event) string {
-	switch e.Kind {
-	case Send, Publish, Deliver:
-		return classTag(e.Msg.Class)
-	case DeadLetter, Drop, Crash:
-		return "drop"
-	case AckLost:
-		return "lost"
-	case Ack:
-		return "ack"
-	case Nack, Timeout, Rollback:
-		return "nack"
-	case Fault:
-		return "fault"
-	case Commit, Handle, Restart:
-		return "good"
-	case Compensate:
-		return "comp"
+	if c := e.Kind.info().html; c != "" {
+		return c
 	}
-	return "other"
+	return e.Msg.Class.info().tag
 }
 
 func htmlLabel(e *Event) string {

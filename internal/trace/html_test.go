@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
-	"github.com/msgplay/msgplay/patterns/competing"
 )
 
 // chromium finds a headless-capable Chromium, or skips the test saying how
@@ -27,28 +26,20 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// recordHTML runs a competing-consumers scenario with a crash, a poison
-// message and a dead letter into an HTML page, and counts the message
-// events (the arrows the page must draw).
+// recordHTML renders the showcase run — every kind and class, a crash, a
+// dead letter — as an HTML page, and counts the message events that move
+// between two actors (the arrows the page must draw).
 func recordHTML(t *testing.T) (page []byte, arrows int) {
-	cfg := competing.Default()
-	cfg.Messages = 6
-	cfg.Poison = []string{"m2"}
-	cfg.MaxDeliveries = 2
-	cfg.Crashes = []competing.Crash{{Actor: "worker-2", At: 30 * time.Millisecond}}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	h := trace.NewHTML(trace.HTMLOptions{Command: "msgplay competing --messages 6 --poison m2 <script>"})
-	competing.Run(cfg, trace.SinkFunc(func(e *trace.Event) {
+	h := trace.NewHTML(trace.HTMLOptions{Command: "msgplay showcase --orders 3 <script>"})
+	for _, e := range showcase() {
 		if e.HasMsg() && e.To != "" && e.To != e.Actor {
 			switch e.Kind {
 			case trace.Send, trace.Publish, trace.Deliver, trace.Ack, trace.Nack, trace.AckLost, trace.DeadLetter, trace.Drop:
 				arrows++
 			}
 		}
-		h.Event(e)
-	}))
+		h.Event(&e)
+	}
 	return h.Bytes(), arrows
 }
 
@@ -69,7 +60,8 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	if got := strings.Count(s, `<g class="arrow `); got != arrows {
 		t.Errorf("the page draws %d arrows, want one per message event: %d", got, arrows)
 	}
-	for _, want := range []string{`data-kind="crash"`, `data-kind="dead-letter"`, "Checks", "no message lost", `data-attempt="2"`} {
+	for _, want := range []string{`data-kind="crash"`, `data-kind="dead-letter"`, "Checks", "no message lost", `data-attempt="2"`,
+		`class="arrow evt"`, `class="arrow rep"`, `class="arrow lost"`, `class="mark comp"`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the page lacks %s", want)
 		}

@@ -235,35 +235,23 @@ type stroke struct {
 	right, left rune
 }
 
-var classStrokes = [...]stroke{
-	NoClass:  {'─', '▶', '◀'},
-	Command:  {'━', '▶', '◀'},
-	EventMsg: {'┈', '▷', '◁'},
-	Reply:    {'╌', '▶', '◀'},
-}
-
 // arrow says how e is drawn when it goes from one lane to another, and
 // false when it is a mark on its actor's own lane.
 func arrow(e *Event) (stroke, bool) {
-	if e.To == "" || e.To == e.Actor || !e.HasMsg() {
+	m, ok := e.moves()
+	if !ok {
 		return stroke{}, false
 	}
-	switch e.Kind {
-	case Send, Publish, Deliver:
-		return classStrokes[e.Msg.Class], true
-	case DeadLetter:
-		s := classStrokes[e.Msg.Class]
-		return stroke{s.line, '☒', '☒'}, true
-	case Ack:
-		return stroke{'╌', '✔', '✔'}, true
-	case Nack:
-		return stroke{'╌', '↩', '↩'}, true
-	case AckLost:
-		return stroke{'╌', '⊘', '⊘'}, true
-	case Drop:
-		return stroke{'─', '∅', '∅'}, true
+	head, _ := utf8.DecodeRuneInString(e.Kind.info().symbol)
+	switch m {
+	case byClass:
+		return e.Msg.Class.info().stroke, true
+	case classLine:
+		return stroke{e.Msg.Class.info().stroke.line, head, head}, true
+	case answer:
+		return stroke{'╌', head, head}, true
 	}
-	return stroke{}, false
+	return stroke{'─', head, head}, true
 }
 
 // row draws one event.
@@ -285,11 +273,9 @@ func (l *Lanes) row(e *Event) {
 	for i := range l.names {
 		cells[i*l.laneW+l.laneW/2] = cell{'│', &l.laneSty}
 	}
-	look := &l.text.kinds[e.Kind]
-	if e.HasMsg() && (e.Kind == Send || e.Kind == Publish || e.Kind == Deliver) {
-		if s, ok := l.text.class[e.Msg.Class]; ok {
-			look = &s
-		}
+	look := &l.text.kinds[e.Kind.known()]
+	if c := e.Msg.Class.known(); byClassStyle(e) && c != NoClass {
+		look = &l.text.class[c]
 	}
 	label := ""
 	switch {
@@ -307,7 +293,7 @@ func (l *Lanes) row(e *Event) {
 			cells[b+1] = cell{st.left, look}
 		}
 	case from >= 0:
-		sym, _ := utf8.DecodeRuneInString(kindLooks[e.Kind].symbol)
+		sym, _ := utf8.DecodeRuneInString(e.Kind.info().symbol)
 		if isArrow {
 			sym = st.right
 			label = "→ " + e.To + " "

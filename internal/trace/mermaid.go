@@ -60,26 +60,14 @@ func (m *Mermaid) participant(name string) string {
 // mermaidArrow returns the arrow e is drawn with, and false when e is a note
 // on its actor.
 func mermaidArrow(e *Event) (string, bool) {
-	if e.To == "" || e.To == e.Actor || !e.HasMsg() {
+	m, ok := e.moves()
+	if !ok {
 		return "", false
 	}
-	switch e.Kind {
-	case Send, Publish, Deliver, DeadLetter:
-		switch e.Msg.Class {
-		case EventMsg:
-			return "-)", true
-		case Reply:
-			return "-->>", true
-		}
-		return "->>", true
-	case Ack, Nack:
-		return "-->>", true
-	case AckLost:
-		return "--x", true
-	case Drop:
-		return "-x", true
+	if m == byClass || m == classLine {
+		return e.Msg.Class.info().mermaid, true
 	}
-	return "", false
+	return e.Kind.info().mermaid, true
 }
 
 // Event implements Sink.
@@ -117,7 +105,7 @@ func (m *Mermaid) event(e *Event) {
 	} else if e.Kind == Note && e.Actor == "msgplay" {
 		m.note(e.Actor, e.Note)
 	} else {
-		m.note(e.Actor, kindLooks[e.Kind].symbol+" "+label)
+		m.note(e.Actor, e.Kind.info().symbol+" "+label)
 	}
 	if m.opt.Explain && e.Why != "" {
 		m.note(e.Actor, "» "+e.Why)

@@ -17,8 +17,7 @@ type Stats struct {
 	sentAt    map[msgKey]time.Duration
 	latency   Histogram
 	end       time.Duration
-
-	sent, published, delivered, acked, handled, skipped, deadLettered, dropped int64
+	counts    [numKinds]int64 // events of each kind, for the totals kinds.go names
 }
 
 type msgKey struct{ queue, id string }
@@ -74,12 +73,12 @@ func (s *Stats) finished(name string, took time.Duration) {
 // Event implements Sink.
 func (s *Stats) Event(e *Event) {
 	s.end = e.T
+	if e.Kind >= numKinds || (e.Kind == Send && (!e.HasMsg() || e.To == "")) {
+		return
+	}
+	s.counts[e.Kind]++
 	switch e.Kind {
 	case Send:
-		if !e.HasMsg() || e.To == "" {
-			return
-		}
-		s.sent++
 		q := s.queue(e.To)
 		q.sent++
 		q.add(1)
@@ -87,10 +86,7 @@ func (s *Stats) Event(e *Event) {
 		if _, ok := s.sentAt[k]; !ok {
 			s.sentAt[k] = e.T
 		}
-	case Publish:
-		s.published++
 	case Deliver:
-		s.delivered++
 		c := s.consumer(e.To)
 		c.delivered++
 		if e.Msg.Attempt > 1 {
@@ -99,7 +95,6 @@ func (s *Stats) Event(e *Event) {
 		c.held++
 		c.maxHeld = max(c.maxHeld, c.held)
 	case Ack:
-		s.acked++
 		s.consumer(e.Actor).acked++
 		s.queue(e.To).add(-1)
 		k := msgKey{e.To, e.Msg.ID}
@@ -107,16 +102,9 @@ func (s *Stats) Event(e *Event) {
 			s.latency.Record(e.T - t0)
 			delete(s.sentAt, k)
 		}
-	case Handle:
-		s.handled++
-		s.finished(e.Actor, e.Took)
-	case Skip:
-		s.skipped++
-		s.finished(e.Actor, e.Took)
-	case Nack:
+	case Handle, Skip, Nack:
 		s.finished(e.Actor, e.Took)
 	case DeadLetter:
-		s.deadLettered++
 		src := s.queue(e.Actor)
 		src.deadLettered++
 		src.add(-1)
@@ -125,7 +113,6 @@ func (s *Stats) Event(e *Event) {
 		dlq.add(1)
 		delete(s.sentAt, msgKey{e.Actor, e.Msg.ID})
 	case Drop:
-		s.dropped++
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
 			if q, ok := s.queues[e.To]; ok {
@@ -142,14 +129,10 @@ func (s *Stats) Event(e *Event) {
 
 // Fill adds the totals and the consumer, queue and latency tables to r.
 func (s *Stats) Fill(r *Report) {
-	if s.published > 0 {
-		r.Totals = append(r.Totals, Count{"published", s.published})
-	}
-	r.Totals = append(r.Totals,
-		Count{"sent", s.sent}, Count{"delivered", s.delivered}, Count{"acked", s.acked},
-		Count{"handled", s.handled}, Count{"dead-lettered", s.deadLettered}, Count{"dropped", s.dropped})
-	if s.skipped > 0 {
-		r.Totals = append(r.Totals, Count{"skipped", s.skipped})
+	for k := range kinds {
+		if ki := &kinds[k]; ki.total != "" && (s.counts[k] > 0 || !ki.ifAny) {
+			r.Totals = append(r.Totals, Count{ki.total, s.counts[k]})
+		}
 	}
 	if len(s.cOrder) > 0 {
 		t := Table{Title: "consumers", Columns: []string{"consumer", "delivered", "acked", "redelivered", "busy", "max held"}}

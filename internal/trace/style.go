@@ -42,41 +42,15 @@ func actorColor(name string) []color.Attribute {
 	return actorPalette[h.Sum32()%uint32(len(actorPalette))]
 }
 
-// look is how a kind is drawn: a symbol and a color.
-type look struct {
-	symbol string
-	attrs  []color.Attribute
-}
-
-var kindLooks = [numKinds]look{
-	Run:        {"▶", nil},
-	Send:       {"→", nil}, // replaced by the class arrow
-	Publish:    {"▷", []color.Attribute{color.FgCyan}},
-	Deliver:    {"↳", nil},
-	Ack:        {"✔", []color.Attribute{color.FgGreen}},
-	Nack:       {"↩", []color.Attribute{color.FgYellow}},
-	AckLost:    {"⊘", []color.Attribute{color.FgYellow}},
-	Timeout:    {"↺", []color.Attribute{color.FgYellow}},
-	DeadLetter: {"☒", []color.Attribute{color.FgRed, color.Bold}},
-	Drop:       {"∅", []color.Attribute{color.FgRed, color.Bold}},
-	Handle:     {"●", []color.Attribute{color.FgGreen}},
-	Skip:       {"○", []color.Attribute{color.FgCyan}},
-	Crash:      {"✗", []color.Attribute{color.FgRed, color.Bold}},
-	Restart:    {"↑", []color.Attribute{color.FgGreen}},
-	Begin:      {"┌", []color.Attribute{color.Faint}},
-	Commit:     {"◆", []color.Attribute{color.FgGreen}},
-	Rollback:   {"◇", []color.Attribute{color.FgYellow}},
-	Compensate: {"↶", []color.Attribute{color.FgMagenta}},
-	Fault:      {"▲", []color.Attribute{color.FgRed}},
-	Note:       {"·", []color.Attribute{color.Faint}},
-	Summary:    {"■", nil},
-}
-
-// classLooks draw the three classes of message differently everywhere: a
-// command is a firm arrow to one receiver that owes an outcome, an event a
-// light dashed one to whoever listens, a reply an arrow coming back.
-var classLooks = map[Class]look{
-	Command:  {"━▶", []color.Attribute{color.Bold}},
-	EventMsg: {"┈▷", []color.Attribute{color.FgCyan, color.Italic}},
-	Reply:    {"◀━", []color.Attribute{color.FgMagenta}},
+// roleAttrs are the terminal attributes of each role of kinds.go. Red is
+// for what went wrong.
+var roleAttrs = [...][]color.Attribute{
+	plain: nil,
+	info:  {color.FgCyan},
+	good:  {color.FgGreen},
+	warn:  {color.FgYellow},
+	bad:   {color.FgRed, color.Bold},
+	alarm: {color.FgRed},
+	undo:  {color.FgMagenta},
+	quiet: {color.Faint},
 }

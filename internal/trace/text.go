@@ -34,7 +34,7 @@ type Text struct {
 	actorW int // width of the actor column
 	msgCol int // column where the message starts
 	kinds  [numKinds]style
-	class  map[Class]style
+	class  [len(classes)]style
 	dim    style
 	bold   style
 	good   style
@@ -59,14 +59,14 @@ func NewText(w io.Writer, opt TextOptions) *Text {
 	if opt.Width <= 0 {
 		opt.Width = DefaultWidth
 	}
-	t := &Text{w: w, opt: opt, actors: map[string]style{}, class: map[Class]style{}}
+	t := &Text{w: w, opt: opt, actors: map[string]style{}}
 	t.setActorWidth(12)
 	on := opt.Color
-	for k, l := range kindLooks {
-		t.kinds[k] = newStyle(on, l.attrs...)
+	for k := range kinds {
+		t.kinds[k] = newStyle(on, roleAttrs[kinds[k].role]...)
 	}
-	for c, l := range classLooks {
-		t.class[c] = newStyle(on, l.attrs...)
+	for c := range classes {
+		t.class[c] = newStyle(on, classes[c].attrs...)
 	}
 	t.dim = newStyle(on, color.Faint)
 	t.bold = newStyle(on, color.Bold)
@@ -137,8 +137,35 @@ func (t *Text) header(e *Event) {
 		col += n
 	}
 	b = append(b, '\n')
-	b = t.dim.append(b, "  cmd = command, expects an outcome · evt = event, fire-and-forget · rep = reply")
+	b = t.appendLegend(b)
 	t.buf = append(b, "\n\n"...)
+}
+
+// legend says what the class tags mean.
+var legend = []string{"cmd = command, expects an outcome", "evt = event, fire-and-forget", "rep = reply"}
+
+// appendLegend writes the legend under the header, dimmed, on as many
+// lines as the width needs.
+func (t *Text) appendLegend(b []byte) []byte {
+	b = append(b, t.dim.on...)
+	col := 0
+	for i, item := range legend {
+		n := utf8.RuneCountInString(item)
+		switch {
+		case i == 0:
+			b = append(b, "  "...)
+			col = 2
+		case col+3+n > t.opt.Width:
+			b = append(b, "\n  "...)
+			col = 2
+		default:
+			b = append(b, " · "...)
+			col += 3
+		}
+		b = append(b, item...)
+		col += n
+	}
+	return append(b, t.dim.off...)
 }
 
 func appendTime(b []byte, d time.Duration) []byte {
@@ -167,11 +194,12 @@ func (t *Text) line(e *Event) {
 	buf = append(buf, "  "...)
 	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, t.actorW)
 	buf = append(buf, ' ')
-	symbol := kindLooks[e.Kind].symbol
-	if (e.Kind == Send || e.Kind == Publish) && e.HasMsg() {
-		symbol = classSymbol(e.Msg.Class)
+	ki := e.Kind.info()
+	symbol := ki.symbol
+	if ki.classMark && e.HasMsg() {
+		symbol = e.Msg.Class.info().mark
 	}
-	buf = appendPadRight(buf, t.kinds[e.Kind], symbol+" "+e.Kind.String(), kindWidth)
+	buf = appendPadRight(buf, t.kinds[e.Kind.known()], symbol+" "+e.Kind.String(), kindWidth)
 	col := t.msgCol
 	if e.HasMsg() {
 		var n int
@@ -238,49 +266,25 @@ func (t *Text) appendTimeStyled(b []byte, d time.Duration) []byte {
 	return append(b, t.dim.off...)
 }
 
-// classSymbol is the one-column mark of a class on send lines.
-func classSymbol(c Class) string {
-	switch c {
-	case EventMsg:
-		return "▷"
-	case Reply:
-		return "◀"
-	}
-	return "▶"
-}
-
-// classTag is the three-letter tag that marks a message's class in text.
-func classTag(c Class) string {
-	switch c {
-	case Command:
-		return "cmd"
-	case EventMsg:
-		return "evt"
-	case Reply:
-		return "rep"
-	}
-	return "msg"
-}
-
 // appendMsg writes "m1 cmd PlaceOrder order-1001 → worker-1" and returns
 // how many columns it took.
 func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 	m := &e.Msg
-	st := t.class[m.Class]
+	st := t.class[m.Class.known()]
 	b = append(b, m.ID...)
 	n := len(m.ID)
 	for ; n < idWidth; n++ {
 		b = append(b, ' ')
 	}
 	b = append(b, ' ')
-	b = st.append(b, classTag(m.Class)+" "+m.Type)
+	b = st.append(b, m.Class.info().tag+" "+m.Type)
 	n += 1 + 4 + len(m.Type)
 	if m.Key != "" {
 		b = append(b, ' ')
 		b = append(b, m.Key...)
 		n += 1 + len(m.Key)
 	}
-	if e.To != "" && (e.Kind == Send || e.Kind == Publish || e.Kind == Deliver || e.Kind == DeadLetter) {
+	if e.To != "" && e.Kind.carries() {
 		b = append(b, " → "...)
 		b = t.actor(e.To).append(b, e.To)
 		n += 3 + utf8.RuneCountInString(e.To)
