@@ -20,7 +20,8 @@ type Broker struct {
 	topics map[string]*Topic
 	names  []string // queues and topics, in the order they were declared
 
-	unsettled int // messages sent and not yet acked, dead-lettered or lost
+	sent      uint64 // messages sent so far: each one's place in publication order
+	unsettled int    // messages sent and not yet acked, dead-lettered or lost
 	working   int // deliveries in consumers' hands, not yet finished
 }
 
@@ -54,6 +55,7 @@ type Message struct {
 	Body    any    // the pattern's payload
 
 	SentAt time.Duration
+	order  uint64 // its place in publication order: requeued, it goes back there
 	queue  *Queue
 	live   *Delivery // the delivery that may settle it, if any
 	state  msgState

@@ -287,7 +287,7 @@ func (d *Delivery) Ack() {
 }
 
 // Nack finishes the delivery as failed, saying why. With requeue the
-// message goes back to the front of the queue (or to the dead-letter queue
+// message goes back to its place in the queue (or to the dead-letter queue
 // once it has had its deliveries); without, it is dead-lettered at once.
 func (d *Delivery) Nack(requeue bool, why string) {
 	if !d.finish() {

@@ -99,6 +99,8 @@ func (q *Queue) Send(from string, m *Message) {
 	m.queue = q
 	m.state = ready
 	m.SentAt = w.Now()
+	q.b.sent++
+	m.order = q.b.sent
 	q.b.unsettled++
 	w.Progress()
 	w.Emit(trace.Event{Kind: trace.Send, Actor: from, To: q.Name, Msg: m.Msg})
@@ -214,15 +216,13 @@ func (q *Queue) expire(d *Delivery) {
 	q.requeue(m)
 }
 
-// requeue puts a message whose delivery failed back at the front of the
-// queue, or dead-letters it when it has had its deliveries.
+// requeue puts a message whose delivery failed back in its place in the
+// queue (see putBack), or dead-letters it when it has had its deliveries.
 func (q *Queue) requeue(m *Message) {
 	if max := q.opts.MaxDeliveries; max > 0 && m.Attempt >= max {
 		q.deadLetter(m, fmt.Sprintf("MaxDeliveryCountExceeded: %d deliveries", m.Attempt))
 		return
 	}
-	m.state = ready
-	m.live = nil
 	if q.transient != nil && !q.transient.Connected() {
 		q.b.w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg,
 			Note: q.transient.Name + " disconnected and its subscription is transient: the message is lost",
@@ -231,8 +231,21 @@ func (q *Queue) requeue(m *Message) {
 		q.settle(m)
 		return
 	}
-	q.ready.pushFront(m)
+	q.putBack(m)
 	q.dispatch()
+}
+
+// putBack returns m to the ready messages at its place in publication
+// order, as RabbitMQ (since 2.7.0) and Service Bus requeue: ahead of every
+// newer message, behind the older ones requeued before it. Only requeued
+// messages can be older than m, so the walk is short.
+func (q *Queue) putBack(m *Message) {
+	m.state = ready
+	m.live = nil
+	q.ready.pushFront(m)
+	for i := 0; i+1 < q.ready.len() && q.ready.at(i+1).order < m.order; i++ {
+		q.ready.swap(i, i+1)
+	}
 }
 
 // deadLetter moves m to the dead-letter queue with the reason.

@@ -47,6 +47,12 @@ func (r *ring[T]) popFront() T {
 // at returns the i-th element from the front.
 func (r *ring[T]) at(i int) T { return r.buf[(r.head+i)%len(r.buf)] }
 
+// swap exchanges the i-th and j-th elements from the front.
+func (r *ring[T]) swap(i, j int) {
+	a, b := (r.head+i)%len(r.buf), (r.head+j)%len(r.buf)
+	r.buf[a], r.buf[b] = r.buf[b], r.buf[a]
+}
+
 func (r *ring[T]) clear() {
 	var zero T
 	for i := 0; i < r.size; i++ {

@@ -5,8 +5,8 @@ import "github.com/msgplay/msgplay/internal/trace"
 // Remove takes the consumer off its queue gracefully, as an autoscaler
 // scales in: from now on it is offered no deliveries; the one it is working
 // on (if any) it finishes and settles as usual; the deliveries it holds but
-// has not started go back to the front of the queue at once, in their
-// order, each told as a nack with why. It returns how many it gave back.
+// has not started go back to the queue at once, each to its place in
+// publication order, each told as a nack with why. It returns how many it gave back.
 //
 // Given-back messages keep their delivery count: the broker did deliver
 // them once, as RabbitMQ marks them redelivered. With AutoAck nothing can
@@ -50,11 +50,8 @@ func (c *Consumer) Remove(why string) int {
 			Why: c.Name + " is leaving gracefully: it gives back what it had not begun, " +
 				"so the other consumers take it at once rather than after a timeout."})
 	}
-	for k := len(back) - 1; k >= 0; k-- {
-		m := back[k].Msg
-		m.state = ready
-		m.live = nil
-		q.ready.pushFront(m)
+	for _, d := range back {
+		q.putBack(d.Msg)
 	}
 	q.dispatch()
 	return len(back)
