@@ -11,9 +11,6 @@ import (
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
-// MaxEvidence is how many cases a verdict lists before it says "and N more".
-const MaxEvidence = 8
-
 // Delivery is a sink that follows the fate of every message put on a queue:
 // whether it was handled and acked, dead-lettered, lost or left in flight,
 // and how many times its effect was applied. A message is forgotten once
@@ -27,10 +24,8 @@ type Delivery struct {
 	sendSeq int64
 
 	settled, deadLettered int64
-	lost                  []string // "id key: why", in the order they were lost
-	lostCount             int64
-	dups                  []string
-	dupCount              int64
+	lost                  Cases // in the order they were lost
+	dups                  Cases // handled more than once, in the order sealed
 }
 
 type fateKey struct{ queue, id string }
@@ -136,9 +131,6 @@ func (c *Delivery) Event(e *trace.Event) {
 			f.open--
 			f.handled++
 			f.handledBy(e.Actor)
-			if f.handled == 2 {
-				c.dupCount++
-			}
 			c.settle(e.To, e.Msg.ID, f)
 		}
 	case trace.Skip, trace.Nack:
@@ -186,13 +178,14 @@ func (c *Delivery) seal(id string, f *fate) {
 	case f.state == deadLettered:
 		c.deadLettered++
 	case f.state == dropped && f.handled == 0:
-		c.lostCount++
-		if len(c.lost) < MaxEvidence {
-			c.lost = append(c.lost, fmt.Sprintf("%s %s: %s", id, f.key, f.why))
-		}
+		c.lost.Add(Line(id, f.key, f.why))
 	}
-	if f.handled > 1 && len(c.dups) < MaxEvidence {
-		c.dups = append(c.dups, fmt.Sprintf("%s %s handled %d× (%s)", id, f.key, f.handled, f.handlerList()))
+	if f.handled > 1 {
+		line := ""
+		if c.dups.Room() {
+			line = fmt.Sprintf("%s %s handled %d× (%s)", id, f.key, f.handled, f.handlerList())
+		}
+		c.dups.Add(line)
 	}
 	if f.state != inFlight {
 		c.settled++
@@ -208,23 +201,21 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 		rest = append(rest, k)
 	}
 	sort.Slice(rest, func(i, j int) bool { return c.fates[rest[i]].seq < c.fates[rest[j]].seq })
-	var unsettled []string
-	var nUnsettled int64
+	var unsettled Cases
 	for _, k := range rest {
 		f := c.fates[k]
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
 		if f.state == inFlight || waiting {
-			nUnsettled++
-			if len(unsettled) < MaxEvidence {
-				why := "still in flight"
-				if waiting {
-					why = "auto-acked, not yet handled"
-				}
-				unsettled = append(unsettled, fmt.Sprintf("%s %s: %s", k.id, f.key, why))
+			if unsettled.Room() {
 				pending = append(pending, k.id)
 			}
+			why := "still in flight"
+			if waiting {
+				why = "auto-acked, not yet handled"
+			}
+			unsettled.Add(Line(k.id, f.key, why))
 			if waiting {
 				f.state = inFlight // not settled: seal must not count it
 			}
@@ -234,7 +225,8 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 	}
 	c.last = nil
 
-	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: c.lostCount == 0 && nUnsettled == 0}
+	lost, nUnsettled := c.lost.Count(), unsettled.Count()
+	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: lost == 0 && nUnsettled == 0}
 	switch {
 	case loss.OK && c.deadLettered > 0:
 		loss.Detail = fmt.Sprintf("%d messages handled and acked, %d dead-lettered, none lost",
@@ -243,8 +235,8 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 		loss.Detail = fmt.Sprintf("all %d messages handled and acked", c.sent)
 	default:
 		var parts []string
-		if c.lostCount > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d lost", c.lostCount, c.sent))
+		if lost > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d lost", lost, c.sent))
 		}
 		if nUnsettled > 0 {
 			why := "never settled"
@@ -254,31 +246,19 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 			parts = append(parts, fmt.Sprintf("%d %s", nUnsettled, why))
 		}
 		loss.Detail = strings.Join(parts, "; ")
-		loss.Evidence = evidence(append(c.lost, unsettled...), c.lostCount+nUnsettled)
+		loss.Evidence = Evidence(&c.lost, &unsettled)
 	}
 
-	dup := trace.Verdict{Name: "no-duplicate-effects", Title: "no duplicate effects", OK: c.dupCount == 0}
+	dups := c.dups.Count()
+	dup := trace.Verdict{Name: "no-duplicate-effects", Title: "no duplicate effects", OK: dups == 0}
 	if dup.OK {
 		dup.Detail = "every handled message was handled once"
 	} else {
-		dup.Detail = fmt.Sprintf("%d messages handled more than once", c.dupCount)
-		if c.dupCount == 1 {
+		dup.Detail = fmt.Sprintf("%d messages handled more than once", dups)
+		if dups == 1 {
 			dup.Detail = "1 message handled more than once"
 		}
-		dup.Evidence = evidence(c.dups, c.dupCount)
+		dup.Evidence = Evidence(&c.dups)
 	}
 	return []trace.Verdict{loss, dup}, pending
-}
-
-// evidence caps a list of cases at MaxEvidence and says how many more there
-// were.
-func evidence(cases []string, total int64) []string {
-	if len(cases) > MaxEvidence {
-		cases = cases[:MaxEvidence]
-	}
-	out := append([]string(nil), cases...)
-	if more := total - int64(len(out)); more > 0 {
-		out = append(out, fmt.Sprintf("and %d more", more))
-	}
-	return out
 }

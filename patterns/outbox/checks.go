@@ -1,15 +1,12 @@
 package outbox
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
 )
-
-// maxEvidence is how many cases a verdict lists before "and N more".
-const maxEvidence = 8
 
 // Checks is a sink that judges a run of the outbox pattern from its events
 // alone: which orders the order service committed, which events were
@@ -156,31 +153,10 @@ func (c *Checks) Finish(end time.Duration) {
 	c.depth.Record(c.end, c.now)
 }
 
-// cases collects evidence, capped at maxEvidence.
-type cases struct {
-	list []string
-	n    int64
-}
-
-func (cs *cases) add(s string) {
-	cs.n++
-	if len(cs.list) < maxEvidence {
-		cs.list = append(cs.list, s)
-	}
-}
-
-func (cs *cases) evidence() []string {
-	out := cs.list
-	if more := cs.n - int64(len(out)); more > 0 {
-		out = append(out, fmt.Sprintf("and %d more", more))
-	}
-	return out
-}
-
 // Report returns the tables and the verdicts of the run: no-zombie,
 // no-ghost, exactly-once-effect and per-key-order.
 func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
-	var zombies, ghosts, effects, order cases
+	var zombies, ghosts, effects, order check.Cases
 	all := make([]*fate, 0, len(c.fates)+len(c.others))
 	for i := range c.fates {
 		all = append(all, &c.fates[i])
@@ -189,23 +165,22 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 		if !f.seen {
 			continue
 		}
-		what := f.id + " " + f.key
 		switch {
 		case f.committed && f.publishes == 0:
-			zombies.add(what + ": committed at " + trace.FormatDuration(f.commitAt) + ", never published")
+			zombies.Add(check.Line(f.id, f.key, "committed at "+trace.FormatDuration(f.commitAt)+", never published"))
 		case !f.committed && f.publishes > 0:
-			ghosts.add(what + ": published, never committed")
+			ghosts.Add(check.Line(f.id, f.key, "published, never committed"))
 		}
 		switch {
 		case f.committed && f.handles == 0:
-			effects.add(what + ": committed, never applied downstream")
+			effects.Add(check.Line(f.id, f.key, "committed, never applied downstream"))
 		case f.handles > 1:
-			effects.add(what + ": applied " + strconv.Itoa(int(f.handles)) + " times")
+			effects.Add(check.Line(f.id, f.key, "applied "+strconv.Itoa(int(f.handles))+" times"))
 		case !f.committed && f.handles > 0:
-			effects.add(what + ": applied, but the order was never committed")
+			effects.Add(check.Line(f.id, f.key, "applied, but the order was never committed"))
 		}
 		if f.outOfOrder {
-			order.add(what + ": handled after a later event of " + f.key)
+			order.Add(check.Line(f.id, f.key, "handled after a later event of "+f.key))
 		}
 	}
 	verdicts := []trace.Verdict{
@@ -221,7 +196,7 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 	tables := []trace.Table{
 		{Title: "orders", Columns: []string{"orders", "committed", "published", "handled", "zombies", "ghosts"},
 			Rows: [][]string{{"OrderPlaced", itoa(c.committed), itoa(c.published - c.extraPublished),
-				itoa(c.handled - c.extraApplied), itoa(zombies.n), itoa(ghosts.n)}}},
+				itoa(c.handled - c.extraApplied), itoa(zombies.Count()), itoa(ghosts.Count())}}},
 		{Title: "duplicates", Columns: []string{"duplicates", "published", "applied", "skipped by inbox"},
 			Rows: [][]string{{"OrderPlaced", itoa(c.extraPublished), itoa(c.extraApplied), itoa(c.skipped)}}},
 	}
@@ -238,13 +213,13 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 	return tables, verdicts
 }
 
-func verdict(name, title string, cs *cases, okDetail, badDetail string) trace.Verdict {
-	v := trace.Verdict{Name: name, Title: title, OK: cs.n == 0}
+func verdict(name, title string, cs *check.Cases, okDetail, badDetail string) trace.Verdict {
+	v := trace.Verdict{Name: name, Title: title, OK: cs.Count() == 0}
 	if v.OK {
 		v.Detail = okDetail
 	} else {
-		v.Detail = strconv.FormatInt(cs.n, 10) + " " + badDetail
-		v.Evidence = cs.evidence()
+		v.Detail = strconv.FormatInt(cs.Count(), 10) + " " + badDetail
+		v.Evidence = check.Evidence(cs)
 	}
 	return v
 }

@@ -203,8 +203,7 @@ func (r *run) heldUp() trace.Verdict {
 	}
 	d := r.direct
 	now := r.w.Now()
-	var evidence []string
-	var bad int64
+	var bad check.Cases
 	for _, o := range d.orders {
 		var why string
 		switch {
@@ -218,22 +217,16 @@ func (r *run) heldUp() trace.Verdict {
 		default:
 			continue
 		}
-		bad++
-		if len(evidence) < check.MaxEvidence {
-			evidence = append(evidence, o.key+": "+why)
-		}
+		bad.Add(o.key + ": " + why)
 	}
-	if bad == 0 {
+	if bad.Count() == 0 {
 		v.Detail = fmt.Sprintf("all %d orders completed, none waited over %s on one service",
 			len(d.orders), trace.FormatDuration(d.stallAfter))
 		return v
 	}
 	v.OK = false
 	v.Detail = fmt.Sprintf("%d of %d failed or waited over %s on one service",
-		bad, len(d.orders), trace.FormatDuration(d.stallAfter))
-	if more := bad - int64(len(evidence)); more > 0 {
-		evidence = append(evidence, fmt.Sprintf("and %d more", more))
-	}
-	v.Evidence = evidence
+		bad.Count(), len(d.orders), trace.FormatDuration(d.stallAfter))
+	v.Evidence = check.Evidence(&bad)
 	return v
 }

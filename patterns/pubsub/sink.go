@@ -278,7 +278,7 @@ func (s *Sink) Event(e *trace.Event) {
 				st.move(e.T, -1)
 			}
 			if len(st.missedWhy) < check.MaxEvidence {
-				st.missedWhy = append(st.missedWhy, fmt.Sprintf("%s %s: %s", e.Msg.ID, e.Msg.Key, why))
+				st.missedWhy = append(st.missedWhy, check.Line(e.Msg.ID, e.Msg.Key, why))
 			}
 		}
 	}
@@ -315,8 +315,8 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 	if direct {
 		v.Title = "every service handled every command it was sent"
 	}
-	var copies, missing int64
-	var evidence []string
+	var copies int64
+	var missing check.Cases
 	for _, st := range s.subs {
 		if !st.durable {
 			continue
@@ -329,20 +329,17 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 			if b&sentBit == 0 || b&countMask > 0 {
 				continue
 			}
-			missing++
-			if len(evidence) < check.MaxEvidence {
-				why := "still waiting in " + st.queue
-				switch {
-				case b&deadBit != 0:
-					why = "dead-lettered to " + st.queue + ".dlq"
-				case b&droppedBit != 0:
-					why = "lost"
-				}
-				evidence = append(evidence, fmt.Sprintf("%s for %s: %s", id, st.name, why))
+			why := "still waiting in " + st.queue
+			switch {
+			case b&deadBit != 0:
+				why = "dead-lettered to " + st.queue + ".dlq"
+			case b&droppedBit != 0:
+				why = "lost"
 			}
+			missing.Add(check.Line(id, "for "+st.name, why))
 		}
 	}
-	v.OK = missing == 0
+	v.OK = missing.Count() == 0
 	if v.OK {
 		v.Detail = fmt.Sprintf("all %d copies handled", copies)
 		if direct {
@@ -350,14 +347,11 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 		}
 		return v
 	}
-	v.Detail = fmt.Sprintf("%d of %d copies never handled", missing, copies)
+	v.Detail = fmt.Sprintf("%d of %d copies never handled", missing.Count(), copies)
 	if direct {
-		v.Detail = fmt.Sprintf("%d of %d commands never handled", missing, copies)
+		v.Detail = fmt.Sprintf("%d of %d commands never handled", missing.Count(), copies)
 	}
-	if more := missing - int64(len(evidence)); more > 0 {
-		evidence = append(evidence, fmt.Sprintf("and %d more", more))
-	}
-	v.Evidence = evidence
+	v.Evidence = check.Evidence(&missing)
 	return v
 }
 

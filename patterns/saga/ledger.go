@@ -24,8 +24,7 @@ type Ledger struct {
 	minStock int
 	stockSet bool
 	comps    map[string]int // "order|actor" → compensations applied
-	twice    []string
-	nTwice   int
+	twice    check.Cases
 }
 
 // orderRec is one order as the events tell it.
@@ -65,10 +64,7 @@ func (l *Ledger) Event(e *trace.Event) {
 		k := e.Msg.Key + "|" + e.Actor
 		l.comps[k]++
 		if l.comps[k] == 2 {
-			l.nTwice++
-			if len(l.twice) < check.MaxEvidence {
-				l.twice = append(l.twice, e.Msg.Key+": "+e.Actor+" compensated twice (again by "+e.Msg.ID+")")
-			}
+			l.twice.Add(e.Msg.Key + ": " + e.Actor + " compensated twice (again by " + e.Msg.ID + ")")
 		}
 	}
 }
@@ -189,14 +185,8 @@ func (l *Ledger) Tables() []trace.Table {
 // Verdicts returns the saga checks. stopped says why the run was cut
 // short, if it was.
 func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
-	var stuck, torn, held []string
-	var nStuck, nTorn, nHeld, nApproved, nRejected int
-	add := func(list *[]string, n *int, s string) {
-		*n++
-		if len(*list) < check.MaxEvidence {
-			*list = append(*list, s)
-		}
-	}
+	var stuck, torn, held check.Cases
+	var nApproved, nRejected int
 	for n := 1; n < len(l.orders); n++ {
 		o := &l.orders[n]
 		key := OrderKey(n)
@@ -210,7 +200,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 				}
 			}
 			if len(missing) > 0 {
-				add(&torn, &nTorn, key+": APPROVED but "+strings.Join(missing, ", "))
+				torn.Add(key + ": APPROVED but " + strings.Join(missing, ", "))
 			}
 		case rejected:
 			nRejected++
@@ -221,17 +211,18 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 				}
 			}
 			if len(kept) > 0 {
-				add(&held, &nHeld, key+": REJECTED but "+strings.Join(kept, ", ")+" (never compensated)")
+				held.Add(key + ": REJECTED but " + strings.Join(kept, ", ") + " (never compensated)")
 			}
 		default:
 			why := "stuck " + o.finalState()
 			if stopped != "" {
 				why += " (" + stopped + ")"
 			}
-			add(&stuck, &nStuck, key+": "+why)
+			stuck.Add(key + ": " + why)
 		}
 	}
 	total := len(l.orders) - 1
+	nStuck, nTorn, nHeld := stuck.Count(), torn.Count(), held.Count()
 	atomic := trace.Verdict{Name: "saga-atomic", Title: "every saga committed or compensated",
 		OK: nStuck == 0 && nTorn == 0 && nHeld == 0}
 	if atomic.OK {
@@ -248,7 +239,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 			parts = append(parts, fmt.Sprintf("%d APPROVED incomplete", nTorn))
 		}
 		atomic.Detail = strings.Join(parts, "; ")
-		atomic.Evidence = evidence(append(append(stuck, held...), torn...), nStuck+nHeld+nTorn)
+		atomic.Evidence = check.Evidence(&stuck, &held, &torn)
 	}
 	orphans := trace.Verdict{Name: "no-orphan-holds", Title: "nothing held for a rejected order",
 		OK: nHeld == 0}
@@ -260,7 +251,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	} else {
 		orphans.Detail = fmt.Sprintf("%d of %d REJECTED still hold a payment, stock or a shipment",
 			nHeld, nRejected)
-		orphans.Evidence = evidence(held, nHeld)
+		orphans.Evidence = check.Evidence(&held)
 	}
 	stock := trace.Verdict{Name: "no-negative-stock", Title: "stock never below zero", OK: l.minStock >= 0}
 	if stock.OK {
@@ -268,12 +259,12 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	} else {
 		stock.Detail = fmt.Sprintf("stock fell to %d", l.minStock)
 	}
-	once := trace.Verdict{Name: "compensate-once", Title: "no compensation applied twice", OK: l.nTwice == 0}
+	once := trace.Verdict{Name: "compensate-once", Title: "no compensation applied twice", OK: l.twice.Count() == 0}
 	if once.OK {
 		once.Detail = plural(len(l.comps), "compensation") + ", each once"
 	} else {
-		once.Detail = fmt.Sprintf("%d compensations applied more than once", l.nTwice)
-		once.Evidence = evidence(l.twice, l.nTwice)
+		once.Detail = fmt.Sprintf("%d compensations applied more than once", l.twice.Count())
+		once.Evidence = check.Evidence(&l.twice)
 	}
 	return []trace.Verdict{atomic, orphans, stock, once}
 }
@@ -283,17 +274,6 @@ func orDash(s string) string {
 		return "never done"
 	}
 	return s
-}
-
-func evidence(cases []string, total int) []string {
-	out := append([]string(nil), cases...)
-	if len(out) > check.MaxEvidence {
-		out = out[:check.MaxEvidence]
-	}
-	if more := total - len(out); more > 0 {
-		out = append(out, fmt.Sprintf("and %d more", more))
-	}
-	return out
 }
 
 // plural writes "1 compensation" or "2 compensations".

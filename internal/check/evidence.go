@@ -1,0 +1,57 @@
+package check
+
+import "strconv"
+
+// MaxEvidence is how many cases a verdict lists before it says "and N more".
+const MaxEvidence = 8
+
+// Cases collects the cases that break a check: it counts every one and
+// keeps the first MaxEvidence as lines of evidence. The zero Cases is
+// empty and ready to use.
+type Cases struct {
+	list []string
+	n    int64
+}
+
+// Add counts one case and keeps its line if there is room.
+func (c *Cases) Add(line string) {
+	c.n++
+	if len(c.list) < MaxEvidence {
+		c.list = append(c.list, line)
+	}
+}
+
+// Count returns how many cases were added.
+func (c *Cases) Count() int64 { return c.n }
+
+// Room reports whether the next case added would be kept, so a caller can
+// spare writing a line nobody will read.
+func (c *Cases) Room() bool { return len(c.list) < MaxEvidence }
+
+// Evidence returns the kept lines of cs, in order, at most MaxEvidence of
+// them, then "and N more" for the cases left out.
+func Evidence(cs ...*Cases) []string {
+	var out []string
+	var total int64
+	for _, c := range cs {
+		total += c.n
+		for _, line := range c.list {
+			if len(out) < MaxEvidence {
+				out = append(out, line)
+			}
+		}
+	}
+	if more := total - int64(len(out)); more > 0 {
+		out = append(out, "and "+strconv.FormatInt(more, 10)+" more")
+	}
+	return out
+}
+
+// Line writes one line of evidence about a message: "m3 order-1003: why".
+// key may be empty.
+func Line(id, key, why string) string {
+	if key == "" {
+		return id + ": " + why
+	}
+	return id + " " + key + ": " + why
+}
