@@ -40,7 +40,7 @@ func conformanceEvent(k Kind, c Class, sh shape) Event {
 // conformanceRun is the three-event run around e.
 func conformanceRun(e Event) []Event {
 	return []Event{
-		{Seq: 1, Kind: Run, Actor: "msgplay", Note: "conformance", Params: []Param{{"seed", "1"}},
+		{Seq: 1, Kind: Run, Actor: "msgplay", Note: "conformance", Params: []Param{{Name: "seed", Value: "1"}},
 			Actors: []string{"producer", "orders", "worker-12", "orders.dlq"}},
 		e,
 		{Seq: 3, T: 2 * time.Second, Kind: Summary, Actor: "msgplay", Report: &Report{Pattern: "conformance",
