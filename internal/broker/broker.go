@@ -22,7 +22,7 @@ type Broker struct {
 
 	sent      uint64 // messages sent so far: each one's place in publication order
 	unsettled int    // messages sent and not yet acked, dead-lettered or lost
-	working   int // deliveries in consumers' hands, not yet finished
+	working   int    // deliveries in consumers' hands, not yet finished
 }
 
 // New returns a Broker living in w.
