@@ -55,7 +55,7 @@ func TestEveryDemoHasAScript(t *testing.T) {
 			runs[strings.TrimSpace(rest)] = true
 		}
 	}
-	root := cmd.NewRootCmd(cmd.System())
+	root := cmd.NewRootCmd(cmd.System(), nil)
 	demos := 0
 	for _, c := range root.Commands() {
 		for _, line := range strings.Split(c.Example, "\n") {

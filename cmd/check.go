@@ -38,8 +38,8 @@ var checkFlagNames = map[string]bool{"seeds": true, "first-seed": true, "variant
 func (o *checkOptions) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.seeds, "seeds", 100, "how many seeds to run each variant with")
 	fs.Uint64Var(&o.firstSeed, "first-seed", 1, "the first seed; the sweep runs seeds S … S+N-1")
-	fs.Var(namesValue{list: &o.variants, kind: "NAME"}, "variants", "the variants to run, as dual-write,outbox (default all)")
-	fs.Var(&choiceValue{s: &o.format, what: "a format", choices: []string{"text", "json"}}, "format", "output format: text or json")
+	fs.Var(names(&o.variants, "NAME"), "variants", "the variants to run, as dual-write,outbox (default all)")
+	fs.Var(choice(&o.format, "a format", "text", "json"), "format", "output format: text or json")
 	fs.IntVar(&o.jobs, "jobs", 0, "runs at once (0 = one per CPU); the results do not depend on it")
 	fs.Var(durationValue{&o.until}, "until", "stop each run at this virtual time")
 	fs.BoolVarP(&o.help, "help", "h", false, "help for check")
@@ -75,11 +75,11 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		}
 		return c.Help()
 	}
-	def, ok := findPattern(args[0])
+	p, ok := findPattern(args[0])
 	if !ok {
-		return usagef("check: no pattern %q: want %s", args[0], orList(patternNames()))
+		return usagef("check: no pattern %q: want %s", args[0], patterns.OrList(patternNames()))
 	}
-	path := "msgplay check " + def.name
+	path := "msgplay check " + p.name
 	userArgs := args[1:]
 	for _, a := range userArgs {
 		if a == "--seed" || strings.HasPrefix(a, "--seed=") {
@@ -88,13 +88,13 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	}
 
 	var opt checkOptions
-	fs, _ := checkFlagSet(path, def, &opt)
+	fs, _ := checkFlagSet(path, p, &opt)
 	if err := fs.Parse(userArgs); err != nil {
 		return flagErrorAt(path, err)
 	}
 	if opt.help {
 		fmt.Fprintf(app.IO.Out, "Usage:\n  %s [pattern flags] [check flags]\n\nCheck flags and %s flags:\n%s",
-			path, def.name, fs.FlagUsages())
+			path, p.name, fs.FlagUsages())
 		return nil
 	}
 	if fs.NArg() > 0 {
@@ -107,43 +107,50 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return usagef("--first-seed %d with --seeds %d goes past the largest seed, %d", opt.firstSeed, opt.seeds, uint64(math.MaxUint64))
 	case opt.jobs < 0:
 		return usagef("--jobs must be 0 (one per CPU) or more (got %d)", opt.jobs)
-	case len(def.variants) == 0:
-		return usagef("check: %s declares no variants to check", def.name)
+	case len(p.variants) == 0:
+		return usagef("check: %s declares no variants to check", p.name)
 	}
-	chosen, err := chooseVariants(def, opt.variants)
+	chosen, err := chooseVariants(p, opt.variants)
 	if err != nil {
 		return err
 	}
 
+	// The flags given, or, when no pattern flag is, the faults the pattern
+	// sweeps with; then each variant's own flags.
 	kept := patternArgs(userArgs)
 	var cases []check.Case
-	var ran []patterns.ArgsVariant
+	var ran []ranVariant
 	var skipped []string
-	for _, v := range chosen {
+	for _, i := range chosen {
+		v := p.variants[i]
 		var ignore checkOptions
-		vfs, build := checkFlagSet(path, def, &ignore)
-		if err := vfs.Parse(append(append([]string{}, userArgs...), v.Args...)); err != nil {
+		vfs, sc := checkFlagSet(path, p, &ignore)
+		if err := vfs.Parse(userArgs); err != nil {
 			return flagErrorAt(path, err)
 		}
-		runner, err := build()
-		if err != nil {
+		if !sc.given() {
+			kept = append(patternArgs(userArgs), sc.faults()...)
+		}
+		vargs := sc.apply(i)
+		if err := sc.ready(); err != nil {
 			// A flag that makes sense for one variant may not for another
 			// (no orchestrator to crash in choreography): skip that variant,
 			// unless it was asked for by name.
 			if len(opt.variants) > 0 {
-				return usagef("%v (in variant %s)", err, v.Name)
+				return usagef("%v (in variant %s)", err, v.name)
 			}
-			skipped = append(skipped, v.Name+": "+err.Error())
+			skipped = append(skipped, v.name+": "+err.Error())
 			continue
 		}
+		runner := sc.runner()
 		until := opt.until
-		ran = append(ran, v)
-		cases = append(cases, check.Case{Variant: v.Name, Guarantees: v.Guarantees, Run: func(seed uint64) *trace.Report {
+		ran = append(ran, ranVariant{name: v.name, args: vargs})
+		cases = append(cases, check.Case{Variant: v.name, Guarantees: v.guarantees, Run: func(seed uint64) *trace.Report {
 			return runner(patterns.Common{Seed: seed, Until: until}, nil)
 		}})
 	}
 	if len(cases) == 0 {
-		return usagef("check: no variant of %s accepts these flags: %s", def.name, strings.Join(skipped, "; "))
+		return usagef("check: no variant of %s accepts these flags: %s", p.name, strings.Join(skipped, "; "))
 	}
 
 	// Thousands of short runs allocate fast while the live heap stays
@@ -156,7 +163,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	results := check.Sweep(cases, opt.firstSeed, opt.seeds, opt.jobs, bar.update)
 	bar.finish()
 
-	rep := checkReport{pattern: def.name, args: kept, variants: ran, results: results,
+	rep := checkReport{pattern: p.name, args: kept, variants: ran, results: results,
 		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped}
 	if opt.format == "json" {
 		err = rep.writeJSON(app.IO.Out)
@@ -173,35 +180,34 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 }
 
 // checkFlagSet returns a flag set holding check's flags and the pattern's,
-// and the pattern's builder.
-func checkFlagSet(path string, def patternDef, opt *checkOptions) (*pflag.FlagSet, func() (patterns.Runner, error)) {
+// and the scenario the pattern's flags are bound to.
+func checkFlagSet(path string, p pattern, opt *checkOptions) (*pflag.FlagSet, scenario) {
 	fs := pflag.NewFlagSet(path, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	opt.format = "text"
 	opt.register(fs)
-	return fs, def.flags(fs)
+	return fs, p.bind(fs)
 }
 
-func chooseVariants(def patternDef, names []string) ([]patterns.ArgsVariant, error) {
+// chooseVariants returns the indexes of the variants named, or of all.
+func chooseVariants(p pattern, names []string) ([]int, error) {
+	var chosen []int
 	if len(names) == 0 {
-		return def.variants, nil
+		for i := range p.variants {
+			chosen = append(chosen, i)
+		}
+		return chosen, nil
 	}
-	var all []string
-	for _, v := range def.variants {
-		all = append(all, v.Name)
-	}
-	var chosen []patterns.ArgsVariant
 	for _, n := range names {
-		found := false
-		for _, v := range def.variants {
-			if v.Name == n {
-				chosen = append(chosen, v)
-				found = true
+		i := p.variantIndex(n)
+		if i < 0 {
+			var all []string
+			for _, v := range p.variants {
+				all = append(all, v.name)
 			}
+			return nil, usagef("--variants: %s has no variant %q: want %s", p.name, n, patterns.OrList(all))
 		}
-		if !found {
-			return nil, usagef("--variants: %s has no variant %q: want %s", def.name, n, orList(all))
-		}
+		chosen = append(chosen, i)
 	}
 	return chosen, nil
 }
@@ -222,27 +228,4 @@ func patternArgs(args []string) []string {
 		kept = append(kept, a)
 	}
 	return kept
-}
-
-func findPattern(name string) (patternDef, bool) {
-	for _, mk := range patternDefs {
-		def := mk()
-		if def.name == name {
-			return def, true
-		}
-		for _, a := range def.aliases {
-			if a == name {
-				return def, true
-			}
-		}
-	}
-	return patternDef{}, false
-}
-
-func patternNames() []string {
-	var names []string
-	for _, mk := range patternDefs {
-		names = append(names, mk().name)
-	}
-	return names
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -8,32 +9,29 @@ import (
 	"text/tabwriter"
 
 	"github.com/msgplay/msgplay/internal/check"
-	"github.com/msgplay/msgplay/internal/trace"
-	"github.com/msgplay/msgplay/patterns"
 )
 
 // checkReport is the outcome of a sweep, ready to be written.
 type checkReport struct {
 	pattern  string
-	args     []string // the pattern flags the user gave
-	variants []patterns.ArgsVariant
+	args     []string // the pattern flags the user gave, or the faults the sweep turned on
+	variants []ranVariant
 	results  []check.Result
 	first    uint64
 	seeds    int
 	skipped  []string // variants the flags do not apply to, with why
 }
 
+// ranVariant is a variant the sweep ran, with the flags that select it.
+type ranVariant struct {
+	name string
+	args []string
+}
+
 // reproduce returns the command that replays one run.
-func (r *checkReport) reproduce(v patterns.ArgsVariant, seed uint64) string {
-	parts := append([]string{"msgplay", r.pattern}, r.args...)
-	parts = append(parts, v.Args...)
-	parts = append(parts, "--seed", strconv.FormatUint(seed, 10))
-	for i, p := range parts {
-		if p == "" || strings.ContainsAny(p, " \t'\"$`\\|&;<>()*?[]#~") {
-			parts[i] = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(parts, " ")
+func (r *checkReport) reproduce(v ranVariant, seed uint64) string {
+	args := append(append([]string{r.pattern}, r.args...), v.args...)
+	return shellLine(args, seed)
 }
 
 // broken returns one line naming the first guarantee a variant broke, or ""
@@ -161,78 +159,58 @@ func (r *checkReport) writeText(w io.Writer) error {
 	return err
 }
 
+// checkJSON is the report as --format json writes it; the fields are in
+// the order of the contract.
+type checkJSON struct {
+	Pattern   string        `json:"pattern"`
+	Args      []string      `json:"args"`
+	FirstSeed uint64        `json:"first_seed"`
+	Seeds     int           `json:"seeds"`
+	OK        bool          `json:"ok"`
+	Skipped   []string      `json:"skipped,omitempty"`
+	Variants  []variantJSON `json:"variants"`
+}
+
+type variantJSON struct {
+	Name   string      `json:"name"`
+	Checks []checkLine `json:"checks"`
+}
+
+type checkLine struct {
+	Name         string    `json:"name"`
+	Title        string    `json:"title"`
+	Guaranteed   bool      `json:"guaranteed"`
+	Violated     int       `json:"violated"`
+	Runs         int       `json:"runs"`
+	CI95         [2]fixed6 `json:"ci95"`
+	FailingSeeds []uint64  `json:"failing_seeds"`
+	Reproduce    string    `json:"reproduce,omitempty"`
+}
+
+// fixed6 is a number written with six decimals.
+type fixed6 float64
+
+func (f fixed6) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(f), 'f', 6, 64), nil
+}
+
 func (r *checkReport) writeJSON(w io.Writer) error {
-	var b []byte
-	str := func(s string) { b = trace.AppendJSONString(b, s) }
-	b = append(b, `{"pattern":`...)
-	str(r.pattern)
-	b = append(b, `,"args":[`...)
-	for i, a := range r.args {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		str(a)
-	}
-	b = append(b, `],"first_seed":`...)
-	b = strconv.AppendUint(b, r.first, 10)
-	b = append(b, `,"seeds":`...)
-	b = strconv.AppendInt(b, int64(r.seeds), 10)
-	b = append(b, `,"ok":`...)
-	b = strconv.AppendBool(b, r.broken() == "")
-	if len(r.skipped) > 0 {
-		b = append(b, `,"skipped":[`...)
-		for i, s := range r.skipped {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			str(s)
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"variants":[`...)
+	out := checkJSON{Pattern: r.pattern, Args: append([]string{}, r.args...), FirstSeed: r.first, Seeds: r.seeds,
+		OK: r.broken() == "", Skipped: r.skipped, Variants: []variantJSON{}}
 	for i, res := range r.results {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"name":`...)
-		str(res.Variant)
-		b = append(b, `,"checks":[`...)
-		for j, c := range res.Checks {
-			if j > 0 {
-				b = append(b, ',')
-			}
+		v := variantJSON{Name: res.Variant, Checks: []checkLine{}}
+		for _, c := range res.Checks {
 			lo, hi := c.Interval(res.Runs)
-			b = append(b, `{"name":`...)
-			str(c.Name)
-			b = append(b, `,"title":`...)
-			str(c.Title)
-			b = append(b, `,"guaranteed":`...)
-			b = strconv.AppendBool(b, c.Guaranteed)
-			b = append(b, `,"violated":`...)
-			b = strconv.AppendInt(b, int64(c.Violated), 10)
-			b = append(b, `,"runs":`...)
-			b = strconv.AppendInt(b, int64(res.Runs), 10)
-			b = append(b, `,"ci95":[`...)
-			b = strconv.AppendFloat(b, lo, 'f', 6, 64)
-			b = append(b, ',')
-			b = strconv.AppendFloat(b, hi, 'f', 6, 64)
-			b = append(b, `],"failing_seeds":[`...)
-			for k, s := range c.FailingSeeds {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = strconv.AppendUint(b, s, 10)
-			}
-			b = append(b, ']')
+			line := checkLine{Name: c.Name, Title: c.Title, Guaranteed: c.Guaranteed, Violated: c.Violated,
+				Runs: res.Runs, CI95: [2]fixed6{fixed6(lo), fixed6(hi)}, FailingSeeds: append([]uint64{}, c.FailingSeeds...)}
 			if len(c.FailingSeeds) > 0 {
-				b = append(b, `,"reproduce":`...)
-				str(r.reproduce(r.variants[i], c.FailingSeeds[0]))
+				line.Reproduce = r.reproduce(r.variants[i], c.FailingSeeds[0])
 			}
-			b = append(b, '}')
+			v.Checks = append(v.Checks, line)
 		}
-		b = append(b, "]}"...)
+		out.Variants = append(out.Variants, v)
 	}
-	b = append(b, "]}\n"...)
-	_, err := w.Write(b)
-	return err
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
 }

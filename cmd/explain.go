@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/msgplay/msgplay/patterns"
 )
 
 func newExplainCmd(app *App) *cobra.Command {
@@ -23,7 +25,7 @@ func newExplainCmd(app *App) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			def, ok := findPattern(args[0])
 			if !ok {
-				return usagef("explain: no pattern %q: want %s", args[0], orList(patternNames()))
+				return usagef("explain: no pattern %q: want %s", args[0], patterns.OrList(patternNames()))
 			}
 			if err := writeExplanation(app.IO.Out, def); err != nil {
 				return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
@@ -34,27 +36,31 @@ func newExplainCmd(app *App) *cobra.Command {
 }
 
 // writeExplanation writes everything msgplay knows about a pattern.
-func writeExplanation(w io.Writer, def patternDef) error {
+func writeExplanation(w io.Writer, p pattern) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %s\n\n%s\n", def.name, def.summary, def.about)
+	fmt.Fprintf(&b, "%s — %s\n\n%s\n", p.name, p.summary, p.about)
 
-	if len(def.variants) > 0 {
+	if len(p.variants) > 0 {
 		b.WriteString("\nVariants, and what `msgplay check` holds each to:\n")
-		for _, v := range def.variants {
+		for i, v := range p.variants {
 			claim := "guarantees nothing: its failures are the lesson"
-			if len(v.Guarantees) > 0 {
-				claim = "guarantees " + strings.Join(v.Guarantees, ", ")
+			if len(v.guarantees) > 0 {
+				claim = "guarantees " + strings.Join(v.guarantees, ", ")
 			}
-			fmt.Fprintf(&b, "  %s (%s)\n      %s\n      %s\n", v.Name, strings.Join(v.Args, " "), v.About, claim)
+			flags := strings.Join(p.bind(pflag.NewFlagSet(p.name, pflag.ContinueOnError)).apply(i), " ")
+			if flags == "" {
+				flags = "the default"
+			}
+			fmt.Fprintf(&b, "  %s (%s)\n      %s\n      %s\n", v.name, flags, v.about, claim)
 		}
 	}
 
-	fs := pflag.NewFlagSet(def.name, pflag.ContinueOnError)
-	def.flags(fs)
+	fs := pflag.NewFlagSet(p.name, pflag.ContinueOnError)
+	p.bind(fs)
 	b.WriteString("\nFlags:\n" + fs.FlagUsages())
 
-	if len(def.demos) > 0 {
-		b.WriteString("\nDemos:\n" + examples(def.name, def.demos) + "\n")
+	if len(p.demos) > 0 {
+		b.WriteString("\nDemos:\n" + examples(p.name, p.demos) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

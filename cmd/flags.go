@@ -1,17 +1,23 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
-// The flag value types below each parse one kind of flag text and say, when
-// it is wrong, what forms are allowed. pflag adds the flag's name.
+// The flag value types below each parse one kind of flag text straight into
+// a field of a pattern's Config and say, when it is wrong, what forms are
+// allowed. pflag adds the flag's name. Their String shows the value as a
+// flag takes it, so the flags a variant sets can be derived from a Config.
 
 // distValue is a duration distribution: 20ms, 10ms..30ms or exp:20ms.
 type distValue struct{ d *sim.Dist }
@@ -46,101 +52,232 @@ func (v durationValue) Set(s string) error {
 	return nil
 }
 
-// choiceValue is one of a fixed set of words.
-type choiceValue struct {
-	s       *string
+// choiceValue is one of a fixed set of values of a pattern's own type,
+// each written as fmt.Sprint shows it (its String method, or the string).
+type choiceValue[T comparable] struct {
+	p       *T
 	what    string
-	choices []string
+	choices []T
 }
 
-func (v choiceValue) String() string { return *v.s }
-func (v choiceValue) Type() string   { return "string" }
-func (v choiceValue) Set(s string) error {
+// choice binds p to a flag taking one of choices; what names the kind of
+// value in errors, such as "an ack mode".
+func choice[T comparable](p *T, what string, choices ...T) *choiceValue[T] {
+	return &choiceValue[T]{p: p, what: what, choices: choices}
+}
+
+func (v *choiceValue[T]) String() string { return fmt.Sprint(*v.p) }
+func (v *choiceValue[T]) Type() string   { return "string" }
+func (v *choiceValue[T]) Set(s string) error {
 	for _, c := range v.choices {
-		if s == c {
-			*v.s = s
+		if fmt.Sprint(c) == s {
+			*v.p = c
 			return nil
 		}
 	}
-	return fmt.Errorf("%q is not %s: want %s", s, v.what, orList(v.choices))
+	names := make([]string, len(v.choices))
+	for i, c := range v.choices {
+		names[i] = fmt.Sprint(c)
+	}
+	return fmt.Errorf("%q is not %s: want %s", s, v.what, patterns.OrList(names))
 }
 
-// orList writes "a, b or c".
-func orList(words []string) string {
-	if len(words) == 1 {
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+// listValue is a repeatable flag that builds a list, one item per use (or
+// per comma-separated name, with split). With replace, the first use
+// replaces the default list instead of adding to it.
+type listValue[T any] struct {
+	list    *[]T
+	form    string // how help shows one item, such as NAME@TIME
+	parse   func(string) (T, error)
+	format  func(T) string
+	split   bool
+	replace bool
+	set     bool
 }
 
-// factorsValue collects repeated NAME=FACTOR pairs, such as worker-2=3.
-type factorsValue struct{ m *map[string]float64 }
-
-func (v factorsValue) String() string { return "" }
-func (v factorsValue) Type() string   { return "NAME=FACTOR" }
-func (v factorsValue) Set(s string) error {
-	name, num, ok := strings.Cut(s, "=")
-	f, err := strconv.ParseFloat(num, 64)
-	if !ok || name == "" || err != nil {
-		return fmt.Errorf("%q is not NAME=FACTOR: want a name and a number, such as worker-2=3", s)
+func (v *listValue[T]) String() string { return strings.Join(v.GetSlice(), ",") }
+func (v *listValue[T]) Type() string   { return v.form }
+func (v *listValue[T]) Set(s string) error {
+	items := []string{s}
+	if v.split {
+		items = strings.Split(s, ",")
 	}
-	if !(f > 0) || f > 1e6 {
-		return fmt.Errorf("%q: the factor must be above 0 and at most 1000000", s)
+	if v.replace && !v.set {
+		*v.list = nil
 	}
-	if *v.m == nil {
-		*v.m = map[string]float64{}
+	v.set = true
+	for _, item := range items {
+		if v.split {
+			item = strings.TrimSpace(item)
+			if item == "" {
+				return fmt.Errorf("%q has an empty name: want names separated by commas", s)
+			}
+		}
+		x, err := v.parse(item)
+		if err != nil {
+			return err
+		}
+		*v.list = append(*v.list, x)
 	}
-	(*v.m)[name] = f
 	return nil
 }
 
-// At is a NAME@TIME pair, such as worker-2@150ms.
-type At struct {
-	Name string
-	At   time.Duration
+// GetSlice returns each item as one use of the flag writes it.
+func (v *listValue[T]) GetSlice() []string {
+	out := make([]string, len(*v.list))
+	for i, x := range *v.list {
+		out[i] = v.format(x)
+	}
+	return out
 }
 
-// atsValue collects repeated NAME@TIME pairs.
-type atsValue struct{ list *[]At }
+// Append adds one item, as one more use of the flag would.
+func (v *listValue[T]) Append(s string) error { return v.Set(s) }
 
-func (v atsValue) String() string { return "" }
-func (v atsValue) Type() string   { return "NAME@TIME" }
-func (v atsValue) Set(s string) error {
+// Replace replaces the list.
+func (v *listValue[T]) Replace(items []string) error {
+	*v.list = nil
+	for _, s := range items {
+		if err := v.Set(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// names binds a repeatable flag of names; a comma also separates them.
+func names(list *[]string, kind string) *listValue[string] {
+	return &listValue[string]{list: list, form: kind, parse: parseName, format: same, split: true}
+}
+
+func parseName(s string) (string, error) { return s, nil }
+func same(s string) string               { return s }
+
+// crashes binds a repeatable --crash NAME@TIME flag.
+func crashes(list *[]sim.Crash) *listValue[sim.Crash] {
+	return &listValue[sim.Crash]{list: list, form: "NAME@TIME", format: sim.Crash.String,
+		parse: func(s string) (sim.Crash, error) {
+			name, at, err := parseAt(s)
+			return sim.Crash{Actor: name, At: at}, err
+		}}
+}
+
+// parseAt parses NAME@TIME, such as worker-2@150ms.
+func parseAt(s string) (string, time.Duration, error) {
 	name, when, ok := strings.Cut(s, "@")
 	if !ok || name == "" {
-		return fmt.Errorf("%q is not NAME@TIME: want a name and a virtual time, such as worker-2@150ms", s)
+		return "", 0, fmt.Errorf("%q is not NAME@TIME: want a name and a virtual time, such as worker-2@150ms", s)
 	}
 	d, err := sim.ParseDuration(when)
 	if err != nil {
-		return fmt.Errorf("%q is not NAME@TIME: %v", s, err)
+		return "", 0, fmt.Errorf("%q is not NAME@TIME: %v", s, err)
 	}
-	*v.list = append(*v.list, At{name, d})
+	return name, d, nil
+}
+
+// parseAtWindow parses NAME@FROM..TO, such as email@1s..3s.
+func parseAtWindow(s string) (string, sim.Window, error) {
+	name, span, ok := strings.Cut(s, "@")
+	if !ok || name == "" {
+		return "", sim.Window{}, fmt.Errorf("%q is not NAME@FROM..TO: want a name and a window of virtual time, such as email@1s..3s", s)
+	}
+	w, err := sim.ParseWindow(span)
+	if err != nil {
+		return "", sim.Window{}, fmt.Errorf("%q is not NAME@FROM..TO: %v", s, err)
+	}
+	return name, w, nil
+}
+
+// mapValue is a repeatable NAME=VALUE flag that fills a map, parsing each
+// VALUE with parse; form is how help and errors show it, such as
+// "STEP=P", and example a valid instance.
+type mapValue[V any] struct {
+	m       *map[string]V
+	form    string
+	example string
+	parse   func(string) (V, error)
+	format  func(V) string
+}
+
+func (v *mapValue[V]) String() string { return strings.Join(v.GetSlice(), ",") }
+func (v *mapValue[V]) Type() string   { return v.form }
+func (v *mapValue[V]) Set(s string) error {
+	name, raw, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("%q is not %s: want, for example, %s", s, v.form, v.example)
+	}
+	val, err := v.parse(raw)
+	if errors.Is(err, errNotForm) {
+		return fmt.Errorf("%q is not %s: want, for example, %s", s, v.form, v.example)
+	}
+	if err != nil {
+		return fmt.Errorf("%q: %v", s, err)
+	}
+	if *v.m == nil {
+		*v.m = map[string]V{}
+	}
+	(*v.m)[name] = val
 	return nil
 }
 
-// namesValue collects repeated names; a comma also separates them.
-type namesValue struct {
-	list *[]string
-	kind string
+// GetSlice returns the pairs as NAME=VALUE, sorted by name.
+func (v *mapValue[V]) GetSlice() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(*v.m)) {
+		out = append(out, k+"="+v.format((*v.m)[k]))
+	}
+	return out
 }
 
-func (v namesValue) String() string { return strings.Join(*v.list, ",") }
-func (v namesValue) Type() string   { return v.kind }
-func (v namesValue) Set(s string) error {
-	for _, name := range strings.Split(s, ",") {
-		name = strings.TrimSpace(name)
-		if name == "" {
-			return fmt.Errorf("%q has an empty %s", s, v.kind)
+// Append adds one pair, as one more use of the flag would.
+func (v *mapValue[V]) Append(s string) error { return v.Set(s) }
+
+// Replace replaces the map.
+func (v *mapValue[V]) Replace(items []string) error {
+	*v.m = nil
+	for _, s := range items {
+		if err := v.Set(s); err != nil {
+			return err
 		}
-		*v.list = append(*v.list, name)
 	}
 	return nil
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// errNotForm is what a mapValue's parse returns when the value is not of
+// the flag's form at all: the error then shows the form and the example.
+var errNotForm = errors.New("not of the form")
+
+// factors binds a repeatable NAME=FACTOR flag, such as worker-2=3.
+func factors(m *map[string]float64, example string) *mapValue[float64] {
+	return &mapValue[float64]{m: m, form: "NAME=FACTOR", example: example, format: formatFloat,
+		parse: func(s string) (float64, error) {
+			f, err := strconv.ParseFloat(s, 64)
+			switch {
+			case err != nil:
+				return 0, errNotForm
+			case !(f > 0) || f > 1e6:
+				return 0, errors.New("the factor must be above 0 and at most 1000000")
+			}
+			return f, nil
+		}}
+}
+
+// probs binds a repeatable NAME=P flag of probabilities.
+func probs(m *map[string]float64, form, example string) *mapValue[float64] {
+	return &mapValue[float64]{m: m, form: form, example: example, parse: parseProb, format: formatFloat}
+}
+
+// counts binds a repeatable NAME=N flag of whole numbers.
+func counts(m *map[string]int, form, example string) *mapValue[int] {
+	return &mapValue[int]{m: m, form: form, example: example, parse: parseCount, format: strconv.Itoa}
 }
 
 // probValue is a probability from 0 to 1.
 type probValue struct{ p *float64 }
 
-func (v probValue) String() string { return strconv.FormatFloat(*v.p, 'g', -1, 64) }
+func (v probValue) String() string { return formatFloat(*v.p) }
 func (v probValue) Type() string   { return "P" }
 func (v probValue) Set(s string) error {
 	p, err := parseProb(s)
@@ -184,38 +321,6 @@ func (v windowValue) Set(s string) error {
 	return nil
 }
 
-// Named is one NAME=VALUE pair of a repeatable flag, kept in the order
-// given.
-type Named[T any] struct {
-	Name  string
-	Value T
-}
-
-// namedValue collects repeated NAME=VALUE pairs, parsing each VALUE with
-// parse; form is how the flag's help and errors show it, such as
-// "NAME=PATTERN", and example a valid instance.
-type namedValue[T any] struct {
-	list    *[]Named[T]
-	form    string
-	example string
-	parse   func(string) (T, error)
-}
-
-func (v namedValue[T]) String() string { return "" }
-func (v namedValue[T]) Type() string   { return v.form }
-func (v namedValue[T]) Set(s string) error {
-	name, raw, ok := strings.Cut(s, "=")
-	if !ok || name == "" {
-		return fmt.Errorf("%q is not %s: want, for example, %s", s, v.form, v.example)
-	}
-	val, err := v.parse(raw)
-	if err != nil {
-		return fmt.Errorf("%q: %v", s, err)
-	}
-	*v.list = append(*v.list, Named[T]{name, val})
-	return nil
-}
-
 // parseCount parses a whole number of 0 or more.
 func parseCount(s string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -225,34 +330,51 @@ func parseCount(s string) (int, error) {
 	return n, nil
 }
 
-// parseText accepts any non-empty text.
-func parseText(s string) (string, error) {
-	if strings.TrimSpace(s) == "" {
-		return "", fmt.Errorf("the value is empty")
-	}
-	return s, nil
-}
+// countValue is a whole number of 0 or more.
+type countValue struct{ n *int }
 
-// AtWindow is a NAME@FROM..TO pair, such as email@1s..3s.
-type AtWindow struct {
-	Name   string
-	Window sim.Window
-}
-
-// atWindowsValue collects repeated NAME@FROM..TO pairs.
-type atWindowsValue struct{ list *[]AtWindow }
-
-func (v atWindowsValue) String() string { return "" }
-func (v atWindowsValue) Type() string   { return "NAME@FROM..TO" }
-func (v atWindowsValue) Set(s string) error {
-	name, span, ok := strings.Cut(s, "@")
-	if !ok || name == "" {
-		return fmt.Errorf("%q is not NAME@FROM..TO: want a name and a window of virtual time, such as email@1s..3s", s)
-	}
-	w, err := sim.ParseWindow(span)
+func (v countValue) String() string { return strconv.Itoa(*v.n) }
+func (v countValue) Type() string   { return "N" }
+func (v countValue) Set(s string) error {
+	n, err := parseCount(s)
 	if err != nil {
-		return fmt.Errorf("%q is not NAME@FROM..TO: %v", s, err)
+		return err
 	}
-	*v.list = append(*v.list, AtWindow{name, w})
+	*v.n = n
+	return nil
+}
+
+// countRangeValue is a range of whole numbers, LO..HI, such as 2..8; with
+// offOK, "off" sets both ends to 0.
+type countRangeValue struct {
+	lo, hi *int
+	offOK  bool
+}
+
+func (v countRangeValue) String() string {
+	if *v.hi == 0 {
+		if v.offOK {
+			return "off"
+		}
+		return ""
+	}
+	return strconv.Itoa(*v.lo) + ".." + strconv.Itoa(*v.hi)
+}
+func (v countRangeValue) Type() string { return "LO..HI" }
+func (v countRangeValue) Set(s string) error {
+	if v.offOK && s == "off" {
+		*v.lo, *v.hi = 0, 0
+		return nil
+	}
+	lo, hi, ok := strings.Cut(s, "..")
+	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if !ok || err1 != nil || err2 != nil || a < 0 || b < a {
+		return fmt.Errorf("%q is not LO..HI: want two whole numbers, the low one first, such as 2..8", s)
+	}
+	if v.offOK && b < 1 {
+		return fmt.Errorf("%q: the high end must be at least 1 (or give off)", s)
+	}
+	*v.lo, *v.hi = a, b
 	return nil
 }

@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// checkJSON is the part of `msgplay check --format json` the tests read.
-type checkJSON struct {
-	OK       bool `json:"ok"`
+// checkResult is the part of `msgplay check --format json` the tests read.
+type checkResult struct {
+	Args     []string `json:"args"`
+	OK       bool     `json:"ok"`
 	Variants []struct {
 		Name   string `json:"name"`
 		Checks []struct {
@@ -26,31 +27,33 @@ type checkJSON struct {
 // hold in every run, and a variant that claims less than the strongest one
 // must be caught breaking something — otherwise its checks could not fail.
 func TestEveryGuaranteeHoldsAndEveryBrokenVariantIsCaught(t *testing.T) {
-	for _, mk := range patternDefs {
-		def := mk()
-		t.Run(def.name, func(t *testing.T) {
-			if len(def.variants) < 2 {
-				t.Fatalf("%s declares %d variants: want a broken one and a fixed one", def.name, len(def.variants))
+	for _, p := range patternList {
+		t.Run(p.name, func(t *testing.T) {
+			if len(p.variants) < 2 {
+				t.Fatalf("%s declares %d variants: want a broken one and a fixed one", p.name, len(p.variants))
 			}
-			if len(def.faults) == 0 {
-				t.Fatalf("%s declares no fault flags to sweep its variants with", def.name)
+			if !p.hasFaults {
+				t.Fatalf("%s declares no faults to sweep its variants with", p.name)
 			}
-			args := append([]string{"check", def.name}, def.faults...)
-			args = append(args, "--seeds", "1000", "--format", "json")
+			// With no pattern flag given, check turns the pattern's faults on.
+			args := []string{"check", p.name, "--seeds", "1000", "--format", "json"}
 			code, stdout, stderr := run(args...)
-			var res checkJSON
+			var res checkResult
 			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 				t.Fatalf("msgplay %s: exit %d, %v\n%s", strings.Join(args, " "), code, err, stderr)
 			}
 			if code != ExitOK || !res.OK {
 				t.Fatalf("msgplay %s: a guarantee broke: %s", strings.Join(args, " "), stderr)
 			}
-			most := 0
-			for _, v := range def.variants {
-				most = max(most, len(v.Guarantees))
+			if len(res.Args) == 0 {
+				t.Fatalf("msgplay %s: the report names no fault flags", strings.Join(args, " "))
 			}
-			for i, v := range def.variants {
-				if len(v.Guarantees) == most {
+			most := 0
+			for _, v := range p.variants {
+				most = max(most, len(v.guarantees))
+			}
+			for i, v := range p.variants {
+				if len(v.guarantees) == most {
 					continue
 				}
 				violated := 0
@@ -59,7 +62,7 @@ func TestEveryGuaranteeHoldsAndEveryBrokenVariantIsCaught(t *testing.T) {
 				}
 				if violated == 0 {
 					t.Errorf("the weaker variant %s broke nothing in 1000 runs with %v: its checks cannot fail",
-						v.Name, def.faults)
+						v.name, res.Args)
 				}
 			}
 		})

@@ -16,13 +16,12 @@ func newListCmd(app *App) *cobra.Command {
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			tw := tabwriter.NewWriter(app.IO.Out, 0, 0, 2, ' ', 0)
-			for _, mk := range patternDefs {
-				def := mk()
-				name := def.name
-				if len(def.aliases) > 0 {
-					name += " (" + strings.Join(def.aliases, ", ") + ")"
+			for _, p := range patternList {
+				name := p.name
+				if len(p.aliases) > 0 {
+					name += " (" + strings.Join(p.aliases, ", ") + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\n", name, def.summary)
+				fmt.Fprintf(tw, "%s\t%s\n", name, p.summary)
 			}
 			if err := tw.Flush(); err != nil {
 				return &failure{code: ExitFailure, msg: err.Error()}

@@ -43,13 +43,13 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f := c.Flags()
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every random choice: the same seed gives the same run")
 	f.Var(durationValue{&o.until}, "until", "stop at this virtual time (default: when every message is settled)")
-	f.Var(&choiceValue{s: &o.format, what: "a format", choices: Formats}, "format",
+	f.Var(choice(&o.format, "a format", Formats...), "format",
 		"output format: text, json, lanes (a sequence view) or mermaid (a sequenceDiagram)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the header and the summary")
 	f.BoolVar(&o.explain, "explain", false, "explain under an event why it happened (a redelivery, a dead letter, a loss)")
 	f.StringVar(&o.html, "html", "", "also write the run as one self-contained HTML page to `FILE`")
 	f.Var(countValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out (0 = all)")
-	f.Var(namesValue{list: &o.only, kind: "ACTOR"}, "only", "show only the events ACTOR takes part in (repeatable)")
+	f.Var(names(&o.only, "ACTOR"), "only", "show only the events ACTOR takes part in (repeatable)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
 	f.Var(speedValue{&o.speed}, "speed", "replay virtual time on the wall clock at factor `X` (1 = real time, 0.1 = ten times slower)")
 	f.BoolVar(&o.step, "step", false, "wait for Enter after each event; q then Enter stops with the summary so far")
@@ -61,23 +61,15 @@ func (o *runOptions) common() patterns.Common {
 
 func (o *runOptions) paced() bool { return o.speed > 0 || o.step }
 
-// argsAnnotation holds, on the root command, the arguments msgplay was
-// run with, separated by NUL, so a page can show how to run it again.
-const argsAnnotation = "msgplay/args"
-
 // commandLine returns the command line that reproduces the run, with the
-// seed spelled out.
-func (o *runOptions) commandLine() string {
+// seed spelled out: the tour's, or the one msgplay was run with.
+func (app *App) commandLine(o *runOptions) string {
 	if o.cmdline != "" {
 		return o.cmdline
 	}
-	var args []string
-	if o.cmd != nil {
-		if a, ok := o.cmd.Root().Annotations[argsAnnotation]; ok && a != "" {
-			args = strings.Split(a, "\x00")
-		} else {
-			args = strings.Fields(strings.TrimPrefix(o.cmd.CommandPath(), "msgplay"))
-		}
+	args := app.Args
+	if args == nil && o.cmd != nil {
+		args = strings.Fields(strings.TrimPrefix(o.cmd.CommandPath(), "msgplay"))
 	}
 	return shellLine(args, o.seed)
 }
@@ -106,20 +98,6 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// countValue is a whole number of 0 or more.
-type countValue struct{ n *int }
-
-func (v countValue) String() string { return strconv.Itoa(*v.n) }
-func (v countValue) Type() string   { return "N" }
-func (v countValue) Set(s string) error {
-	n, err := parseCount(s)
-	if err != nil {
-		return err
-	}
-	*v.n = n
-	return nil
 }
 
 // speedValue is a replay factor above 0.
@@ -225,7 +203,7 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 			return usagef("--html: cannot write %s: %v", o.html, errors.Unwrap(err))
 		}
 		f.Close()
-		page = trace.NewHTML(trace.HTMLOptions{Command: o.commandLine()})
+		page = trace.NewHTML(trace.HTMLOptions{Command: app.commandLine(o)})
 		var s trace.Sink = page
 		if o.maxEvents > 0 {
 			s = trace.NewCap(s, o.maxEvents)

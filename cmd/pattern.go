@@ -6,56 +6,97 @@ import (
 
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/competing"
+	"github.com/msgplay/msgplay/patterns/loadlevel"
+	"github.com/msgplay/msgplay/patterns/outbox"
+	"github.com/msgplay/msgplay/patterns/pubsub"
+	"github.com/msgplay/msgplay/patterns/saga"
 )
 
-// patternDef is everything msgplay needs to know about a pattern to offer
-// it as a command, sweep it with `check` and describe it with `explain`.
-type patternDef struct {
-	name     string
-	aliases  []string
-	summary  string // one line, for `msgplay list`
-	about    string // the long help
-	demos    []patterns.Demo
-	variants []patterns.ArgsVariant
-
-	// faults are the flags that turn faults on for a sweep: msgplay's own
-	// tests hold every variant to its guarantees under them, and demand
-	// that each broken variant gets caught.
-	faults []string
-
-	// flags registers the pattern's own flags on fs and returns the function
-	// that, once fs is parsed, validates them and builds the runner. A
-	// validation error is a usage error and names the flag.
-	flags func(fs *pflag.FlagSet) func() (patterns.Runner, error)
+// patternList holds the patterns, in the order `msgplay list` shows them:
+// each a pattern's Definition and the function in its cmd file that binds
+// its flags. Adding a pattern is one line here.
+var patternList = []pattern{
+	patternOf(competing.Definition, bindCompeting),
+	patternOf(pubsub.Definition, bindPubsub),
+	patternOf(saga.Definition, bindSaga),
+	patternOf(outbox.Definition, bindOutbox),
+	patternOf(loadlevel.Definition, bindLoadLevel),
 }
 
-// patternDefs are the patterns, in the order `msgplay list` shows them.
-var patternDefs = []func() patternDef{
-	competingDef,
-	pubsubDef,
-	sagaDef,
-	outboxDef,
-	loadLevelDef,
+// binder binds a pattern's flags on f to the fields of c, which holds the
+// pattern's defaults; the flags' own defaults are read from c. It returns
+// nil, or a function that checks, once f is parsed, what only the flags
+// know (such as which flag was given) and may adjust c; it runs before
+// Validate, after a variant is applied.
+type binder[C patterns.Config] func(f *pflag.FlagSet, c *C) func() error
+
+// pattern is a pattern with its Config type erased: what the root command,
+// list, check, explain and the tour need of it.
+type pattern struct {
+	name, summary, about string
+	aliases              []string
+	demos                []patterns.Demo
+	variants             []variantInfo
+	tour                 *patterns.Chapter
+	hasFaults            bool
+
+	// bind makes a scenario with the pattern's defaults and adds its flags,
+	// bound to that scenario, to fs.
+	bind func(fs *pflag.FlagSet) scenario
 }
 
-// newPatternCmd makes the command that runs one simulation of def.
-func newPatternCmd(app *App, def patternDef) *cobra.Command {
+// variantInfo is what is said about a variant: its name, what it does and
+// the checks it guarantees.
+type variantInfo struct {
+	name, about string
+	guarantees  []string
+}
+
+// patternOf erases the Config type of def, whose flags bind binds.
+func patternOf[C patterns.Config](def patterns.Def[C], bind binder[C]) pattern {
+	p := pattern{name: def.Name, summary: def.Summary, about: def.About, aliases: def.Aliases,
+		demos: def.Demos, tour: def.Tour, hasFaults: def.Faults != nil}
+	for _, v := range def.Variants {
+		p.variants = append(p.variants, variantInfo{v.Name, v.About, v.Guarantees})
+	}
+	p.bind = func(fs *pflag.FlagSet) scenario {
+		s := &scenarioOf[C]{def: &def, cfg: def.Default(), flags: pflag.NewFlagSet(def.Name, pflag.ContinueOnError)}
+		s.check = bind(s.flags, &s.cfg)
+		fs.AddFlagSet(s.flags)
+		return s
+	}
+	return p
+}
+
+// variantIndex returns the index of the variant called name, or -1.
+func (p pattern) variantIndex(name string) int {
+	for i, v := range p.variants {
+		if v.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// command returns the command that runs one simulation of p.
+func (p pattern) command(app *App) *cobra.Command {
 	var run runOptions
 	c := &cobra.Command{
-		Use:     def.name,
-		Aliases: def.aliases,
-		Short:   def.summary,
-		Long:    def.about,
-		Example: examples(def.name, def.demos),
+		Use:     p.name,
+		Aliases: p.aliases,
+		Short:   p.summary,
+		Long:    p.about,
+		Example: examples(p.name, p.demos),
 		Args:    noArgs,
 	}
-	build := def.flags(c.Flags())
+	s := p.bind(c.Flags())
 	addRunFlags(c, &run)
 	c.RunE = func(c *cobra.Command, args []string) error {
-		runner, err := build()
-		if err != nil {
+		if err := s.ready(); err != nil {
 			return usagef("%v", err)
 		}
+		runner := s.runner()
 		return app.simulate(&run, func(out trace.Sink, halt func() string) *trace.Report {
 			c := run.common()
 			c.Halt = halt
@@ -63,4 +104,28 @@ func newPatternCmd(app *App, def patternDef) *cobra.Command {
 		})
 	}
 	return c
+}
+
+// findPattern returns the pattern called name, or one of its aliases.
+func findPattern(name string) (pattern, bool) {
+	for _, p := range patternList {
+		if p.name == name {
+			return p, true
+		}
+		for _, a := range p.aliases {
+			if a == name {
+				return p, true
+			}
+		}
+	}
+	return pattern{}, false
+}
+
+// patternNames returns the names of the patterns, in the list's order.
+func patternNames() []string {
+	var names []string
+	for _, p := range patternList {
+		names = append(names, p.name)
+	}
+	return names
 }

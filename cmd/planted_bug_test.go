@@ -23,7 +23,7 @@ func TestAPlantedBugIsCaughtWithAReproducingSeed(t *testing.T) {
 			c := cfg
 			c.BugSkipInboxRecord = bug
 			c.Common = patterns.Common{Seed: seed}
-			return outbox.Run(c, nil)
+			return c.Run(c.Common, nil)
 		}
 	}
 	guarantee := []string{"exactly-once-effect"}

@@ -25,36 +25,35 @@ func TestRewordingNotesChangesNoVerdict(t *testing.T) {
 		}
 		reworded++
 	}
-	for _, mk := range patternDefs {
-		def := mk()
-		for _, demo := range def.demos {
+	for _, p := range patternList {
+		for _, demo := range p.demos {
 			c := &cobra.Command{}
 			var opts runOptions
-			build := def.flags(c.Flags())
+			sc := p.bind(c.Flags())
 			addRunFlags(c, &opts)
 			if err := c.Flags().Parse(demo.Args); err != nil {
-				t.Fatalf("%s %v: %v", def.name, demo.Args, err)
+				t.Fatalf("%s %v: %v", p.name, demo.Args, err)
 			}
-			runner, err := build()
-			if err != nil {
-				t.Fatalf("%s %v: %v", def.name, demo.Args, err)
+			if err := sc.ready(); err != nil {
+				t.Fatalf("%s %v: %v", p.name, demo.Args, err)
 			}
+			runner := sc.runner()
 			plain := runner(opts.common(), nil)
 			common := opts.common()
 			common.Rewrite = reword
 			before := reworded
 			got := runner(common, nil)
 			if reworded == before && !isSweep(demo.Args) {
-				t.Errorf("%s %v: no event went through Rewrite", def.name, demo.Args)
+				t.Errorf("%s %v: no event went through Rewrite", p.name, demo.Args)
 			}
 			if len(got.Checks) != len(plain.Checks) {
-				t.Fatalf("%s %v: %d verdicts reworded, %d as it is", def.name, demo.Args, len(got.Checks), len(plain.Checks))
+				t.Fatalf("%s %v: %d verdicts reworded, %d as it is", p.name, demo.Args, len(got.Checks), len(plain.Checks))
 			}
 			for i, v := range plain.Checks {
 				w := got.Checks[i]
 				if w.Name != v.Name || w.OK != v.OK || w.Detail != v.Detail || len(w.Evidence) != len(v.Evidence) {
 					t.Errorf("%s %v: %s changed when notes were reworded:\n  as it is: %v %s %v\n  reworded: %v %s %v",
-						def.name, demo.Args, v.Name, v.OK, v.Detail, v.Evidence, w.OK, w.Detail, w.Evidence)
+						p.name, demo.Args, v.Name, v.OK, v.Detail, v.Evidence, w.OK, w.Detail, w.Evidence)
 				}
 			}
 		}

@@ -9,10 +9,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// App is what every command shares: the streams and the global flags.
+// App is what every command shares: the streams, the arguments msgplay
+// was run with and the global flags.
 type App struct {
 	IO    *IOStreams
-	Color string // auto, always or never
+	Args  []string // the arguments after "msgplay", to show how to run it again
+	Color string   // auto, always or never
 }
 
 // Main runs msgplay with the process's arguments and streams and returns
@@ -22,11 +24,7 @@ func Main() int { return Run(os.Args[1:], System()) }
 // Run runs msgplay with args and ios and returns the exit code. Errors are
 // printed to ios.Err as one line.
 func Run(args []string, ios *IOStreams) int {
-	root := NewRootCmd(ios)
-	if root.Annotations == nil {
-		root.Annotations = map[string]string{}
-	}
-	root.Annotations[argsAnnotation] = strings.Join(args, "\x00")
+	root := NewRootCmd(ios, args)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -63,9 +61,11 @@ func usageLine(err error) string {
 	return first
 }
 
-// NewRootCmd returns the msgplay command with every subcommand.
-func NewRootCmd(ios *IOStreams) *cobra.Command {
-	app := &App{IO: ios, Color: "auto"}
+// NewRootCmd returns the msgplay command with every subcommand, working
+// with ios; args are the arguments it will be run with (after "msgplay"),
+// which a page written with --html shows as the way to run it again.
+func NewRootCmd(ios *IOStreams, args []string) *cobra.Command {
+	app := &App{IO: ios, Args: args, Color: "auto"}
 	root := &cobra.Command{
 		Use:   "msgplay",
 		Short: "A playground for asynchronous messaging patterns",
@@ -87,12 +87,12 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
 	root.SetFlagErrorFunc(flagError)
-	root.PersistentFlags().Var(&choiceValue{s: &app.Color, what: "a color mode", choices: []string{"auto", "always", "never"}},
+	root.PersistentFlags().Var(choice(&app.Color, "a color mode", "auto", "always", "never"),
 		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	root.AddCommand(newListCmd(app), newCheckCmd(app), newExplainCmd(app))
 	root.AddCommand(newTourCmd(app))
-	for _, def := range patternDefs {
-		root.AddCommand(newPatternCmd(app, def()))
+	for _, p := range patternList {
+		root.AddCommand(p.command(app))
 	}
 	return root
 }

@@ -116,13 +116,14 @@ func TestColorFollowsTheFlagAndTheEnvironment(t *testing.T) {
 
 func TestCheckExitsOneOnlyWhenAGuaranteeBreaks(t *testing.T) {
 	// Cut every run at 10ms: messages are still in flight, so manual-ack's
-	// no-loss guarantee breaks.
+	// no-loss guarantee breaks. No pattern flag is given, so the sweep runs
+	// with the pattern's faults, and the reproducing command shows them.
 	code, stdout, stderr := run("check", "competing", "--until", "10ms", "--seeds", "3", "--variants", "manual-ack")
 	if code != ExitFailure {
 		t.Fatalf("exit %d, want 1; stdout:\n%s", code, stdout)
 	}
 	want := `msgplay: check competing: manual-ack guarantees "no message lost", but 3 of 3 runs broke it; ` +
-		"first: msgplay competing --until 10ms --ack manual --seed 1\n"
+		"first: msgplay competing --until 10ms --messages 6 --crash worker-2@30ms --ack manual --seed 1\n"
 	if stderr != want {
 		t.Errorf("stderr %q\nwant   %q", stderr, want)
 	}

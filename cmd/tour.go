@@ -42,16 +42,15 @@ It pauses between runs: Enter goes on, q then Enter ends the tour.`,
 	f := c.Flags()
 	f.BoolVar(&o.noPause, "no-pause", false, "do not wait for Enter between runs (for scripts)")
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every run of the tour")
-	f.Var(&choiceValue{s: &o.format, what: "a tour format", choices: []string{"text", "lanes"}}, "format",
+	f.Var(choice(&o.format, "a tour format", "text", "lanes"), "format",
 		"how runs are shown: text or lanes")
 	return c
 }
 
-// chapter is one pattern of the tour: a scenario and the two variants.
+// chapter is one pattern of the tour: its scenario and its two variants.
 type chapter struct {
-	def           patternDef
-	scenario      patterns.Demo
-	broken, fixed patterns.ArgsVariant
+	p             pattern
+	broken, fixed int // indexes of the variants
 }
 
 func (app *App) tour(o *tourOptions) error {
@@ -61,22 +60,21 @@ func (app *App) tour(o *tourOptions) error {
 	}
 	var chapters []chapter
 	var left []string
-	for _, mk := range patternDefs {
-		def := mk()
-		if ch, ok := tourChapter(def, o.seed); ok {
-			chapters = append(chapters, ch)
-		} else {
-			left = append(left, def.name)
+	for _, p := range patternList {
+		if p.tour == nil {
+			left = append(left, p.name)
+			continue
 		}
+		chapters = append(chapters, chapter{p: p, broken: p.variantIndex(p.tour.Broken), fixed: p.variantIndex(p.tour.Fixed)})
 	}
 	w := app.IO.Out
 	fmt.Fprintf(w, "msgplay tour · %d patterns · seed %d\n", len(chapters), o.seed)
 	fmt.Fprintln(w, "Each pattern runs twice with the same seed, so both runs meet the same faults:")
 	fmt.Fprintln(w, "first the broken way, then the fixed way. » lines explain what just happened.")
 	for i, ch := range chapters {
-		fmt.Fprintf(w, "\n━━ %d of %d · %s: %s\n\n", i+1, len(chapters), ch.def.name, ch.def.summary)
-		fmt.Fprintln(w, indent(ch.def.about, "  "))
-		fmt.Fprintf(w, "\nThe scenario: %s.\n", ch.scenario.Title)
+		fmt.Fprintf(w, "\n━━ %d of %d · %s: %s\n\n", i+1, len(chapters), ch.p.name, ch.p.summary)
+		fmt.Fprintln(w, indent(ch.p.about, "  "))
+		fmt.Fprintf(w, "\nThe scenario: %s.\n", ch.p.tour.Title)
 		if err := app.pause(o, lines, "the broken way"); err != nil {
 			return err
 		}
@@ -106,86 +104,38 @@ func (app *App) tour(o *tourOptions) error {
 	return nil
 }
 
-// tourChapter picks the variants and the scenario of a pattern: the first
-// demo (that sets none of the variants' own flags and is not a summary-only
-// one) where the broken variant fails a check. A pattern with no broken
-// variant (one that guarantees nothing), or none of whose demos shows the
-// broken variant failing, has no chapter: it would teach nothing, or the
-// opposite.
-func tourChapter(def patternDef, seed uint64) (chapter, bool) {
-	ch := chapter{def: def}
-	found := false
-	for _, v := range def.variants {
-		if len(v.Guarantees) == 0 {
-			ch.broken, found = v, true
-			break
-		}
-	}
-	if !found {
-		return chapter{}, false
-	}
-	found = false
-	for _, v := range def.variants {
-		if len(v.Guarantees) > 0 {
-			ch.fixed, found = v, true
-			break
-		}
-	}
-	if !found {
-		return chapter{}, false
-	}
-	own := map[string]bool{}
-	for _, v := range def.variants {
-		for _, a := range v.Args {
-			if strings.HasPrefix(a, "--") {
-				own[a] = true
-			}
-		}
-	}
-	var candidates []patterns.Demo
-	for _, d := range def.demos {
-		if !slices.ContainsFunc(d.Args, func(a string) bool { return own[a] || a == "--quiet" }) {
-			candidates = append(candidates, d)
-		}
-	}
-	for _, d := range candidates {
-		run, err := buildRun(def, append(slices.Clone(d.Args), ch.broken.Args...))
-		if err != nil {
-			continue
-		}
-		if r := run(patterns.Common{Seed: seed}, nil); r != nil && slices.ContainsFunc(r.Checks, func(v trace.Verdict) bool { return !v.OK }) {
-			ch.scenario = d
-			return ch, true
-		}
-	}
-	return chapter{}, false
-}
-
-// buildRun parses a pattern's flags as its command would and returns the
-// runner.
-func buildRun(def patternDef, args []string) (patterns.Runner, error) {
-	fs := pflag.NewFlagSet(def.name, pflag.ContinueOnError)
+// chapterRun binds the scenario of p's tour chapter and applies variant i,
+// returning the runner and the flags of the run after the pattern's name.
+func chapterRun(p pattern, i int) (patterns.Runner, []string, error) {
+	fs := pflag.NewFlagSet(p.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	build := def.flags(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	sc := p.bind(fs)
+	if err := fs.Parse(p.tour.Args); err != nil {
+		return nil, nil, err
 	}
-	return build()
+	if i < 0 {
+		return nil, nil, fmt.Errorf("the tour names a variant %s lacks", p.name)
+	}
+	args := append(slices.Clone(p.tour.Args), sc.apply(i)...)
+	if err := sc.ready(); err != nil {
+		return nil, nil, err
+	}
+	return sc.runner(), args, nil
 }
 
 // tourRun runs one variant of a chapter's scenario, with narration.
-func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, v patterns.ArgsVariant, title string) (*trace.Report, error) {
-	args := append(slices.Clone(ch.scenario.Args), v.Args...)
-	run, err := buildRun(ch.def, args)
+func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, i int, title string) (*trace.Report, error) {
+	run, args, err := chapterRun(ch.p, i)
 	if err != nil {
-		return nil, &failure{code: ExitFailure, msg: "tour: " + ch.def.name + ": " + err.Error()}
+		return nil, &failure{code: ExitFailure, msg: "tour: " + ch.p.name + ": " + err.Error()}
 	}
+	v := ch.p.variants[i]
 	w := app.IO.Out
-	fmt.Fprintf(w, "\n%s — %s: %s\n", title, v.Name, v.About)
-	if len(v.Guarantees) > 0 {
-		fmt.Fprintf(w, "It promises: %s.\n", strings.Join(v.Guarantees, ", "))
+	fmt.Fprintf(w, "\n%s — %s: %s\n", title, v.name, v.about)
+	if len(v.guarantees) > 0 {
+		fmt.Fprintf(w, "It promises: %s.\n", strings.Join(v.guarantees, ", "))
 	}
-	line := shellLine(append([]string{ch.def.name}, args...), o.seed) + " --explain"
+	line := shellLine(append([]string{ch.p.name}, args...), o.seed) + " --explain"
 	if o.format != "text" {
 		line += " --format " + o.format
 	}

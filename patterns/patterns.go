@@ -43,16 +43,6 @@ type Demo struct {
 // once on different goroutines.
 type Runner func(c Common, out trace.Sink) *trace.Report
 
-// ArgsVariant is one way to run a pattern, selected by flags (the old shape, being replaced by Variant) —
-// with the checks it guarantees. `msgplay check` holds each variant to its
-// guarantees over many seeds; `msgplay explain` shows them.
-type ArgsVariant struct {
-	Name       string
-	Args       []string // the flags that select it, applied after the user's
-	About      string   // one line: what this variant does
-	Guarantees []string // names of the checks that must hold in every run
-}
-
 // Sim is one running simulation with the parts every pattern uses: the
 // world, its broker, the generic statistics and the delivery check.
 type Sim struct {
@@ -127,11 +117,10 @@ func (s *Sim) Finish(e Ending) *trace.Report {
 	return r
 }
 
-// AppendList appends the parameter name with values joined by commas, as a
-// repeatable flag shows in the run event; nothing when there are none.
-func AppendList(p []trace.Param, name string, values []string) []trace.Param {
-	if len(values) == 0 {
-		return p
+// OrList writes words as "a, b or c", for errors that list what is allowed.
+func OrList(words []string) string {
+	if len(words) <= 1 {
+		return strings.Join(words, "")
 	}
-	return append(p, trace.Param{Name: name, Value: strings.Join(values, ",")})
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

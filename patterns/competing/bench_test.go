@@ -16,7 +16,7 @@ func BenchmarkMillion(b *testing.B) {
 	cfg.Arrival = sim.Exp(time.Millisecond)
 	cfg.Work = sim.Exp(6 * time.Millisecond)
 	for b.Loop() {
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		if r.Total("acked") != 1_000_000 {
 			b.Fatalf("acked %d", r.Total("acked"))
 		}

@@ -21,7 +21,7 @@ func TestSlowWorkNeverOverflowsTime(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rep := Run(cfg, tracetest.Forward(t, sim.MaxTime))
+	rep := cfg.Run(cfg.Common, tracetest.Forward(t, sim.MaxTime))
 	if rep.End < 0 || rep.End > sim.MaxTime {
 		t.Errorf("the run ended at %v", rep.End)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
 )
 
 func TestValidateNamesTheFlag(t *testing.T) {
@@ -18,7 +19,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(c *Config) { c.Prefetch = -1 }, "--prefetch"},
 		{func(c *Config) { c.MaxDeliveries = -1 }, "--max-deliveries"},
 		{func(c *Config) { c.Slow = map[string]float64{"worker-9": 2} }, "--slow"},
-		{func(c *Config) { c.Crashes = []Crash{{"nobody", 0}} }, "--crash"},
+		{func(c *Config) { c.Crashes = []sim.Crash{{Actor: "nobody"}} }, "--crash"},
 		{func(c *Config) { c.Poison = []string{"m13"} }, "--poison"},
 	} {
 		cfg := Default()
@@ -38,8 +39,8 @@ func TestManualAckSurvivesTheCrashThatAutoAckLosesTo(t *testing.T) {
 	for _, mode := range []broker.AckMode{broker.AutoAck, broker.ManualAck} {
 		cfg := Default()
 		cfg.Ack = mode
-		cfg.Crashes = []Crash{{Actor: "worker-2", At: 30 * time.Millisecond}}
-		r := Run(cfg, nil)
+		cfg.Crashes = []sim.Crash{{Actor: "worker-2", At: 30 * time.Millisecond}}
+		r := cfg.Run(cfg.Common, nil)
 		v, _ := r.Verdict("no-loss")
 		if v.OK != (mode == broker.ManualAck) {
 			t.Errorf("ack %s: no-loss %v (%s)", mode, v.OK, v.Detail)
@@ -50,10 +51,10 @@ func TestManualAckSurvivesTheCrashThatAutoAckLosesTo(t *testing.T) {
 func TestProducerCrashStopsSendingUntilRestart(t *testing.T) {
 	cfg := Default()
 	cfg.Arrival = Default().Work // one send every 20..60ms
-	cfg.Crashes = []Crash{{Actor: Producer, At: 100 * time.Millisecond}}
-	down := Run(cfg, nil)
+	cfg.Crashes = []sim.Crash{{Actor: Producer, At: 100 * time.Millisecond}}
+	down := cfg.Run(cfg.Common, nil)
 	cfg.RestartAfter = 200 * time.Millisecond
-	back := Run(cfg, nil)
+	back := cfg.Run(cfg.Common, nil)
 	if down.Total("sent") >= int64(cfg.Messages) || back.Total("sent") != int64(cfg.Messages) {
 		t.Errorf("sent %d with the producer down for good and %d with a restart; want fewer than %d, then all",
 			down.Total("sent"), back.Total("sent"), cfg.Messages)

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -28,18 +29,12 @@ type Config struct {
 	Arrival   sim.Dist       // time between sends; 0 = all at once
 
 	Slow         map[string]float64 // worker name → factor it works slower by
-	Crashes      []Crash            // scheduled crashes
+	Crashes      []sim.Crash        // scheduled crashes
 	RestartAfter time.Duration      // how long a crashed actor stays down; 0 = for good
 
 	VisibilityTimeout time.Duration // 0 = none (RabbitMQ: back when the connection dies)
 	MaxDeliveries     int           // 0 = unlimited
 	Poison            []string      // ids of messages whose handler always fails
-}
-
-// Crash is a scheduled crash of an actor: the producer or a worker.
-type Crash struct {
-	Actor string
-	At    time.Duration
 }
 
 // Default returns the scenario `msgplay competing` runs with no flags.
@@ -106,12 +101,8 @@ func (c Config) Validate() error {
 }
 
 func (c Config) isWorker(name string) bool {
-	for i := 1; i <= c.Consumers; i++ {
-		if name == WorkerName(i) {
-			return true
-		}
-	}
-	return false
+	n, err := strconv.Atoi(strings.TrimPrefix(name, "worker-"))
+	return err == nil && n >= 1 && n <= c.Consumers && name == WorkerName(n)
 }
 
 func (c Config) workers() string {
@@ -123,34 +114,18 @@ func (c Config) workers() string {
 
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	p := []trace.Param{
-		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
-		{Name: "consumers", Value: strconv.Itoa(c.Consumers)},
-		{Name: "messages", Value: strconv.Itoa(c.Messages)},
-		{Name: "prefetch", Value: strconv.Itoa(c.Prefetch)},
-		{Name: "ack", Value: c.Ack.String()},
-		{Name: "work", Value: c.Work.String()},
-		{Name: "arrival", Value: c.Arrival.String()},
-		{Name: "visibility-timeout", Value: trace.FormatDuration(c.VisibilityTimeout)},
-		{Name: "max-deliveries", Value: strconv.Itoa(c.MaxDeliveries)},
-	}
-	var slow, crashes []string
+	p := patterns.NewParams(c.Common).Int("consumers", c.Consumers).Int("messages", c.Messages).
+		Int("prefetch", c.Prefetch).Str("ack", c.Ack.String()).Dist("work", c.Work).Dist("arrival", c.Arrival).
+		Dur("visibility-timeout", c.VisibilityTimeout).Int("max-deliveries", c.MaxDeliveries)
+	var slow []string
 	for i := 1; i <= c.Consumers; i++ {
 		if f, ok := c.Slow[WorkerName(i)]; ok {
 			slow = append(slow, WorkerName(i)+"="+strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}
-	for _, cr := range c.Crashes {
-		crashes = append(crashes, cr.Actor+"@"+trace.FormatDuration(cr.At))
-	}
-	p = patterns.AppendList(p, "slow", slow)
-	p = patterns.AppendList(p, "crash", crashes)
+	p.List("slow", slow).Crashes(c.Crashes)
 	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
-		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+		p.Dur("restart-after", c.RestartAfter)
 	}
-	p = patterns.AppendList(p, "poison", c.Poison)
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
+	return p.List("poison", c.Poison).Done()
 }

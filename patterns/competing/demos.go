@@ -1,12 +1,18 @@
 package competing
 
-import "github.com/msgplay/msgplay/patterns"
+import (
+	"time"
 
-// Summary is the one-line description `msgplay list` shows.
-const Summary = "workers share one queue; each order goes to exactly one of them"
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/patterns"
+)
 
-// About explains the pattern in --help.
-const About = `Competing consumers: a producer sends PlaceOrder commands to the queue
+// summaryText is the one-line description `msgplay list` shows.
+const summaryText = "workers share one queue; each order goes to exactly one of them"
+
+// aboutText explains the pattern in --help.
+const aboutText = `Competing consumers: a producer sends PlaceOrder commands to the queue
 "orders", and the workers worker-1 … worker-N compete for them. Each message
 goes to one worker at a time; the worker handles it, then acks it.
 
@@ -25,8 +31,8 @@ What can go wrong, and what the broker does about it:
 A visibility timeout of 0 behaves as RabbitMQ does: no timeout, and a dead
 worker's unacked messages come back the moment its connection closes.`
 
-// Demos are the runnable examples of --help, each with a golden test.
-var Demos = []patterns.Demo{
+// demos are the runnable examples of --help, each with a golden test.
+var demos = []patterns.Demo{
 	{Title: "the default: twelve orders spread fairly over three workers", Args: nil},
 	{Title: "worker-2 crashes before acking; its order returns after the visibility timeout",
 		Args: []string{"--messages", "6", "--crash", "worker-2@30ms"}},
@@ -42,11 +48,24 @@ var Demos = []patterns.Demo{
 		Args: []string{"--messages", "4", "--visibility-timeout", "45ms"}},
 }
 
-// Variants are the broken and the fixed way to consume, for `msgplay check`.
-var Variants = []patterns.ArgsVariant{
-	{Name: "auto-ack", Args: []string{"--ack", "auto"},
-		About: "the broker forgets a message once delivered: a crash loses it"},
-	{Name: "manual-ack", Args: []string{"--ack", "manual"},
-		About:      "the worker acks after its work: a crash only delays the message",
-		Guarantees: []string{"no-loss"}},
+// Definition is the competing-consumers pattern, as msgplay offers it.
+var Definition = patterns.Def[Config]{
+	Name:    Name,
+	Aliases: []string{"competing-consumers"},
+	Summary: summaryText,
+	About:   aboutText,
+	Default: Default,
+	Demos:   demos,
+	Variants: []patterns.Variant[Config]{
+		{Name: "auto-ack", About: "the broker forgets a message once delivered: a crash loses it",
+			Apply: func(c *Config) { c.Ack = broker.AutoAck }},
+		{Name: "manual-ack", About: "the worker acks after its work: a crash only delays the message",
+			Guarantees: []string{"no-loss"},
+			Apply:      func(c *Config) { c.Ack = broker.ManualAck }},
+	},
+	Faults: func(c *Config) {
+		c.Messages = 6
+		c.Crashes = append(c.Crashes, sim.Crash{Actor: WorkerName(2), At: 30 * time.Millisecond})
+	},
+	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
 }

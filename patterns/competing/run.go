@@ -13,9 +13,11 @@ import (
 // Name is the pattern's command name.
 const Name = "competing"
 
-// Run simulates the scenario, sending every event to out (which may be
-// nil), and returns the report that closes the trace. cfg must be valid.
-func Run(cfg Config, out trace.Sink) *trace.Report {
+// Run simulates the scenario with the common options c, sending every
+// event to out (which may be nil), and returns the report that closes the
+// trace. cfg must be valid.
+func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
+	cfg.Common = c
 	s := patterns.Start(Name, cfg.Common, cfg.Params(), out)
 	w, b := s.World, s.Broker
 	q := b.Queue(Queue, broker.QueueOptions{
@@ -51,10 +53,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 	p := &producer{cfg: cfg, q: q, actor: w.Actor(Producer), arrival: w.Rand("arrival")}
 	p.sendNext = p.send
 	p.actor.OnRestart(p.schedule)
-	for _, cr := range cfg.Crashes {
-		a, _ := w.Lookup(cr.Actor)
-		a.CrashAt(cr.At, cfg.RestartAfter)
-	}
+	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	p.schedule()
 
 	s.Run(func() bool { return p.finished() && b.Idle() })

@@ -17,7 +17,7 @@ func BenchmarkSweep(b *testing.B) {
 	cfg.Work = sim.Exp(30 * time.Millisecond)
 	cfg.SweepFrom, cfg.SweepTo = 4, 16
 	for b.Loop() {
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		if got := r.Total("orders"); got != 13*200_000 {
 			b.Fatalf("swept %d orders, want %d", got, 13*200_000)
 		}

@@ -16,7 +16,7 @@ func TestArrivalsNearTheCeilingRunAndChart(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rep := Run(cfg, tracetest.Forward(t, sim.MaxTime))
+	rep := cfg.Run(cfg.Common, tracetest.Forward(t, sim.MaxTime))
 	if rep.End > sim.MaxTime || rep.End < 0 {
 		t.Errorf("the run ended at %v", rep.End)
 	}

@@ -8,7 +8,6 @@ package loadlevel
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
@@ -41,6 +40,9 @@ type Burst struct {
 	N  int
 	At time.Duration
 }
+
+// String returns b as --burst takes it, such as 300@2s.
+func (b Burst) String() string { return strconv.Itoa(b.N) + "@" + trace.FormatDuration(b.At) }
 
 // Default returns the scenario `msgplay loadlevel` runs with no flags: a
 // short steady stream at utilization 0.75 on four workers.
@@ -76,6 +78,8 @@ func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
 func (c Config) Validate() error {
 	a := c.Autoscale
 	switch {
+	case a.On() && c.Consumers != Default().Consumers:
+		return fmt.Errorf("--consumers and --autoscale both set: give a fixed pool or MIN..MAX, not both")
 	case c.Messages < 0:
 		return fmt.Errorf("--messages must be 0 or more (got %d)", c.Messages)
 	case c.Messages > 0 && c.Duration > 0:
@@ -123,39 +127,24 @@ func (c Config) Validate() error {
 
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	p := []trace.Param{{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)}}
+	p := patterns.NewParams(c.Common)
 	switch {
 	case c.SweepFrom > 0:
-		p = append(p, trace.Param{Name: "sweep-consumers", Value: fmt.Sprintf("%d..%d", c.SweepFrom, c.SweepTo)})
+		p.Str("sweep-consumers", fmt.Sprintf("%d..%d", c.SweepFrom, c.SweepTo))
 	case c.Autoscale.On():
-		p = append(p, trace.Param{Name: "autoscale", Value: fmt.Sprintf("%d..%d", c.Autoscale.Min, c.Autoscale.Max)})
+		p.Str("autoscale", fmt.Sprintf("%d..%d", c.Autoscale.Min, c.Autoscale.Max))
 	default:
-		p = append(p, trace.Param{Name: "consumers", Value: strconv.Itoa(c.Consumers)})
+		p.Int("consumers", c.Consumers)
 	}
-	p = append(p, trace.Param{Name: "arrival", Value: c.Arrival.String()},
-		trace.Param{Name: "work", Value: c.Work.String()})
+	p.Dist("arrival", c.Arrival).Dist("work", c.Work)
 	if c.Duration > 0 {
-		p = append(p, trace.Param{Name: "duration", Value: trace.FormatDuration(c.Duration)})
+		p.Dur("duration", c.Duration)
 	} else {
-		p = append(p, trace.Param{Name: "messages", Value: strconv.Itoa(c.Messages)})
+		p.Int("messages", c.Messages)
 	}
-	if len(c.Bursts) > 0 {
-		var bs []string
-		for _, b := range c.Bursts {
-			bs = append(bs, strconv.Itoa(b.N)+"@"+trace.FormatDuration(b.At))
-		}
-		p = append(p, trace.Param{Name: "burst", Value: strings.Join(bs, ",")})
-	}
-	p = append(p, trace.Param{Name: "prefetch", Value: strconv.Itoa(c.Prefetch)})
+	p.List("burst", patterns.Strings(c.Bursts)).Int("prefetch", c.Prefetch)
 	if a := c.Autoscale; a.On() && c.SweepFrom == 0 {
-		p = append(p,
-			trace.Param{Name: "scale-up-at", Value: strconv.Itoa(a.UpAt)},
-			trace.Param{Name: "scale-down-at", Value: strconv.Itoa(a.DownAt)},
-			trace.Param{Name: "scale-delay", Value: trace.FormatDuration(a.Delay)},
-			trace.Param{Name: "cooldown", Value: trace.FormatDuration(a.Cooldown)})
+		p.Int("scale-up-at", a.UpAt).Int("scale-down-at", a.DownAt).Dur("scale-delay", a.Delay).Dur("cooldown", a.Cooldown)
 	}
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
+	return p.Done()
 }

@@ -1,12 +1,16 @@
 package loadlevel
 
-import "github.com/msgplay/msgplay/patterns"
+import (
+	"time"
 
-// Summary is the one-line description `msgplay list` shows.
-const Summary = "bursts wait in a queue while fixed or autoscaled workers drain it"
+	"github.com/msgplay/msgplay/patterns"
+)
 
-// About explains the pattern in --help.
-const About = `Queue-based load leveling: the shop's checkout sends PlaceOrder commands to
+// summaryText is the one-line description `msgplay list` shows.
+const summaryText = "bursts wait in a queue while fixed or autoscaled workers drain it"
+
+// aboutText explains the pattern in --help.
+const aboutText = `Queue-based load leveling: the shop's checkout sends PlaceOrder commands to
 the queue "orders" at a steady rate (--arrival), with flash-sale bursts on top
 (--burst N@TIME), and the workers worker-1 … worker-N drain it. The checkout
 never waits and the workers never overload: the queue holds the difference,
@@ -28,8 +32,8 @@ gives back any it had not begun. Every step is a note in the trace with why.
 --sweep-consumers A..B runs the scenario once per worker count and prints
 one row each: the knee of the curve, measured and predicted.`
 
-// Demos are the runnable examples of --help, each with a golden test.
-var Demos = []patterns.Demo{
+// demos are the runnable examples of --help, each with a golden test.
+var demos = []patterns.Demo{
 	{Title: "twenty orders on four workers at ρ 0.75: a trace to read, too short for theory", Args: nil},
 	{Title: "a long steady run: the measured queue beside M/M/4 theory",
 		Args: []string{"--messages", "20000", "--quiet"}},
@@ -47,13 +51,25 @@ var Demos = []patterns.Demo{
 		Args: []string{"--sweep-consumers", "4..9", "--messages", "20000"}},
 }
 
-// Variants are the fixed pool and the autoscaled one, for `msgplay check`:
-// both must lose no order and handle none twice, scale-in included.
-var Variants = []patterns.ArgsVariant{
-	{Name: "fixed", Args: []string{"--autoscale", "off"},
-		About:      "a fixed pool of --consumers workers: bursts wait in the queue",
-		Guarantees: []string{"no-loss", "no-duplicate-effects"}},
-	{Name: "autoscale", Args: []string{"--autoscale", "1..8"},
-		About:      "workers added and removed with the backlog; scale-in is graceful",
-		Guarantees: []string{"no-loss", "no-duplicate-effects"}},
+// Definition is queue-based load leveling, as msgplay offers it. It has no
+// broken variant, so no tour chapter.
+var Definition = patterns.Def[Config]{
+	Name:    Name,
+	Aliases: []string{"load-leveling"},
+	Summary: summaryText,
+	About:   aboutText,
+	Default: Default,
+	Demos:   demos,
+	Variants: []patterns.Variant[Config]{
+		{Name: "fixed", About: "a fixed pool of --consumers workers: bursts wait in the queue",
+			Guarantees: []string{"no-loss", "no-duplicate-effects"},
+			Apply:      func(c *Config) { c.Autoscale.Min, c.Autoscale.Max = 0, 0 }},
+		{Name: "autoscale", About: "workers added and removed with the backlog; scale-in is graceful",
+			Guarantees: []string{"no-loss", "no-duplicate-effects"},
+			Apply:      func(c *Config) { c.Autoscale.Min, c.Autoscale.Max = 1, 8 }},
+	},
+	Faults: func(c *Config) {
+		c.Messages = 300
+		c.Bursts = append(c.Bursts[:len(c.Bursts):len(c.Bursts)], Burst{N: 150, At: time.Second})
+	},
 }

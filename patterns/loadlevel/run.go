@@ -76,10 +76,11 @@ type stepRow struct {
 	reason  string
 }
 
-// Run simulates the scenario, sending every event to out (which may be
-// nil), and returns the report that closes the trace; a sweep runs as
-// Sweep does. cfg must be valid.
-func Run(cfg Config, out trace.Sink) *trace.Report {
+// Run simulates the scenario with the common options c, sending every
+// event to out (which may be nil), and returns the report that closes the
+// trace; a sweep runs as Sweep does. cfg must be valid.
+func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
+	cfg.Common = c
 	if cfg.SweepFrom > 0 {
 		return Sweep(cfg, out)
 	}

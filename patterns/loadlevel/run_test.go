@@ -7,6 +7,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // burstAutoscale is a flash sale on an autoscaled pool with prefetch 3, so
@@ -25,7 +26,7 @@ func burstAutoscale() Config {
 
 func TestAutoscaleRun(t *testing.T) {
 	var events []trace.Event
-	rep := Run(burstAutoscale(), trace.SinkFunc(func(e *trace.Event) { events = append(events, *e) }))
+	rep := burstAutoscale().Run(patterns.Common{Seed: 1}, trace.SinkFunc(func(e *trace.Event) { events = append(events, *e) }))
 	for _, name := range []string{"no-loss", "no-duplicate-effects"} {
 		if v, ok := rep.Verdict(name); !ok || !v.OK {
 			t.Errorf("%s: %+v", name, v)
@@ -68,7 +69,7 @@ func TestRunIsDeterministic(t *testing.T) {
 	text := func() string {
 		var b strings.Builder
 		tx := trace.NewText(&b, trace.TextOptions{})
-		Run(burstAutoscale(), tx)
+		burstAutoscale().Run(patterns.Common{Seed: 1}, tx)
 		tx.Flush()
 		return b.String()
 	}

@@ -13,7 +13,7 @@ func BenchmarkRun100(b *testing.B) {
 	cfg := Default()
 	cfg.Orders, cfg.CrashRate = 100, 0.05
 	for b.Loop() {
-		Run(cfg, nil)
+		cfg.Run(cfg.Common, nil)
 	}
 }
 
@@ -22,7 +22,7 @@ func BenchmarkRun100DualWrite(b *testing.B) {
 	cfg := Default()
 	cfg.Orders, cfg.CrashRate, cfg.Variant = 100, 0.05, DualWrite
 	for b.Loop() {
-		Run(cfg, nil)
+		cfg.Run(cfg.Common, nil)
 	}
 }
 
@@ -33,7 +33,7 @@ func BenchmarkOutage100k(b *testing.B) {
 	cfg.Orders, cfg.Inbox = 100_000, true
 	cfg.BrokerDownSet, cfg.BrokerDown = true, sim.Window{From: 10 * time.Second, To: 20 * time.Second}
 	for b.Loop() {
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		if r.Total("handled") != 100_000 {
 			b.Fatalf("handled %d", r.Total("handled"))
 		}

@@ -7,8 +7,8 @@ package outbox
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
@@ -31,8 +31,8 @@ const (
 	PublishFirst
 )
 
-// VariantNames are the values of --variant, in the order help shows them.
-var VariantNames = []string{"dual-write", "publish-first", "outbox"}
+// AllVariants are the values of --variant, in the order help shows them.
+var AllVariants = []Variant{DualWrite, PublishFirst, Outbox}
 
 // String returns the --variant name.
 func (v Variant) String() string {
@@ -43,19 +43,6 @@ func (v Variant) String() string {
 		return "publish-first"
 	}
 	return "outbox"
-}
-
-// ParseVariant parses a --variant name.
-func ParseVariant(s string) (Variant, error) {
-	switch s {
-	case "dual-write":
-		return DualWrite, nil
-	case "publish-first":
-		return PublishFirst, nil
-	case "outbox":
-		return Outbox, nil
-	}
-	return 0, fmt.Errorf("%q is not a variant: want dual-write, publish-first or outbox", s)
 }
 
 // MaxOrders caps --orders. Memory follows the orders that have arrived,
@@ -71,7 +58,7 @@ type Config struct {
 	Arrival sim.Dist // time between orders
 	Work    sim.Dist // time of each step: a transaction, a publish, a handler
 
-	Crashes      []Crash       // scheduled crashes
+	Crashes      []sim.Crash   // scheduled crashes
 	RestartAfter time.Duration // how long a crashed actor stays down; 0 = for good
 
 	CrashRate      float64    // chance the order service crashes between its two writes
@@ -88,12 +75,6 @@ type Config struct {
 	// inbox checks for a handled id but forgets to record it, so a
 	// duplicate is applied twice. It has no flag; the checks must catch it.
 	BugSkipInboxRecord bool
-}
-
-// Crash is a scheduled crash of an actor.
-type Crash struct {
-	Actor string
-	At    time.Duration
 }
 
 // The actors, stores, topic and subscription of the pattern.
@@ -161,70 +142,39 @@ func (c Config) Validate() error {
 		}
 	}
 	for _, cr := range c.Crashes {
-		if !c.isActor(cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q in the %s variant: want %s", cr.Actor, c.Variant, orList(c.actors()))
+		if !slices.Contains(c.actors(), cr.Actor) {
+			return fmt.Errorf("--crash: no actor %q in the %s variant: want %s", cr.Actor, c.Variant, patterns.OrList(c.actors()))
 		}
 	}
 	return nil
 }
 
-func (c Config) isActor(name string) bool {
-	for _, a := range c.actors() {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
-func orList(words []string) string {
-	if len(words) == 1 {
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
-
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	p := []trace.Param{
-		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
-		{Name: "variant", Value: c.Variant.String()},
-		{Name: "orders", Value: strconv.Itoa(c.Orders)},
-		{Name: "arrival", Value: c.Arrival.String()},
-		{Name: "work", Value: c.Work.String()},
-	}
+	p := patterns.NewParams(c.Common).Str("variant", c.Variant.String()).Int("orders", c.Orders).
+		Dist("arrival", c.Arrival).Dist("work", c.Work)
 	if c.Variant == Outbox {
-		p = append(p, trace.Param{Name: "poll-interval", Value: trace.FormatDuration(c.PollInterval)},
-			trace.Param{Name: "batch", Value: strconv.Itoa(c.Batch)})
+		p.Dur("poll-interval", c.PollInterval).Int("batch", c.Batch)
 	}
 	if c.Inbox {
-		p = append(p, trace.Param{Name: "inbox", Value: "on"})
+		p.Str("inbox", "on")
 	}
 	prob := func(name string, v float64) {
 		if v > 0 {
-			p = append(p, trace.Param{Name: name, Value: strconv.FormatFloat(v, 'g', -1, 64)})
+			p.Float(name, v)
 		}
 	}
 	prob("crash-rate", c.CrashRate)
 	if c.BrokerDownSet {
-		p = append(p, trace.Param{Name: "broker-down", Value: c.BrokerDown.String()})
+		p.Str("broker-down", c.BrokerDown.String())
 	}
 	prob("db-fail-rate", c.DBFailRate)
 	if c.Variant == Outbox {
 		prob("relay-crash-rate", c.RelayCrashRate)
 	}
-	if len(c.Crashes) > 0 {
-		var cs []string
-		for _, cr := range c.Crashes {
-			cs = append(cs, cr.Actor+"@"+trace.FormatDuration(cr.At))
-		}
-		p = append(p, trace.Param{Name: "crash", Value: strings.Join(cs, ",")})
-	}
+	p.Crashes(c.Crashes)
 	if len(c.Crashes) > 0 || c.CrashRate > 0 || (c.Variant == Outbox && c.RelayCrashRate > 0) {
-		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+		p.Dur("restart-after", c.RestartAfter)
 	}
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
+	return p.Done()
 }

@@ -2,11 +2,11 @@ package outbox
 
 import "github.com/msgplay/msgplay/patterns"
 
-// Summary is the one-line description `msgplay list` shows.
-const Summary = "save an order and announce it: dual write against the outbox"
+// summaryText is the one-line description `msgplay list` shows.
+const summaryText = "save an order and announce it: dual write against the outbox"
 
-// About explains the pattern in --help.
-const About = `Transactional outbox: the order service must save an order in its database
+// aboutText explains the pattern in --help.
+const aboutText = `Transactional outbox: the order service must save an order in its database
 (orders-db) and tell the inventory service with an OrderPlaced event on the
 topic "orders". The database and the broker cannot share one transaction, so
 the trace shows the transaction (begin, commit) and the publish as separate
@@ -32,8 +32,8 @@ Each fault draws from its own random stream: with one seed, --variant
 dual-write and --variant outbox meet the same crashes, outages and failed
 commits, so they can be compared side by side.`
 
-// Demos are the runnable examples of --help, each with a golden test.
-var Demos = []patterns.Demo{
+// demos are the runnable examples of --help, each with a golden test.
+var demos = []patterns.Demo{
 	{Title: "the default: five orders through the outbox, the relay and the inventory",
 		Args: nil},
 	{Title: "dual write: the order service crashes after its commit, before publishing (a zombie)",
@@ -54,16 +54,28 @@ var Demos = []patterns.Demo{
 		Args: []string{"--variant", "outbox", "--orders", "200", "--crash-rate", "0.05", "--quiet"}},
 }
 
-// Variants are the ways to write the two things, for `msgplay check`.
-var Variants = []patterns.ArgsVariant{
-	{Name: "dual-write", Args: []string{"--variant", "dual-write", "--inbox=false"},
-		About: "commit, then publish: a crash or outage between them loses the event (zombie)"},
-	{Name: "publish-first", Args: []string{"--variant", "publish-first", "--inbox=false"},
-		About: "publish, then commit: a failed commit leaves a ghost event"},
-	{Name: "outbox", Args: []string{"--variant", "outbox", "--inbox=false"},
-		About:      "order and outbox row in one transaction, a relay publishes: at least once",
-		Guarantees: []string{"no-zombie", "no-ghost", "per-key-order"}},
-	{Name: "outbox-inbox", Args: []string{"--variant", "outbox", "--inbox"},
-		About:      "the outbox, and an inbox that absorbs duplicates: exactly one effect",
-		Guarantees: []string{"no-zombie", "no-ghost", "per-key-order", "exactly-once-effect"}},
+// Definition is the transactional outbox, as msgplay offers it.
+var Definition = patterns.Def[Config]{
+	Name:    Name,
+	Aliases: []string{"transactional-outbox"},
+	Summary: summaryText,
+	About:   aboutText,
+	Default: Default,
+	Demos:   demos,
+	Variants: []patterns.Variant[Config]{
+		{Name: "dual-write", About: "commit, then publish: a crash or outage between them loses the event (zombie)",
+			Apply: func(c *Config) { c.Variant, c.Inbox = DualWrite, false }},
+		{Name: "publish-first", About: "publish, then commit: a failed commit leaves a ghost event",
+			Apply: func(c *Config) { c.Variant, c.Inbox = PublishFirst, false }},
+		{Name: "outbox", About: "order and outbox row in one transaction, a relay publishes: at least once",
+			Guarantees: []string{"no-zombie", "no-ghost", "per-key-order"},
+			Apply:      func(c *Config) { c.Variant, c.Inbox = Outbox, false }},
+		{Name: "outbox-inbox", About: "the outbox, and an inbox that absorbs duplicates: exactly one effect",
+			Guarantees: []string{"no-zombie", "no-ghost", "per-key-order", "exactly-once-effect"},
+			Apply:      func(c *Config) { c.Variant, c.Inbox = Outbox, true }},
+	},
+	Faults: func(c *Config) {
+		c.Orders, c.CrashRate, c.DBFailRate, c.RelayCrashRate = 20, 0.05, 0.05, 0.1
+	},
+	Tour: &patterns.Chapter{Title: demos[3].Title, Args: demos[3].Args, Broken: "dual-write", Fixed: "outbox"},
 }

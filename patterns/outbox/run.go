@@ -35,9 +35,11 @@ const (
 
 const outboxPrefix = "outbox/"
 
-// Run simulates the scenario, sending every event to out (which may be
-// nil), and returns the report that closes the trace. cfg must be valid.
-func Run(cfg Config, out trace.Sink) *trace.Report {
+// Run simulates the scenario with the common options c, sending every
+// event to out (which may be nil), and returns the report that closes the
+// trace. cfg must be valid.
+func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
+	cfg.Common = c
 	chk := NewChecks(OrderService, Inventory)
 	s := patterns.Start(Name, cfg.Common, cfg.Params(), nil)
 	s.World.Recorder().Add(chk)
@@ -107,10 +109,7 @@ func newRun(cfg Config, s *patterns.Sim) *run {
 			w.Progress()
 		})
 	}
-	for _, cr := range cfg.Crashes {
-		a, _ := w.Lookup(cr.Actor)
-		a.CrashAt(cr.At, cfg.RestartAfter)
-	}
+	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	r.arriveFn = r.arrive
 	w.At(0, nil, r.arriveFn)
 	return r

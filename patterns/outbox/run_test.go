@@ -16,7 +16,7 @@ import (
 // record runs cfg and returns its events.
 func record(cfg Config) ([]trace.Event, *trace.Report) {
 	var ev []trace.Event
-	r := Run(cfg, trace.SinkFunc(func(e *trace.Event) { ev = append(ev, *e) }))
+	r := cfg.Run(cfg.Common, trace.SinkFunc(func(e *trace.Event) { ev = append(ev, *e) }))
 	return ev, r
 }
 
@@ -194,7 +194,7 @@ func TestDeterministic(t *testing.T) {
 	run := func() string {
 		var b bytes.Buffer
 		out := trace.NewJSON(&b)
-		Run(cfg, out)
+		cfg.Run(cfg.Common, out)
 		out.Flush()
 		return b.String()
 	}
@@ -212,7 +212,7 @@ func TestOutboxGuaranteesHold(t *testing.T) {
 		cfg.CrashRate, cfg.DBFailRate, cfg.RelayCrashRate = 0.1, 0.1, 0.1
 		cfg.BrokerDownSet, cfg.BrokerDown = true, sim.Window{From: 100 * time.Millisecond, To: 400 * time.Millisecond}
 		cfg.Batch = 1 + int(seed%4)
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		for _, v := range r.Checks {
 			if !v.OK {
 				t.Fatalf("seed %d: %s: %s %v", seed, v.Name, v.Detail, v.Evidence)
@@ -233,7 +233,7 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.Batch = 0 }, "--batch must be at least 1 (got 0)"},
 		{func(c *Config) { c.PollInterval = 0 }, "--poll-interval must be above 0 (got 0s)"},
 		{func(c *Config) { c.CrashRate, c.RestartAfter = 0.1, 0 }, "--crash-rate needs --restart-after above 0"},
-		{func(c *Config) { c.Variant, c.Crashes = DualWrite, []Crash{{Actor: Relay}} },
+		{func(c *Config) { c.Variant, c.Crashes = DualWrite, []sim.Crash{{Actor: Relay}} },
 			`--crash: no actor "relay" in the dual-write variant: want order-service or inventory`},
 	} {
 		cfg := Default()
@@ -264,7 +264,7 @@ func TestOrdersAllocateAsTheyArrive(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	Run(cfg, nil)
+	cfg.Run(cfg.Common, nil)
 	runtime.ReadMemStats(&after)
 	if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
 		t.Errorf("a 50ms run of %d orders allocated %d MB", cfg.Orders, got>>20)

@@ -16,7 +16,7 @@ func BenchmarkFanOut100k(b *testing.B) {
 	cfg.Arrival = sim.Exp(10 * time.Millisecond)
 	cfg.Work = sim.Exp(5 * time.Millisecond)
 	for b.Loop() {
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		if r.Total("handled") != 500_000 {
 			b.Fatalf("handled %d", r.Total("handled"))
 		}

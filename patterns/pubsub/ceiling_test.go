@@ -17,7 +17,7 @@ func TestWorkNearTheCeilingRunsAndRenders(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	Run(cfg, tracetest.Forward(t, sim.MaxTime))
+	cfg.Run(cfg.Common, tracetest.Forward(t, sim.MaxTime))
 }
 
 func TestSlowPastTheCeilingIsRefused(t *testing.T) {

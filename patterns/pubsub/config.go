@@ -8,6 +8,7 @@ package pubsub
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ const (
 )
 
 // Modes lists the values of --mode.
-var Modes = []string{string(Events), string(Direct)}
+var Modes = []Mode{Events, Direct}
 
 // Config is one publish/subscribe scenario.
 type Config struct {
@@ -64,17 +65,26 @@ type Late struct {
 	At   time.Duration
 }
 
+// String returns l as --late takes it, such as email@50ms.
+func (l Late) String() string { return l.Name + "@" + trace.FormatDuration(l.At) }
+
 // Offline is a window in which a subscriber is down.
 type Offline struct {
 	Name   string
 	Window sim.Window
 }
 
+// String returns o as --offline takes it, such as email@30ms..90ms.
+func (o Offline) String() string { return o.Name + "@" + o.Window.String() }
+
 // Filter is a subscription's subject filter.
 type Filter struct {
 	Name   string
 	Filter broker.Filter
 }
+
+// String returns f as --filter takes it, such as shipping=orders.*.eu.
+func (f Filter) String() string { return f.Name + "=" + f.Filter.String() }
 
 // DefaultSubscribers are the services that subscribe to orders by default.
 var DefaultSubscribers = []string{"inventory", "payment", "email", "shipping", "analytics"}
@@ -192,7 +202,7 @@ func (c Config) Validate() error {
 	}
 	known := func(flag, name string) error {
 		if !seen[name] {
-			return fmt.Errorf("--%s: no subscriber %q: want %s", flag, name, orList(c.Subscribers))
+			return fmt.Errorf("--%s: no subscriber %q: want %s", flag, name, patterns.OrList(c.Subscribers))
 		}
 		return nil
 	}
@@ -242,7 +252,7 @@ func (c Config) Validate() error {
 		}
 		filtered[f.Name] = true
 	}
-	for _, s := range sortedKeys(c.Instances) {
+	for _, s := range slices.Sorted(maps.Keys(c.Instances)) {
 		if err := known("instances", s); err != nil {
 			return err
 		}
@@ -250,7 +260,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("--instances %s=%d: want from 1 to %d instances", s, n, MaxInstances)
 		}
 	}
-	for _, s := range sortedKeys(c.Slow) {
+	for _, s := range slices.Sorted(maps.Keys(c.Slow)) {
 		if err := known("slow", s); err != nil {
 			return err
 		}
@@ -268,24 +278,9 @@ func (c Config) Validate() error {
 
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	p := []trace.Param{
-		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
-		{Name: "mode", Value: string(c.Mode)},
-		{Name: "events", Value: strconv.Itoa(c.Events)},
-		{Name: "subscribers", Value: strings.Join(c.Subscribers, ",")},
-		{Name: "work", Value: c.Work.String()},
-		{Name: "arrival", Value: c.Arrival.String()},
-	}
-	var late, offline, filters, inst, slow []string
-	for _, l := range c.Late {
-		late = append(late, l.Name+"@"+trace.FormatDuration(l.At))
-	}
-	for _, o := range c.Offline {
-		offline = append(offline, o.Name+"@"+o.Window.String())
-	}
-	for _, f := range c.Filters {
-		filters = append(filters, f.Name+"="+f.Filter.String())
-	}
+	p := patterns.NewParams(c.Common).Str("mode", string(c.Mode)).Int("events", c.Events).
+		Str("subscribers", strings.Join(c.Subscribers, ",")).Dist("work", c.Work).Dist("arrival", c.Arrival)
+	var inst, slow []string
 	for _, s := range c.Subscribers {
 		if n, ok := c.Instances[s]; ok {
 			inst = append(inst, s+"="+strconv.Itoa(n))
@@ -294,38 +289,13 @@ func (c Config) Params() []trace.Param {
 			slow = append(slow, s+"="+strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}
-	p = patterns.AppendList(p, "transient", c.Transient)
-	p = patterns.AppendList(p, "late", late)
-	p = patterns.AppendList(p, "offline", offline)
-	p = patterns.AppendList(p, "filter", filters)
-	p = patterns.AppendList(p, "instances", inst)
-	p = patterns.AppendList(p, "slow", slow)
-	p = patterns.AppendList(p, "fail", c.Fail)
+	p.List("transient", c.Transient).List("late", patterns.Strings(c.Late)).List("offline", patterns.Strings(c.Offline)).
+		List("filter", patterns.Strings(c.Filters)).List("instances", inst).List("slow", slow).List("fail", c.Fail)
 	if c.DuplicateRate > 0 {
-		p = append(p, trace.Param{Name: "duplicate-rate", Value: strconv.FormatFloat(c.DuplicateRate, 'g', -1, 64)})
+		p.Float("duplicate-rate", c.DuplicateRate)
 	}
 	if c.Idempotent {
-		p = append(p, trace.Param{Name: "idempotent", Value: "yes"})
+		p.Str("idempotent", "yes")
 	}
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
-}
-
-// orList writes "a, b or c".
-func orList(words []string) string {
-	if len(words) == 1 {
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return p.Done()
 }

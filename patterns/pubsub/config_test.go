@@ -73,7 +73,7 @@ func TestTheSameWindowTwiceIsOneWindow(t *testing.T) {
 	}
 	one := c
 	one.Offline = c.Offline[:1]
-	if a, b := Run(c, nil), Run(one, nil); a.Total("delivered") != b.Total("delivered") || a.End != b.End {
+	if a, b := c.Run(c.Common, nil), one.Run(one.Common, nil); a.Total("delivered") != b.Total("delivered") || a.End != b.End {
 		t.Error("a repeated window changed the run")
 	}
 }

@@ -1,12 +1,19 @@
 package pubsub
 
-import "github.com/msgplay/msgplay/patterns"
+import (
+	"maps"
+	"slices"
+	"time"
 
-// Summary is the one-line description `msgplay list` shows.
-const Summary = "one event, a copy for each subscriber: durable, transient, filtered"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/patterns"
+)
 
-// About explains the pattern in --help.
-const About = `Publish/subscribe: the order service publishes OrderPlaced events to the
+// summaryText is the one-line description `msgplay list` shows.
+const summaryText = "one event, a copy for each subscriber: durable, transient, filtered"
+
+// aboutText explains the pattern in --help.
+const aboutText = `Publish/subscribe: the order service publishes OrderPlaced events to the
 topic "orders" and knows none of its subscribers. Each subscriber (inventory,
 payment, email, shipping, analytics) has its own subscription — a queue
 called orders/NAME, with its own dead-letter queue orders/NAME.dlq — and gets
@@ -36,8 +43,8 @@ each service in turn and waits for its reply. One slow, offline or failing
 service then holds up or fails every order; with events the order is done
 once published and only that subscriber lags.`
 
-// Demos are the runnable examples of --help, each with a golden test.
-var Demos = []patterns.Demo{
+// demos are the runnable examples of --help, each with a golden test.
+var demos = []patterns.Demo{
 	{Title: "the default: six orders fanned out to five subscribers", Args: nil},
 	{Title: "a late transient email misses the early orders; analytics, durable, gets the backlog",
 		Args: []string{"--subscribers", "inventory,email,analytics", "--transient", "email",
@@ -63,23 +70,60 @@ var Demos = []patterns.Demo{
 			"--mode", "direct"}},
 }
 
-// Variants are the broken and the fixed ways to subscribe, for `msgplay
-// check`.
-var Variants = []patterns.ArgsVariant{
-	{Name: "transient", Args: []string{"--transient", "email", "--offline", "email@30ms..90ms"},
-		About: "email's subscription lives only while it is connected: it misses what comes while it is away"},
-	{Name: "durable", Args: []string{"--offline", "email@30ms..90ms"},
-		About:      "email's subscription is durable: it gets every event, late",
-		Guarantees: []string{"every-event-delivered"}},
-	{Name: "duplicates", Args: []string{"--duplicate-rate", "0.2"},
-		About:      "lost acks: copies are delivered again and handled twice",
-		Guarantees: []string{"every-event-delivered"}},
-	{Name: "idempotent", Args: []string{"--duplicate-rate", "0.2", "--idempotent"},
-		About:      "lost acks, but subscribers skip what they already handled",
-		Guarantees: []string{"every-event-delivered", "no-duplicate-effects"}},
-	{Name: "direct", Args: []string{"--mode", "direct", "--slow", "analytics=8"},
-		About: "commands in turn: one slow service holds up every order"},
-	{Name: "events", Args: []string{"--mode", "events", "--slow", "analytics=8"},
-		About:      "events: the order is done once published; only analytics lags",
-		Guarantees: []string{"no-order-held-up", "every-event-delivered"}},
+// Definition is publish/subscribe, as msgplay offers it.
+var Definition = patterns.Def[Config]{
+	Name:    Name,
+	Aliases: []string{"pub-sub"},
+	Summary: summaryText,
+	About:   aboutText,
+	Default: Default,
+	Demos:   demos,
+	Variants: []patterns.Variant[Config]{
+		{Name: "transient", About: "email's subscription lives only while it is connected: it misses what comes while it is away",
+			Apply: func(c *Config) {
+				c.Transient = addOnce(c.Transient, "email")
+				c.Offline = addOnce(c.Offline, emailAway)
+			}},
+		{Name: "durable", About: "email's subscription is durable: it gets every event, late",
+			Guarantees: []string{"every-event-delivered"},
+			Apply:      func(c *Config) { c.Offline = addOnce(c.Offline, emailAway) }},
+		{Name: "duplicates", About: "lost acks: copies are delivered again and handled twice",
+			Guarantees: []string{"every-event-delivered"},
+			Apply:      func(c *Config) { c.DuplicateRate = 0.2 }},
+		{Name: "idempotent", About: "lost acks, but subscribers skip what they already handled",
+			Guarantees: []string{"every-event-delivered", "no-duplicate-effects"},
+			Apply:      func(c *Config) { c.DuplicateRate, c.Idempotent = 0.2, true }},
+		{Name: "direct", About: "commands in turn: one slow service holds up every order",
+			Apply: func(c *Config) { c.Mode, c.Slow = Direct, slowAnalytics(c.Slow) }},
+		{Name: "events", About: "events: the order is done once published; only analytics lags",
+			Guarantees: []string{"no-order-held-up", "every-event-delivered"},
+			Apply:      func(c *Config) { c.Mode, c.Slow = Events, slowAnalytics(c.Slow) }},
+	},
+	Faults: func(c *Config) {
+		c.DuplicateRate = 0.2
+		c.Offline = addOnce(c.Offline, emailAway)
+	},
+	Tour: &patterns.Chapter{Title: demos[0].Title, Args: demos[0].Args, Broken: "transient", Fixed: "durable"},
+}
+
+// emailAway is the window the variants and the faults take email offline.
+var emailAway = Offline{Name: "email", Window: sim.Window{From: 30 * time.Millisecond, To: 90 * time.Millisecond}}
+
+// addOnce returns list with x at its end, unless it holds x already; it
+// never writes into list's array, which other configs may share.
+func addOnce[T comparable](list []T, x T) []T {
+	if slices.Contains(list, x) {
+		return list
+	}
+	return append(slices.Clip(list), x)
+}
+
+// slowAnalytics returns a copy of slow with analytics eight times slower.
+func slowAnalytics(slow map[string]float64) map[string]float64 {
+	slow = maps.Clone(slow)
+	if slow == nil {
+		slow = map[string]float64{}
+	}
+	slow["analytics"] = 8
+	return slow
 }

@@ -29,9 +29,11 @@ type run struct {
 	seen    map[string]bool // idempotency memory: subscriber/message id
 }
 
-// Run simulates the scenario, sending every event to out (which may be
-// nil), and returns the report that closes the trace. cfg must be valid.
-func Run(cfg Config, out trace.Sink) *trace.Report {
+// Run simulates the scenario with the common options c, sending every
+// event to out (which may be nil), and returns the report that closes the
+// trace. cfg must be valid.
+func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
+	cfg.Common = c
 	r := &run{cfg: cfg, sink: NewSink()}
 	r.s = patterns.Start(Name, cfg.Common, cfg.Params(), trace.SinkFunc(func(e *trace.Event) {
 		r.sink.Event(e)

@@ -20,7 +20,7 @@ func recorded(t *testing.T, cfg Config) (*trace.Report, []trace.Event) {
 		t.Fatal(err)
 	}
 	var evs []trace.Event
-	r := Run(cfg, trace.SinkFunc(func(e *trace.Event) { evs = append(evs, *e) }))
+	r := cfg.Run(cfg.Common, trace.SinkFunc(func(e *trace.Event) { evs = append(evs, *e) }))
 	return r, evs
 }
 
@@ -93,7 +93,7 @@ func TestRunIsDeterministic(t *testing.T) {
 		c.Seed = seed
 		var b bytes.Buffer
 		j := trace.NewJSON(&b)
-		Run(c, j)
+		c.Run(c.Common, j)
 		j.Flush()
 		return b.String()
 	}

@@ -17,7 +17,7 @@ func BenchmarkHundredThousand(b *testing.B) {
 	cfg.Work = sim.Exp(time.Millisecond)
 	cfg.FailRate = map[string]float64{"payment": 0.05, "inventory": 0.05, "shipping": 0.05}
 	for b.Loop() {
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		if v, _ := r.Verdict("saga-atomic"); !v.OK {
 			b.Fatalf("saga-atomic: %s", v.Detail)
 		}
@@ -31,6 +31,6 @@ func BenchmarkCheckRun(b *testing.B) {
 	cfg.Stock = 3
 	cfg.Fail = []string{"shipping"}
 	for b.Loop() {
-		Run(cfg, nil)
+		cfg.Run(cfg.Common, nil)
 	}
 }

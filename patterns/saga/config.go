@@ -9,6 +9,8 @@ package saga
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,19 +55,13 @@ type Config struct {
 	Retries int           // orchestration: re-sends of a step after a timeout before compensating
 
 	Slow         map[string]float64 // service → factor it works slower by
-	Crashes      []Crash            // scheduled crashes
+	Crashes      []sim.Crash        // scheduled crashes
 	RestartAfter time.Duration      // how long a crashed actor stays down; 0 = for good
 
 	FailCompensation map[string]int // step → how many times its compensation fails per order
 	DuplicateRate    float64        // chance an ack is lost, so a message comes twice
 
 	Naive bool // the same calls without a saga: no compensations, no persisted state
-}
-
-// Crash is a scheduled crash of an actor.
-type Crash struct {
-	Actor string
-	At    time.Duration
 }
 
 // Default returns the scenario `msgplay saga` runs with no flags.
@@ -93,7 +89,11 @@ func (c Config) Actors() []string {
 func (c Config) Validate() error {
 	switch {
 	case c.Style != Orchestration && c.Style != Choreography:
-		return fmt.Errorf("--style: %q is not a style: want %s", c.Style, orList(Styles))
+		return fmt.Errorf("--style: %q is not a style: want %s", c.Style, patterns.OrList(Styles))
+	case c.Style == Choreography && c.Timeout != Default().Timeout:
+		return fmt.Errorf("--timeout needs --style orchestration: in choreography no one waits for a reply")
+	case c.Style == Choreography && c.Retries != Default().Retries:
+		return fmt.Errorf("--retries needs --style orchestration: in choreography no one waits for a reply")
 	case c.Orders < 0 || c.Orders > MaxOrders:
 		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Stock < 0:
@@ -103,13 +103,13 @@ func (c Config) Validate() error {
 	case !(c.DuplicateRate >= 0 && c.DuplicateRate < 1):
 		return fmt.Errorf("--duplicate-rate must be from 0 to below 1 (got %v): at 1 no ack ever arrives", c.DuplicateRate)
 	}
-	steps := orList(StepNames())
+	steps := patterns.OrList(StepNames())
 	for _, s := range c.Fail {
 		if _, ok := ParseStep(s); !ok {
 			return fmt.Errorf("--fail: no step %q: want %s", s, steps)
 		}
 	}
-	for _, s := range sortedKeys(c.FailRate) {
+	for _, s := range slices.Sorted(maps.Keys(c.FailRate)) {
 		if _, ok := ParseStep(s); !ok {
 			return fmt.Errorf("--fail-rate: no step %q: want %s", s, steps)
 		}
@@ -117,7 +117,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("--fail-rate %s: P must be from 0 to 1 (got %v)", s, p)
 		}
 	}
-	for _, s := range sortedKeys(c.FailCompensation) {
+	for _, s := range slices.Sorted(maps.Keys(c.FailCompensation)) {
 		if _, ok := ParseStep(s); !ok {
 			return fmt.Errorf("--fail-compensation: no step %q: want %s", s, steps)
 		}
@@ -125,7 +125,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("--fail-compensation %s: N must be 0 or more (got %d)", s, n)
 		}
 	}
-	for _, name := range sortedKeys(c.Slow) {
+	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
 		if _, ok := ParseStep(name); !ok {
 			return fmt.Errorf("--slow: no service %q: want %s", name, steps)
 		}
@@ -135,8 +135,8 @@ func (c Config) Validate() error {
 	}
 	actors := c.Actors()
 	for _, cr := range c.Crashes {
-		if !contains(actors, cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q in %s: want %s", cr.Actor, c.Style, orList(actors))
+		if !slices.Contains(actors, cr.Actor) {
+			return fmt.Errorf("--crash: no actor %q in %s: want %s", cr.Actor, c.Style, patterns.OrList(actors))
 		}
 	}
 	return nil
@@ -156,25 +156,18 @@ func (c Config) Params() []trace.Param {
 	if c.Stock == 0 {
 		stock.Hint = "one per order"
 	}
-	p := []trace.Param{
-		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
-		{Name: "style", Value: c.Style},
-		{Name: "orders", Value: strconv.Itoa(c.Orders)},
-		stock,
-		{Name: "work", Value: c.Work.String()},
-		{Name: "arrival", Value: c.Arrival.String()},
-	}
+	p := patterns.NewParams(c.Common).Str("style", c.Style).Int("orders", c.Orders).Add(stock).
+		Dist("work", c.Work).Dist("arrival", c.Arrival)
 	if c.Style == Orchestration {
-		p = append(p, trace.Param{Name: "timeout", Value: trace.FormatDuration(c.Timeout)},
-			trace.Param{Name: "retries", Value: strconv.Itoa(c.Retries)})
+		p.Dur("timeout", c.Timeout).Int("retries", c.Retries)
 	}
 	if c.Naive {
-		p = append(p, trace.Param{Name: "naive", Value: "no saga"})
+		p.Str("naive", "no saga")
 	}
-	var fail, rates, comps, slow, crashes []string
+	var fail, rates, comps, slow []string
 	for s := Step(0); s < numSteps; s++ {
 		name := s.String()
-		if contains(c.Fail, name) {
+		if slices.Contains(c.Fail, name) {
 			fail = append(fail, name)
 		}
 		if r, ok := c.FailRate[name]; ok {
@@ -187,31 +180,13 @@ func (c Config) Params() []trace.Param {
 			slow = append(slow, name+"="+strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}
-	for _, cr := range c.Crashes {
-		crashes = append(crashes, cr.Actor+"@"+trace.FormatDuration(cr.At))
-	}
-	p = patterns.AppendList(p, "fail", fail)
-	p = patterns.AppendList(p, "fail-rate", rates)
-	p = patterns.AppendList(p, "fail-compensation", comps)
-	p = patterns.AppendList(p, "slow", slow)
-	p = patterns.AppendList(p, "crash", crashes)
+	p.List("fail", fail).List("fail-rate", rates).List("fail-compensation", comps).List("slow", slow).
+		Crashes(c.Crashes)
 	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
-		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+		p.Dur("restart-after", c.RestartAfter)
 	}
 	if c.DuplicateRate > 0 {
-		p = append(p, trace.Param{Name: "duplicate-rate", Value: strconv.FormatFloat(c.DuplicateRate, 'g', -1, 64)})
+		p.Float("duplicate-rate", c.DuplicateRate)
 	}
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return p.Done()
 }

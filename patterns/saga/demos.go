@@ -1,12 +1,16 @@
 package saga
 
-import "github.com/msgplay/msgplay/patterns"
+import (
+	"maps"
 
-// Summary is the one-line description `msgplay list` shows.
-const Summary = "an order across payment, inventory and shipping; failures undone"
+	"github.com/msgplay/msgplay/patterns"
+)
 
-// About explains the pattern in --help.
-const About = `Saga: the shop sends PlaceOrder; the order is created PENDING, then
+// summaryText is the one-line description `msgplay list` shows.
+const summaryText = "an order across payment, inventory and shipping; failures undone"
+
+// aboutText explains the pattern in --help.
+const aboutText = `Saga: the shop sends PlaceOrder; the order is created PENDING, then
 payment (AuthorizePayment), inventory (ReserveInventory) and shipping
 (CreateShipment, the pivot) each take a step in a local transaction of
 their own database. All done: the order is APPROVED. A step fails: the
@@ -34,8 +38,8 @@ persisted progress. A failure leaves a customer charged for an order never
 shipped and stock held for ever; a crash leaves orders PENDING. The checks
 show it with the order ids.`
 
-// Demos are the runnable examples of --help, each with a golden test.
-var Demos = []patterns.Demo{
+// demos are the runnable examples of --help, each with a golden test.
+var demos = []patterns.Demo{
 	{Title: "the happy path, orchestrated: commands to services, replies back", Args: nil},
 	{Title: "the happy path, choreographed: events on topics, no one in charge",
 		Args: []string{"--style", "choreography"}},
@@ -64,15 +68,34 @@ var Demos = []patterns.Demo{
 			"--fail-rate", "shipping=0.1", "--quiet"}},
 }
 
-// Variants are the broken and the fixed way to run the order, for
-// `msgplay check`.
-var Variants = []patterns.ArgsVariant{
-	{Name: "naive", Args: []string{"--naive"},
-		About: "the same calls without a saga: no compensations, progress only in memory"},
-	{Name: "orchestration", Args: []string{"--style", "orchestration", "--naive=false"},
-		About:      "an orchestrator with persisted saga state sends commands and compensates",
-		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
-	{Name: "choreography", Args: []string{"--style", "choreography", "--naive=false"},
-		About:      "services react to each other's events; failure events trigger compensations",
-		Guarantees: []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}},
+// Definition is the saga pattern, as msgplay offers it.
+var Definition = patterns.Def[Config]{
+	Name:    Name,
+	Summary: summaryText,
+	About:   aboutText,
+	Default: Default,
+	Demos:   demos,
+	Variants: []patterns.Variant[Config]{
+		{Name: "naive", About: "the same calls without a saga: no compensations, progress only in memory",
+			Apply: func(c *Config) { c.Naive = true }},
+		{Name: "orchestration", About: "an orchestrator with persisted saga state sends commands and compensates",
+			Guarantees: guarantees,
+			Apply:      func(c *Config) { c.Style, c.Naive = Orchestration, false }},
+		{Name: "choreography", About: "services react to each other's events; failure events trigger compensations",
+			Guarantees: guarantees,
+			Apply:      func(c *Config) { c.Style, c.Naive = Choreography, false }},
+	},
+	Faults: func(c *Config) {
+		c.Orders = 3
+		c.FailRate = maps.Clone(c.FailRate)
+		if c.FailRate == nil {
+			c.FailRate = map[string]float64{}
+		}
+		c.FailRate[steps[Shipping].name] = 0.3
+		c.DuplicateRate = 0.1
+	},
+	Tour: &patterns.Chapter{Title: demos[2].Title, Args: demos[2].Args, Broken: "naive", Fixed: "orchestration"},
 }
+
+// guarantees are the checks a saga holds in every run, in either style.
+var guarantees = []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}

@@ -2,7 +2,7 @@ package saga
 
 import (
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -58,9 +58,11 @@ type runner struct {
 	opts     broker.QueueOptions
 }
 
-// Run simulates the scenario, sending every event to out (which may be
-// nil), and returns the report that closes the trace. cfg must be valid.
-func Run(cfg Config, out trace.Sink) *trace.Report {
+// Run simulates the scenario with the common options c, sending every
+// event to out (which may be nil), and returns the report that closes the
+// trace. cfg must be valid.
+func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
+	cfg.Common = c
 	led := NewLedger()
 	sinks := out
 	if out == nil {
@@ -92,10 +94,7 @@ func Run(cfg Config, out trace.Sink) *trace.Report {
 	}
 	r.shop.sendNext = r.shop.send
 	r.shop.a.OnRestart(r.shop.schedule)
-	for _, cr := range cfg.Crashes {
-		a, _ := r.w.Lookup(cr.Actor)
-		a.CrashAt(cr.At, cfg.RestartAfter)
-	}
+	r.w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	r.shop.schedule()
 
 	s.Run(r.done)
@@ -126,7 +125,7 @@ func (r *runner) msg(typ string, class trace.Class, n int, b *body) *broker.Mess
 
 // rejects says whether the service of step s rejects order n, and why.
 func (r *runner) rejects(s Step, n int) bool {
-	if contains(r.cfg.Fail, steps[s].name) {
+	if slices.Contains(r.cfg.Fail, steps[s].name) {
 		return true
 	}
 	p := r.cfg.FailRate[steps[s].name]
@@ -195,13 +194,4 @@ func (m multi) Event(e *trace.Event) {
 	for _, s := range m {
 		s.Event(e)
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

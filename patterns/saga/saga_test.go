@@ -44,11 +44,11 @@ func TestSagaHoldsUnderFaults(t *testing.T) {
 			if style == Choreography {
 				lead = OrderService
 			}
-			cfg.Crashes = []Crash{{lead, 40 * time.Millisecond}, {"inventory", 90 * time.Millisecond}}
+			cfg.Crashes = []sim.Crash{{Actor: lead, At: 40 * time.Millisecond}, {Actor: "inventory", At: 90 * time.Millisecond}}
 			if err := cfg.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			r := Run(cfg, nil)
+			r := cfg.Run(cfg.Common, nil)
 			for _, name := range sagaChecks() {
 				if v := verdict(t, r, name); !v.OK {
 					t.Fatalf("%s seed %d: %s failed: %s %v", style, seed, name, v.Detail, v.Evidence)
@@ -64,13 +64,13 @@ func TestNaiveShowsTheAnomaly(t *testing.T) {
 	for _, style := range Styles {
 		cfg := Default()
 		cfg.Style, cfg.Fail, cfg.Naive = style, []string{"shipping"}, true
-		r := Run(cfg, nil)
+		r := cfg.Run(cfg.Common, nil)
 		v := verdict(t, r, "no-orphan-holds")
 		if v.OK || len(v.Evidence) == 0 || !strings.Contains(v.Evidence[0], "order-1001: REJECTED but payment AUTHORIZED") {
 			t.Errorf("%s: naive no-orphan-holds = %+v, want it broken for order-1001", style, v)
 		}
 		cfg.Naive = false
-		if v := verdict(t, Run(cfg, nil), "no-orphan-holds"); !v.OK {
+		if v := verdict(t, cfg.Run(cfg.Common, nil), "no-orphan-holds"); !v.OK {
 			t.Errorf("%s: with the saga no-orphan-holds failed: %v", style, v.Evidence)
 		}
 	}
@@ -80,15 +80,15 @@ func TestNaiveShowsTheAnomaly(t *testing.T) {
 // a crash; the saga resumes from its database.
 func TestNaiveCrashLeavesPending(t *testing.T) {
 	cfg := Default()
-	cfg.Crashes = []Crash{{Orchestrator, 30 * time.Millisecond}}
+	cfg.Crashes = []sim.Crash{{Actor: Orchestrator, At: 30 * time.Millisecond}}
 	cfg.RestartAfter = 100 * time.Millisecond
 	cfg.Naive = true
-	if v := verdict(t, Run(cfg, nil), "saga-atomic"); v.OK || !strings.Contains(strings.Join(v.Evidence, ";"), "order-1001: stuck PENDING") {
+	if v := verdict(t, cfg.Run(cfg.Common, nil), "saga-atomic"); v.OK || !strings.Contains(strings.Join(v.Evidence, ";"), "order-1001: stuck PENDING") {
 		t.Errorf("naive crash: saga-atomic = %+v, want order-1001 stuck PENDING", v)
 	}
 	cfg.Naive = false
 	c := &collect{}
-	r := Run(cfg, c)
+	r := cfg.Run(cfg.Common, c)
 	if v := verdict(t, r, "saga-atomic"); !v.OK {
 		t.Errorf("saga crash: %v", v.Evidence)
 	}
@@ -110,7 +110,7 @@ func TestStockRace(t *testing.T) {
 		cfg := Default()
 		cfg.Style, cfg.Orders, cfg.Stock = style, 5, 3
 		led := NewLedger()
-		r := Run(cfg, led)
+		r := cfg.Run(cfg.Common, led)
 		approved, rejectedN := 0, 0
 		for n := 1; n <= 5; n++ {
 			switch led.orders[n].state {
@@ -137,7 +137,7 @@ func TestCompensationRetriedNeverSkipped(t *testing.T) {
 	cfg.Fail = []string{"shipping"}
 	cfg.FailCompensation = map[string]int{"payment": 2}
 	c := &collect{}
-	r := Run(cfg, c)
+	r := cfg.Run(cfg.Common, c)
 	nacks, comps := 0, 0
 	for _, e := range c.events {
 		if e.Actor == "payment" && e.Kind == trace.Nack {
@@ -185,8 +185,8 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.Fail = []string{"billing"} }, "--fail"},
 		{func(c *Config) { c.FailRate = map[string]float64{"payment": 2} }, "--fail-rate"},
 		{func(c *Config) { c.Orders = -1 }, "--orders"},
-		{func(c *Config) { c.Crashes = []Crash{{"order-svc", 0}} }, "--crash"},
-		{func(c *Config) { c.Style = Choreography; c.Crashes = []Crash{{"orchestrator", 0}} }, "--crash"},
+		{func(c *Config) { c.Crashes = []sim.Crash{{Actor: "order-svc"}} }, "--crash"},
+		{func(c *Config) { c.Style = Choreography; c.Crashes = []sim.Crash{{Actor: "orchestrator"}} }, "--crash"},
 	}
 	for _, tc := range cases {
 		c := Default()
@@ -204,9 +204,9 @@ func TestFaultsPerOrderStable(t *testing.T) {
 	cfg.Orders = 50
 	cfg.FailRate = map[string]float64{"shipping": 0.3}
 	a, b := NewLedger(), NewLedger()
-	Run(cfg, a)
+	cfg.Run(cfg.Common, a)
 	cfg.Naive = true
-	Run(cfg, b)
+	cfg.Run(cfg.Common, b)
 	for n := 1; n <= 50; n++ {
 		fa := a.orders[n].final[Shipping] == steps[Shipping].failVal
 		fb := b.orders[n].final[Shipping] == steps[Shipping].failVal

@@ -107,11 +107,3 @@ func orderNum(key string) int {
 	}
 	return n - 1000
 }
-
-// orList writes "a, b or c".
-func orList(words []string) string {
-	if len(words) == 1 {
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
-}
