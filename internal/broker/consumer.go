@@ -47,7 +47,9 @@ type ConsumerOptions struct {
 	// Prefetch is the most unacked deliveries the consumer holds at once
 	// (RabbitMQ basic.qos, Service Bus prefetch count, JetStream
 	// MaxAckPending); 0 means unlimited. The consumer works through them one
-	// at a time, and their visibility timeouts run while they wait.
+	// at a time, and their visibility timeouts run while they wait: an
+	// expired one keeps its place in the buffer until the consumer reaches
+	// it, as Service Bus's prefetch buffer is a strict bound.
 	Prefetch int
 	Ack      AckMode
 }
@@ -68,7 +70,7 @@ type Consumer struct {
 	handler  Handler
 	active   bool
 	life     uint32 // bumped at each crash: deliveries of an old life are not counted as held
-	held     int    // unacked deliveries of this life, as the broker counts them
+	held     int    // manual-ack deliveries of this life in its hands, expired or not: what prefetch bounds
 	buffer   ring[*Delivery]
 	current  *Delivery
 }
@@ -196,13 +198,10 @@ func (d *Delivery) Consumer() *Consumer { return d.consumer }
 // Took returns how long the consumer has worked on the delivery so far.
 func (d *Delivery) Took() time.Duration { return d.consumer.q.b.w.Now() - d.started }
 
-// release ends the delivery's claim on the consumer's prefetch.
-func (d *Delivery) release(s deliveryState) {
-	d.state = s
-	if d.life == d.consumer.life {
-		d.consumer.held--
-	}
-}
+// release ends the delivery's claim on its message: acked, nacked or
+// expired. It stays in the consumer's buffer, counted against prefetch,
+// until the consumer finishes with it.
+func (d *Delivery) release(s deliveryState) { d.state = s }
 
 // finish marks the consumer's work on d as over and reports whether it was
 // still due (a stale or repeated finish is ignored).
@@ -211,12 +210,23 @@ func (d *Delivery) finish() bool {
 	if d.done || d.life != c.life {
 		return false
 	}
-	d.done = true
-	c.q.b.working--
+	d.leave()
 	if c.current == d {
 		c.current = nil
 	}
 	return true
+}
+
+// leave frees the delivery's place in the consumer's hands, and so in its
+// prefetch: only here, never when the delivery expires, so an expired
+// delivery the consumer has not reached still takes its room.
+func (d *Delivery) leave() {
+	c := d.consumer
+	d.done = true
+	c.q.b.working--
+	if c.mode == ManualAck {
+		c.held--
+	}
 }
 
 // after lets the queue hand out more and the consumer take its next delivery.

@@ -42,19 +42,23 @@ func (c *Consumer) Remove(why string) int {
 	if why != "" {
 		note = why + "; " + note
 	}
+	n := 0
 	for _, d := range back {
-		d.done = true
-		q.b.working--
+		d.leave()
+		if d.state != outstanding { // expired while it waited: the message is back already
+			w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
+				Note: "not started, and its delivery had expired: nothing to give back"})
+			continue
+		}
 		d.release(nacked)
+		n++
 		w.Emit(trace.Event{Kind: trace.Nack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(), Note: note,
 			Why: c.Name + " is leaving gracefully: it gives back what it had not begun, " +
 				"so the other consumers take it at once rather than after a timeout."})
-	}
-	for _, d := range back {
 		q.putBack(d.Msg)
 	}
 	q.dispatch()
-	return len(back)
+	return n
 }
 
 // Busy reports whether the consumer is still working on a delivery or holds
