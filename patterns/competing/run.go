@@ -1,9 +1,6 @@
 package competing
 
 import (
-	"math/rand/v2"
-	"time"
-
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
@@ -50,50 +47,15 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 		})
 	}
 
-	p := &producer{cfg: cfg, q: q, actor: w.Actor(Producer), arrival: w.Rand("arrival")}
-	p.sendNext = p.send
-	p.actor.OnRestart(p.schedule)
+	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
+		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
+			q.Send(Producer, &broker.Message{Msg: trace.Msg{
+				ID: MessageID(i), Type: "PlaceOrder", Class: trace.Command, Key: OrderKey(i),
+			}})
+		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	p.schedule()
+	p.Start(w)
 
-	s.Run(func() bool { return p.finished() && b.Idle() })
+	s.Run(func() bool { return p.Done() && b.Idle() })
 	return s.Finish(patterns.Ending{Delivery: true})
-}
-
-// producer sends m1 … mN, one arrival gap apart, scheduling one send at a
-// time so memory does not grow with --messages.
-type producer struct {
-	cfg     Config
-	q       *broker.Queue
-	actor   *sim.Actor
-	arrival *rand.Rand
-	sent    int
-
-	sendNext func() // p.send, made once so scheduling it allocates nothing
-}
-
-// schedule plans the next send, if any is left.
-func (p *producer) schedule() {
-	if p.sent >= p.cfg.Messages {
-		return
-	}
-	gap := time.Duration(0)
-	if p.sent > 0 {
-		gap = p.cfg.Arrival.Sample(p.arrival)
-	}
-	p.q.World().After(gap, p.actor, p.sendNext)
-}
-
-func (p *producer) send() {
-	p.sent++
-	p.q.Send(Producer, &broker.Message{Msg: trace.Msg{
-		ID: MessageID(p.sent), Type: "PlaceOrder", Class: trace.Command, Key: OrderKey(p.sent),
-	}})
-	p.schedule()
-}
-
-// finished reports whether the producer will send nothing more: all sent,
-// or crashed for good.
-func (p *producer) finished() bool {
-	return p.sent >= p.cfg.Messages || (!p.actor.Up() && p.cfg.RestartAfter == 0)
 }

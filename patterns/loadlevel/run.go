@@ -115,7 +115,7 @@ func (r *run) setup(b *broker.Broker) {
 	cfg := r.cfg
 	r.q = b.Queue(Queue, broker.QueueOptions{})
 	r.work = r.w.Rand("work")
-	r.checkout = &checkout{r: r, actor: r.w.Actor(Checkout), arrival: r.w.Rand("arrival")}
+	r.checkout = &checkout{r: r, actor: r.w.Actor(Checkout)}
 
 	first := cfg.Consumers
 	pool := cfg.Consumers
@@ -323,46 +323,32 @@ func plural(n int, word string) string {
 
 // checkout sends the steady stream of orders and the bursts.
 type checkout struct {
-	r       *run
-	actor   *sim.Actor
-	arrival *rand.Rand
-	steady  int // steady orders sent
-	sent    int // all orders sent
-	bursts  int // bursts not yet sent
-	over    bool
-	next    func()
+	r      *run
+	actor  *sim.Actor
+	steady *patterns.Arrivals // the steady orders: a stream already running when the run starts
+	sent   int                // all orders sent
+	bursts int                // bursts not yet sent
 }
 
-// plan schedules the first steady order and every burst.
+// plan schedules every burst and the first steady order.
 func (c *checkout) plan() {
 	cfg := c.r.cfg
-	c.next = c.sendSteady
 	c.bursts = len(cfg.Bursts)
 	for _, b := range cfg.Bursts {
 		c.r.w.At(b.At, c.actor, func() { c.burst(b) })
 	}
-	c.schedule()
+	n := cfg.Messages
+	if cfg.Duration > 0 {
+		n = 0 // as many as arrive in the duration
+	}
+	c.steady = &patterns.Arrivals{Actor: c.actor, Gap: cfg.Arrival, Rand: c.r.w.Rand("arrival"),
+		N: n, Until: cfg.Duration, GapFirst: true, Send: c.sendSteady}
+	c.steady.Start(c.r.w)
 }
 
-func (c *checkout) schedule() {
-	cfg := c.r.cfg
-	if cfg.Duration == 0 && c.steady >= cfg.Messages {
-		c.over = true
-		return
-	}
-	gap := cfg.Arrival.Sample(c.arrival)
-	if cfg.Duration > 0 && c.r.w.Now()+gap >= cfg.Duration {
-		c.over = true
-		return
-	}
-	c.r.w.After(gap, c.actor, c.next)
-}
-
-func (c *checkout) sendSteady() {
-	c.steady++
+func (c *checkout) sendSteady(int) {
 	c.send()
 	c.r.changed()
-	c.schedule()
 }
 
 func (c *checkout) burst(b Burst) {
@@ -383,4 +369,4 @@ func (c *checkout) send() {
 }
 
 // finished reports whether the checkout will send nothing more.
-func (c *checkout) finished() bool { return c.over && c.bursts == 0 }
+func (c *checkout) finished() bool { return c.steady.Done() && c.bursts == 0 }

@@ -169,10 +169,10 @@ func (r *run) theoryTables() []trace.Table {
 			notes = append(notes, fmt.Sprintf("The measured mean wait is %s ± %s (95%%, batch means): %s.",
 				fmtDur(r.m.meanWait()), fmtDur(time.Duration(hw)*time.Microsecond), verdict))
 		}
-		if need := settleOrders(th.Rho); r.checkout.steady < need {
+		if need := settleOrders(th.Rho); r.checkout.steady.Sent() < need {
 			notes = append(notes, fmt.Sprintf("Too short to settle: at ρ %.2f a run needs roughly %s "+
 				"orders before its mean wait comes near the steady state, and this one had %d; expect "+
-				"the measurement to stray from theory.", th.Rho, roughly(need), r.checkout.steady))
+				"the measurement to stray from theory.", th.Rho, roughly(need), r.checkout.steady.Sent()))
 		}
 	}
 	if cfg.Prefetch != 1 {

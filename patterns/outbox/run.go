@@ -68,12 +68,10 @@ type run struct {
 
 	orders    []*order // by number, from 1 (index 0 unused); grows as orders arrive
 	arrived   int
-	rows      int // outbox rows committed and not yet marked sent
-	arrival   *rand.Rand
+	rows      int        // outbox rows committed and not yet marked sent
 	crashes   *rand.Rand // faults:crash, one draw per order in every variant
-	arriveFn  func()
-	published []uint8 // publishes per order, for the narration
-	handled   []uint8 // effects per order
+	published []uint8    // publishes per order, for the narration
+	handled   []uint8    // effects per order
 }
 
 type order struct {
@@ -87,7 +85,7 @@ type order struct {
 
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
-	r := &run{cfg: cfg, w: w, b: s.Broker, arrival: w.Rand("arrival"),
+	r := &run{cfg: cfg, w: w, b: s.Broker,
 		orders: []*order{nil}, published: []uint8{0}, handled: []uint8{0}}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
@@ -110,8 +108,8 @@ func newRun(cfg Config, s *patterns.Sim) *run {
 		})
 	}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	r.arriveFn = r.arrive
-	w.At(0, nil, r.arriveFn)
+	orders := &patterns.Arrivals{Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.arrive}
+	orders.Start(w)
 	return r
 }
 
@@ -120,10 +118,9 @@ func (r *run) brokerDown() bool {
 	return r.cfg.BrokerDownSet && r.cfg.BrokerDown.Contains(r.w.Now())
 }
 
-// arrive takes the next order and plans the one after.
-func (r *run) arrive() {
-	r.arrived++
-	n := r.arrived
+// arrive takes order n.
+func (r *run) arrive(n int) {
+	r.arrived = n
 	o := &order{n: n, msg: trace.Msg{ID: EventID(n), Type: "OrderPlaced", Class: trace.EventMsg, Key: OrderKey(n)}}
 	if r.crashes != nil {
 		o.crash = r.crashes.Float64() < r.cfg.CrashRate
@@ -133,9 +130,6 @@ func (r *run) arrive() {
 	r.handled = append(r.handled, 0)
 	r.w.Progress()
 	r.svc.take(o)
-	if r.arrived < r.cfg.Orders {
-		r.w.After(r.cfg.Arrival.Sample(r.arrival), nil, r.arriveFn)
-	}
 }
 
 // done reports whether everything that can happen has: every order taken,

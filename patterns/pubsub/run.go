@@ -1,9 +1,7 @@
 package pubsub
 
 import (
-	"math/rand/v2"
 	"slices"
-	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
@@ -21,7 +19,7 @@ type run struct {
 	w       *sim.World
 	sink    *Sink
 	actor   *sim.Actor // the order service
-	arrival *rand.Rand
+	orders  *patterns.Arrivals
 	placed  int
 	pending int // joins and restarts still to come: the run waits for them
 	topic   *broker.Topic
@@ -43,7 +41,8 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	}))
 	r.w = r.s.World
 	r.actor = r.w.Actor(Publisher)
-	r.arrival = r.w.Rand("arrival")
+	r.orders = &patterns.Arrivals{Actor: r.actor, Gap: cfg.Arrival, Rand: r.w.Rand("arrival"), N: cfg.Events,
+		Send: r.place}
 	if cfg.Idempotent {
 		r.seen = map[string]bool{}
 	}
@@ -55,10 +54,10 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	for _, name := range cfg.Subscribers {
 		r.subscribe(name)
 	}
-	r.schedule()
+	r.orders.Start(r.w)
 
 	b := r.s.Broker
-	r.s.Run(func() bool { return r.placed >= cfg.Events && r.pending == 0 && b.Idle() })
+	r.s.Run(func() bool { return r.orders.Done() && r.pending == 0 && b.Idle() })
 
 	row := "subscription"
 	if cfg.Mode == Direct {
@@ -195,23 +194,10 @@ func (r *run) finish(name string, failing bool, d *broker.Delivery) {
 	d.Ack()
 }
 
-// schedule plans the next order, if any is left.
-func (r *run) schedule() {
-	if r.placed >= r.cfg.Events {
-		return
-	}
-	gap := time.Duration(0)
-	if r.placed > 0 {
-		gap = r.cfg.Arrival.Sample(r.arrival)
-	}
-	r.w.After(gap, r.actor, r.place)
-}
-
 // place places the next order: one event published, or the first of its
 // commands sent.
-func (r *run) place() {
-	r.placed++
-	i := r.placed
+func (r *run) place(i int) {
+	r.placed = i
 	if r.direct != nil {
 		r.direct.place(i)
 	} else {
@@ -223,5 +209,4 @@ func (r *run) place() {
 				Note: "all " + itoa(int64(i)) + " orders placed: the order service waited for no subscriber"})
 		}
 	}
-	r.schedule()
 }

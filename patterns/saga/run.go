@@ -50,7 +50,7 @@ type runner struct {
 	salt  [numSteps]uint64
 	nextM int
 
-	shop     *shop
+	shop     *patterns.Arrivals // sends PlaceOrder for order-1001 …
 	services [numSteps]*service
 	finished int // orders APPROVED or REJECTED (or given up)
 	waiting  int // orchestrator: sagas waiting for a reply or a timer
@@ -76,9 +76,12 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	for i := range r.salt {
 		r.salt[i] = r.w.Rand("faults:fail:" + steps[i].name).Uint64()
 	}
-	r.shop = &shop{r: r, a: r.w.Actor(Shop), arrival: r.w.Rand("arrival")}
+	shop := r.w.Actor(Shop)
 	checkout := r.b.Queue(CheckoutQueue, r.opts)
-	r.shop.q = checkout
+	r.shop = &patterns.Arrivals{Actor: shop, Gap: cfg.Arrival, Rand: r.w.Rand("arrival"),
+		N: cfg.Orders, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
+			checkout.Send(Shop, r.msg("PlaceOrder", trace.Command, i, &body{order: i}))
+		}}
 	if cfg.Style == Choreography {
 		r.lead = r.w.Actor(OrderService)
 	} else {
@@ -92,10 +95,8 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	} else {
 		newOrchestrator(r, checkout)
 	}
-	r.shop.sendNext = r.shop.send
-	r.shop.a.OnRestart(r.shop.schedule)
 	r.w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	r.shop.schedule()
+	r.shop.Start(r.w)
 
 	s.Run(r.done)
 	return s.Finish(patterns.Ending{Delivery: true, Tables: led.Tables(), Verdicts: led.Verdicts(s.World.Stopped())})
@@ -104,7 +105,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 // done reports whether nothing is left to happen: every order sent, the
 // broker idle, no saga waiting and no crashed actor due back.
 func (r *runner) done() bool {
-	if !r.shop.finished() || !r.b.Idle() || r.waiting > 0 {
+	if !r.shop.Done() || !r.b.Idle() || r.waiting > 0 {
 		return false
 	}
 	if r.cfg.RestartAfter > 0 {
@@ -155,37 +156,6 @@ func (r *runner) workTime(name string) time.Duration {
 // commit commits tx; the stores here inject no faults, and the owner is up
 // while it runs, so a commit cannot fail.
 func commit(tx *store.Tx) { _ = tx.Commit() }
-
-// shop sends PlaceOrder for order-1001 … one arrival gap apart.
-type shop struct {
-	r        *runner
-	a        *sim.Actor
-	q        *broker.Queue
-	arrival  *rand.Rand
-	sent     int
-	sendNext func()
-}
-
-func (p *shop) schedule() {
-	if p.sent >= p.r.cfg.Orders {
-		return
-	}
-	gap := time.Duration(0)
-	if p.sent > 0 {
-		gap = p.r.cfg.Arrival.Sample(p.arrival)
-	}
-	p.r.w.After(gap, p.a, p.sendNext)
-}
-
-func (p *shop) send() {
-	p.sent++
-	p.q.Send(Shop, p.r.msg("PlaceOrder", trace.Command, p.sent, &body{order: p.sent}))
-	p.schedule()
-}
-
-func (p *shop) finished() bool {
-	return p.sent >= p.r.cfg.Orders || (!p.a.Up() && p.r.cfg.RestartAfter == 0)
-}
 
 // multi passes each event to several sinks in turn.
 type multi []trace.Sink
