@@ -353,3 +353,34 @@ func (d *Delivery) TraceMsg() trace.Msg {
 	m.Attempt = d.attempt
 	return m
 }
+
+// NackAfter finishes the delivery as failed and has the broker deliver the
+// message again once delay has passed, at the back of the queue: SQS's
+// ChangeMessageVisibility, JetStream's NakWithDelay, a RabbitMQ retry
+// queue whose TTL dead-letters back. The consumer is free meanwhile. A
+// message that has had its deliveries goes to the dead-letter queue at
+// once instead; a delay of 0 is Nack with requeue.
+func (d *Delivery) NackAfter(delay time.Duration, why string) {
+	q := d.consumer.q
+	if delay <= 0 || d.consumer.mode == AutoAck || d.state != outstanding {
+		d.Nack(true, why)
+		return
+	}
+	if !d.finish() {
+		return
+	}
+	m := d.Msg
+	w := q.b.w
+	d.release(nacked)
+	if max := q.opts.MaxDeliveries; max > 0 && m.Attempt >= max {
+		w.Emit(trace.Event{Kind: trace.Nack, Actor: d.consumer.Name, To: q.Name, Msg: d.TraceMsg(), Took: d.Took(),
+			Note: why + "; that was its last delivery"})
+		q.requeue(m)
+	} else {
+		w.Emit(trace.Event{Kind: trace.Nack, Actor: d.consumer.Name, To: q.Name, Msg: d.TraceMsg(), Took: d.Took(),
+			Note: why + "; redelivered in " + trace.FormatDuration(delay)})
+		m.live = nil
+		w.AfterCall(delay, nil, q.returnLater, m)
+	}
+	d.after()
+}

@@ -248,6 +248,29 @@ func (q *Queue) putBack(m *Message) {
 	}
 }
 
+// returnLater puts back a message whose redelivery was delayed, at the
+// back of the queue, as a message made visible again joins it.
+func (q *Queue) returnLater(arg any) {
+	m := arg.(*Message)
+	m.state = ready
+	q.ready.pushBack(m)
+	q.dispatch()
+}
+
+// MoveTo takes the oldest message waiting in q and sends it to dst on
+// behalf of by, with its delivery count reset: the redrive of a
+// dead-letter queue (SQS StartMessageMoveTask, a Service Bus resubmit). It
+// reports false when nothing waits in q.
+func (q *Queue) MoveTo(dst *Queue, by string) bool {
+	if q.ready.len() == 0 {
+		return false
+	}
+	m := q.ready.popFront()
+	m.Attempt = 0
+	dst.Send(by, m)
+	return true
+}
+
 // deadLetter moves m to the dead-letter queue with the reason.
 func (q *Queue) deadLetter(m *Message, reason string) {
 	dlq := q.DeadLetterQueue()

@@ -25,6 +25,8 @@ const (
 	DeadLetter             // a message is moved to a dead-letter queue
 	Drop                   // a message is lost, with why
 	Skip                   // a handler recognised a duplicate and did not apply it again
+	Call                   // a worker calls a service and waits for its response
+	Response               // a service answers a call; the message type tells the outcome
 	Crash                  // an actor crashes
 	Restart                // a crashed actor starts again
 	Begin                  // a local transaction begins
@@ -32,6 +34,7 @@ const (
 	Rollback               // a local transaction rolls back
 	Compensate             // a saga step is undone
 	Fault                  // an injected fault starts or ends
+	Breaker                // a circuit breaker changes state: closed, open or half-open
 	Note                   // a plain explanation
 	Summary                // the run ends: stats and verdicts
 	numKinds

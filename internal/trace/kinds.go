@@ -73,6 +73,8 @@ var kinds = [numKinds]kindInfo{
 	DeadLetter: {name: "dead-letter", symbol: "☒", role: bad, move: classLine, html: "drop", total: "dead-lettered"},
 	Drop:       {name: "drop", symbol: "∅", role: bad, move: lose, mermaid: "-x", html: "drop", total: "dropped"},
 	Skip:       {name: "skip", symbol: "○", role: info, html: "other", total: "skipped", ifAny: true},
+	Call:       {name: "call", symbol: "⇒", classMark: true, move: byClass, total: "calls", ifAny: true},
+	Response:   {name: "response", symbol: "⇐", classMark: true, move: byClass},
 	Crash:      {name: "crash", symbol: "✗", role: bad, html: "drop"},
 	Restart:    {name: "restart", symbol: "↑", role: good, html: "good"},
 	Begin:      {name: "begin", symbol: "┌", role: quiet, html: "other"},
@@ -80,6 +82,7 @@ var kinds = [numKinds]kindInfo{
 	Rollback:   {name: "rollback", symbol: "◇", role: warn, html: "nack"},
 	Compensate: {name: "compensate", symbol: "↶", role: undo, html: "comp"},
 	Fault:      {name: "fault", symbol: "▲", role: alarm, html: "fault"},
+	Breaker:    {name: "breaker", symbol: "◉", role: alarm, html: "fault"},
 	Note:       {name: "note", symbol: "·", role: quiet, html: "other"},
 	Summary:    {name: "summary", symbol: "■", html: "other"},
 }

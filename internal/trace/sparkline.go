@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -70,9 +71,7 @@ func (s *Sparkline) index(t time.Duration) int {
 // characters, scaled so that top is a full block (give several sparklines
 // one top to compare them); 0 is the lowest bar.
 func (s *Sparkline) Render(end time.Duration, columns int, top int64) string {
-	n := s.index(end) + 1
-	s.carry(n - 1)
-	s.b[n-1] = max(s.b[n-1], s.cur)
+	n := s.upTo(end)
 	cols := min(n, columns)
 	var b strings.Builder
 	for c := 0; c < cols; c++ {
@@ -83,6 +82,23 @@ func (s *Sparkline) Render(end time.Duration, columns int, top int64) string {
 		b.WriteRune(sparkLevels[sparkLevel(v, top)])
 	}
 	return b.String()
+}
+
+// Series returns the levels from time 0 to end as a chart for graphical
+// renderers, one value per bucket; text names the table that draws the
+// same levels as a sparkline.
+func (s *Sparkline) Series(title, text string, end time.Duration) Series {
+	n := s.upTo(end)
+	return Series{Title: title, Step: s.width, Values: slices.Clone(s.b[:n]), Text: text}
+}
+
+// upTo fills the buckets up to the one holding end and returns how many
+// buckets that is.
+func (s *Sparkline) upTo(end time.Duration) int {
+	n := s.index(end) + 1
+	s.carry(n - 1)
+	s.b[n-1] = max(s.b[n-1], s.cur)
+	return n
 }
 
 // sparkLevel maps v in 0..top to an index of sparkLevels: 0 alone gets the
