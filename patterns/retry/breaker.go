@@ -51,12 +51,11 @@ func (b *breaker) allow(wk *worker) bool {
 	}
 	b.parked = append(b.parked, wk)
 	w := b.r.w
-	until := "the probe's answer"
+	note := "breaker half-open: waits for the probe's answer"
 	if b.state == open {
-		until = trace.FormatDuration(b.openAt + b.r.cfg.BreakerOpen)
+		note = "breaker open: waits until " + trace.FormatDuration(b.openAt+b.r.cfg.BreakerOpen)
 	}
-	w.Emit(trace.Event{Kind: trace.Note, Actor: wk.name, Msg: wk.d.TraceMsg(),
-		Note: "breaker " + b.stateName() + ": holds the order, calls nothing until " + until})
+	w.Emit(trace.Event{Kind: trace.Note, Actor: wk.name, Msg: wk.d.TraceMsg(), Note: note})
 	return false
 }
 
@@ -70,10 +69,10 @@ func (b *breaker) record(wk *worker, o outcome) {
 	switch {
 	case probe && o.transient():
 		b.probing = false
-		b.trip("the probe failed: " + o.describe())
+		b.trip("the probe failed (" + o.describe() + ")")
 	case probe:
 		b.probing = false
-		b.set(closed, "the probe succeeded: calls flow again")
+		b.set(closed, "as the probe succeeded: calls flow again")
 		b.wake(len(b.parked))
 	case b.state != closed || !o.transient():
 	default:
@@ -84,7 +83,7 @@ func (b *breaker) record(wk *worker, o outcome) {
 		}
 		b.fails = append(b.fails, now)
 		if len(b.fails) == k && now-b.fails[0] <= b.r.cfg.BreakerWindow {
-			b.trip(fmt.Sprintf("%d failures within %s", k, trace.FormatDuration(b.r.cfg.BreakerWindow)))
+			b.trip(fmt.Sprintf("after %d failures within %s", k, trace.FormatDuration(b.r.cfg.BreakerWindow)))
 		}
 	}
 }
@@ -93,12 +92,12 @@ func (b *breaker) record(wk *worker, o outcome) {
 func (b *breaker) trip(why string) {
 	b.fails = b.fails[:0]
 	b.openAt = b.r.w.Now()
-	b.set(open, why+": no call for "+trace.FormatDuration(b.r.cfg.BreakerOpen))
+	b.set(open, why+"; no call for "+trace.FormatDuration(b.r.cfg.BreakerOpen))
 	b.r.w.After(b.r.cfg.BreakerOpen, nil, b.halfOpenFn)
 }
 
 func (b *breaker) toHalfOpen() {
-	b.set(halfOpen, "one probe call may go through")
+	b.set(halfOpen, "after "+trace.FormatDuration(b.r.cfg.BreakerOpen)+": one probe call may go through")
 	b.wake(1)
 }
 
@@ -117,5 +116,5 @@ func (b *breaker) set(s breakerState, why string) {
 	b.state = s
 	w := b.r.w
 	w.Progress()
-	w.Emit(trace.Event{Kind: trace.Breaker, Actor: Circuit, To: Gateway, Note: from + " → " + b.stateName() + ": " + why})
+	w.Emit(trace.Event{Kind: trace.Breaker, Actor: Circuit, To: Gateway, Note: from + " → " + b.stateName() + " " + why})
 }

@@ -1,8 +1,9 @@
 package retry
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Checks struct {
 	recoveredAt    time.Duration // -1 until the backlog is back down after the outage
 
 	orders map[string]*fate
+	sorted []unpaid // the orders never paid, once the run is over
 	paid   []uint64 // bit n: order mN was paid
 
 	sent, paidCount, calls, retries int64
@@ -285,14 +287,22 @@ func (c *Checks) Verdicts() []trace.Verdict {
 	return []trace.Verdict{c.noLoss(), c.noDuplicates(), c.amplification(), c.recovery()}
 }
 
+// unpaid is an order never paid, as the verdicts list it.
+type unpaid struct {
+	id string
+	*fate
+}
+
 // rest returns the orders never paid, in the order they were sent.
-func (c *Checks) rest() []string {
-	ids := make([]string, 0, len(c.orders))
-	for id := range c.orders {
-		ids = append(ids, id)
+func (c *Checks) rest() []unpaid {
+	if c.sorted == nil {
+		c.sorted = make([]unpaid, 0, len(c.orders))
+		for id, f := range c.orders {
+			c.sorted = append(c.sorted, unpaid{id, f})
+		}
+		slices.SortFunc(c.sorted, func(a, b unpaid) int { return cmp.Compare(a.seq, b.seq) })
 	}
-	sort.Slice(ids, func(i, j int) bool { return c.orders[ids[i]].seq < c.orders[ids[j]].seq })
-	return ids
+	return c.sorted
 }
 
 func (c *Checks) noLoss() trace.Verdict {
@@ -300,8 +310,8 @@ func (c *Checks) noLoss() trace.Verdict {
 	cases := append([]string(nil), c.lost...)
 	bad := c.lostCount
 	var declined int64
-	for _, id := range c.rest() {
-		f := c.orders[id]
+	for _, f := range c.rest() {
+		id := f.id
 		var why string
 		switch {
 		case f.state == queued:
@@ -343,11 +353,11 @@ func (c *Checks) noDuplicates() trace.Verdict {
 	v := trace.Verdict{Name: "no-duplicate-charges", Title: "no order charged twice", OK: c.dupCount == 0}
 	switch {
 	case !v.OK:
-		v.Detail = fmt.Sprintf("%d orders charged more than once", c.dupCount)
+		v.Detail = fmt.Sprintf("%d %s charged more than once", c.dupCount, plural(c.dupCount, "order", "orders"))
 		v.Evidence = withMore(c.dups, c.dupCount)
 	case c.skips > 0:
-		v.Detail = fmt.Sprintf("%d charges for %d orders paid; %d repeated requests recognised by payment id",
-			c.charges, c.paidCount, c.skips)
+		v.Detail = fmt.Sprintf("%d charges for %d orders paid; %d %s recognised by payment id",
+			c.charges, c.paidCount, c.skips, plural(c.skips, "repeated request", "repeated requests"))
 	default:
 		v.Detail = fmt.Sprintf("%d charges, none twice for one order", c.charges)
 	}
@@ -392,9 +402,9 @@ func (c *Checks) recovery() trace.Verdict {
 		v.Detail = fmt.Sprintf("%d orders still unpaid %s after the outage ended, %d when it began",
 			c.backlog, trace.ShortDuration(c.end-c.outageEnd), c.backlogAtStart)
 		var cases []string
-		for _, id := range c.rest() {
-			if f := c.orders[id]; !f.permanent && len(cases) < maxEvidence {
-				cases = append(cases, id+" "+f.key+": "+f.where())
+		for _, f := range c.rest() {
+			if !f.permanent && len(cases) < maxEvidence {
+				cases = append(cases, f.id+" "+f.key+": "+f.where())
 			}
 		}
 		v.Evidence = withMore(cases, c.backlog)
@@ -407,6 +417,13 @@ func (f *fate) where() string {
 		return "parked in " + DLQ + " since " + trace.ShortDuration(f.parkedAt)
 	}
 	return "not yet paid"
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // withMore caps cases at maxEvidence and says how many more there were.
@@ -461,7 +478,7 @@ func (c *Checks) Tables() []trace.Table {
 		Rows: [][]string{
 			{"backlog (unpaid orders)", i(c.backlogLine.Max()), c.backlogLine.Render(c.end, sparkColumns, c.backlogLine.Max())},
 			{"parked in " + DLQ, i(c.parkedLine.Max()), c.parkedLine.Render(c.end, sparkColumns, c.parkedLine.Max())},
-			{"gateway calls/s", i(c.loadLn.Max()), c.loadLn.Render(c.end, sparkColumns, max(c.loadLn.Max(), c.capacity))},
+			{"gateway calls/s, of " + capacity, i(c.loadLn.Max()), c.loadLn.Render(c.end, sparkColumns, max(c.loadLn.Max(), c.capacity))},
 		}}
 	return append(tables, over)
 }

@@ -74,7 +74,9 @@ var Demos = []patterns.Demo{
 	{Title: "the same redrive against an idempotent gateway: the repeat is recognised",
 		Args: []string{"--orders", "60", "--arrival", "10ms", "--outage", "200ms..2s", "--policy", "immediate",
 			"--retries", "2", "--redrive-at", "3s", "--idempotent", "--quiet"}},
-	{Title: "a poison order classified as a permanent error: dead-lettered at once",
+	{Title: "a poison order, not classified: every retry of every delivery is wasted on it",
+		Args: []string{"--orders", "4", "--poison", "m2", "--quiet"}},
+	{Title: "the poison order classified as a permanent error: dead-lettered at once",
 		Args: []string{"--orders", "4", "--poison", "m2", "--classify"}},
 }
 

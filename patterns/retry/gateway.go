@@ -46,12 +46,12 @@ const failFast = 2 * time.Millisecond
 // gateway is the payment gateway: it charges orders, with an outage, a
 // failure rate, a latency and a capacity.
 type gateway struct {
-	r        *run
-	latency  *rand.Rand
-	faults   *rand.Rand // nil without --fail-rate
-	admitted perSecond
-	charged  []uint64 // bit n: order n was charged, for --idempotent
-	poison   map[int]bool
+	r       *run
+	latency *rand.Rand
+	faults  *rand.Rand // nil without --fail-rate
+	load    perSecond  // calls that arrived in the last second, refused ones too
+	charged []uint64   // bit n: order n was charged, for --idempotent
+	poison  map[int]bool
 }
 
 func newGateway(r *run) *gateway {
@@ -82,15 +82,18 @@ func (g *gateway) call(wk *worker) {
 	w.Progress()
 	o := wk.order()
 	w.Emit(trace.Event{Kind: trace.Call, Actor: wk.name, To: Gateway, Msg: wk.callMsg("Charge", trace.Command)})
+	load := g.load.add(now)
 	switch {
 	case g.down(now):
 		wk.answerIn(failFast, unavailable)
 		return
-	case cfg.GatewayCapacity > 0 && g.admitted.count(now) >= int64(cfg.GatewayCapacity):
+	case cfg.GatewayCapacity > 0 && load > int64(cfg.GatewayCapacity):
+		// Past its capacity the gateway refuses calls until its load of
+		// the last second falls back under it; the refused calls count,
+		// so callers that retry at once keep it overloaded.
 		wk.answerIn(failFast, tooMany)
 		return
 	}
-	g.admitted.add(now)
 	lat := cfg.GatewayLatency.Sample(g.latency)
 	switch {
 	case g.poison[o.n]:
