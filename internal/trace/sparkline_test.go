@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -72,5 +73,22 @@ func TestSparklineMax(t *testing.T) {
 	}
 	if s.Max() != 9 {
 		t.Errorf("Max() = %d, want 9", s.Max())
+	}
+}
+
+func TestSparklineSeriesHoldsWhatItDraws(t *testing.T) {
+	var s Sparkline
+	ms := time.Millisecond
+	s.Record(0, 4)
+	s.Record(3*ms, 0)
+	s.Record(5*ms, 2)
+	sr := s.Series("backlog", "over time", 6*ms)
+	want := []int64{4, 4, 4, 0, 0, 2, 2}
+	if sr.Step != ms || sr.Title != "backlog" || sr.Text != "over time" || !slices.Equal(sr.Values, want) {
+		t.Fatalf("series = %+v, want step 1ms and values %v", sr, want)
+	}
+	sr.Values[0] = 99
+	if s.Render(6*ms, 7, 4) != "███▁▁▅▅" {
+		t.Errorf("changing the series changed the sparkline: %q", s.Render(6*ms, 7, 4))
 	}
 }

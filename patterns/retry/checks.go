@@ -8,11 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
 )
-
-// maxEvidence is how many cases a verdict lists before "and N more".
-const maxEvidence = 8
 
 // Checks is a sink that judges a retry run from its events alone: the
 // orders the shop sent to the queue, every call to the payment gateway and
@@ -39,10 +37,7 @@ type Checks struct {
 	answerOrder                     []string
 	mostCalls                       int
 	mostCallsID                     string
-	dupCount                        int64
-	dups                            []string
-	lostCount                       int64
-	lost                            []string
+	dups, lost                      check.Cases
 
 	load, retryLoad                 perSecond
 	peak, peakRetries               int64
@@ -218,12 +213,7 @@ func (c *Checks) charge(e *trace.Event) {
 	}
 }
 
-func (c *Checks) duplicate(what string) {
-	c.dupCount++
-	if len(c.dups) < maxEvidence {
-		c.dups = append(c.dups, what)
-	}
-}
+func (c *Checks) duplicate(what string) { c.dups.Add(what) }
 
 func (c *Checks) paidOrder(e *trace.Event) {
 	f := c.orders[e.Msg.ID]
@@ -248,10 +238,7 @@ func (c *Checks) wasPaid(id string) bool {
 }
 
 func (c *Checks) lose(id string, f *fate, why string) {
-	c.lostCount++
-	if len(c.lost) < maxEvidence {
-		c.lost = append(c.lost, id+" "+f.key+": "+why)
-	}
+	c.lost.Add(check.Line(id, f.key, why))
 	delete(c.orders, id)
 	if f.state == parked {
 		c.setParked(c.parked - 1)
@@ -307,8 +294,7 @@ func (c *Checks) rest() []unpaid {
 
 func (c *Checks) noLoss() trace.Verdict {
 	v := trace.Verdict{Name: "no-loss", Title: "no order lost"}
-	cases := append([]string(nil), c.lost...)
-	bad := c.lostCount
+	var cases check.Cases
 	var declined int64
 	for _, f := range c.rest() {
 		id := f.id
@@ -328,11 +314,9 @@ func (c *Checks) noLoss() trace.Verdict {
 		default:
 			continue // redriven after the outage and failed again: parked with its reason, as it should be
 		}
-		bad++
-		if len(cases) < maxEvidence {
-			cases = append(cases, id+" "+f.key+": "+why)
-		}
+		cases.Add(check.Line(id, f.key, why))
 	}
+	bad := c.lost.Count() + cases.Count()
 	v.OK = bad == 0
 	switch {
 	case v.OK && int64(len(c.orders)) > 0:
@@ -344,17 +328,18 @@ func (c *Checks) noLoss() trace.Verdict {
 		v.Detail = fmt.Sprintf("all %d orders paid", c.sent)
 	default:
 		v.Detail = fmt.Sprintf("%d of %d orders neither paid nor rightly parked", bad, c.sent)
-		v.Evidence = withMore(cases, bad)
+		v.Evidence = check.Evidence(&c.lost, &cases)
 	}
 	return v
 }
 
 func (c *Checks) noDuplicates() trace.Verdict {
-	v := trace.Verdict{Name: "no-duplicate-charges", Title: "no order charged twice", OK: c.dupCount == 0}
+	v := trace.Verdict{Name: "no-duplicate-charges", Title: "no order charged twice", OK: c.dups.Count() == 0}
 	switch {
 	case !v.OK:
-		v.Detail = fmt.Sprintf("%d %s charged more than once", c.dupCount, plural(c.dupCount, "order", "orders"))
-		v.Evidence = withMore(c.dups, c.dupCount)
+		n := c.dups.Count()
+		v.Detail = fmt.Sprintf("%d %s charged more than once", n, plural(n, "order", "orders"))
+		v.Evidence = check.Evidence(&c.dups)
 	case c.skips > 0:
 		v.Detail = fmt.Sprintf("%d charges for %d orders paid; %d %s recognised by payment id",
 			c.charges, c.paidCount, c.skips, plural(c.skips, "repeated request", "repeated requests"))
@@ -401,13 +386,13 @@ func (c *Checks) recovery() trace.Verdict {
 	default:
 		v.Detail = fmt.Sprintf("%d orders still unpaid %s after the outage ended, %d when it began",
 			c.backlog, trace.ShortDuration(c.end-c.outageEnd), c.backlogAtStart)
-		var cases []string
+		var cases check.Cases
 		for _, f := range c.rest() {
-			if !f.permanent && len(cases) < maxEvidence {
-				cases = append(cases, f.id+" "+f.key+": "+f.where())
+			if !f.permanent {
+				cases.Add(check.Line(f.id, f.key, f.where()))
 			}
 		}
-		v.Evidence = withMore(cases, c.backlog)
+		v.Evidence = check.Evidence(&cases)
 	}
 	return v
 }
@@ -424,17 +409,6 @@ func plural(n int64, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// withMore caps cases at maxEvidence and says how many more there were.
-func withMore(cases []string, total int64) []string {
-	if len(cases) > maxEvidence {
-		cases = cases[:maxEvidence]
-	}
-	if more := total - int64(len(cases)); more > 0 {
-		cases = append(cases, fmt.Sprintf("and %d more", more))
-	}
-	return cases
 }
 
 // sparkColumns is how many characters a sparkline has at most.
