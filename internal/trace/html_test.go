@@ -34,7 +34,8 @@ func recordHTML(t *testing.T) (page []byte, arrows int) {
 	for _, e := range showcase() {
 		if e.HasMsg() && e.To != "" && e.To != e.Actor {
 			switch e.Kind {
-			case trace.Send, trace.Publish, trace.Deliver, trace.Ack, trace.Nack, trace.AckLost, trace.DeadLetter, trace.Drop:
+			case trace.Send, trace.Publish, trace.Deliver, trace.Ack, trace.Nack, trace.AckLost, trace.DeadLetter, trace.Drop,
+				trace.Call, trace.Response:
 				arrows++
 			}
 		}
