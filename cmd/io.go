@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams are the streams and environment a command works with, injected
@@ -29,11 +29,10 @@ type IOStreams struct {
 
 // System returns the process's own streams and environment.
 func System() *IOStreams {
-	fd := os.Stdout.Fd()
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		OutIsTerminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd),
-		ErrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
+		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:        os.Getenv,
 	}
 }

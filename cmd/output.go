@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
@@ -137,7 +138,7 @@ func (app *App) colorOn() bool {
 func (app *App) width() int {
 	if app.IO.OutIsTerminal {
 		if f, ok := app.IO.Out.(*os.File); ok {
-			if w := terminalWidth(f); w > 0 {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 				return w
 			}
 		}

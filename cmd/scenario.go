@@ -25,6 +25,8 @@ type scenario interface {
 	ready() error
 	// runner returns a runner of the scenario as it is now.
 	runner() patterns.Runner
+	// config returns the Config as it is now.
+	config() any
 }
 
 // scenarioOf is a scenario of a pattern whose Config is C.
@@ -92,6 +94,8 @@ func (s *scenarioOf[C]) runner() patterns.Runner {
 	cfg := s.cfg
 	return func(c patterns.Common, out trace.Sink) *trace.Report { return cfg.Run(c, out) }
 }
+
+func (s *scenarioOf[C]) config() any { return s.cfg }
 
 // snapshot returns every flag's value: a list flag's items, or the one
 // value its String writes.

@@ -5,6 +5,7 @@
 package patterns
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -123,4 +124,12 @@ func OrList(words []string) string {
 		return strings.Join(words, "")
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// Count writes n and the noun, plural unless n is 1: "1 worker", "3 workers".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -137,7 +137,7 @@ func bars(v []int, top, height int, name string) []string {
 		label := ""
 		switch {
 		case r == 0:
-			label = itoa(top)
+			label = strconv.Itoa(top)
 		case row == 0:
 			label = name
 		}
@@ -157,8 +157,6 @@ func bars(v []int, top, height int, name string) []string {
 	}
 	return lines
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // report returns the backlog (and, when withWorkers, the serving workers)
 // up to end as report series, for renderers that draw real charts; the

@@ -3,6 +3,7 @@ package loadlevel
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -171,7 +172,7 @@ func (r *run) changed() {
 		r.growing, r.growAt = true, r.w.Now()
 		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Queue,
 			Note: fmt.Sprintf("backlog %d and growing: arrivals outpace %s",
-				backlog, plural(r.serving, "worker")),
+				backlog, patterns.Count(r.serving, "worker")),
 			Why: "The queue takes every order the checkout sends and holds what the workers cannot " +
 				"take yet: the checkout never waits, the workers never overload; the price is the " +
 				"time orders wait, and it keeps growing as long as arrivals outpace the workers."})
@@ -207,7 +208,7 @@ func (r *run) scale() {
 		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Autoscaler, Note: "at the ceiling: " + st.Reason,
 			Why: fmt.Sprintf("--autoscale caps the pool at %d workers, so the backlog now drains only as fast "+
 				"as they work; a higher ceiling, or a lower threshold, would have started them sooner.", a.Max)})
-		r.steps = append(r.steps, stepRow{r.w.Now(), "at max", itoa(r.serving + r.starting), st.Reason})
+		r.steps = append(r.steps, stepRow{r.w.Now(), "at max", strconv.Itoa(r.serving + r.starting), st.Reason})
 	}
 }
 
@@ -258,7 +259,7 @@ func (r *run) ready(wk *worker) {
 	wk.since = r.w.Now()
 	r.w.Emit(trace.Event{Kind: trace.Note, Actor: wk.name,
 		Note: fmt.Sprintf("ready after %s start-up: %s serving",
-			trace.FormatDuration(r.cfg.Autoscale.Delay), plural(r.serving, "worker"))})
+			trace.FormatDuration(r.cfg.Autoscale.Delay), patterns.Count(r.serving, "worker"))})
 	wk.c = r.q.Subscribe(wk.actor, broker.ConsumerOptions{Prefetch: r.cfg.Prefetch}, wk.handler)
 	r.changed()
 }
@@ -312,13 +313,6 @@ func (r *run) left(wk *worker, note string) {
 	wk.state = off
 	wk.served += r.w.Now() - wk.since
 	r.w.Emit(trace.Event{Kind: trace.Note, Actor: wk.name, Note: note})
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return itoa(n) + " " + word + "s"
 }
 
 // checkout sends the steady stream of orders and the bursts.

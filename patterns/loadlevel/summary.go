@@ -2,6 +2,7 @@ package loadlevel
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func (r *run) chartTable(end time.Duration) trace.Table {
 func (r *run) timesTable() trace.Table {
 	t := trace.Table{Title: "times", Columns: []string{"per order", "orders", "mean", "p50", "p95", "p99", "max"}}
 	row := func(name string, h *trace.Histogram, mean time.Duration) []string {
-		return []string{name, itoa(int(h.Count())), fmtDur(mean), fmtDur(h.Percentile(50)), fmtDur(h.Percentile(95)),
+		return []string{name, strconv.Itoa(int(h.Count())), fmtDur(mean), fmtDur(h.Percentile(50)), fmtDur(h.Percentile(95)),
 			fmtDur(h.Percentile(99)), fmtDur(h.Max())}
 	}
 	t.Rows = append(t.Rows,
@@ -81,10 +82,10 @@ func (r *run) workersTable() trace.Table {
 		if wk.served == 0 && wk.handled == 0 {
 			continue
 		}
-		t.Rows = append(t.Rows, []string{wk.name, fmtDur(wk.served), itoa(int(wk.handled)), pct(wk.busy, wk.served)})
+		t.Rows = append(t.Rows, []string{wk.name, fmtDur(wk.served), strconv.Itoa(int(wk.handled)), pct(wk.busy, wk.served)})
 	}
 	if len(t.Rows) > 1 {
-		t.Rows = append(t.Rows, []string{"all", fmtDur(r.m.serving), itoa(int(handled)), pct(r.m.busy, r.m.serving)})
+		t.Rows = append(t.Rows, []string{"all", fmtDur(r.m.serving), strconv.Itoa(int(handled)), pct(r.m.busy, r.m.serving)})
 	}
 	return t
 }
@@ -121,8 +122,8 @@ func (r *run) theoryTables() []trace.Table {
 		if okLo {
 			notes = append(notes, fmt.Sprintf("Autoscaling changes the number of workers, so no single M/M/c "+
 				"describes the run. The steady stream alone puts ρ at %.2f on %s and %.2f on %s; "+
-				"--sweep-consumers shows each count in turn.", lo.Rho, plural(max(a.Min, 1), "worker"),
-				hi.Rho, plural(a.Max, "worker")))
+				"--sweep-consumers shows each count in turn.", lo.Rho, patterns.Count(max(a.Min, 1), "worker"),
+				hi.Rho, patterns.Count(a.Max, "worker")))
 		}
 		return append(tables, notesTable(notes))
 	}
@@ -138,7 +139,7 @@ func (r *run) theoryTables() []trace.Table {
 	case !th.Stable:
 		notes = append(notes, fmt.Sprintf("ρ = %.2f ≥ 1: orders arrive faster than %s can finish "+
 			"them, so the backlog grows without bound for as long as they arrive. There is no steady "+
-			"state, and no mean wait to predict: add workers until ρ < 1.", th.Rho, plural(cfg.Consumers, "worker")))
+			"state, and no mean wait to predict: add workers until ρ < 1.", th.Rho, patterns.Count(cfg.Consumers, "worker")))
 	case th.Erlang:
 		notes = append(notes, fmt.Sprintf("Arrivals and work are exponential, so the queue is %s and "+
 			"Erlang C gives its steady state exactly.", th.Model))
@@ -260,5 +261,5 @@ func roughly(n int) string {
 	for n/p >= 100 {
 		p *= 10
 	}
-	return itoa((n + p/2) / p * p)
+	return strconv.Itoa((n + p/2) / p * p)
 }

@@ -2,9 +2,11 @@ package loadlevel
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // SweepRow is the outcome of one worker count in a sweep.
@@ -56,7 +58,7 @@ func Sweep(cfg Config, out trace.Sink) *trace.Report {
 	for c := cfg.SweepFrom; c <= cfg.SweepTo; c++ {
 		row := SweepOnce(cfg, c)
 		rec.Emit(trace.Event{Kind: trace.Note, Actor: "sweep", Note: fmt.Sprintf("%s: %d orders in %s, mean wait %s",
-			plural(c, "worker"), row.Orders, trace.ShortDuration(row.End), fmtDur(row.MeanWait))})
+			patterns.Count(c, "worker"), row.Orders, trace.ShortDuration(row.End), fmtDur(row.MeanWait))})
 		orders += row.Orders
 		rows = append(rows, row)
 		theory, rho := "—", "—"
@@ -78,8 +80,8 @@ func Sweep(cfg Config, out trace.Sink) *trace.Report {
 			ran += " (cut)"
 			short = true
 		}
-		t.Rows = append(t.Rows, []string{itoa(c), rho, fmtDur(row.MeanWait), theory, fmtDur(row.P99System),
-			itoa(row.PeakBacklog), ran})
+		t.Rows = append(t.Rows, []string{strconv.Itoa(c), rho, fmtDur(row.MeanWait), theory, fmtDur(row.P99System),
+			strconv.Itoa(row.PeakBacklog), ran})
 	}
 	var notes []string
 	if model != "" {

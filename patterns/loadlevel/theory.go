@@ -2,6 +2,7 @@ package loadlevel
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func Predict(c int, arrival, work sim.Dist) (Theory, bool) {
 		return Theory{}, false
 	}
 	a := s / gap
-	t := Theory{Model: kendall(arrival) + "/" + kendall(work) + "/" + itoa(c), Rho: a / float64(c)}
+	t := Theory{Model: kendall(arrival) + "/" + kendall(work) + "/" + strconv.Itoa(c), Rho: a / float64(c)}
 	t.Stable = t.Rho < 1
 	t.Exact = arrival.IsExp() && (work.IsExp() || c == 1)
 	t.Erlang = arrival.IsExp() && work.IsExp()
