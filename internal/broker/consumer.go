@@ -81,8 +81,12 @@ func (c *Consumer) Actor() *sim.Actor { return c.actor }
 // Queue returns the queue the consumer takes from.
 func (c *Consumer) Queue() *Queue { return c.q }
 
+// up reports whether the consumer takes deliveries: its actor is running
+// (it may be down already, in a crash whose hooks have not all run yet).
+func (c *Consumer) up() bool { return c.active && c.actor.Up() }
+
 func (c *Consumer) hasRoom() bool {
-	if !c.active {
+	if !c.up() {
 		return false
 	}
 	return c.mode == AutoAck || c.prefetch == 0 || c.held < c.prefetch

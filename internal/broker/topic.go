@@ -83,7 +83,7 @@ func (s *Subscription) Consume(a *sim.Actor, opts ConsumerOptions, h Handler) *C
 // Connected reports whether any of the subscription's consumers is up.
 func (s *Subscription) Connected() bool {
 	for _, c := range s.Queue.consumers {
-		if c.active {
+		if c.up() {
 			return true
 		}
 	}

@@ -61,24 +61,36 @@ func (a *Actor) OnRestart(fn func()) { a.onRestart = append(a.onRestart, fn) }
 
 // Crash stops the actor now: its pending callbacks are dropped, a crash event
 // is emitted and the crash hooks run. Crashing a crashed actor does nothing.
-func (a *Actor) Crash(why string) {
-	if !a.up {
-		return
-	}
-	a.up = false
-	a.epoch++
-	note := why
-	for _, describe := range a.describe {
-		if d := describe(); d != "" {
-			if note != "" {
-				note += "; "
-			}
-			note += d
+func (a *Actor) Crash(why string) { CrashTogether([]*Actor{a}, why) }
+
+// CrashTogether stops the actors at one instant, as a process with several
+// instances stopping: all go down and emit their crash events before any
+// crash hook runs, so nothing one crash gives back can land on another
+// actor of the set. Actors already down are skipped.
+func CrashTogether(actors []*Actor, why string) {
+	var down []*Actor
+	for _, a := range actors {
+		if !a.up {
+			continue
 		}
+		note := why
+		for _, describe := range a.describe {
+			if d := describe(); d != "" {
+				if note != "" {
+					note += "; "
+				}
+				note += d
+			}
+		}
+		a.up = false
+		a.epoch++
+		a.world.Emit(trace.Event{Kind: trace.Crash, Actor: a.Name, Note: note})
+		down = append(down, a)
 	}
-	a.world.Emit(trace.Event{Kind: trace.Crash, Actor: a.Name, Note: note})
-	for _, fn := range a.onCrash {
-		fn()
+	for _, a := range down {
+		for _, fn := range a.onCrash {
+			fn()
+		}
 	}
 }
 

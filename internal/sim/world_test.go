@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -211,4 +213,20 @@ func BenchmarkKernel(b *testing.B) {
 	n := 0
 	b.ResetTimer()
 	w.Run(func() bool { n++; return n > b.N })
+}
+
+// Crash hooks of actors crashed together run only once all are down, so
+// what one hook hands on cannot reach another actor of the set.
+func TestCrashTogetherDownsAllBeforeAnyHook(t *testing.T) {
+	w := New(1)
+	a, b := w.Actor("a"), w.Actor("b")
+	var seen []string
+	for _, x := range []*Actor{a, b} {
+		x.OnCrash(func() { seen = append(seen, fmt.Sprintf("%s hook: a up %v, b up %v", x.Name, a.Up(), b.Up())) })
+	}
+	CrashTogether([]*Actor{a, b}, "offline")
+	want := []string{"a hook: a up false, b up false", "b hook: a up false, b up false"}
+	if !slices.Equal(seen, want) {
+		t.Errorf("hooks saw %q, want %q", seen, want)
+	}
 }

@@ -146,15 +146,13 @@ func (r *run) joined(name string) {
 // that goes offline is a process that stops: its connection closes, the
 // work in its hands is abandoned and the broker takes back what it had not
 // acked, exactly as a crash, so it is modelled as a crash at FROM and a
-// restart at TO. What the subscription does meanwhile is the lesson: a
+// restart at TO, of all instances at once. What the subscription does meanwhile is the lesson: a
 // durable one keeps the events, a transient one goes with the connection.
 func (r *run) offline(actors []*sim.Actor, win sim.Window) {
 	w := r.w
 	r.pending++
 	w.At(win.From, nil, func() {
-		for _, a := range actors {
-			a.Crash("offline until " + trace.FormatDuration(win.To))
-		}
+		sim.CrashTogether(actors, "offline until "+trace.FormatDuration(win.To))
 	})
 	w.At(win.To, nil, func() {
 		r.pending--
