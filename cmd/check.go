@@ -88,7 +88,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	}
 
 	var opt checkOptions
-	fs, _ := checkFlagSet(path, p, &opt)
+	fs, given := checkFlagSet(path, p, &opt)
 	if err := fs.Parse(userArgs); err != nil {
 		return flagErrorAt(path, err)
 	}
@@ -115,9 +115,13 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return err
 	}
 
-	// The flags given, or, when no pattern flag is, the faults the pattern
-	// sweeps with; then each variant's own flags.
+	// The flags given and, when no pattern flag is, the faults the pattern
+	// sweeps with; each variant runs them, then its own flags, exactly as
+	// the command that reproduces one of its runs.
 	kept := patternArgs(userArgs)
+	if !given.given() {
+		kept = append(kept, given.faults()...)
+	}
 	var cases []check.Case
 	var ran []ranVariant
 	var skipped []string
@@ -125,11 +129,8 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		v := p.variants[i]
 		var ignore checkOptions
 		vfs, sc := checkFlagSet(path, p, &ignore)
-		if err := vfs.Parse(userArgs); err != nil {
+		if err := vfs.Parse(kept); err != nil {
 			return flagErrorAt(path, err)
-		}
-		if !sc.given() {
-			kept = append(patternArgs(userArgs), sc.faults()...)
 		}
 		vargs := sc.apply(i)
 		if err := sc.ready(); err != nil {

@@ -137,6 +137,11 @@ func (v *listValue[T]) Append(s string) error { return v.Set(s) }
 // Replace replaces the list.
 func (v *listValue[T]) Replace(items []string) error {
 	*v.list = nil
+	return setEach(v, items)
+}
+
+// setEach sets each item on v, as that many uses of its flag would.
+func setEach(v interface{ Set(string) error }, items []string) error {
 	for _, s := range items {
 		if err := v.Set(s); err != nil {
 			return err
@@ -235,12 +240,7 @@ func (v *mapValue[V]) Append(s string) error { return v.Set(s) }
 // Replace replaces the map.
 func (v *mapValue[V]) Replace(items []string) error {
 	*v.m = nil
-	for _, s := range items {
-		if err := v.Set(s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return setEach(v, items)
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
