@@ -1,0 +1,258 @@
+// Package requestreply simulates asynchronous request-reply: checkout asks
+// the pricing and stock services questions it needs answers to, over
+// messaging. A request is a command carrying a correlation id and the
+// queue its reply goes to; the requester matches each reply to its request
+// by correlation id, times out, retries, and tells its caller the answer or
+// the failure. In poll mode the same calls go the HTTP way (202 Accepted,
+// then polling a status location).
+package requestreply
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// The ceilings of the count flags.
+const (
+	MaxRequests   = 10_000_000
+	MaxRequesters = 64 // --requesters
+	MaxResponders = 64 // --responders, per service
+	MaxRetries    = 20
+)
+
+// The values of --reply-queue.
+const (
+	PerRequester = "per-requester" // each requester instance has its own reply queue
+	Shared       = "shared"        // every instance consumes from checkout.replies
+)
+
+// The values of --mode.
+const (
+	Await = "await" // replies come back on a reply queue
+	Poll  = "poll"  // 202 Accepted, then polling a status location
+)
+
+// ReplyQueues and Modes list the values of --reply-queue and --mode.
+var (
+	ReplyQueues = []string{PerRequester, Shared}
+	Modes       = []string{Await, Poll}
+)
+
+// RetryAfter is how long, in poll mode, the status endpoint tells the
+// client to wait before it polls again (the Retry-After header).
+const RetryAfter = 10 * time.Millisecond
+
+// Config is one request-reply scenario.
+type Config struct {
+	patterns.Common
+
+	Requests   int      // calls r1 … rN: odd ones ask pricing, even ones stock
+	Requesters int      // checkout instances
+	Responders int      // instances of each service
+	Work       sim.Dist // a responder's time for one request, reply included
+	Arrival    sim.Dist // time between calls; 0 = all at once
+
+	Timeout time.Duration // how long one try waits for its answer; 0 = for ever
+	Retries int           // tries after the first, once a try times out
+
+	Crashes      []sim.Crash        // scheduled crashes of requesters or responders
+	RestartAfter time.Duration      // how long a crashed actor stays down; 0 = for good
+	Slow         map[string]float64 // responder → factor it works slower by
+
+	DropReplyRate float64 // chance a reply (or, polling, a status answer) is lost on the way
+	Idempotent    bool    // responders dedupe by request id and replay the stored answer
+
+	ReplyQueue string // per-requester or shared
+	Mode       string // await or poll
+
+	bug bug // a planted bug, for the tests of the checks
+}
+
+// bug is a mistake the tests plant in the requester or the responder to
+// prove the checks catch it.
+type bug uint8
+
+const (
+	noBug           bug = iota
+	bugForgetCaller     // the requester gives a call up without telling its caller
+	bugForgetAnswer     // the idempotent responder never stores the answers it gave
+	bugMatchOldest      // the requester completes its oldest call with whatever reply comes
+)
+
+// Default returns the scenario `msgplay request-reply` runs with no flags.
+func Default() Config {
+	return Config{
+		Common:     patterns.Common{Seed: 1},
+		Requests:   4,
+		Requesters: 1,
+		Responders: 1,
+		Work:       sim.Uniform(10*time.Millisecond, 30*time.Millisecond),
+		Arrival:    sim.Const(5 * time.Millisecond),
+		Timeout:    100 * time.Millisecond,
+		Retries:    2,
+		ReplyQueue: PerRequester,
+		Mode:       Await,
+	}
+}
+
+// The services checkout asks, and the base name of its instances.
+const (
+	Pricing  = "pricing"
+	Stock    = "stock"
+	Checkout = "checkout"
+)
+
+// instance names the i-th of n instances of base: base itself when there
+// is one, base-i when there are more.
+func instance(base string, i, n int) string {
+	if n == 1 {
+		return base
+	}
+	return base + "-" + strconv.Itoa(i)
+}
+
+// RequesterName returns the name of the i-th checkout instance, from 1.
+func (c Config) RequesterName(i int) string { return instance(Checkout, i, c.Requesters) }
+
+// ResponderName returns the name of the i-th instance of service, from 1.
+func (c Config) ResponderName(service string, i int) string {
+	return instance(service, i, c.Responders)
+}
+
+// RequestID returns the correlation id of the n-th call, from 1.
+func RequestID(n int) string { return "r" + strconv.Itoa(n) }
+
+// OrderKey returns the business key of the n-th call: each order asks
+// pricing, then stock.
+func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+(n+1)/2) }
+
+// names lists instance names for error messages: "a, b or c" or "a-1 … a-N".
+func names(base string, n int) string {
+	if n == 1 {
+		return base
+	}
+	if n == 2 {
+		return base + "-1 or " + base + "-2"
+	}
+	return base + "-1 … " + base + "-" + strconv.Itoa(n)
+}
+
+func (c Config) isRequester(name string) bool {
+	for i := 1; i <= c.Requesters; i++ {
+		if name == c.RequesterName(i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c Config) isResponder(name string) bool {
+	for i := 1; i <= c.Responders; i++ {
+		if name == c.ResponderName(Pricing, i) || name == c.ResponderName(Stock, i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c Config) responders() string {
+	return names(Pricing, c.Responders) + ", " + names(Stock, c.Responders)
+}
+
+// Validate reports the first thing wrong with c, naming the flag.
+func (c Config) Validate() error {
+	switch {
+	case c.Requests < 0 || c.Requests > MaxRequests:
+		return fmt.Errorf("--requests must be from 0 to %d (got %d)", MaxRequests, c.Requests)
+	case c.Requesters < 1 || c.Requesters > MaxRequesters:
+		return fmt.Errorf("--requesters must be from 1 to %d (got %d)", MaxRequesters, c.Requesters)
+	case c.Responders < 1 || c.Responders > MaxResponders:
+		return fmt.Errorf("--responders must be from 1 to %d (got %d)", MaxResponders, c.Responders)
+	case c.Retries < 0 || c.Retries > MaxRetries:
+		return fmt.Errorf("--retries must be from 0 to %d (got %d)", MaxRetries, c.Retries)
+	case c.Retries > 0 && c.Timeout == 0:
+		return fmt.Errorf("--retries needs a --timeout above 0: a requester that waits for ever never retries")
+	case !(c.DropReplyRate >= 0 && c.DropReplyRate < 1):
+		return fmt.Errorf("--drop-reply-rate must be from 0 to below 1 (got %v)", c.DropReplyRate)
+	case !slices.Contains(ReplyQueues, c.ReplyQueue):
+		return fmt.Errorf("--reply-queue: %q is not a reply queue: want per-requester or shared", c.ReplyQueue)
+	case !slices.Contains(Modes, c.Mode):
+		return fmt.Errorf("--mode: %q is not a mode: want await or poll", c.Mode)
+	case c.Mode == Poll && c.ReplyQueue == Shared:
+		return fmt.Errorf("--reply-queue shared needs --mode await: polling uses no reply queue")
+	case c.Mode == Poll && c.Timeout == 0:
+		return fmt.Errorf("--mode poll needs a --timeout above 0: a client that polls for ever never stops")
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
+		if !c.isResponder(name) {
+			return fmt.Errorf("--slow: no responder %q: want %s", name, c.responders())
+		}
+		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
+			return err
+		}
+	}
+	for _, cr := range c.Crashes {
+		if !c.isRequester(cr.Actor) && !c.isResponder(cr.Actor) {
+			return fmt.Errorf("--crash: no actor %q: want %s, %s", cr.Actor, names(Checkout, c.Requesters), c.responders())
+		}
+	}
+	return nil
+}
+
+// Params returns the scenario as the run event shows it.
+func (c Config) Params() []trace.Param {
+	p := []trace.Param{
+		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
+		{Name: "mode", Value: c.Mode},
+		{Name: "requests", Value: strconv.Itoa(c.Requests)},
+		{Name: "requesters", Value: strconv.Itoa(c.Requesters)},
+		{Name: "responders", Value: strconv.Itoa(c.Responders)},
+		{Name: "work", Value: c.Work.String()},
+		{Name: "arrival", Value: c.Arrival.String()},
+		{Name: "timeout", Value: trace.FormatDuration(c.Timeout)},
+		{Name: "retries", Value: strconv.Itoa(c.Retries)},
+	}
+	if c.Mode == Await {
+		p = append(p, trace.Param{Name: "reply-queue", Value: c.ReplyQueue})
+	}
+	if c.Idempotent {
+		p = append(p, trace.Param{Name: "idempotent", Value: "true"})
+	}
+	if c.DropReplyRate > 0 {
+		p = append(p, trace.Param{Name: "drop-reply-rate", Value: strconv.FormatFloat(c.DropReplyRate, 'g', -1, 64)})
+	}
+	var slow, crashes []string
+	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
+		slow = append(slow, name+"="+strconv.FormatFloat(c.Slow[name], 'g', -1, 64))
+	}
+	for _, cr := range c.Crashes {
+		crashes = append(crashes, cr.String())
+	}
+	p = patterns.AppendList(p, "slow", slow)
+	p = patterns.AppendList(p, "crash", crashes)
+	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
+		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+	}
+	if c.Until > 0 {
+		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
+	}
+	return p
+}
+
+// replyQueueName returns the reply queue of requester name.
+func (c Config) replyQueueName(name string) string {
+	if c.ReplyQueue == Shared {
+		return Checkout + ".replies"
+	}
+	return name + ".replies"
+}
+
+// serviceOf returns the service the n-th call asks.
+func serviceOf(n int) int { return (n + 1) % 2 }
