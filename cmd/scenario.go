@@ -138,6 +138,8 @@ func (s *scenarioOf[C]) argsFrom(before map[string][]string, also map[string]boo
 			args = append(args, "--"+f.Name)
 		case changed && isBool:
 			args = append(args, "--"+f.Name+"="+now[0])
+		case changed && now[0] == "" && f.Value.Type() == "duration":
+			args = append(args, "--"+f.Name, "0") // a duration of 0 writes itself as nothing
 		case changed || (also[f.Name] && !isList && !isBool && now[0] != ""):
 			args = append(args, "--"+f.Name, now[0])
 		}
