@@ -10,6 +10,7 @@ import (
 	"github.com/msgplay/msgplay/patterns/loadlevel"
 	"github.com/msgplay/msgplay/patterns/outbox"
 	"github.com/msgplay/msgplay/patterns/pubsub"
+	"github.com/msgplay/msgplay/patterns/requestreply"
 	"github.com/msgplay/msgplay/patterns/saga"
 )
 
@@ -22,6 +23,7 @@ var patternList = []pattern{
 	patternOf(saga.Definition, bindSaga),
 	patternOf(outbox.Definition, bindOutbox),
 	patternOf(loadlevel.Definition, bindLoadLevel),
+	patternOf(requestreply.Definition, bindRequestReply),
 }
 
 // binder binds a pattern's flags on f to the fields of c, which holds the

@@ -30,8 +30,7 @@ type Calls struct {
 	callers    []*tally // requesters, in the order they first sent
 	responders []*tally // in the order they were first delivered a request
 
-	nDup, nWrong int64
-	dups, wrong  []string
+	dups, wrong check.Cases
 }
 
 type msgKey struct{ queue, id string }
@@ -122,11 +121,8 @@ func (c *Calls) Event(e *trace.Event) {
 			c.responder(e.Actor).work++
 			rec.effects++
 			if rec.effects == 2 {
-				c.nDup++
-				if len(c.dups) < check.MaxEvidence {
-					c.dups = append(c.dups, fmt.Sprintf("%s %s %s: the work done again by %s at %s",
-						corr, rec.typ, rec.key, e.Actor, trace.FormatDuration(e.T)))
-				}
+				c.dups.Add(fmt.Sprintf("%s %s %s: the work done again by %s at %s",
+					corr, rec.typ, rec.key, e.Actor, trace.FormatDuration(e.T)))
 			}
 		case e.Msg.Class == trace.Reply && e.Actor != rec.caller.name:
 			c.misplaced(e, fmt.Sprintf("%s (reply to %s, asked by %s) matched by %s",
@@ -194,10 +190,7 @@ func (c *Calls) forget(rec *callRec) {
 }
 
 func (c *Calls) misplaced(e *trace.Event, why string) {
-	c.nWrong++
-	if len(c.wrong) < check.MaxEvidence {
-		c.wrong = append(c.wrong, why+" at "+trace.FormatDuration(e.T))
-	}
+	c.wrong.Add(why + " at " + trace.FormatDuration(e.T))
 }
 
 // hung returns the calls whose callers never got an outcome, oldest first.
@@ -261,17 +254,17 @@ func (c *Calls) Verdicts(stopped string) []trace.Verdict {
 			why += " (" + stopped + ")"
 		}
 		answer.Detail = fmt.Sprintf("%d of %d calls left waiting: %s", len(hung), total, why)
-		var ev []string
-		for _, rec := range hung[:min(len(hung), check.MaxEvidence)] {
-			ev = append(ev, fmt.Sprintf("%s %s %s, asked by %s at %s", rec.id, rec.typ, rec.key,
+		var ev check.Cases
+		for _, rec := range hung {
+			ev.Add(fmt.Sprintf("%s %s %s, asked by %s at %s", rec.id, rec.typ, rec.key,
 				rec.caller.name, trace.FormatDuration(rec.start)))
 		}
-		answer.Evidence = evidence(ev, int64(len(hung)))
+		answer.Evidence = check.Evidence(&ev)
 	}
-	dup := judge("no-duplicate-effects", "no work done twice", c.nDup, c.dups,
+	dup := judge("no-duplicate-effects", "no work done twice", &c.dups,
 		"each call's work done at most once",
 		"1 call had its work done more than once", "%d calls had their work done more than once")
-	right := judge("replies-to-caller", "each reply reached its own caller", c.nWrong, c.wrong,
+	right := judge("replies-to-caller", "each reply reached its own caller", &c.wrong,
 		"delivered to and matched by the requester that asked",
 		"1 reply reached or was matched by the wrong requester",
 		"%d replies reached or were matched by the wrong requester")
@@ -281,7 +274,8 @@ func (c *Calls) Verdicts(stopped string) []trace.Verdict {
 // judge returns the verdict of a check that found n cases: ok as its
 // detail when there are none, else one (for 1) or many (with %d) and the
 // cases as evidence.
-func judge(name, title string, n int64, cases []string, ok, one, many string) trace.Verdict {
+func judge(name, title string, cases *check.Cases, ok, one, many string) trace.Verdict {
+	n := cases.Count()
 	v := trace.Verdict{Name: name, Title: title, OK: n == 0, Detail: ok}
 	switch {
 	case n == 1:
@@ -289,18 +283,8 @@ func judge(name, title string, n int64, cases []string, ok, one, many string) tr
 	case n > 1:
 		v.Detail = fmt.Sprintf(many, n)
 	}
-	if n > 0 {
-		v.Evidence = evidence(cases, n)
-	}
+	v.Evidence = check.Evidence(cases)
 	return v
-}
-
-func evidence(cases []string, total int64) []string {
-	out := slices.Clone(cases)
-	if more := total - int64(len(out)); more > 0 {
-		out = append(out, "and "+strconv.FormatInt(more, 10)+" more")
-	}
-	return out
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

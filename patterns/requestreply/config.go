@@ -208,42 +208,32 @@ func (c Config) Validate() error {
 
 // Params returns the scenario as the run event shows it.
 func (c Config) Params() []trace.Param {
-	p := []trace.Param{
-		{Name: "seed", Value: strconv.FormatUint(c.Seed, 10)},
-		{Name: "mode", Value: c.Mode},
-		{Name: "requests", Value: strconv.Itoa(c.Requests)},
-		{Name: "requesters", Value: strconv.Itoa(c.Requesters)},
-		{Name: "responders", Value: strconv.Itoa(c.Responders)},
-		{Name: "work", Value: c.Work.String()},
-		{Name: "arrival", Value: c.Arrival.String()},
-		{Name: "timeout", Value: trace.FormatDuration(c.Timeout)},
-		{Name: "retries", Value: strconv.Itoa(c.Retries)},
+	p := patterns.NewParams(c.Common).Str("mode", c.Mode).Int("requests", c.Requests).
+		Int("requesters", c.Requesters).Int("responders", c.Responders).
+		Dist("work", c.Work).Dist("arrival", c.Arrival)
+	timeout := trace.Param{Name: "timeout", Value: trace.FormatDuration(c.Timeout)}
+	if c.Timeout == 0 {
+		timeout.Hint = "waits for ever"
 	}
+	p.Add(timeout).Int("retries", c.Retries)
 	if c.Mode == Await {
-		p = append(p, trace.Param{Name: "reply-queue", Value: c.ReplyQueue})
+		p.Str("reply-queue", c.ReplyQueue)
 	}
 	if c.Idempotent {
-		p = append(p, trace.Param{Name: "idempotent", Value: "true"})
+		p.Str("idempotent", "true")
 	}
 	if c.DropReplyRate > 0 {
-		p = append(p, trace.Param{Name: "drop-reply-rate", Value: strconv.FormatFloat(c.DropReplyRate, 'g', -1, 64)})
+		p.Float("drop-reply-rate", c.DropReplyRate)
 	}
-	var slow, crashes []string
+	var slow []string
 	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
 		slow = append(slow, name+"="+strconv.FormatFloat(c.Slow[name], 'g', -1, 64))
 	}
-	for _, cr := range c.Crashes {
-		crashes = append(crashes, cr.String())
-	}
-	p = patterns.AppendList(p, "slow", slow)
-	p = patterns.AppendList(p, "crash", crashes)
+	p.List("slow", slow).Crashes(c.Crashes)
 	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
-		p = append(p, trace.Param{Name: "restart-after", Value: trace.FormatDuration(c.RestartAfter)})
+		p.Dur("restart-after", c.RestartAfter)
 	}
-	if c.Until > 0 {
-		p = append(p, trace.Param{Name: "until", Value: trace.FormatDuration(c.Until)})
-	}
-	return p
+	return p.Done()
 }
 
 // replyQueueName returns the reply queue of requester name.
