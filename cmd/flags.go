@@ -296,14 +296,11 @@ func parseProb(s string) (float64, error) {
 	return p, nil
 }
 
-// windowValue is a span of virtual time, FROM..TO.
-type windowValue struct {
-	w   *sim.Window
-	set *bool // set to true once the flag is given
-}
+// windowValue is a span of virtual time, FROM..TO; the zero window is none.
+type windowValue struct{ w *sim.Window }
 
 func (v windowValue) String() string {
-	if v.set != nil && !*v.set {
+	if *v.w == (sim.Window{}) {
 		return ""
 	}
 	return v.w.String()
@@ -315,9 +312,6 @@ func (v windowValue) Set(s string) error {
 		return err
 	}
 	*v.w = w
-	if v.set != nil {
-		*v.set = true
-	}
 	return nil
 }
 

@@ -15,7 +15,7 @@ func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (order-service, relay or inventory) at a virtual time, as relay@100ms (repeatable)")
 	f.Var(durationValue{&c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
 	f.Var(probValue{&c.CrashRate}, "crash-rate", "chance the order service crashes between its two writes, per order")
-	f.Var(windowValue{w: &c.BrokerDown, set: &c.BrokerDownSet}, "broker-down", "a broker outage: every publish fails from FROM to TO, as 1s..3s")
+	f.Var(windowValue{&c.BrokerDown}, "broker-down", "a broker outage: every publish fails from FROM to TO, as 1s..3s")
 	f.Var(probValue{&c.DBFailRate}, "db-fail-rate", "chance a commit to the orders database fails")
 	f.Var(probValue{&c.RelayCrashRate}, "relay-crash-rate", "chance the relay crashes between a publish and marking it sent")
 	f.Var(durationValue{&c.PollInterval}, "poll-interval", "how often the relay polls the outbox")

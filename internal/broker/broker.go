@@ -23,6 +23,8 @@ type Broker struct {
 	sent      uint64 // messages sent so far: each one's place in publication order
 	unsettled int    // messages sent and not yet acked, dead-lettered or lost
 	working   int    // deliveries in consumers' hands, not yet finished
+
+	outages []sim.Window // when the broker is unreachable; see Outage
 }
 
 // New returns a Broker living in w.

@@ -93,8 +93,18 @@ func (q *Queue) DeadLetterQueue() *Queue {
 }
 
 // Send puts m at the back of the queue on behalf of from, and delivers it
-// at once if a consumer has room.
-func (q *Queue) Send(from string, m *Message) {
+// at once if a consumer has room. While the broker is down (see Outage) it
+// takes nothing and returns ErrUnreachable.
+func (q *Queue) Send(from string, m *Message) error {
+	if err := q.b.refuse(from, q.Name, m); err != nil {
+		return err
+	}
+	q.send(from, m)
+	return nil
+}
+
+// send puts m on the queue: a client's send, or a move within the broker.
+func (q *Queue) send(from string, m *Message) {
 	w := q.b.w
 	m.queue = q
 	m.state = ready
@@ -267,7 +277,7 @@ func (q *Queue) MoveTo(dst *Queue, by string) bool {
 	}
 	m := q.ready.popFront()
 	m.Attempt = 0
-	dst.Send(by, m)
+	dst.send(by, m)
 	return true
 }
 

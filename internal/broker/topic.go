@@ -92,8 +92,13 @@ func (s *Subscription) Connected() bool {
 
 // Publish emits a publish event and puts a copy of m into every
 // subscription whose filter matches its subject. A transient subscription
-// with no subscriber connected gets nothing: a drop event says so.
-func (t *Topic) Publish(from string, m *Message) {
+// with no subscriber connected gets nothing: a drop event says so. While
+// the broker is down (see Outage) it takes nothing and returns
+// ErrUnreachable.
+func (t *Topic) Publish(from string, m *Message) error {
+	if err := t.b.refuse(from, t.Name, m); err != nil {
+		return err
+	}
 	w := t.b.w
 	m.SentAt = w.Now()
 	w.Progress()
@@ -117,8 +122,9 @@ func (t *Topic) Publish(from string, m *Message) {
 		cp := *m
 		cp.first = Delivery{}
 		cp.live = nil
-		s.Queue.Send(t.Name, &cp)
+		s.Queue.send(t.Name, &cp)
 	}
+	return nil
 }
 
 // publishNote shows the subject and which subscriptions' filters leave

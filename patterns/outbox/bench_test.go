@@ -31,7 +31,7 @@ func BenchmarkRun100DualWrite(b *testing.B) {
 func BenchmarkOutage100k(b *testing.B) {
 	cfg := Default()
 	cfg.Orders, cfg.Inbox = 100_000, true
-	cfg.BrokerDownSet, cfg.BrokerDown = true, sim.Window{From: 10 * time.Second, To: 20 * time.Second}
+	cfg.BrokerDown = sim.Window{From: 10 * time.Second, To: 20 * time.Second}
 	for b.Loop() {
 		r := cfg.Run(cfg.Common, nil)
 		if r.Total("handled") != 100_000 {

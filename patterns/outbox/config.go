@@ -62,8 +62,7 @@ type Config struct {
 	RestartAfter time.Duration // how long a crashed actor stays down; 0 = for good
 
 	CrashRate      float64    // chance the order service crashes between its two writes
-	BrokerDown     sim.Window // publishes fail inside it; see BrokerDownSet
-	BrokerDownSet  bool       // whether BrokerDown was given
+	BrokerDown     sim.Window // a broker outage: publishes fail inside it; the zero window is none
 	DBFailRate     float64    // chance a commit to the orders database fails
 	RelayCrashRate float64    // chance the relay crashes between a publish and marking it sent
 
@@ -86,7 +85,6 @@ const (
 	InventoryDB  = "inventory-db"
 	Topic        = "orders"
 	Subscription = "inventory"
-	Broker       = "broker"
 )
 
 // Default returns the scenario `msgplay outbox` runs with no flags.
@@ -165,7 +163,7 @@ func (c Config) Params() []trace.Param {
 		}
 	}
 	prob("crash-rate", c.CrashRate)
-	if c.BrokerDownSet {
+	if c.BrokerDown != (sim.Window{}) {
 		p.Str("broker-down", c.BrokerDown.String())
 	}
 	prob("db-fail-rate", c.DBFailRate)

@@ -52,7 +52,7 @@ func (rl *relay) tick() {
 		w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
 		return
 	}
-	if r.brokerDown() {
+	if r.b.Down() {
 		if !rl.blocked {
 			rl.blocked = true
 			w.Emit(trace.Event{Kind: trace.Note, Actor: Relay,

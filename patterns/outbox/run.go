@@ -95,27 +95,11 @@ func newRun(cfg Config, s *patterns.Sim) *run {
 		r.relay = newRelay(r)
 	}
 	r.inv = newInventory(r)
-	if cfg.BrokerDownSet {
-		w.Actor(Broker)
-		win := cfg.BrokerDown
-		w.At(win.From, nil, func() {
-			w.Emit(trace.Event{Kind: trace.Fault, Actor: Broker,
-				Note: "down until " + trace.FormatDuration(win.To) + ": every publish fails"})
-		})
-		w.At(win.To, nil, func() {
-			w.Emit(trace.Event{Kind: trace.Fault, Actor: Broker, Note: "back up: publishes succeed again"})
-			w.Progress()
-		})
-	}
+	r.b.Outage(cfg.BrokerDown)
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	orders := &patterns.Arrivals{Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.arrive}
 	orders.Start(w)
 	return r
-}
-
-// brokerDown reports whether a publish now fails.
-func (r *run) brokerDown() bool {
-	return r.cfg.BrokerDownSet && r.cfg.BrokerDown.Contains(r.w.Now())
 }
 
 // arrive takes order n.
@@ -135,8 +119,7 @@ func (r *run) arrive(n int) {
 // done reports whether everything that can happen has: every order taken,
 // every outbox row published, the broker idle and any outage over.
 func (r *run) done() bool {
-	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.Idle() &&
-		(!r.cfg.BrokerDownSet || r.w.Now() >= r.cfg.BrokerDown.To)
+	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.Idle() && r.b.OutagesOver()
 }
 
 // restartLater restarts a, crashed by an injected fault, after the

@@ -115,7 +115,7 @@ func TestPublishFirstFailedCommitLeavesAGhost(t *testing.T) {
 
 func TestBrokerOutage(t *testing.T) {
 	cfg := Default()
-	cfg.Orders, cfg.BrokerDownSet = 6, true
+	cfg.Orders = 6
 	cfg.BrokerDown = sim.Window{From: 20 * time.Millisecond, To: 300 * time.Millisecond}
 
 	cfg.Variant = DualWrite
@@ -210,7 +210,7 @@ func TestOutboxGuaranteesHold(t *testing.T) {
 		cfg := Default()
 		cfg.Seed, cfg.Orders, cfg.Inbox = seed, 30, true
 		cfg.CrashRate, cfg.DBFailRate, cfg.RelayCrashRate = 0.1, 0.1, 0.1
-		cfg.BrokerDownSet, cfg.BrokerDown = true, sim.Window{From: 100 * time.Millisecond, To: 400 * time.Millisecond}
+		cfg.BrokerDown = sim.Window{From: 100 * time.Millisecond, To: 400 * time.Millisecond}
 		cfg.Batch = 1 + int(seed%4)
 		r := cfg.Run(cfg.Common, nil)
 		for _, v := range r.Checks {

@@ -107,7 +107,7 @@ func (s *service) commit(arg any) {
 func (s *service) publish(arg any) {
 	o := arg.(*order)
 	r := s.r
-	if r.brokerDown() {
+	if r.b.Down() {
 		if r.cfg.Variant == DualWrite {
 			r.w.Emit(trace.Event{Kind: trace.Drop, Actor: OrderService, To: Topic, Msg: o.msg,
 				Note: "publish failed, broker unreachable: the order stays committed, unannounced",
