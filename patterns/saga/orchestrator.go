@@ -10,10 +10,11 @@ import (
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
-// maxCompensationSends caps how often the orchestrator sends one
-// compensation that gets no reply, so a service that never returns cannot
-// keep a run going for ever; the order is then left for a person.
-const maxCompensationSends = 20
+// maxUnansweredSends caps how often the orchestrator sends one command it
+// must not give up on (a compensation, or the pivot past its retries) when
+// it gets no reply, so a service that never returns cannot keep a run
+// going for ever; the order is then left for a person.
+const maxUnansweredSends = 20
 
 // The values of the orchestrator's database.
 const (
@@ -143,16 +144,24 @@ func (o *orchestrator) send(s *sagaState) {
 }
 
 // wait returns how long to wait for the reply to the command just sent:
-// --timeout for a step; for a compensation, which is retried until it
-// succeeds, twice as long at each send (up to 32 times) so the retries do
-// not pile up on a slow service.
+// --timeout for a step; for a command retried until it is answered (a
+// compensation, the pivot past its retries), twice as long at each further
+// send (up to 32 times) so the retries do not pile up on a slow service.
 func (o *orchestrator) wait(s *sagaState) time.Duration {
 	t := o.r.cfg.Timeout
-	if s.back {
+	switch {
+	case s.back:
 		t <<= min(s.sends-1, 5)
+	case s.step == Pivot && s.sends > o.r.cfg.Retries+1:
+		t <<= min(s.sends-1-o.r.cfg.Retries, 5)
 	}
 	return t
 }
+
+// unyielding reports whether the saga's current command is sent until it
+// is answered: a compensation must not be skipped, and the pivot must not
+// be compensated.
+func (s *sagaState) unyielding() bool { return s.back || s.step == Pivot }
 
 // onReply moves the saga the reply belongs to, matched by order and step.
 func (o *orchestrator) onReply(d *broker.Delivery) {
@@ -297,12 +306,22 @@ func (o *orchestrator) onTimeout(s *sagaState) {
 	st := &steps[s.step]
 	wait := "no reply to " + s.last.ID + " in " + trace.FormatDuration(t)
 	switch {
-	case s.back && s.sends >= maxCompensationSends:
+	case s.unyielding() && s.sends >= maxUnansweredSends:
 		// Stop sending, but keep waiting: a late answer still finishes
 		// the saga. If none ever comes the run ends with it PENDING.
+		what := "A compensation must not be skipped"
+		if !s.back {
+			what = "The pivot must not be compensated"
+		}
 		o.note(s, wait+"; "+key+" left for a person after "+strconv.Itoa(s.sends)+" sends",
-			"A compensation must not be skipped, and this one got no answer after many tries: the "+
+			what+", and this command got no answer after many tries: the "+
 				"orchestrator stops sending it and waits, for a late answer or for someone to look.")
+	case !s.back && s.step == Pivot && s.sends > o.r.cfg.Retries:
+		o.note(s, wait+": retry "+strconv.Itoa(s.sends)+"; "+st.name+" is the pivot, asked until it answers",
+			"Once a shipment may exist the saga can only go forward: the orchestrator never cancels its "+
+				"pivot, it asks again until "+st.name+" answers, which is safe because "+st.name+
+				" recognises a repeat for "+key+" and answers without redoing it.")
+		o.send(s)
 	case s.back || s.sends <= o.r.cfg.Retries:
 		retry := "retry " + strconv.Itoa(s.sends)
 		if !s.back {

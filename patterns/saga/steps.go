@@ -17,6 +17,11 @@ const (
 	numSteps
 )
 
+// Pivot is the saga's go/no-go step: once it may have happened the saga
+// can only go forward, so it is never compensated. When its outcome is
+// unknown after its retries, the orchestrator keeps asking.
+const Pivot = Shipping
+
 // stepDef is everything the simulation knows about a step: the service
 // that owns it, its commands, its replies (or events), and the values it
 // keeps in its own database.
