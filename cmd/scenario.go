@@ -19,7 +19,7 @@ type scenario interface {
 	// that do the same.
 	faults() []string
 	// apply turns the scenario into variant i and returns the flags that
-	// do the same; see variantArgs.
+	// do the same after the scenario's own flags.
 	apply(i int) []string
 	// ready checks what only the flags know, then validates the scenario.
 	ready() error

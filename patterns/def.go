@@ -49,7 +49,12 @@ type Variant[C Config] struct {
 	Name       string
 	About      string   // one line: what this variant does
 	Guarantees []string // names of the checks that must hold in every run
-	Apply      func(*C) // turns a scenario into this variant
+	// Apply turns a scenario into this variant. It sets only what makes
+	// the variant, so the flags shown for it stay few, and never writes
+	// into a map or a slice's array the scenario shares with a copy of it
+	// (clone first: maps.Clone, append(slices.Clip(s), x)). Faults follows
+	// the same rule.
+	Apply func(*C)
 }
 
 // Chapter is a pattern's part in the tour: a scenario where things go

@@ -1,6 +1,7 @@
 package competing
 
 import (
+	"slices"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
@@ -65,7 +66,7 @@ var Definition = patterns.Def[Config]{
 	},
 	Faults: func(c *Config) {
 		c.Messages = 6
-		c.Crashes = append(c.Crashes, sim.Crash{Actor: WorkerName(2), At: 30 * time.Millisecond})
+		c.Crashes = append(slices.Clip(c.Crashes), sim.Crash{Actor: WorkerName(2), At: 30 * time.Millisecond})
 	},
 	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
 }

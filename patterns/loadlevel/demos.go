@@ -1,6 +1,7 @@
 package loadlevel
 
 import (
+	"slices"
 	"time"
 
 	"github.com/msgplay/msgplay/patterns"
@@ -70,6 +71,6 @@ var Definition = patterns.Def[Config]{
 	},
 	Faults: func(c *Config) {
 		c.Messages = 300
-		c.Bursts = append(c.Bursts[:len(c.Bursts):len(c.Bursts)], Burst{N: 150, At: time.Second})
+		c.Bursts = append(slices.Clip(c.Bursts), Burst{N: 150, At: time.Second})
 	},
 }
