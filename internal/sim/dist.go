@@ -119,10 +119,12 @@ func (d Dist) Sample(r *rand.Rand) time.Duration {
 		}
 		return time.Duration(lo+r.Int64N(hi-lo+1)) * time.Microsecond
 	case exponential:
-		// Inversion rather than rand.ExpFloat64: one draw per sample, and only
-		// math.Log, which is the same pure Go on every 64-bit platform.
+		// Inversion rather than rand.ExpFloat64: one draw per sample, and a
+		// logarithm (ln) whose bits are the same on every platform. The
+		// rest is exact (1-u, the uniform's 53 bits) or one rounding (the
+		// product; fromMicros rounds exactly).
 		u := r.Float64()
-		return fromMicros(-math.Log(1-u) * float64(d.a/time.Microsecond))
+		return fromMicros(-ln(1-u) * float64(d.a/time.Microsecond))
 	}
 	return d.a
 }
