@@ -23,14 +23,12 @@ type run struct {
 	svcs [2]*service
 	reqs []*requester
 
-	arrival, work, drops *rand.Rand
+	work, drops *rand.Rand
 
 	issued int            // calls started
 	open   int            // calls some requester still waits for
 	ended  map[string]end // calls finished lately, for the notes on late replies
 	order  ring           // the order they finished in, to forget the oldest
-
-	startFn func()
 }
 
 // end is how a call finished, remembered for a while.
@@ -55,7 +53,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		s.World.Recorder().Add(out)
 	}
 	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, ended: map[string]end{},
-		arrival: s.World.Rand("arrival"), work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
+		work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
 	for i := 1; i <= c.Requesters; i++ {
 		r.reqs = append(r.reqs, newRequester(r, c.RequesterName(i)))
 	}
@@ -63,41 +61,25 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		r.svcs[i] = newService(r, i)
 	}
 	r.w.ScheduleCrashes(c.Crashes, c.RestartAfter)
-	r.startFn = r.start
-	r.schedule()
+	arrivals := &patterns.Arrivals{Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Requests, Send: r.start}
+	arrivals.Start(r.w)
 	s.Run(func() bool { return r.issued == c.Requests && r.open == 0 && r.b.Idle() })
 	return s.Finish(patterns.Ending{OwnTables: true, Tables: calls.Tables(), Verdicts: calls.Verdicts(s.World.Stopped())})
 }
 
-// schedule plans the start of the next call, one arrival gap after the
-// last, so memory does not grow with --requests.
-func (r *run) schedule() {
-	if r.issued >= r.cfg.Requests {
-		return
-	}
-	gap := time.Duration(0)
-	if r.issued > 0 {
-		gap = r.cfg.Arrival.Sample(r.arrival)
-	}
-	r.w.After(gap, nil, r.startFn)
-}
-
 // start makes the next call from the checkout instance serving its order,
 // or the next one up when that one is down.
-func (r *run) start() {
-	r.issued++
-	n := r.issued
+func (r *run) start(n int) {
+	r.issued = n
 	first := (n - 1) / 2 % len(r.reqs)
 	for k := range r.reqs {
 		if q := r.reqs[(first+k)%len(r.reqs)]; q.a.Up() {
 			q.call(n)
-			r.schedule()
 			return
 		}
 	}
 	r.w.Emit(trace.Event{Kind: trace.Note, Actor: r.reqs[first].a.Name,
 		Note: OrderKey(n) + ": no checkout instance is up, so " + RequestID(n) + " is never asked"})
-	r.schedule()
 }
 
 // finished records how a call ended and forgets the oldest record beyond

@@ -25,10 +25,8 @@ type run struct {
 	redrive *redrive // nil without --redrive-at
 	work    *rand.Rand
 	jitter  *rand.Rand
-	arrival *rand.Rand
 	shop    *sim.Actor
 	sent    int
-	sendFn  func()
 }
 
 // Run simulates the scenario, sending every event to out (which may be
@@ -43,7 +41,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	if out != nil {
 		w.Recorder().Add(out)
 	}
-	r := &run{cfg: cfg, s: s, w: w, work: w.Rand("work"), jitter: w.Rand("jitter"), arrival: w.Rand("arrival")}
+	r := &run{cfg: cfg, s: s, w: w, work: w.Rand("work"), jitter: w.Rand("jitter")}
 	r.shop = w.Actor(Shop)
 	r.q = s.Broker.Queue(Queue, broker.QueueOptions{MaxDeliveries: cfg.MaxDeliveries, DeadLetter: DLQ})
 	dlq := r.q.DeadLetterQueue()
@@ -59,10 +57,8 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		r.redrive = newRedrive(r, dlq, r.q)
 	}
 	r.gw.outage()
-	r.sendFn = r.send
-	if cfg.Orders > 0 {
-		w.At(0, r.shop, r.sendFn)
-	}
+	orders := &patterns.Arrivals{Actor: r.shop, Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.send}
+	orders.Start(w)
 	s.Run(r.done)
 	return s.Finish(patterns.Ending{OwnTables: true, Tables: checks.Tables(), Series: checks.Series(), Verdicts: checks.Verdicts()})
 }
@@ -73,15 +69,11 @@ func (r *run) done() bool {
 	return r.sent == r.cfg.Orders && r.s.Broker.Idle() && (r.redrive == nil || r.redrive.done)
 }
 
-// send sends the next order and plans the one after.
-func (r *run) send() {
-	r.sent++
-	n := r.sent
+// send sends order n.
+func (r *run) send(n int) {
+	r.sent = n
 	r.q.Send(Shop, &broker.Message{Msg: trace.Msg{ID: OrderID(n), Type: "PlaceOrder", Class: trace.Command,
 		Key: OrderKey(n)}, Body: &order{n: n}})
-	if r.sent < r.cfg.Orders {
-		r.w.After(r.cfg.Arrival.Sample(r.arrival), r.shop, r.sendFn)
-	}
 }
 
 // Params returns the scenario as the run event shows it: the flags that
