@@ -1,6 +1,7 @@
 package requestreply
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,7 @@ func (q *requester) send(c *call) {
 	if q.replies != nil {
 		m.ReplyTo = q.replies.Name
 	}
+	c.svc.sent(c.corr)
 	c.svc.q.Send(q.a.Name, m)
 	c.sentAt, c.last = r.w.Now(), m.Msg
 	if r.cfg.Mode == Poll {
@@ -118,6 +120,7 @@ func (q *requester) onTimeout(c *call) {
 func (q *requester) finish(c *call, answered bool) {
 	delete(q.calls, c.corr)
 	q.r.finished(c.corr, answered)
+	c.svc.forget(c.corr)
 }
 
 // onReply matches a reply to the call waiting for it, by correlation id.
@@ -229,7 +232,11 @@ func (q *requester) describe() string {
 // crashed forgets every call waiting: their callers never hear back.
 func (q *requester) crashed() {
 	q.r.open -= len(q.calls)
+	forgotten := slices.Collect(maps.Values(q.calls))
 	clear(q.calls)
+	for _, c := range forgotten {
+		c.svc.forget(c.corr)
+	}
 }
 
 // oldest returns the call waiting longest; only the planted bug

@@ -11,7 +11,10 @@ import (
 
 // service is pricing or stock: a queue of requests, its instances, and
 // what its database keeps — the answers it gave, by request id, when it is
-// idempotent, and in poll mode the results waiting to be fetched.
+// idempotent, and in poll mode the results waiting to be fetched. A stored
+// answer is kept as long as a repeat can still come: while its call waits
+// or a request of it is unacked (a real service keeps it for a retention
+// period longer than that), so memory follows what is in flight.
 type service struct {
 	r           *run
 	name        string
@@ -19,6 +22,7 @@ type service struct {
 	q           *broker.Queue
 	stored      map[string]string // --idempotent: request id → the answer given
 	results     map[string]string // poll mode: request id → the result to fetch
+	pending     map[string]int32  // request id → its requests sent and not yet acked
 	done        int               // effects applied, for the notes
 
 	effectFn, replyFn func(any)
@@ -48,7 +52,7 @@ var services = [2]struct{ name, ask, answer string }{
 
 func newService(r *run, i int) *service {
 	s := &service{r: r, name: services[i].name, ask: services[i].ask, answer: services[i].answer,
-		stored: map[string]string{}, results: map[string]string{}}
+		stored: map[string]string{}, results: map[string]string{}, pending: map[string]int32{}}
 	s.q = r.b.Queue(s.name+".requests", broker.QueueOptions{})
 	s.effectFn = func(arg any) { s.effect(arg.(*job)) }
 	s.replyFn = func(arg any) { s.reply(arg.(*job)) }
@@ -127,8 +131,11 @@ func price(key string) string {
 func (s *service) reply(j *job) {
 	r, d, from := s.r, j.d, j.rs.a.Name
 	j.rs.cur = nil
+	defer s.acked(d.Msg.CorrelationID)
 	if r.cfg.Mode == Poll {
-		s.results[d.Msg.CorrelationID] = j.answer
+		if r.waiter(d.Msg.CorrelationID) != nil {
+			s.results[d.Msg.CorrelationID] = j.answer
+		}
 		r.w.Emit(trace.Event{Kind: trace.Note, Actor: from, Msg: d.TraceMsg(),
 			Note: "result stored: /status/" + d.Msg.CorrelationID + " now says done"})
 		d.Ack()
@@ -158,4 +165,25 @@ func (rs *responder) describe() string {
 		return "the work for " + j.d.Msg.CorrelationID + " is done, its reply never sent"
 	}
 	return ""
+}
+
+// sent counts a request of the call corr on its way to the service.
+func (s *service) sent(corr string) { s.pending[corr]++ }
+
+// acked counts a request of the call corr acked, and forgets the call's
+// stored answer once no repeat of it can come.
+func (s *service) acked(corr string) {
+	if s.pending[corr]--; s.pending[corr] <= 0 {
+		delete(s.pending, corr)
+		s.forget(corr)
+	}
+}
+
+// forget drops what the service keeps of the call corr when no request of
+// it is unacked and no requester waits for it: nothing can repeat it.
+func (s *service) forget(corr string) {
+	if s.pending[corr] == 0 && s.r.waiter(corr) == nil {
+		delete(s.stored, corr)
+		delete(s.results, corr)
+	}
 }

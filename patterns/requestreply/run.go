@@ -16,12 +16,13 @@ const Name = "request-reply"
 
 // run is one simulation: what the requesters and the responders share.
 type run struct {
-	cfg  Config
-	s    *patterns.Sim
-	w    *sim.World
-	b    *broker.Broker
-	svcs [2]*service
-	reqs []*requester
+	cfg   Config
+	s     *patterns.Sim
+	w     *sim.World
+	b     *broker.Broker
+	svcs  [2]*service
+	reqs  []*requester
+	calls *Calls // the checks
 
 	work, drops *rand.Rand
 
@@ -46,14 +47,18 @@ const remember = 1024
 // valid.
 func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	c.Common = common
-	calls := NewCalls()
+	return newRun(c, out).finish()
+}
+
+// newRun sets the scenario up and runs it to its end.
+func newRun(c Config, out trace.Sink) *run {
 	s := patterns.Start(Name, c.Common, c.Params(), nil)
-	s.World.Recorder().Add(calls)
+	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, calls: NewCalls(), ended: map[string]end{},
+		work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
+	s.World.Recorder().Add(r.calls)
 	if out != nil {
 		s.World.Recorder().Add(out)
 	}
-	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, ended: map[string]end{},
-		work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
 	for i := 1; i <= c.Requesters; i++ {
 		r.reqs = append(r.reqs, newRequester(r, c.RequesterName(i)))
 	}
@@ -64,7 +69,13 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	arrivals := &patterns.Arrivals{Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Requests, Send: r.start}
 	arrivals.Start(r.w)
 	s.Run(func() bool { return r.issued == c.Requests && r.open == 0 && r.b.Idle() })
-	return s.Finish(patterns.Ending{OwnTables: true, Tables: calls.Tables(), Verdicts: calls.Verdicts(s.World.Stopped())})
+	return r
+}
+
+// finish emits the summary and returns the report.
+func (r *run) finish() *trace.Report {
+	return r.s.Finish(patterns.Ending{OwnTables: true, Tables: r.calls.Tables(),
+		Verdicts: r.calls.Verdicts(r.w.Stopped())})
 }
 
 // start makes the next call from the checkout instance serving its order,

@@ -62,19 +62,30 @@ func TestSameSeedSameBytes(t *testing.T) {
 }
 
 // TestMemoryFollowsWhatIsInFlight: once every call has its outcome and its
-// messages are settled, the checks and the run hold nothing of it.
+// messages are settled, neither the checks nor the services nor the
+// requesters hold anything of it — not even an idempotent service's
+// stored answers, in either mode.
 func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
-	c := Default()
-	c.Requests, c.Responders, c.Idempotent = 5000, 2, true
-	c.Arrival, c.DropReplyRate = sim.Exp(10*ms), 0.01
-	calls := NewCalls()
-	r := c.Run(c.Common, calls)
-	if v, _ := r.Verdict("answered-or-failed"); !v.OK {
-		t.Fatalf("%s", v.Detail)
-	}
-	if len(calls.calls) != 0 || len(calls.inflight) != 0 {
-		t.Errorf("the checks still hold %d calls and %d messages after all settled",
-			len(calls.calls), len(calls.inflight))
+	for _, mode := range Modes {
+		c := Default()
+		c.Requests, c.Responders, c.Idempotent, c.Mode = 5000, 2, true, mode
+		c.Arrival, c.DropReplyRate = sim.Exp(10*ms), 0.01
+		c.Crashes, c.RestartAfter = []sim.Crash{{Actor: "stock-1", At: time.Second}}, 150*ms
+		r := newRun(c, nil)
+		if v := r.finish().Checks[0]; !v.OK {
+			t.Fatalf("%s: %s", mode, v.Detail)
+		}
+		if n, m := len(r.calls.calls), len(r.calls.inflight); n != 0 || m != 0 {
+			t.Errorf("%s: the checks still hold %d calls and %d messages after all settled", mode, n, m)
+		}
+		for _, s := range r.svcs {
+			if n := len(s.stored) + len(s.results) + len(s.pending); n != 0 {
+				t.Errorf("%s: %s still keeps %d answers, results or counts", mode, s.name, n)
+			}
+		}
+		if len(r.ended) > remember {
+			t.Errorf("%s: %d finished calls remembered, past %d", mode, len(r.ended), remember)
+		}
 	}
 }
 
