@@ -132,17 +132,5 @@ func (g *gateway) charge(wk *worker) {
 
 // outage schedules the fault events that open and close the outage.
 func (g *gateway) outage() {
-	o := g.r.cfg.Outage
-	if o.To == 0 {
-		return
-	}
-	w := g.r.w
-	w.At(o.From, nil, func() {
-		w.Emit(trace.Event{Kind: trace.Fault, Actor: Gateway,
-			Note: "down until " + trace.FormatDuration(o.To) + ": calls fail fast with 503"})
-	})
-	w.At(o.To, nil, func() {
-		w.Emit(trace.Event{Kind: trace.Fault, Actor: Gateway, Note: "back up: calls succeed again"})
-		w.Progress()
-	})
+	g.r.w.ScheduleOutage(Gateway, g.r.cfg.Outage, "calls fail fast with 503", "calls succeed again")
 }
