@@ -49,6 +49,10 @@ func (v Variant) String() string {
 // never the flag.
 const MaxOrders = 10_000_000
 
+// MaxRelayCrashRate caps --relay-crash-rate: a batch needs 1/(1-rate)
+// polls on average to be marked sent, at most 100 here, so every run ends.
+const MaxRelayCrashRate = 0.99
+
 // Config is one outbox scenario.
 type Config struct {
 	patterns.Common
@@ -64,7 +68,7 @@ type Config struct {
 	CrashRate      float64    // chance the order service crashes between its two writes
 	BrokerDown     sim.Window // a broker outage: publishes fail inside it; the zero window is none
 	DBFailRate     float64    // chance a commit to the orders database fails
-	RelayCrashRate float64    // chance the relay crashes between a publish and marking it sent
+	RelayCrashRate float64    // chance, per batch, the relay crashes between publishing it and marking it sent
 
 	PollInterval time.Duration // how often the relay polls the outbox
 	Batch        int           // most rows the relay publishes per poll
@@ -128,8 +132,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--crash-rate needs --restart-after above 0: a service that never restarts takes no more orders")
 	case c.RelayCrashRate > 0 && c.RestartAfter == 0:
 		return fmt.Errorf("--relay-crash-rate needs --restart-after above 0: a relay that never restarts publishes nothing more")
-	case c.RelayCrashRate >= 1:
-		return fmt.Errorf("--relay-crash-rate must be below 1 (got %v): a relay that always crashes never marks a row sent", c.RelayCrashRate)
+	case c.RelayCrashRate > MaxRelayCrashRate:
+		return fmt.Errorf("--relay-crash-rate must be at most %v (got %v): a relay that nearly always crashes "+
+			"almost never marks a batch sent, and the run would not end", MaxRelayCrashRate, c.RelayCrashRate)
 	}
 	for _, p := range []struct {
 		flag string

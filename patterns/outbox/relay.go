@@ -12,13 +12,15 @@ import (
 )
 
 // relay polls the outbox, publishes the oldest rows in order, then marks
-// them sent (deletes them) in a transaction of its own.
+// them sent (deletes them) in a transaction of its own. An injected crash
+// (--relay-crash-rate, drawn once per batch) falls between the publishes
+// and the mark, so the whole batch goes out again.
 type relay struct {
 	r       *run
 	a       *sim.Actor
 	conn    *store.Conn
 	work    *rand.Rand
-	crashes *rand.Rand // faults:relay-crash, one draw per publish
+	crashes *rand.Rand // faults:relay-crash, one draw per batch published
 	msg     broker.Message
 
 	rows    []string // the rows of the current poll
@@ -62,7 +64,6 @@ func (rl *relay) tick() {
 		return
 	}
 	rl.blocked = false
-	crash := false
 	for _, key := range rl.rows {
 		o := r.orderOf(strings.TrimPrefix(key, outboxPrefix))
 		if o == nil {
@@ -76,13 +77,9 @@ func (rl *relay) tick() {
 		r.topic.Publish(Relay, &rl.msg)
 		r.published[o.n]++
 		rl.sent = append(rl.sent, key)
-		if rl.crashes != nil && rl.crashes.Float64() < r.cfg.RelayCrashRate {
-			crash = true
-			break
-		}
 	}
 	step := r.cfg.Work.Sample(rl.work)
-	if crash {
+	if rl.crashes != nil && rl.crashes.Float64() < r.cfg.RelayCrashRate {
 		w.After(half(step), nil, rl.crashFn)
 	}
 	w.After(step, rl.a, rl.markFn)

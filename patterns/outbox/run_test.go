@@ -270,3 +270,31 @@ func TestOrdersAllocateAsTheyArrive(t *testing.T) {
 		t.Errorf("a 50ms run of %d orders allocated %d MB", cfg.Orders, got>>20)
 	}
 }
+
+// A relay crash is drawn once per batch: at the highest rate allowed a
+// batch still gets marked sent after 100 polls on average, so the run
+// ends. Once it was drawn per row and ended the batch at the first crash,
+// so a batch of ten got through with chance 0.01^10, and every republish
+// counted as progress: the run never ended.
+func TestRelayCrashRateAtItsCeilingEnds(t *testing.T) {
+	cfg := Default()
+	cfg.Orders, cfg.RelayCrashRate = 100, MaxRelayCrashRate
+	cfg.Until = time.Hour
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.RelayCrashRate = 0.999999
+	if err := cfg.Validate(); err == nil {
+		t.Error("--relay-crash-rate 0.999999 accepted: the run would not end")
+	}
+	cfg.RelayCrashRate = MaxRelayCrashRate
+	var stopped string
+	rep := cfg.Run(cfg.Common, trace.SinkFunc(func(e *trace.Event) {
+		if e.Kind == trace.Summary {
+			stopped = e.Report.Stopped
+		}
+	}))
+	if stopped != "" || rep.End >= cfg.Until {
+		t.Errorf("the run did not end by itself: %q at %v", stopped, rep.End)
+	}
+}
