@@ -61,12 +61,27 @@ type Sim struct {
 // the statistics, the delivery check, then out (which may be nil). Setting
 // up must emit nothing: the run event comes first, from Run.
 func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim {
-	s := &Sim{Pattern: pattern, params: params, Stats: trace.NewStats(), Delivery: check.NewDelivery()}
+	d := check.NewDelivery()
+	s := start(pattern, c, params, d, out)
+	s.Delivery = d
+	return s
+}
+
+// StartOwnChecks is Start for a pattern that judges its messages with a
+// checks sink of its own, which takes the generic delivery check's place
+// (Delivery is nil): a check that would hold every message it never sees
+// settled, such as a log's records, which are committed, never acked.
+func StartOwnChecks(pattern string, c Common, params []trace.Param, checks, out trace.Sink) *Sim {
+	return start(pattern, c, params, checks, out)
+}
+
+func start(pattern string, c Common, params []trace.Param, checks, out trace.Sink) *Sim {
+	s := &Sim{Pattern: pattern, params: params, Stats: trace.NewStats()}
 	var sinks []trace.Sink
 	if c.Rewrite != nil {
 		sinks = append(sinks, trace.SinkFunc(c.Rewrite)) // each sink in turn is lent the same event
 	}
-	sinks = append(sinks, s.Stats, s.Delivery)
+	sinks = append(sinks, s.Stats, checks)
 	if out != nil {
 		sinks = append(sinks, out)
 	}

@@ -35,6 +35,7 @@ const (
 	Compensate             // a saga step is undone
 	Fault                  // an injected fault starts or ends
 	Breaker                // a circuit breaker changes state: closed, open or half-open
+	Rebalance              // a consumer group hands its partitions out anew, pausing while it does
 	Note                   // a plain explanation
 	Summary                // the run ends: stats and verdicts
 	numKinds

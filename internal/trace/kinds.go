@@ -83,6 +83,7 @@ var kinds = [numKinds]kindInfo{
 	Compensate: {name: "compensate", symbol: "↶", role: undo, html: "comp"},
 	Fault:      {name: "fault", symbol: "▲", role: alarm, html: "fault"},
 	Breaker:    {name: "breaker", symbol: "◉", role: alarm, html: "fault"},
+	Rebalance:  {name: "rebalance", symbol: "⇄", role: warn, html: "nack"},
 	Note:       {name: "note", symbol: "·", role: quiet, html: "other"},
 	Summary:    {name: "summary", symbol: "■", html: "other"},
 }
