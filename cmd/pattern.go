@@ -8,6 +8,7 @@ import (
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/competing"
 	"github.com/msgplay/msgplay/patterns/loadlevel"
+	"github.com/msgplay/msgplay/patterns/ordering"
 	"github.com/msgplay/msgplay/patterns/outbox"
 	"github.com/msgplay/msgplay/patterns/pubsub"
 	"github.com/msgplay/msgplay/patterns/requestreply"
@@ -22,6 +23,7 @@ var patternList = []pattern{
 	patternOf(pubsub.Definition, bindPubsub),
 	patternOf(saga.Definition, bindSaga),
 	patternOf(outbox.Definition, bindOutbox),
+	patternOf(ordering.Definition, bindOrdering),
 	patternOf(loadlevel.Definition, bindLoadLevel),
 	patternOf(requestreply.Definition, bindRequestReply),
 }

@@ -296,7 +296,7 @@ func (c *Checks) Verdicts(end time.Duration, stopped string) []trace.Verdict {
 }
 
 func (c *Checks) orderVerdict() trace.Verdict {
-	return countVerdict("per-key-order", "events of a key applied in order", &c.order,
+	return countVerdict("per-key-order", "per-key order", &c.order,
 		"no event applied after a later one of its key", " applied after a later one of their key")
 }
 

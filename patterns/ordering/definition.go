@@ -8,7 +8,7 @@ import (
 )
 
 // Summary is the one-line description `msgplay list` shows.
-const Summary = "an order's events in order: a shared queue reorders, partitions and sessions keep order per key"
+const Summary = "per-key order: a shared queue breaks it; partitions, sessions keep it"
 
 // About explains the pattern in --help.
 const About = `Message ordering: the order service sends each order's events — OrderPlaced,
@@ -43,23 +43,23 @@ lag (every backlog drains, and stays under --max-lag when given).`
 
 // Demos are the runnable examples of --help, each with a golden script.
 var Demos = []patterns.Demo{
-	{Title: "competing consumers on one queue reorder an order's events: a payment undoes a cancel", Args: nil},
-	{Title: "partitions by key: each order's events stay in one partition and are applied in order",
+	{Title: "competing consumers reorder an order's events: a payment undoes a cancel", Args: nil},
+	{Title: "partitions by key: each order's events stay in one partition, in order",
 		Args: []string{"--mode", "partitions"}},
-	{Title: "consumer-4 joins: the group pauses to rebalance and replays what was not committed",
+	{Title: "consumer-4 joins: the group pauses, rebalances and replays what was not committed",
 		Args: []string{"--mode", "partitions", "--orders", "6", "--join", "consumer-4@60ms", "--commit-interval", "100ms"}},
-	{Title: "the same join, cooperative and committing on revoke: only the moving partition stops, nothing replays",
+	{Title: "the same join, cooperative, committing on revoke: one partition stops, none replays",
 		Args: []string{"--mode", "partitions", "--orders", "6", "--join", "consumer-4@60ms", "--commit-interval", "100ms",
 			"--rebalance", "cooperative", "--commit-on-revoke"}},
 	{Title: "commit before handling: consumer-2 crashes and the event it held is lost",
 		Args: []string{"--mode", "partitions", "--commit", "before", "--crash", "consumer-2@40ms"}},
 	{Title: "a hot key: half the orders on one key, and its partition lags",
 		Args: []string{"--mode", "partitions", "--orders", "200", "--skew", "0.5", "--arrival", "5ms", "--quiet"}},
-	{Title: "sessions: consumer-2 dies holding a session; its lock expires and consumer-3 carries on in order",
+	{Title: "sessions: consumer-2 dies holding a session; the lock expires, another carries on in order",
 		Args: []string{"--mode", "sessions", "--orders", "5", "--crash", "consumer-2@40ms"}},
-	{Title: "a failing event blocks its partition until it succeeds (head-of-line blocking); order holds",
+	{Title: "a failing event blocks its partition until it succeeds (head-of-line): order holds",
 		Args: []string{"--mode", "partitions", "--orders", "3", "--poison", "m2", "--retry", "block"}},
-	{Title: "the same failure parked in a retry queue: the partition goes on, and order breaks",
+	{Title: "the same failure parked in a retry queue: the partition goes on, order breaks",
 		Args: []string{"--mode", "partitions", "--orders", "3", "--poison", "m2", "--retry", "park"}},
 }
 
@@ -79,7 +79,7 @@ var Variants = []patterns.Variant[Config]{
 		Guarantees: []string{"no-loss", "lag"}, Apply: variant(Partitions, After, Park)},
 	{Name: "sessions-park", About: "sessions, a failing event parked in a retry queue: order breaks",
 		Guarantees: []string{"no-loss", "no-duplicate-effects", "lag"}, Apply: variant(Sessions, After, Park)},
-	{Name: "partitions-commit-before", About: "partitions, offsets committed before the work: in order, at most once",
+	{Name: "commit-before", About: "partitions, offsets committed before the work: in order, at most once",
 		Guarantees: []string{"per-key-order", "no-duplicate-effects", "lag"}, Apply: variant(Partitions, Before, Block)},
 	{Name: "partitions", About: "partitions, offsets committed after the work: in order, at least once",
 		Guarantees: []string{"per-key-order", "no-loss", "lag"}, Apply: variant(Partitions, After, Block)},

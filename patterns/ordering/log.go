@@ -363,7 +363,7 @@ func (m *member) dropCommitted(p *partition, rec *record) {
 	msg := rec.Msg
 	msg.Attempt = rec.deliveries
 	m.lm.r.w.Emit(trace.Event{Kind: trace.Drop, Actor: m.name, To: p.name, Msg: msg,
-		Note: "its offset was committed before it was handled: no one will take it again",
+		Note: "committed before it was handled: no one takes it again",
 		Why: "With the offset committed before the work (at most once), a consumer that lets go of " +
 			"an event mid-work takes it with it: the next owner starts after it."})
 }
