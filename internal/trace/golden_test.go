@@ -47,6 +47,7 @@ func showcase() []trace.Event {
 		{T: 11 * ms, Kind: trace.Nack, Actor: "worker-1", To: "orders", Msg: cmd("m2", 2), Took: ms, Note: "out of stock"},
 		{T: 11 * ms, Kind: trace.Rollback, Actor: "worker-1", Note: "tx 2"},
 		{T: 12 * ms, Kind: trace.Restart, Actor: "worker-2"},
+		{T: 12 * ms, Kind: trace.Rebalance, Actor: "orders", Note: "generation 2 · worker-1: p0 · worker-2: p1"},
 		{T: 12 * ms, Kind: trace.DeadLetter, Actor: "orders", To: "orders.dlq", Msg: cmd("m2", 3), Note: "3 deliveries"},
 		{T: 13 * ms, Kind: trace.AckLost, Actor: "worker-2", To: "orders", Msg: cmd("m3", 1), Note: "after the timeout"},
 		{T: 13 * ms, Kind: trace.Call, Actor: "worker-1", To: "billing",
