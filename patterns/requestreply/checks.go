@@ -19,8 +19,10 @@ import (
 // still in flight, so memory follows what is in flight.
 //
 // Its checks: every call answered or reported failed to its caller; no
-// request's work done twice; every reply reached and was matched by the
-// caller that asked.
+// request's work done twice; every reply taken — matched, or discarded as
+// late — by the caller that asked, and matched to the call its correlation
+// id names. An instance that did not ask may pass a reply on (a nack that
+// requeues it); only taking it counts.
 type Calls struct {
 	calls    map[string]*callRec // by correlation id
 	inflight map[msgKey]string   // (queue, message id) → correlation id, until settled
@@ -110,9 +112,6 @@ func (c *Calls) Event(e *trace.Event) {
 		case rec == nil:
 		case e.Msg.Class == trace.Command:
 			c.responder(e.To).requests++
-		case e.Msg.Class == trace.Reply && e.To != rec.caller.name:
-			c.misplaced(e, fmt.Sprintf("%s (reply to %s, asked by %s) delivered to %s",
-				e.Msg.ID, corr, rec.caller.name, e.To))
 		}
 	case trace.Handle:
 		switch {
@@ -145,6 +144,9 @@ func (c *Calls) Event(e *trace.Event) {
 			c.responder(e.Actor).replayed++
 		case e.Actor == rec.caller.name:
 			rec.caller.late++
+		default:
+			c.misplaced(e, fmt.Sprintf("%s (reply to %s, asked by %s) discarded by %s",
+				e.Msg.ID, corr, rec.caller.name, e.Actor))
 		}
 	case trace.Drop:
 		switch {
@@ -158,6 +160,10 @@ func (c *Calls) Event(e *trace.Event) {
 			c.responder(e.Actor).lost++
 		case e.Msg.Class == trace.Reply:
 			c.caller(e.Actor).stray++
+			if e.Actor != rec.caller.name {
+				c.misplaced(e, fmt.Sprintf("%s (reply to %s, asked by %s) taken and dropped by %s",
+					e.Msg.ID, corr, rec.caller.name, e.Actor))
+			}
 		}
 		c.settle(msgKey{e.To, e.Msg.ID})
 	case trace.Ack:
@@ -265,9 +271,9 @@ func (c *Calls) Verdicts(stopped string) []trace.Verdict {
 		"each call's work done at most once",
 		"1 call had its work done more than once", "%d calls had their work done more than once")
 	right := judge("replies-to-caller", "each reply reached its own caller", &c.wrong,
-		"delivered to and matched by the requester that asked",
-		"1 reply reached or was matched by the wrong requester",
-		"%d replies reached or were matched by the wrong requester")
+		"taken and matched by the requester that asked",
+		"1 reply taken or matched by the wrong requester",
+		"%d replies taken or matched by the wrong requester")
 	return []trace.Verdict{answer, dup, right}
 }
 

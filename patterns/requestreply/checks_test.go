@@ -90,7 +90,7 @@ func TestTheLessonsShowInTheVerdicts(t *testing.T) {
 	shared := Default()
 	shared.Requesters, shared.ReplyQueue, shared.Requests = 2, Shared, 6
 	v := verdict(t, shared, "replies-to-caller")
-	if v.OK || !strings.Contains(strings.Join(v.Evidence, "\n"), "delivered to checkout-") {
+	if v.OK || !strings.Contains(strings.Join(v.Evidence, "\n"), "taken and dropped by checkout-") {
 		t.Errorf("a shared reply queue delivered every reply to its caller: %s %v", v.Detail, v.Evidence)
 	}
 	shared.ReplyQueue = PerRequester
@@ -129,6 +129,11 @@ func TestChecksReadOnlyEvents(t *testing.T) {
 		{Kind: trace.Send, Actor: "pricing", To: "checkout.replies", Msg: rep("a1", "r1")},
 		{Kind: trace.Deliver, Actor: "checkout.replies", To: "checkout-2", Msg: rep("a1", "r1")},
 		{Kind: trace.Handle, Actor: "checkout-2", To: "checkout.replies", Msg: rep("a1", "r2")},
+		{Kind: trace.Send, Actor: "pricing", To: "checkout.replies", Msg: rep("a1.2", "r1")},
+		{Kind: trace.Deliver, Actor: "checkout.replies", To: "checkout-2", Msg: rep("a1.2", "r1")},
+		{Kind: trace.Nack, Actor: "checkout-2", To: "checkout.replies", Msg: rep("a1.2", "r1")},
+		{Kind: trace.Deliver, Actor: "checkout.replies", To: "checkout-1", Msg: rep("a1.2", "r1")},
+		{Kind: trace.Skip, Actor: "checkout-2", To: "checkout.replies", Msg: rep("a1.2", "r1")},
 		{Kind: trace.Drop, Actor: "checkout-2", Msg: req("r2", "r2")},
 	} {
 		c.Event(&e)
@@ -145,8 +150,8 @@ func TestChecksReadOnlyEvents(t *testing.T) {
 		t.Errorf("no-duplicate-effects: %s", v.Detail)
 	}
 	if v := got["replies-to-caller"]; v.OK || len(v.Evidence) != 2 ||
-		!strings.Contains(v.Evidence[0], "delivered to checkout-2") ||
-		!strings.Contains(v.Evidence[1], "a1 (reply to r1) matched to r2") {
+		!strings.Contains(v.Evidence[0], "a1 (reply to r1) matched to r2") ||
+		!strings.Contains(v.Evidence[1], "a1.2 (reply to r1, asked by checkout-1) discarded by checkout-2") {
 		t.Errorf("replies-to-caller: %s %q", v.Detail, v.Evidence)
 	}
 }

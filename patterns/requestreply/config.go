@@ -29,8 +29,9 @@ const (
 
 // The values of --reply-queue.
 const (
-	PerRequester = "per-requester" // each requester instance has its own reply queue
-	Shared       = "shared"        // every instance consumes from checkout.replies
+	PerRequester  = "per-requester"  // each requester instance has its own reply queue
+	Shared        = "shared"         // every instance consumes from checkout.replies
+	SharedForward = "shared-forward" // shared, and a reply an instance did not ask for is put back
 )
 
 // The values of --mode.
@@ -41,7 +42,7 @@ const (
 
 // ReplyQueues and Modes list the values of --reply-queue and --mode.
 var (
-	ReplyQueues = []string{PerRequester, Shared}
+	ReplyQueues = []string{PerRequester, Shared, SharedForward}
 	Modes       = []string{Await, Poll}
 )
 
@@ -69,7 +70,7 @@ type Config struct {
 	DropReplyRate float64 // chance a reply (or, polling, a status answer) is lost on the way
 	Idempotent    bool    // responders dedupe by request id and replay the stored answer
 
-	ReplyQueue string // per-requester or shared
+	ReplyQueue string // per-requester, shared or shared-forward
 	Mode       string // await or poll
 
 	bug bug // a planted bug, for the tests of the checks
@@ -182,11 +183,11 @@ func (c Config) Validate() error {
 	case !(c.DropReplyRate >= 0 && c.DropReplyRate < 1):
 		return fmt.Errorf("--drop-reply-rate must be from 0 to below 1 (got %v)", c.DropReplyRate)
 	case !slices.Contains(ReplyQueues, c.ReplyQueue):
-		return fmt.Errorf("--reply-queue: %q is not a reply queue: want per-requester or shared", c.ReplyQueue)
+		return fmt.Errorf("--reply-queue: %q is not a reply queue: want %s", c.ReplyQueue, patterns.OrList(ReplyQueues))
 	case !slices.Contains(Modes, c.Mode):
 		return fmt.Errorf("--mode: %q is not a mode: want await or poll", c.Mode)
-	case c.Mode == Poll && c.ReplyQueue == Shared:
-		return fmt.Errorf("--reply-queue shared needs --mode await: polling uses no reply queue")
+	case c.Mode == Poll && c.ReplyQueue != PerRequester:
+		return fmt.Errorf("--reply-queue %s needs --mode await: polling uses no reply queue", c.ReplyQueue)
 	case c.Mode == Poll && c.Timeout == 0:
 		return fmt.Errorf("--mode poll needs a --timeout above 0: a client that polls for ever never stops")
 	}
@@ -238,7 +239,7 @@ func (c Config) Params() []trace.Param {
 
 // replyQueueName returns the reply queue of requester name.
 func (c Config) replyQueueName(name string) string {
-	if c.ReplyQueue == Shared {
+	if c.ReplyQueue != PerRequester {
 		return Checkout + ".replies"
 	}
 	return name + ".replies"

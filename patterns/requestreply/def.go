@@ -30,6 +30,12 @@ var Definition = patterns.Def[Config]{
 				retrying(c)
 				c.Idempotent, c.ReplyQueue, c.Requesters = true, Shared, max(c.Requesters, 2)
 			}},
+		{Name: "shared-forward", About: "a shared reply queue whose instances put back what they did not ask",
+			Guarantees: []string{"answered-or-failed", "no-duplicate-effects", "replies-to-caller"},
+			Apply: func(c *Config) {
+				retrying(c)
+				c.Idempotent, c.ReplyQueue, c.Requesters = true, SharedForward, max(c.Requesters, 2)
+			}},
 		{Name: "idempotent", About: "retries, and the service replays its stored answer to a repeat",
 			Guarantees: []string{"answered-or-failed", "no-duplicate-effects", "replies-to-caller"},
 			Apply:      func(c *Config) { retrying(c); c.Idempotent = true }},
@@ -83,6 +89,7 @@ What can go wrong, and what the requester and the service do about it:
   - --drop-reply-rate loses replies on the way: only the timeout notices;
   - --reply-queue shared with several --requesters: the broker hands a
     reply to whichever instance is free, which did not ask and drops it;
+    shared-forward puts such a reply back (nack) for the other instances;
   - --mode poll is the HTTP way (Azure's Async Request-Reply): the service
     answers 202 Accepted with a status location, the client polls it every
     Retry-After (10ms), then fetches the result.
@@ -102,6 +109,8 @@ var demos = []patterns.Demo{
 			"--idempotent"}},
 	{Title: "two instances share one reply queue: replies reach the wrong one and are lost",
 		Args: []string{"--requesters", "2", "--reply-queue", "shared", "--requests", "6", "--idempotent"}},
+	{Title: "the same, forwarded: an instance puts back a reply it did not ask for",
+		Args: []string{"--requesters", "2", "--reply-queue", "shared-forward", "--requests", "6", "--idempotent"}},
 	{Title: "no timeout and a lost reply: the caller waits for ever",
 		Args: []string{"--timeout", "0", "--retries", "0", "--drop-reply-rate", "0.3"}},
 	{Title: "poll mode: 202 Accepted, a status location to poll, then the result",

@@ -20,6 +20,8 @@ type requester struct {
 	a       *sim.Actor
 	replies *broker.Queue // nil in poll mode
 	calls   map[string]*call
+	ended   map[string]end // calls finished lately, for the notes on late replies
+	order   ring           // the order they finished in, to forget the oldest
 
 	timeoutFn, pollFn func(any)
 }
@@ -36,7 +38,7 @@ type call struct {
 }
 
 func newRequester(r *run, name string) *requester {
-	q := &requester{r: r, a: r.w.Actor(name), calls: map[string]*call{}}
+	q := &requester{r: r, a: r.w.Actor(name), calls: map[string]*call{}, ended: map[string]end{}}
 	q.timeoutFn = func(arg any) { q.onTimeout(arg.(*call)) }
 	q.pollFn = func(arg any) { q.poll(arg.(*call)) }
 	if r.cfg.Mode == Await {
@@ -119,7 +121,12 @@ func (q *requester) onTimeout(c *call) {
 // finish forgets a call the caller has its outcome for.
 func (q *requester) finish(c *call, answered bool) {
 	delete(q.calls, c.corr)
-	q.r.finished(c.corr, answered)
+	q.r.open--
+	q.ended[c.corr] = end{answered: answered, at: q.r.w.Now()}
+	q.order.push(c.corr)
+	if q.order.n > remember {
+		delete(q.ended, q.order.pop())
+	}
 	c.svc.forget(c.corr)
 }
 
@@ -142,7 +149,12 @@ func (q *requester) onReply(d *broker.Delivery) {
 		d.Ack()
 		return
 	}
-	if owner := r.waiter(corr); owner != nil {
+	e, mine := q.ended[corr]
+	if !mine && r.cfg.ReplyQueue == SharedForward && d.Attempt() < r.cfg.Requesters {
+		d.Nack(true, "not mine: "+q.a.Name+" has no call "+corr+", so it goes back for the others")
+		return
+	}
+	if owner := r.waiter(corr); owner != nil && r.cfg.ReplyQueue == Shared {
 		r.w.Emit(trace.Event{Kind: trace.Drop, Actor: q.a.Name, To: q.replies.Name, Msg: d.TraceMsg(),
 			Note: "stray: the reply to " + corr + " is for " + owner.a.Name + ", which still waits; lost to it",
 			Why: "On a shared reply queue the broker hands each reply to whichever instance is free, not to " +
@@ -151,9 +163,8 @@ func (q *requester) onReply(d *broker.Delivery) {
 		d.Ack()
 		return
 	}
-	e, ok := r.ended[corr]
 	switch {
-	case !ok:
+	case !mine:
 		d.SkipWhy("late reply to "+corr+": no call waits for it; discarded",
 			"The requester no longer knows the call — it crashed, or gave it up long ago — so the answer "+
 				"has no one to go to.")
@@ -234,6 +245,8 @@ func (q *requester) crashed() {
 	q.r.open -= len(q.calls)
 	forgotten := slices.Collect(maps.Values(q.calls))
 	clear(q.calls)
+	clear(q.ended)
+	q.order = ring{}
 	for _, c := range forgotten {
 		c.svc.forget(c.corr)
 	}

@@ -26,10 +26,8 @@ type run struct {
 
 	work, drops *rand.Rand
 
-	issued int            // calls started
-	open   int            // calls some requester still waits for
-	ended  map[string]end // calls finished lately, for the notes on late replies
-	order  ring           // the order they finished in, to forget the oldest
+	issued int // calls started
+	open   int // calls some requester still waits for
 }
 
 // end is how a call finished, remembered for a while.
@@ -53,7 +51,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 // newRun sets the scenario up and runs it to its end.
 func newRun(c Config, out trace.Sink) *run {
 	s := patterns.Start(Name, c.Common, c.Params(), nil)
-	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, calls: NewCalls(), ended: map[string]end{},
+	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, calls: NewCalls(),
 		work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
 	s.World.Recorder().Add(r.calls)
 	if out != nil {
@@ -91,17 +89,6 @@ func (r *run) start(n int) {
 	}
 	r.w.Emit(trace.Event{Kind: trace.Note, Actor: r.reqs[first].a.Name,
 		Note: OrderKey(n) + ": no checkout instance is up, so " + RequestID(n) + " is never asked"})
-}
-
-// finished records how a call ended and forgets the oldest record beyond
-// remember.
-func (r *run) finished(corr string, answered bool) {
-	r.open--
-	r.ended[corr] = end{answered: answered, at: r.w.Now()}
-	r.order.push(corr)
-	if r.order.n > remember {
-		delete(r.ended, r.order.pop())
-	}
 }
 
 // waiter returns the requester waiting for the call corr, if any.

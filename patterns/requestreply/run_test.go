@@ -83,8 +83,10 @@ func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
 				t.Errorf("%s: %s still keeps %d answers, results or counts", mode, s.name, n)
 			}
 		}
-		if len(r.ended) > remember {
-			t.Errorf("%s: %d finished calls remembered, past %d", mode, len(r.ended), remember)
+		for _, q := range r.reqs {
+			if len(q.ended) > remember {
+				t.Errorf("%s: %s remembers %d finished calls, past %d", mode, q.a.Name, len(q.ended), remember)
+			}
 		}
 	}
 }
