@@ -17,9 +17,11 @@ import (
 // settled with no delivery still being worked on, so memory follows what is
 // in flight.
 type Delivery struct {
-	fates   map[fateKey]*fate
+	fates   map[fateKey]int32 // where each unsettled message's fate is in slots
+	slots   []fate            // the fates, reused once settled: no allocation per message
+	free    []int32           // slots free for reuse
 	lastKey fateKey
-	last    *fate
+	last    int32 // slot of the last fate found, or -1
 	sent    int64
 	sendSeq int64
 
@@ -30,18 +32,47 @@ type Delivery struct {
 
 type fateKey struct{ queue, id string }
 
-// get returns the fate of message id on queue, or nil. The events of one
-// message tend to come together, so the last fate found is tried first.
+// get returns the fate of message id on queue, or nil; the pointer holds
+// until the next send. The events of one message tend to come together, so
+// the last fate found is tried first.
 func (c *Delivery) get(queue, id string) *fate {
 	k := fateKey{queue, id}
-	if c.last != nil && c.lastKey == k {
-		return c.last
+	if c.last >= 0 && c.lastKey == k {
+		return &c.slots[c.last]
 	}
-	f := c.fates[k]
-	if f != nil {
-		c.lastKey, c.last = k, f
+	i, ok := c.fates[k]
+	if !ok {
+		return nil
 	}
-	return f
+	c.lastKey, c.last = k, i
+	return &c.slots[i]
+}
+
+// add makes the fate of a message first sent now and returns its slot.
+func (c *Delivery) add(k fateKey, f fate) int32 {
+	var i int32
+	if n := len(c.free); n > 0 {
+		i = c.free[n-1]
+		c.free = c.free[:n-1]
+		c.slots[i] = f
+	} else {
+		i = int32(len(c.slots))
+		c.slots = append(c.slots, f)
+	}
+	c.fates[k] = i
+	c.lastKey, c.last = k, i
+	return i
+}
+
+// forget frees the slot of a sealed message.
+func (c *Delivery) forget(k fateKey) {
+	i := c.fates[k]
+	delete(c.fates, k)
+	c.slots[i] = fate{}
+	c.free = append(c.free, i)
+	if c.last == i {
+		c.last = -1
+	}
 }
 
 type fate struct {
@@ -99,7 +130,7 @@ const (
 )
 
 // NewDelivery returns an empty Delivery check.
-func NewDelivery() *Delivery { return &Delivery{fates: map[fateKey]*fate{}} }
+func NewDelivery() *Delivery { return &Delivery{fates: map[fateKey]int32{}, last: -1} }
 
 // Event implements trace.Sink.
 func (c *Delivery) Event(e *trace.Event) {
@@ -111,16 +142,13 @@ func (c *Delivery) Event(e *trace.Event) {
 		if e.To == "" {
 			return
 		}
-		k := fateKey{e.To, e.Msg.ID}
-		if f, ok := c.fates[k]; ok {
+		if f := c.get(e.To, e.Msg.ID); f != nil {
 			f.state = inFlight
 			return
 		}
 		c.sent++
 		c.sendSeq++
-		f := &fate{seq: c.sendSeq, key: e.Msg.Key}
-		c.fates[k] = f
-		c.lastKey, c.last = k, f
+		c.add(fateKey{e.To, e.Msg.ID}, fate{seq: c.sendSeq, key: e.Msg.Key})
 	case trace.Deliver:
 		if f := c.get(e.Actor, e.Msg.ID); f != nil {
 			f.open++
@@ -167,10 +195,7 @@ func (c *Delivery) settle(queue, id string, f *fate) {
 		return
 	}
 	c.seal(id, f)
-	delete(c.fates, fateKey{queue, id})
-	if c.last == f {
-		c.last = nil
-	}
+	c.forget(fateKey{queue, id})
 }
 
 func (c *Delivery) seal(id string, f *fate) {
@@ -200,10 +225,10 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 	for k := range c.fates {
 		rest = append(rest, k)
 	}
-	sort.Slice(rest, func(i, j int) bool { return c.fates[rest[i]].seq < c.fates[rest[j]].seq })
+	sort.Slice(rest, func(i, j int) bool { return c.slots[c.fates[rest[i]]].seq < c.slots[c.fates[rest[j]]].seq })
 	var unsettled Cases
 	for _, k := range rest {
-		f := c.fates[k]
+		f := &c.slots[c.fates[k]]
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
@@ -221,9 +246,8 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 			}
 		}
 		c.seal(k.id, f)
-		delete(c.fates, k)
+		c.forget(k)
 	}
-	c.last = nil
 
 	lost, nUnsettled := c.lost.Count(), unsettled.Count()
 	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: lost == 0 && nUnsettled == 0}

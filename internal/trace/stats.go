@@ -10,10 +10,8 @@ import (
 // events alone: per consumer, per queue, and the time from send to ack.
 // Patterns add their own tables beside it.
 type Stats struct {
-	consumers map[string]*consumerStats
-	cOrder    []string
-	queues    map[string]*queueStats
-	qOrder    []string
+	consumers byName[consumerStats]
+	queues    byName[queueStats]
 	sentAt    map[msgKey]time.Duration
 	latency   Histogram
 	end       time.Duration
@@ -34,28 +32,12 @@ type queueStats struct {
 
 // NewStats returns an empty Stats.
 func NewStats() *Stats {
-	return &Stats{consumers: map[string]*consumerStats{}, queues: map[string]*queueStats{}, sentAt: map[msgKey]time.Duration{}}
+	return &Stats{sentAt: map[msgKey]time.Duration{}}
 }
 
-func (s *Stats) consumer(name string) *consumerStats {
-	c, ok := s.consumers[name]
-	if !ok {
-		c = &consumerStats{}
-		s.consumers[name] = c
-		s.cOrder = append(s.cOrder, name)
-	}
-	return c
-}
+func (s *Stats) consumer(name string) *consumerStats { return s.consumers.add(name) }
 
-func (s *Stats) queue(name string) *queueStats {
-	q, ok := s.queues[name]
-	if !ok {
-		q = &queueStats{}
-		s.queues[name] = q
-		s.qOrder = append(s.qOrder, name)
-	}
-	return q
-}
+func (s *Stats) queue(name string) *queueStats { return s.queues.add(name) }
 
 func (q *queueStats) add(n int64) {
 	q.depth += n
@@ -64,7 +46,7 @@ func (q *queueStats) add(n int64) {
 
 // finished ends a consumer's work on a delivery.
 func (s *Stats) finished(name string, took time.Duration) {
-	if c, ok := s.consumers[name]; ok {
+	if c := s.consumers.get(name); c != nil {
 		c.busy += took
 		c.held = max(c.held-1, 0)
 	}
@@ -115,13 +97,13 @@ func (s *Stats) Event(e *Event) {
 	case Drop:
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
-			if q, ok := s.queues[e.To]; ok {
+			if q := s.queues.get(e.To); q != nil {
 				q.add(-1)
 			}
 		}
 		delete(s.sentAt, msgKey{e.To, e.Msg.ID})
 	case Crash:
-		if c, ok := s.consumers[e.Actor]; ok {
+		if c := s.consumers.get(e.Actor); c != nil {
 			c.held = 0
 		}
 	}
@@ -134,19 +116,19 @@ func (s *Stats) Fill(r *Report) {
 			r.Totals = append(r.Totals, Count{ki.total, s.counts[k]})
 		}
 	}
-	if len(s.cOrder) > 0 {
+	if len(s.consumers.names) > 0 {
 		t := Table{Title: "consumers", Columns: []string{"consumer", "delivered", "acked", "redelivered", "busy", "max held"}}
-		for _, name := range s.cOrder {
-			c := s.consumers[name]
+		for i, name := range s.consumers.names {
+			c := s.consumers.vals[i]
 			t.Rows = append(t.Rows, []string{name, itoa(c.delivered), itoa(c.acked), itoa(c.redelivered),
 				percent(c.busy, s.end), strconv.Itoa(c.maxHeld)})
 		}
 		r.Tables = append(r.Tables, t)
 	}
-	if len(s.qOrder) > 0 {
+	if len(s.queues.names) > 0 {
 		t := Table{Title: "queues", Columns: []string{"queue", "received", "max depth", "dead-lettered", "left"}}
-		for _, name := range s.qOrder {
-			q := s.queues[name]
+		for i, name := range s.queues.names {
+			q := s.queues.vals[i]
 			t.Rows = append(t.Rows, []string{name, itoa(q.sent), itoa(q.maxDepth), itoa(q.deadLettered), itoa(q.depth)})
 		}
 		r.Tables = append(r.Tables, t)

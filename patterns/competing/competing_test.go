@@ -60,3 +60,11 @@ func TestProducerCrashStopsSendingUntilRestart(t *testing.T) {
 			down.Total("sent"), back.Total("sent"), cfg.Messages)
 	}
 }
+
+func TestIDAndKeyAreMessageIDAndOrderKey(t *testing.T) {
+	for _, i := range []int{1, 9, 10, 999, 1_000_000, 10_000_000} {
+		if id, key := idAndKey(i); id != MessageID(i) || key != OrderKey(i) {
+			t.Errorf("idAndKey(%d) = %q, %q; want %q, %q", i, id, key, MessageID(i), OrderKey(i))
+		}
+	}
+}

@@ -49,9 +49,8 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
 		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
-			q.Send(Producer, &broker.Message{Msg: trace.Msg{
-				ID: MessageID(i), Type: "PlaceOrder", Class: trace.Command, Key: OrderKey(i),
-			}})
+			id, key := idAndKey(i)
+			q.Send(Producer, &broker.Message{Msg: trace.Msg{ID: id, Type: "PlaceOrder", Class: trace.Command, Key: key}})
 		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	p.Start(w)

@@ -1,0 +1,45 @@
+package trace
+
+// scanMax is how many names a byName finds by scanning before it builds a
+// map: a handful of string compares beat hashing the name on every event.
+const scanMax = 12
+
+// byName holds one *T per name, in the order the names came, and finds
+// them without hashing while they are few.
+type byName[T any] struct {
+	names []string
+	vals  []*T
+	index map[string]*T // nil until there are more than scanMax names
+}
+
+// get returns the value of name, or nil.
+func (b *byName[T]) get(name string) *T {
+	if b.index != nil {
+		return b.index[name]
+	}
+	for i, n := range b.names {
+		if n == name {
+			return b.vals[i]
+		}
+	}
+	return nil
+}
+
+// add returns the value of name, making it (zero) on first use.
+func (b *byName[T]) add(name string) *T {
+	if v := b.get(name); v != nil {
+		return v
+	}
+	v := new(T)
+	b.names = append(b.names, name)
+	b.vals = append(b.vals, v)
+	if b.index != nil {
+		b.index[name] = v
+	} else if len(b.names) > scanMax {
+		b.index = make(map[string]*T, 2*len(b.names))
+		for i, n := range b.names {
+			b.index[n] = b.vals[i]
+		}
+	}
+	return v
+}
