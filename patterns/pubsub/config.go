@@ -187,8 +187,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--subscribers needs at least one name, such as inventory,email")
 	case c.Mode != Events && c.Mode != Direct:
 		return fmt.Errorf("--mode: %q is not a mode: want events or direct", c.Mode)
-	case !(c.DuplicateRate >= 0 && c.DuplicateRate < 1):
-		return fmt.Errorf("--duplicate-rate must be from 0 to below 1 (got %v): at 1 no ack ever arrives", c.DuplicateRate)
+	case patterns.CheckDuplicateRate(c.DuplicateRate) != nil:
+		return patterns.CheckDuplicateRate(c.DuplicateRate)
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Subscribers {

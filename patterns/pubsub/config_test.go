@@ -46,7 +46,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{"instances 0", func(c *Config) { c.Instances = map[string]int{"payment": 0} }, "--instances payment=0: want from 1 to 50"},
 		{"slow", func(c *Config) { c.Slow = map[string]float64{"x": 2} }, `--slow: no subscriber "x"`},
 		{"fail", func(c *Config) { c.Fail = []string{"x"} }, `--fail: no subscriber "x"`},
-		{"rate", func(c *Config) { c.DuplicateRate = 1.5 }, "--duplicate-rate must be from 0 to below 1"},
+		{"rate", func(c *Config) { c.DuplicateRate = 1.5 }, "--duplicate-rate must be from 0 to 0.9"},
 		{"mode", func(c *Config) { c.Mode = "rpc" }, `--mode: "rpc" is not a mode`},
 		{"transient direct", func(c *Config) { c.Mode = Direct; c.Transient = []string{"email"} },
 			"--transient email: subscriptions exist only with --mode events"},

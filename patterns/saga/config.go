@@ -100,8 +100,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--stock must be 0 (one unit per order) or more (got %d)", c.Stock)
 	case c.Retries < 0:
 		return fmt.Errorf("--retries must be 0 or more (got %d)", c.Retries)
-	case !(c.DuplicateRate >= 0 && c.DuplicateRate < 1):
-		return fmt.Errorf("--duplicate-rate must be from 0 to below 1 (got %v): at 1 no ack ever arrives", c.DuplicateRate)
+	case patterns.CheckDuplicateRate(c.DuplicateRate) != nil:
+		return patterns.CheckDuplicateRate(c.DuplicateRate)
 	}
 	steps := patterns.OrList(StepNames())
 	for _, s := range c.Fail {
