@@ -67,7 +67,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	p.out = m.send
 	w := s.World
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	p.schedule()
+	p.orders.Start(w)
 	s.Run(func() bool { return p.finished() && m.idle() })
 	e := m.ending()
 	e.Tables = append(e.Tables, checks.LagTable(w.Now()))
@@ -122,15 +122,15 @@ func (r *run) consumers() []string {
 // each sends its events one gap apart. Only the orders still sending are
 // held, so memory does not grow with --orders.
 type producer struct {
-	r                    *run
-	actor                *sim.Actor
-	arrival, gaps, picks *rand.Rand
-	out                  func(*record)
-	started, sent        int
-	active               int // orders with events still to send
-
-	startNext func()
-	stepNext  func(any)
+	r        *run
+	actor    *sim.Actor
+	orders   patterns.Arrivals
+	gaps     *rand.Rand
+	picks    *rand.Rand
+	out      func(*record)
+	sent     int
+	active   int // orders with events still to send
+	stepNext func(any)
 }
 
 // orderRun is an order whose events are still being sent.
@@ -142,30 +142,17 @@ type orderRun struct {
 
 func newProducer(r *run) *producer {
 	w := r.w
-	p := &producer{r: r, actor: w.Actor(Producer), arrival: w.Rand("arrival"), gaps: w.Rand("gap"), picks: w.Rand("orders")}
-	p.startNext = p.start
+	p := &producer{r: r, actor: w.Actor(Producer), gaps: w.Rand("gap"), picks: w.Rand("orders")}
+	p.orders = patterns.Arrivals{Actor: p.actor, Gap: r.cfg.Arrival, Rand: w.Rand("arrival"), N: r.cfg.Orders,
+		Send: p.start, Restarts: r.cfg.RestartAfter > 0}
 	p.stepNext = p.step
 	p.actor.OnCrash(func() { p.active = 0 })
-	p.actor.OnRestart(p.schedule)
 	return p
 }
 
-// schedule plans the next order, if any is left.
-func (p *producer) schedule() {
-	if p.started >= p.r.cfg.Orders {
-		return
-	}
-	gap := time.Duration(0)
-	if p.started > 0 {
-		gap = p.r.cfg.Arrival.Sample(p.arrival)
-	}
-	p.r.w.After(gap, p.actor, p.startNext)
-}
-
-func (p *producer) start() {
+func (p *producer) start(n int) {
 	cfg := &p.r.cfg
-	p.started++
-	o := &orderRun{n: p.started, key: OrderKey(p.started)}
+	o := &orderRun{n: n, key: OrderKey(n)}
 	// Both draws are made for every order, so one choice never shifts the other.
 	cancel, hot := p.picks.Float64(), p.picks.Float64()
 	o.cancelled = cfg.EventsPerOrder > 1 && cancel < cfg.CancelRate
@@ -174,7 +161,6 @@ func (p *producer) start() {
 	}
 	p.active++
 	p.step(o)
-	p.schedule()
 }
 
 // step sends the next event of o and plans the one after.
@@ -200,6 +186,5 @@ func (p *producer) step(arg any) {
 
 // finished reports whether the order service will send nothing more.
 func (p *producer) finished() bool {
-	done := p.started >= p.r.cfg.Orders && p.active == 0
-	return done || (!p.actor.Up() && p.r.cfg.RestartAfter == 0)
+	return p.orders.Done() && (p.active == 0 || !p.actor.Up())
 }
