@@ -123,7 +123,7 @@ func TestCheckExitsOneOnlyWhenAGuaranteeBreaks(t *testing.T) {
 		t.Fatalf("exit %d, want 1; stdout:\n%s", code, stdout)
 	}
 	want := `msgplay: check competing: manual-ack guarantees "no message lost", but 3 of 3 runs broke it; ` +
-		"first: msgplay competing --until 10ms --messages 6 --crash worker-2@30ms --ack manual --seed 1\n"
+		"first: msgplay competing --until 10ms --crash-rate 0.1 --restart-after 200ms --ack manual --seed 1\n"
 	if stderr != want {
 		t.Errorf("stderr %q\nwant   %q", stderr, want)
 	}

@@ -113,14 +113,23 @@ func (a *Actor) Restart(why string) {
 func (a *Actor) CrashAt(t, restartAfter time.Duration) {
 	w := a.world
 	w.At(t, nil, func() {
-		if !a.up {
-			return
-		}
-		a.Crash("")
-		if restartAfter > 0 {
-			w.After(restartAfter, nil, func() {
-				a.Restart("after " + trace.FormatDuration(restartAfter) + " down")
-			})
+		if a.up {
+			a.CrashFor(restartAfter, "")
 		}
 	})
+}
+
+// CrashFor crashes the actor now, saying why, and, when restartAfter is
+// positive, restarts it that long after. Crashing a crashed actor does
+// nothing.
+func (a *Actor) CrashFor(restartAfter time.Duration, why string) {
+	if !a.up {
+		return
+	}
+	a.Crash(why)
+	if restartAfter > 0 {
+		a.world.After(restartAfter, nil, func() {
+			a.Restart("after " + trace.FormatDuration(restartAfter) + " down")
+		})
+	}
 }

@@ -21,6 +21,8 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(c *Config) { c.Slow = map[string]float64{"worker-9": 2} }, "--slow"},
 		{func(c *Config) { c.Crashes = []sim.Crash{{Actor: "nobody"}} }, "--crash"},
 		{func(c *Config) { c.Poison = []string{"m13"} }, "--poison"},
+		{func(c *Config) { c.CrashRate = 1 }, "--crash-rate"},
+		{func(c *Config) { c.CrashRate = 0.1 }, "--crash-rate"},
 	} {
 		cfg := Default()
 		c.edit(&cfg)

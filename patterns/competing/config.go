@@ -30,6 +30,7 @@ type Config struct {
 
 	Slow         map[string]float64 // worker name → factor it works slower by
 	Crashes      []sim.Crash        // scheduled crashes
+	CrashRate    float64            // chance a worker crashes during each delivery it works on
 	RestartAfter time.Duration      // how long a crashed actor stays down; 0 = for good
 
 	VisibilityTimeout time.Duration // 0 = none (RabbitMQ: back when the connection dies)
@@ -88,6 +89,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--prefetch must be 0 (unlimited) or more (got %d)", c.Prefetch)
 	case c.MaxDeliveries < 0:
 		return fmt.Errorf("--max-deliveries must be 0 (unlimited) or more (got %d)", c.MaxDeliveries)
+	case c.CrashRate < 0 || c.CrashRate >= 1 || c.CrashRate != c.CrashRate:
+		return fmt.Errorf("--crash-rate must be from 0 to below 1 (got %v): a worker that always crashes finishes nothing",
+			c.CrashRate)
+	case c.CrashRate > 0 && c.RestartAfter == 0:
+		return fmt.Errorf("--crash-rate needs --restart-after above 0: workers that never restart leave the orders unhandled")
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
 		if !c.isWorker(name) {
@@ -135,7 +141,10 @@ func (c Config) Params() []trace.Param {
 		}
 	}
 	p.List("slow", slow).Crashes(c.Crashes)
-	if len(c.Crashes) > 0 && c.RestartAfter > 0 {
+	if c.CrashRate > 0 {
+		p.Float("crash-rate", c.CrashRate)
+	}
+	if (len(c.Crashes) > 0 || c.CrashRate > 0) && c.RestartAfter > 0 {
 		p.Dur("restart-after", c.RestartAfter)
 	}
 	return p.List("poison", c.Poison).Done()

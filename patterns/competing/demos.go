@@ -1,11 +1,9 @@
 package competing
 
 import (
-	"slices"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
-	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -28,7 +26,11 @@ What can go wrong, and what the broker does about it:
     message to a second worker while the first still works on it: both
     apply its effect, and the first one's late ack is refused;
   - --prefetch 0 (unlimited) lets a slow worker hoard messages while the
-    others idle.
+    others idle;
+  - --crash-rate P crashes a worker halfway through a delivery with chance
+    P, and --restart-after brings it back: each worker draws from a fault
+    stream of its own, one draw per delivery, so auto and manual ack meet
+    the same crashes (its n-th delivery crashes in both or in neither).
 A visibility timeout of 0 behaves as RabbitMQ does: no timeout, and a dead
 worker's unacked messages come back the moment its connection closes.`
 
@@ -47,6 +49,8 @@ var demos = []patterns.Demo{
 		Args: []string{"--slow", "worker-1=6", "--prefetch", "1", "--visibility-timeout", "5s", "--quiet"}},
 	{Title: "a visibility timeout shorter than the work: orders handled twice",
 		Args: []string{"--messages", "4", "--visibility-timeout", "45ms"}},
+	{Title: "random crashes, one delivery in five: each order a crashed worker held comes back",
+		Args: []string{"--crash-rate", "0.2", "--restart-after", "100ms"}},
 }
 
 // Definition is the competing-consumers pattern, as msgplay offers it.
@@ -65,8 +69,7 @@ var Definition = patterns.Def[Config]{
 			Apply:      func(c *Config) { c.Ack = broker.ManualAck }},
 	},
 	Faults: func(c *Config) {
-		c.Messages = 6
-		c.Crashes = append(slices.Clip(c.Crashes), sim.Crash{Actor: WorkerName(2), At: 30 * time.Millisecond})
+		c.CrashRate, c.RestartAfter = 0.1, 200*time.Millisecond
 	},
 	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
 }

@@ -1,6 +1,9 @@
 package competing
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
@@ -42,8 +45,13 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 		if f, ok := cfg.Slow[a.Name]; ok {
 			factor = f
 		}
+		crash := randomCrash(w, a, cfg)
 		q.Subscribe(a, broker.ConsumerOptions{Prefetch: cfg.Prefetch, Ack: cfg.Ack}, func(d *broker.Delivery) {
-			w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d)
+			took := sim.Scale(cfg.Work.Sample(work), factor)
+			if crash != nil && crash(took) {
+				return
+			}
+			w.AfterCall(took, a, finish, d)
 		})
 	}
 
@@ -57,4 +65,27 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 
 	s.Run(func() bool { return p.Done() && b.Idle() })
 	return s.Finish(patterns.Ending{Delivery: true})
+}
+
+// randomCrash returns, for a worker a, what decides whether a delivery
+// that takes took to work on crashes it: with chance cfg.CrashRate the
+// worker goes down halfway through the work, before it acks, and restarts
+// after cfg.RestartAfter. Each worker draws from a fault stream of its own,
+// one draw per delivery, so its n-th delivery crashes or not whatever the
+// work times and the ack mode: the variants meet the same crashes. It
+// returns nil when the rate is 0, so such runs draw nothing.
+func randomCrash(w *sim.World, a *sim.Actor, cfg Config) func(took time.Duration) bool {
+	if cfg.CrashRate == 0 {
+		return nil
+	}
+	faults := w.Rand("faults:crash:" + a.Name)
+	why := "random crash (--crash-rate " + strconv.FormatFloat(cfg.CrashRate, 'g', -1, 64) + ")"
+	down := func() { a.CrashFor(cfg.RestartAfter, why) }
+	return func(took time.Duration) bool {
+		if faults.Float64() >= cfg.CrashRate {
+			return false
+		}
+		w.After(took/2, a, down)
+		return true
+	}
 }
