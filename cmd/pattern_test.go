@@ -82,7 +82,7 @@ func TestVariantFlagsAreDerivedFromWhatApplyChanges(t *testing.T) {
 		}
 	}
 	p, _ := findPattern("competing")
-	if got, want := bound(t, p).faults(), []string{"--messages", "6", "--crash", "worker-2@30ms"}; !slices.Equal(got, want) {
+	if got, want := bound(t, p).faults(), []string{"--crash-rate", "0.1", "--restart-after", "200ms"}; !slices.Equal(got, want) {
 		t.Errorf("competing's faults: flags %q, want %q", got, want)
 	}
 }
