@@ -255,11 +255,10 @@ func (c *Calls) Verdicts(stopped string) []trace.Verdict {
 	if answer.OK {
 		answer.Detail = fmt.Sprintf("%d answered, %d failed, none left waiting", ok, failed)
 	} else {
-		why := "no answer and no failure reported"
+		answer.Detail = fmt.Sprintf("%d of %d calls left waiting, neither answered nor failed", len(hung), total)
 		if stopped != "" {
-			why += " (" + stopped + ")"
+			answer.Detail = fmt.Sprintf("%d of %d calls left waiting (%s)", len(hung), total, stopped)
 		}
-		answer.Detail = fmt.Sprintf("%d of %d calls left waiting: %s", len(hung), total, why)
 		var ev check.Cases
 		for _, rec := range hung {
 			ev.Add(fmt.Sprintf("%s %s %s, asked by %s at %s", rec.id, rec.typ, rec.key,
