@@ -1,6 +1,9 @@
 package cmd
 
-import "os"
+import (
+	"os"
+	"sync"
+)
 
 // ballast is memory the program never reads or writes. The garbage
 // collector counts it as live, so a cycle starts only once the heap has
@@ -14,9 +17,12 @@ var ballast []byte
 // stays under 32 MB with it.
 const ballastSize = 16 << 20
 
-// gcFloor gives the process its ballast, unless GOGC is set: whoever sets it
-// wants the collector as they tuned it.
-func gcFloor() {
+// gcFloor sets the floor once per process, on the first Run.
+var gcFloor sync.Once
+
+// setGCFloor gives the process its ballast, unless GOGC is set: whoever
+// sets it wants the collector as they tuned it.
+func setGCFloor() {
 	if os.Getenv("GOGC") == "" {
 		ballast = make([]byte, ballastSize)
 	}

@@ -19,14 +19,12 @@ type App struct {
 
 // Main runs msgplay with the process's arguments and streams and returns
 // the exit code.
-func Main() int {
-	gcFloor()
-	return Run(os.Args[1:], System())
-}
+func Main() int { return Run(os.Args[1:], System()) }
 
 // Run runs msgplay with args and ios and returns the exit code. Errors are
 // printed to ios.Err as one line.
 func Run(args []string, ios *IOStreams) int {
+	gcFloor.Do(setGCFloor)
 	root := NewRootCmd(ios, args)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -35,7 +35,8 @@ func AppendDuration(b []byte, d time.Duration) []byte {
 func appendUnit(b []byte, v, unit int64, suffix string) []byte {
 	b = strconv.AppendInt(b, v/unit, 10)
 	if frac := v % unit; frac != 0 {
-		s := strconv.FormatInt(frac+unit, 10)[1:] // zero-padded
+		var tmp [24]byte
+		s := strconv.AppendInt(tmp[:0], frac+unit, 10)[1:] // zero-padded, on the stack
 		for len(s) > 0 && s[len(s)-1] == '0' {
 			s = s[:len(s)-1]
 		}

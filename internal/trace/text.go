@@ -25,10 +25,11 @@ type TextOptions struct {
 // Text renders events for a person: a header, one aligned line per event
 // (time, actor, kind, message, note), then the summary.
 type Text struct {
-	w   io.Writer
-	opt TextOptions
-	buf []byte
-	err error
+	w    io.Writer
+	opt  TextOptions
+	buf  []byte
+	err  error
+	note []byte // a note made for one line ("took 5ms · …"), reused
 
 	actors map[string]style
 	actorW int // width of the actor column
@@ -168,10 +169,19 @@ func (t *Text) appendLegend(b []byte) []byte {
 	return append(b, t.dim.off...)
 }
 
+// appendTime writes d as milliseconds with three decimals, right-aligned
+// in timeWidth columns, without allocating: it runs once per line.
 func appendTime(b []byte, d time.Duration) []byte {
 	us := int64(d / time.Microsecond)
-	s := strconv.FormatInt(us/1000, 10) + "." + strconv.FormatInt(us%1000+1000, 10)[1:] + "ms"
-	return appendPadLeft(b, s, timeWidth)
+	var tmp, frac [24]byte
+	s := strconv.AppendInt(tmp[:0], us/1000, 10)
+	s = append(s, '.')
+	s = append(s, strconv.AppendInt(frac[:0], us%1000+1000, 10)[1:]...) // zero-padded
+	s = append(s, "ms"...)
+	for n := len(s); n < timeWidth; n++ { // ASCII: bytes are columns
+		b = append(b, ' ')
+	}
+	return append(b, s...)
 }
 
 func appendPadLeft(b []byte, s string, width int) []byte {
@@ -206,22 +216,30 @@ func (t *Text) line(e *Event) {
 		buf, n = t.appendMsg(buf, e)
 		col += n
 	}
-	note := e.Note
+	note, n := e.Note, utf8.RuneCountInString(e.Note)
+	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
-		took := "took " + FormatDuration(e.Took)
+		made = AppendDuration(append(t.note[:0], "took "...), e.Took)
 		if note != "" {
-			took += " · " + note
+			made = append(append(made, " · "...), note...)
 		}
-		note = took
+		t.note, n = made, utf8.RuneCount(made)
 	}
-	if note != "" {
+	if n > 0 {
 		if e.HasMsg() {
 			col += 2
-			if col+utf8.RuneCountInString(note) <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
+			if col+n <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
 				buf = append(buf, "  "...)
 			}
 		}
-		buf = t.appendWrapped(buf, note, col)
+		switch {
+		case made == nil:
+			buf = t.appendWrapped(buf, note, col)
+		case n <= t.opt.Width-col: // fits: what appendWrapped would write
+			buf = append(append(append(buf, t.dim.on...), made...), t.dim.off...)
+		default:
+			buf = t.appendWrapped(buf, string(made), col)
+		}
 	}
 	buf = append(trimSpaces(buf), '\n')
 	if t.opt.Explain && e.Why != "" {
