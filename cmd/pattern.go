@@ -12,6 +12,7 @@ import (
 	"github.com/msgplay/msgplay/patterns/outbox"
 	"github.com/msgplay/msgplay/patterns/pubsub"
 	"github.com/msgplay/msgplay/patterns/requestreply"
+	"github.com/msgplay/msgplay/patterns/retry"
 	"github.com/msgplay/msgplay/patterns/saga"
 )
 
@@ -26,6 +27,7 @@ var patternList = []pattern{
 	patternOf(ordering.Definition, bindOrdering),
 	patternOf(loadlevel.Definition, bindLoadLevel),
 	patternOf(requestreply.Definition, bindRequestReply),
+	patternOf(retry.Definition, bindRetry),
 }
 
 // binder binds a pattern's flags on f to the fields of c, which holds the

@@ -72,7 +72,7 @@ func (b *breaker) record(wk *worker, o outcome) {
 		b.trip("the probe failed (" + o.describe() + ")")
 	case probe:
 		b.probing = false
-		b.set(closed, "as the probe succeeded: calls flow again")
+		b.set(closed, "the probe succeeded, calls flow again")
 		b.wake(len(b.parked))
 	case b.state != closed || !o.transient():
 	default:
@@ -83,7 +83,7 @@ func (b *breaker) record(wk *worker, o outcome) {
 		}
 		b.fails = append(b.fails, now)
 		if len(b.fails) == k && now-b.fails[0] <= b.r.cfg.BreakerWindow {
-			b.trip(fmt.Sprintf("after %d failures within %s", k, trace.FormatDuration(b.r.cfg.BreakerWindow)))
+			b.trip(fmt.Sprintf("%d failures within %s", k, trace.FormatDuration(b.r.cfg.BreakerWindow)))
 		}
 	}
 }
@@ -97,7 +97,7 @@ func (b *breaker) trip(why string) {
 }
 
 func (b *breaker) toHalfOpen() {
-	b.set(halfOpen, "after "+trace.FormatDuration(b.r.cfg.BreakerOpen)+": one probe call may go through")
+	b.set(halfOpen, "one probe call may go through")
 	b.wake(1)
 }
 
@@ -116,5 +116,11 @@ func (b *breaker) set(s breakerState, why string) {
 	b.state = s
 	w := b.r.w
 	w.Progress()
-	w.Emit(trace.Event{Kind: trace.Breaker, Actor: Circuit, To: Gateway, Note: from + " → " + b.stateName() + " " + why})
+	e := trace.Event{Kind: trace.Breaker, Actor: Circuit, To: Gateway, Note: from + " → " + b.stateName() + ": " + why}
+	if s == open && from == "closed" {
+		e.Why = "A circuit breaker stops calling a service that keeps failing: the workers hold their " +
+			"orders instead of spending retries, and the gateway gets room to recover. After a pause, " +
+			"one probe call tests it."
+	}
+	w.Emit(e)
 }

@@ -342,7 +342,7 @@ func (c *Checks) noDuplicates() trace.Verdict {
 		v.Evidence = check.Evidence(&c.dups)
 	case c.skips > 0:
 		v.Detail = fmt.Sprintf("%d charges for %d orders paid; %d %s recognised by payment id",
-			c.charges, c.paidCount, c.skips, plural(c.skips, "repeated request", "repeated requests"))
+			c.charges, c.paidCount, c.skips, plural(c.skips, "repeat", "repeats"))
 	default:
 		v.Detail = fmt.Sprintf("%d charges, none twice for one order", c.charges)
 	}
@@ -384,7 +384,7 @@ func (c *Checks) recovery() trace.Verdict {
 		v.Detail = fmt.Sprintf("backlog back to %d (as the outage began) %s after it ended",
 			c.backlogAtStart, trace.ShortDuration(c.recoveredAt-c.outageEnd))
 	default:
-		v.Detail = fmt.Sprintf("%d orders still unpaid %s after the outage ended, %d when it began",
+		v.Detail = fmt.Sprintf("%d still unpaid %s after the outage ended (%d as it began)",
 			c.backlog, trace.ShortDuration(c.end-c.outageEnd), c.backlogAtStart)
 		var cases check.Cases
 		for _, f := range c.rest() {

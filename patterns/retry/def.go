@@ -8,7 +8,7 @@ import (
 )
 
 // Summary is the one-line description `msgplay list` shows.
-const Summary = "a failing payment gateway: retries, backoff, a circuit breaker, dead letters and their redrive"
+const Summary = "a failing gateway: retries, backoff, breaker, dead letters, redrive"
 
 // About explains the pattern in --help.
 const About = `Retries, backoff, circuit breaker and dead-letter redrive: the shop sends
@@ -21,8 +21,8 @@ charge went through, so the response is lost), answers slowly
 What the workers do when a call fails (--policy):
   - none: the order goes straight to the dead-letter queue orders.dlq;
   - immediate: call again at once — during an outage every worker hammers
-    the gateway, and when it comes back the backlog rushes it past its
-    capacity: a retry storm;
+    the gateway past its capacity, and since refused calls count too, the
+    storm keeps it refusing after the outage is over;
   - backoff: wait min(BASE·2^(k-1), MAX) before retry k, spread by
     --jitter so the workers do not retry in step.
 With --retry-by worker the worker keeps the message and retries itself,
@@ -83,7 +83,7 @@ var Demos = []patterns.Demo{
 // Definition is the retry pattern as msgplay offers it.
 var Definition = patterns.Def[Config]{
 	Name:    Name,
-	Aliases: []string{"retries", "backoff", "dlq"},
+	Aliases: []string{"retries"},
 	Summary: Summary,
 	About:   About,
 	Default: Default,
@@ -118,9 +118,8 @@ var Definition = patterns.Def[Config]{
 		c.FailRate = 0.05
 	},
 	Tour: &patterns.Chapter{
-		Title: "the payment gateway goes down for a second while orders keep coming",
-		Args: []string{"--orders", "60", "--arrival", "10ms", "--outage", "200ms..1.2s", "--fail-rate", "0.05",
-			"--quiet"},
-		Broken: "immediate", Fixed: "resilient",
+		Title:  "the payment gateway goes down for 300ms while orders keep coming",
+		Args:   []string{"--orders", "8", "--arrival", "40ms", "--outage", "100ms..400ms"},
+		Broken: "no-retry", Fixed: "resilient",
 	},
 }

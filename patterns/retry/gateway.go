@@ -27,6 +27,15 @@ var outcomeTypes = [...]string{"Charged", "Unavailable", "TooManyRequests", "Ser
 // worker saw instead of an answer.
 var outcomeNotes = [...]string{"paid", "503", "429", "500", "402", "connection reset"}
 
+// outcomeWhys teach what the outcomes that teach something mean.
+var outcomeWhys = [...]string{
+	tooMany: "The gateway refuses calls beyond its capacity, and the refused calls count: workers that " +
+		"retry at once keep it past its capacity, so it keeps refusing — a retry storm.",
+	noResponse: "The gateway charged the card, then the connection dropped before its answer came back. " +
+		"The worker cannot tell this from a failed charge: a retry or a redrive charges again, " +
+		"unless the gateway recognises the payment id.",
+}
+
 // describe returns the error a failed call ends with, as the dead letter
 // and the retry notes quote it.
 func (o outcome) describe() string {

@@ -27,11 +27,6 @@ func newRedrive(r *run, from, to *broker.Queue) *redrive {
 	w.Actor(Redriver)
 	at := r.cfg.RedriveAt
 	w.At(at, nil, rd.start)
-	// A run waiting for the redrive is not stuck: keep it from being
-	// stopped as idle meanwhile.
-	for t := time.Duration(30 * time.Second); t < at; t += 30 * time.Second {
-		w.At(t, nil, w.Progress)
-	}
 	return rd
 }
 
@@ -45,7 +40,9 @@ func (rd *redrive) start() {
 	if rd.left == 0 {
 		note = DLQ + " is empty: nothing to move"
 	}
-	rd.r.w.Emit(trace.Event{Kind: trace.Note, Actor: Redriver, To: DLQ, Note: note})
+	rd.r.w.Emit(trace.Event{Kind: trace.Note, Actor: Redriver, To: DLQ, Note: note,
+		Why: "A dead-letter queue is only useful if someone replays it once the cause is fixed: a redrive " +
+			"moves its messages back to the queue they came from, with fresh delivery counts."})
 	rd.move()
 }
 

@@ -3,7 +3,7 @@ package retry
 import (
 	"math/rand/v2"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
@@ -25,8 +25,7 @@ type run struct {
 	redrive *redrive // nil without --redrive-at
 	work    *rand.Rand
 	jitter  *rand.Rand
-	shop    *sim.Actor
-	sent    int
+	shop    *patterns.Arrivals
 }
 
 // Run simulates the scenario, sending every event to out (which may be
@@ -42,7 +41,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		w.Recorder().Add(out)
 	}
 	r := &run{cfg: cfg, s: s, w: w, work: w.Rand("work"), jitter: w.Rand("jitter")}
-	r.shop = w.Actor(Shop)
+	r.shop = &patterns.Arrivals{Actor: w.Actor(Shop), Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.send}
 	r.q = s.Broker.Queue(Queue, broker.QueueOptions{MaxDeliveries: cfg.MaxDeliveries, DeadLetter: DLQ})
 	dlq := r.q.DeadLetterQueue()
 	r.gw = newGateway(r)
@@ -57,21 +56,24 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		r.redrive = newRedrive(r, dlq, r.q)
 	}
 	r.gw.outage()
-	orders := &patterns.Arrivals{Actor: r.shop, Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.send}
-	orders.Start(w)
+	// A run waiting for the outage to end or the redrive to start is not
+	// stuck: keep it from being stopped as idle meanwhile.
+	for t := 30 * time.Second; t < max(cfg.Outage.To, cfg.RedriveAt); t += 30 * time.Second {
+		w.At(t, nil, w.Progress)
+	}
+	r.shop.Start(w)
 	s.Run(r.done)
 	return s.Finish(patterns.Ending{OwnTables: true, Tables: checks.Tables(), Series: checks.Series(), Verdicts: checks.Verdicts()})
 }
 
 // done reports whether nothing is left to happen: every order sent and
-// settled, and the redrive, if any, over.
+// settled, the outage over and the redrive, if any, done.
 func (r *run) done() bool {
-	return r.sent == r.cfg.Orders && r.s.Broker.Idle() && (r.redrive == nil || r.redrive.done)
+	return r.shop.Done() && r.s.Broker.Idle() && (r.redrive == nil || r.redrive.done) && r.w.Now() >= r.cfg.Outage.To
 }
 
-// send sends order n.
+// send places order n.
 func (r *run) send(n int) {
-	r.sent = n
 	r.q.Send(Shop, &broker.Message{Msg: trace.Msg{ID: OrderID(n), Type: "PlaceOrder", Class: trace.Command,
 		Key: OrderKey(n)}, Body: &order{n: n}})
 }
@@ -79,60 +81,47 @@ func (r *run) send(n int) {
 // Params returns the scenario as the run event shows it: the flags that
 // matter for the policy chosen.
 func (c Config) Params() []trace.Param {
-	var p []trace.Param
-	add := func(name, value string) { p = append(p, trace.Param{Name: name, Value: value}) }
-	add("seed", strconv.FormatUint(c.Seed, 10))
-	add("orders", strconv.Itoa(c.Orders))
-	add("arrival", c.Arrival.String())
-	add("workers", strconv.Itoa(c.Workers))
-	add("work", c.Work.String())
+	p := patterns.NewParams(c.Common).Int("orders", c.Orders).Dist("arrival", c.Arrival).
+		Int("workers", c.Workers).Dist("work", c.Work)
 	if c.Outage.To > 0 {
-		add("outage", c.Outage.String())
+		p.Str("outage", c.Outage.String())
 	}
 	if c.FailRate > 0 {
-		add("fail-rate", strconv.FormatFloat(c.FailRate, 'g', -1, 64))
+		p.Float("fail-rate", c.FailRate)
 	}
-	add("gateway-latency", c.GatewayLatency.String())
-	add("gateway-capacity", rate(c.GatewayCapacity, "unlimited"))
-	add("policy", c.Policy.String())
+	p.Dist("gateway-latency", c.GatewayLatency).Add(rate("gateway-capacity", c.GatewayCapacity, "unlimited")).
+		Str("policy", c.Policy.String())
 	if c.Policy != None {
 		if c.RetryBy == ByWorker {
-			add("retries", strconv.Itoa(c.Retries))
+			p.Int("retries", c.Retries)
 		}
 		if c.Policy == Backoff {
-			add("backoff", trace.FormatDuration(c.Base)+".."+trace.FormatDuration(c.Cap))
-			add("jitter", c.Jitter.String())
+			p.Str("backoff", trace.FormatDuration(c.Base)+".."+trace.FormatDuration(c.Cap)).Str("jitter", c.Jitter.String())
 		}
-		add("retry-by", c.RetryBy.String())
+		p.Str("retry-by", c.RetryBy.String())
 	}
 	if c.Breaker {
-		add("breaker", strconv.Itoa(c.BreakerFailures)+" failures in "+trace.FormatDuration(c.BreakerWindow)+
-			", open "+trace.FormatDuration(c.BreakerOpen))
+		p.Int("breaker-failures", c.BreakerFailures).Dur("breaker-window", c.BreakerWindow).Dur("breaker-open", c.BreakerOpen)
 	}
-	add("max-deliveries", strconv.Itoa(c.MaxDeliveries))
+	p.Int("max-deliveries", c.MaxDeliveries)
 	if c.RedriveAt > 0 {
-		add("redrive-at", trace.FormatDuration(c.RedriveAt))
-		add("redrive-rate", rate(c.RedriveRate, "all at once"))
+		p.Dur("redrive-at", c.RedriveAt).Add(rate("redrive-rate", c.RedriveRate, "all at once"))
 	}
 	if c.Idempotent {
-		add("idempotent", "yes")
+		p.Str("idempotent", "true")
 	}
-	if len(c.Poison) > 0 {
-		add("poison", strings.Join(c.Poison, ","))
-	}
+	p.List("poison", c.Poison)
 	if c.Classify {
-		add("classify", "yes")
+		p.Str("classify", "true")
 	}
-	if c.Until > 0 {
-		add("until", trace.FormatDuration(c.Until))
-	}
-	return p
+	return p.Done()
 }
 
-// rate writes a rate per second, or zero as its word.
-func rate(n int, zero string) string {
+// rate is a parameter that is a rate per second, as its flag takes it: N/s,
+// or 0 with a hint saying what 0 means.
+func rate(name string, n int, zero string) trace.Param {
 	if n == 0 {
-		return zero
+		return trace.Param{Name: name, Value: "0", Hint: zero}
 	}
-	return strconv.Itoa(n) + "/s"
+	return trace.Param{Name: name, Value: strconv.Itoa(n) + "/s"}
 }

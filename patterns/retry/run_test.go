@@ -287,7 +287,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 	}
 }
 
-func TestALongRedriveWaitIsNotStoppedAsIdle(t *testing.T) {
+func TestALongWaitIsNotStoppedAsIdle(t *testing.T) {
 	c := Default()
 	c.Policy, c.RedriveAt = None, 3*time.Minute
 	r := report(events(t, c))
@@ -296,5 +296,14 @@ func TestALongRedriveWaitIsNotStoppedAsIdle(t *testing.T) {
 	}
 	if v := verdictOf(t, r, "no-loss"); !v.OK {
 		t.Errorf("the redrive at 3m did not pay the parked orders: %s %v", v.Detail, v.Evidence)
+	}
+	c = Default()
+	c.Orders, c.Outage = 3, sim.Window{From: 2 * time.Minute, To: 4 * time.Minute}
+	r = report(events(t, c))
+	if r.Stopped != "" || r.End != 4*time.Minute {
+		t.Fatalf("a run with its outage far ahead ended at %v (%s), want at the outage's end", r.End, r.Stopped)
+	}
+	if v := verdictOf(t, r, "recovery-time"); !v.OK {
+		t.Errorf("recovery after an outage with nothing to do: %s", v.Detail)
 	}
 }

@@ -97,7 +97,7 @@ func (wk *worker) answer() {
 		o = noResponse // the gateway went down before it could answer
 	}
 	r.w.Emit(trace.Event{Kind: trace.Response, Actor: Gateway, To: wk.name,
-		Msg: wk.callMsg(outcomeTypes[o], trace.Reply), Note: outcomeNotes[o]})
+		Msg: wk.callMsg(outcomeTypes[o], trace.Reply), Note: outcomeNotes[o], Why: outcomeWhys[o]})
 	if br := r.breaker; br != nil {
 		br.record(wk, o)
 	}

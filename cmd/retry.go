@@ -1,0 +1,104 @@
+package cmd
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns/retry"
+)
+
+func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
+	f.IntVar(&c.Orders, "orders", c.Orders, "number of PlaceOrder commands the shop sends")
+	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
+	f.IntVar(&c.Workers, "workers", c.Workers, "number of workers, one order at a time each")
+	f.Var(distValue{&c.Work}, "work", "a worker's own work before it calls the gateway")
+	f.Var(outageValue{&c.Outage}, "outage", "when the gateway is down (off = never)")
+	f.Var(probValue{&c.FailRate}, "fail-rate", "chance a call fails outside the outage")
+	f.Var(distValue{&c.GatewayLatency}, "gateway-latency", "how long the gateway takes to answer")
+	f.Var(rateValue{&c.GatewayCapacity}, "gateway-capacity", "calls per second the gateway takes (0 = no limit)")
+	f.Var(choice(&c.Policy, "a retry policy", retry.None, retry.Immediate, retry.Backoff), "policy",
+		"on failure: none, immediate or backoff")
+	f.IntVar(&c.Retries, "retries", c.Retries, "in-process retries per delivery (--retry-by worker)")
+	f.Var(spanValue{&c.Base, &c.Cap}, "backoff", "the first and the longest backoff wait")
+	f.Var(choice(&c.Jitter, "a jitter", retry.FullJitter, retry.EqualJitter, retry.NoJitter), "jitter",
+		"spread of a backoff wait d: full, equal or none")
+	f.Var(choice(&c.RetryBy, "a retry mode", retry.ByWorker, retry.ByBroker), "retry-by",
+		"who waits between attempts: worker or broker")
+	f.BoolVar(&c.Breaker, "breaker", c.Breaker, "put a circuit breaker before the gateway")
+	f.IntVar(&c.BreakerFailures, "breaker-failures", c.BreakerFailures, "failures within --breaker-window that open the breaker")
+	f.Var(durationValue{&c.BreakerWindow}, "breaker-window", "the span the breaker counts failures over")
+	f.Var(durationValue{&c.BreakerOpen}, "breaker-open", "how long the breaker stays open")
+	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries, "deliveries before an order is dead-lettered")
+	f.Var(durationValue{&c.RedriveAt}, "redrive-at", "move orders.dlq back to orders at this virtual time (0 = never)")
+	f.Var(rateValue{&c.RedriveRate}, "redrive-rate", "messages moved per second (0 = all at once)")
+	f.BoolVar(&c.Idempotent, "idempotent", c.Idempotent, "the gateway charges each payment id once")
+	f.Var(names(&c.Poison, "ID"), "poison", "an order the gateway always declines, as m3 (repeatable)")
+	f.BoolVar(&c.Classify, "classify", c.Classify, "dead-letter a permanent error at once instead of retrying it")
+	return nil
+}
+
+// outageValue is a window of virtual time, FROM..TO, or off for none.
+type outageValue struct{ w *sim.Window }
+
+func (v outageValue) String() string {
+	if v.w.To == 0 {
+		return "off"
+	}
+	return v.w.String()
+}
+func (v outageValue) Type() string { return "FROM..TO" }
+func (v outageValue) Set(s string) error {
+	if strings.TrimSpace(s) == "off" {
+		*v.w = sim.Window{}
+		return nil
+	}
+	w, err := sim.ParseWindow(s)
+	if err != nil {
+		return fmt.Errorf("%v, or off", err)
+	}
+	*v.w = w
+	return nil
+}
+
+// rateValue is a rate per second: N/s, or a bare N.
+type rateValue struct{ n *int }
+
+func (v rateValue) String() string {
+	if *v.n == 0 {
+		return "0"
+	}
+	return strconv.Itoa(*v.n) + "/s"
+}
+func (v rateValue) Type() string { return "N/s" }
+func (v rateValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(s), "/s"))
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q is not a rate: want a whole number per second, such as 100/s", s)
+	}
+	*v.n = n
+	return nil
+}
+
+// spanValue is two durations, LO..HI, such as 50ms..1s.
+type spanValue struct{ lo, hi *time.Duration }
+
+func (v spanValue) String() string {
+	return trace.FormatDuration(*v.lo) + ".." + trace.FormatDuration(*v.hi)
+}
+func (v spanValue) Type() string { return "BASE..MAX" }
+func (v spanValue) Set(s string) error {
+	lo, hi, ok := strings.Cut(s, "..")
+	a, err1 := sim.ParseDuration(lo)
+	b, err2 := sim.ParseDuration(hi)
+	if !ok || err1 != nil || err2 != nil || a == 0 || b < a {
+		return fmt.Errorf("%q is not BASE..MAX: want two durations, the first above 0 and not above the second, such as 50ms..1s", s)
+	}
+	*v.lo, *v.hi = a, b
+	return nil
+}
