@@ -209,7 +209,7 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 		if o.maxEvents > 0 {
 			s = trace.NewCap(s, o.maxEvents)
 		}
-		shown = tee{shown, s}
+		shown = trace.Tee(shown, s)
 	}
 	focus := trace.NewFocus(shown, o.only, o.follow)
 	run(focus, halt)
@@ -266,15 +266,6 @@ func readLines(r io.Reader) <-chan string {
 		}
 	}()
 	return ch
-}
-
-// tee passes each event to several sinks in order.
-type tee []trace.Sink
-
-func (t tee) Event(e *trace.Event) {
-	for _, s := range t {
-		s.Event(e)
-	}
 }
 
 // summaryOnly passes on only the run and summary events.

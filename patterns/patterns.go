@@ -58,8 +58,9 @@ type Sim struct {
 
 // Start makes a world for the pattern and returns the simulation, ready to
 // be set up: actors made, queues declared, crashes scheduled. Events go to
-// the statistics, the delivery check, then out (which may be nil). Setting
-// up must emit nothing: the run event comes first, from Run.
+// c.Rewrite (when set), the statistics, the delivery check, then out (which
+// may be nil, or a trace.Tee of the pattern's own checks and the output).
+// Setting up must emit nothing: the run event comes first, from Run.
 func Start(pattern string, c Common, params []trace.Param, out trace.Sink) *Sim {
 	d := check.NewDelivery()
 	s := start(pattern, c, params, d, out)
@@ -77,19 +78,28 @@ func StartOwnChecks(pattern string, c Common, params []trace.Param, checks, out 
 
 func start(pattern string, c Common, params []trace.Param, checks, out trace.Sink) *Sim {
 	s := &Sim{Pattern: pattern, params: params, Stats: trace.NewStats()}
-	var sinks []trace.Sink
+	var rewrite trace.Sink
 	if c.Rewrite != nil {
-		sinks = append(sinks, trace.SinkFunc(c.Rewrite)) // each sink in turn is lent the same event
+		rewrite = trace.SinkFunc(c.Rewrite) // each sink in turn is lent the same event
 	}
-	sinks = append(sinks, s.Stats, checks)
-	if out != nil {
-		sinks = append(sinks, out)
-	}
-	s.World = sim.New(c.Seed, sinks...)
+	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, s.Stats, checks, out)))
+	return s
+}
+
+// StartLean is Start for a run whose events nobody reads, such as one
+// row of a sweep, which the pattern measures with its own counters: no
+// sink, no statistics, no delivery check. Its Finish must not be called.
+func StartLean(pattern string, c Common) *Sim {
+	s := &Sim{Pattern: pattern}
+	s.init(c, sim.New(c.Seed))
+	return s
+}
+
+func (s *Sim) init(c Common, w *sim.World) {
+	s.World = w
 	s.World.SetUntil(c.Until)
 	s.World.SetHalt(c.Halt)
 	s.Broker = broker.New(s.World)
-	return s
 }
 
 // Run emits the run event, naming the pattern, its parameters and every

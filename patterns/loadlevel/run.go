@@ -94,21 +94,21 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 // kept. It returns the virtual time the run ended and why it stopped early
 // ("" when every order settled).
 func (r *run) runLean() (end time.Duration, stopped string) {
-	r.w = sim.New(r.cfg.Seed)
-	r.w.SetUntil(r.cfg.Until)
-	b := broker.New(r.w)
-	r.setup(b)
-	r.w.Run(func() bool { return r.checkout.finished() && b.Idle() })
+	r.begin(patterns.StartLean(Name, r.cfg.Common))
 	r.closeWorkers()
 	return r.w.Now(), r.w.Stopped()
 }
 
 func (r *run) start(out trace.Sink) *trace.Report {
-	r.s = patterns.Start(Name, r.cfg.Common, r.cfg.Params(), out)
-	r.w = r.s.World
-	r.setup(r.s.Broker)
-	r.s.Run(func() bool { return r.checkout.finished() && r.s.Broker.Idle() })
+	r.begin(patterns.Start(Name, r.cfg.Common, r.cfg.Params(), out))
 	return r.finish()
+}
+
+// begin sets the scenario up on s and runs it until every order settled.
+func (r *run) begin(s *patterns.Sim) {
+	r.s, r.w = s, s.World
+	r.setup(s.Broker)
+	s.Run(func() bool { return r.checkout.finished() && s.Broker.Idle() })
 }
 
 // setup declares the queue, makes the actors and plans the orders.

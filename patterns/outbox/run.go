@@ -41,11 +41,7 @@ const outboxPrefix = "outbox/"
 func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	cfg.Common = c
 	chk := NewChecks(OrderService, Inventory)
-	s := patterns.Start(Name, cfg.Common, cfg.Params(), nil)
-	s.World.Recorder().Add(chk)
-	if out != nil {
-		s.World.Recorder().Add(out)
-	}
+	s := patterns.Start(Name, cfg.Common, cfg.Params(), trace.Tee(chk, out))
 	r := newRun(cfg, s)
 	s.Run(r.done)
 	chk.Finish(s.World.Now())

@@ -33,12 +33,7 @@ type run struct {
 func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	cfg.Common = c
 	r := &run{cfg: cfg, sink: NewSink()}
-	r.s = patterns.Start(Name, cfg.Common, cfg.Params(), trace.SinkFunc(func(e *trace.Event) {
-		r.sink.Event(e)
-		if out != nil {
-			out.Event(e)
-		}
-	}))
+	r.s = patterns.Start(Name, cfg.Common, cfg.Params(), trace.Tee(r.sink, out))
 	r.w = r.s.World
 	r.actor = r.w.Actor(Publisher)
 	r.orders = &patterns.Arrivals{Actor: r.actor, Gap: cfg.Arrival, Rand: r.w.Rand("arrival"), N: cfg.Events,

@@ -50,13 +50,10 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 
 // newRun sets the scenario up and runs it to its end.
 func newRun(c Config, out trace.Sink) *run {
-	s := patterns.Start(Name, c.Common, c.Params(), nil)
-	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, calls: NewCalls(),
+	calls := NewCalls()
+	s := patterns.Start(Name, c.Common, c.Params(), trace.Tee(calls, out))
+	r := &run{cfg: c, s: s, w: s.World, b: s.Broker, calls: calls,
 		work: s.World.Rand("work"), drops: s.World.Rand("faults:drop-reply")}
-	s.World.Recorder().Add(r.calls)
-	if out != nil {
-		s.World.Recorder().Add(out)
-	}
 	for i := 1; i <= c.Requesters; i++ {
 		r.reqs = append(r.reqs, newRequester(r, c.RequesterName(i)))
 	}

@@ -34,12 +34,8 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	cfg := c
 	cfg.Common = common
 	checks := NewChecks()
-	s := patterns.Start(Name, common, cfg.Params(), nil)
+	s := patterns.Start(Name, common, cfg.Params(), trace.Tee(checks, out))
 	w := s.World
-	w.Recorder().Add(checks)
-	if out != nil {
-		w.Recorder().Add(out)
-	}
 	r := &run{cfg: cfg, s: s, w: w, work: w.Rand("work"), jitter: w.Rand("jitter")}
 	r.shop = &patterns.Arrivals{Actor: w.Actor(Shop), Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.send}
 	r.q = s.Broker.Queue(Queue, broker.QueueOptions{MaxDeliveries: cfg.MaxDeliveries, DeadLetter: DLQ})

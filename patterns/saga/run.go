@@ -64,13 +64,7 @@ type runner struct {
 func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	cfg.Common = c
 	led := NewLedger()
-	sinks := out
-	if out == nil {
-		sinks = led
-	} else {
-		sinks = multi{led, out}
-	}
-	s := patterns.Start(Name, cfg.Common, cfg.Params(), sinks)
+	s := patterns.Start(Name, cfg.Common, cfg.Params(), trace.Tee(led, out))
 	r := &runner{cfg: cfg, s: s, w: s.World, b: s.Broker, work: s.World.Rand("work"),
 		opts: broker.QueueOptions{DuplicateRate: cfg.DuplicateRate}}
 	for i := range r.salt {
@@ -156,12 +150,3 @@ func (r *runner) workTime(name string) time.Duration {
 // commit commits tx; the stores here inject no faults, and the owner is up
 // while it runs, so a commit cannot fail.
 func commit(tx *store.Tx) { _ = tx.Commit() }
-
-// multi passes each event to several sinks in turn.
-type multi []trace.Sink
-
-func (m multi) Event(e *trace.Event) {
-	for _, s := range m {
-		s.Event(e)
-	}
-}
