@@ -2,6 +2,7 @@ package broker
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -41,7 +42,8 @@ func ParseFilter(pattern string) (Filter, error) {
 // String returns the pattern, or "" for the match-all filter.
 func (f Filter) String() string { return f.pattern }
 
-// Match reports whether subject matches the filter.
+// Match reports whether subject matches the filter, in time proportional
+// to the pattern's tokens times the subject's, however many # it has.
 func (f Filter) Match(subject string) bool {
 	if f.tokens == nil {
 		return true
@@ -49,24 +51,25 @@ func (f Filter) Match(subject string) bool {
 	return match(f.tokens, strings.Split(subject, "."))
 }
 
+// match walks the pattern once, keeping the set of subject positions the
+// pattern so far can end at (reach[j]: the first j tokens are matched).
 func match(pat, sub []string) bool {
-	for len(pat) > 0 {
-		switch p := pat[0]; p {
-		case "#":
-			for i := 0; i <= len(sub); i++ {
-				if match(pat[1:], sub[i:]) {
-					return true
-				}
+	reach := make([]bool, len(sub)+1)
+	reach[0] = true
+	for i, p := range pat {
+		switch p {
+		case "#": // zero or more tokens: every position at or after a reached one
+			for j := 1; j <= len(sub); j++ {
+				reach[j] = reach[j] || reach[j-1]
 			}
-			return false
-		case ">":
-			return len(sub) > 0
-		default:
-			if len(sub) == 0 || (p != "*" && p != sub[0]) {
-				return false
+		case ">": // one or more, and the last token: any reached position short of the end
+			return i == len(pat)-1 && slices.Contains(reach[:len(sub)], true)
+		default: // one token, any for *, else this one
+			for j := len(sub); j > 0; j-- {
+				reach[j] = reach[j-1] && (p == "*" || p == sub[j-1])
 			}
+			reach[0] = false
 		}
-		pat, sub = pat[1:], sub[1:]
 	}
-	return len(sub) == 0
+	return reach[len(sub)]
 }
