@@ -17,9 +17,9 @@ import (
 // settled with no delivery still being worked on, so memory follows what is
 // in flight.
 type Delivery struct {
-	fates   map[fateKey]int32 // where each unsettled message's fate is in slots
-	slots   []fate            // the fates, reused once settled: no allocation per message
-	free    []int32           // slots free for reuse
+	queues  []queueFates // where each unsettled message's fate is in slots, per queue
+	slots   []fate       // the fates, reused once settled: no allocation per message
+	free    []int32      // slots free for reuse
 	lastKey fateKey
 	last    int32 // slot of the last fate found, or -1
 	sent    int64
@@ -32,6 +32,34 @@ type Delivery struct {
 
 type fateKey struct{ queue, id string }
 
+// queueFates maps the ids of a queue's unsettled messages to their slots.
+// Queues are few: they are found by a scan, and only the id is hashed.
+type queueFates struct {
+	name string
+	ids  map[string]int32
+}
+
+// ids returns the map of queue, made on first use.
+func (c *Delivery) ids(queue string) map[string]int32 {
+	for i := range c.queues {
+		if c.queues[i].name == queue {
+			return c.queues[i].ids
+		}
+	}
+	m := map[string]int32{}
+	c.queues = append(c.queues, queueFates{queue, m})
+	return m
+}
+
+// kept returns how many unsettled messages the check remembers.
+func (c *Delivery) kept() int {
+	n := 0
+	for _, q := range c.queues {
+		n += len(q.ids)
+	}
+	return n
+}
+
 // get returns the fate of message id on queue, or nil; the pointer holds
 // until the next send. The events of one message tend to come together, so
 // the last fate found is tried first.
@@ -40,7 +68,7 @@ func (c *Delivery) get(queue, id string) *fate {
 	if c.last >= 0 && c.lastKey == k {
 		return &c.slots[c.last]
 	}
-	i, ok := c.fates[k]
+	i, ok := c.ids(queue)[id]
 	if !ok {
 		return nil
 	}
@@ -59,15 +87,16 @@ func (c *Delivery) add(k fateKey, f fate) int32 {
 		i = int32(len(c.slots))
 		c.slots = append(c.slots, f)
 	}
-	c.fates[k] = i
+	c.ids(k.queue)[k.id] = i
 	c.lastKey, c.last = k, i
 	return i
 }
 
 // forget frees the slot of a sealed message.
 func (c *Delivery) forget(k fateKey) {
-	i := c.fates[k]
-	delete(c.fates, k)
+	ids := c.ids(k.queue)
+	i := ids[k.id]
+	delete(ids, k.id)
 	c.slots[i] = fate{}
 	c.free = append(c.free, i)
 	if c.last == i {
@@ -130,7 +159,7 @@ const (
 )
 
 // NewDelivery returns an empty Delivery check.
-func NewDelivery() *Delivery { return &Delivery{fates: map[fateKey]int32{}, last: -1} }
+func NewDelivery() *Delivery { return &Delivery{last: -1} }
 
 // Event implements trace.Sink.
 func (c *Delivery) Event(e *trace.Event) {
@@ -221,14 +250,20 @@ func (c *Delivery) seal(id string, f *fate) {
 // duplicate-effects checks. stopped says why the run ended early, if it
 // did; pending holds the ids of the first messages never settled.
 func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
-	rest := make([]fateKey, 0, len(c.fates))
-	for k := range c.fates {
-		rest = append(rest, k)
+	type left struct {
+		k    fateKey
+		slot int32
 	}
-	sort.Slice(rest, func(i, j int) bool { return c.slots[c.fates[rest[i]]].seq < c.slots[c.fates[rest[j]]].seq })
+	var rest []left
+	for _, q := range c.queues {
+		for id, i := range q.ids {
+			rest = append(rest, left{fateKey{q.name, id}, i})
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return c.slots[rest[i].slot].seq < c.slots[rest[j].slot].seq })
 	var unsettled Cases
-	for _, k := range rest {
-		f := &c.slots[c.fates[k]]
+	for _, r := range rest {
+		k, f := r.k, &c.slots[r.slot]
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0

@@ -12,13 +12,10 @@ import (
 type Stats struct {
 	consumers byName[consumerStats]
 	queues    byName[queueStats]
-	sentAt    map[msgKey]time.Duration
 	latency   Histogram
 	end       time.Duration
 	counts    [numKinds]int64 // events of each kind, for the totals kinds.go names
 }
-
-type msgKey struct{ queue, id string }
 
 type consumerStats struct {
 	delivered, acked, redelivered int64
@@ -28,11 +25,19 @@ type consumerStats struct {
 
 type queueStats struct {
 	sent, depth, maxDepth, deadLettered int64
+	sentAt                              map[string]time.Duration // by message id, until acked
+}
+
+// forget drops the send time of message id on queue, if it was sent there.
+func (s *Stats) forget(queue, id string) {
+	if q := s.queues.get(queue); q != nil {
+		delete(q.sentAt, id)
+	}
 }
 
 // NewStats returns an empty Stats.
 func NewStats() *Stats {
-	return &Stats{sentAt: map[msgKey]time.Duration{}}
+	return &Stats{}
 }
 
 func (s *Stats) consumer(name string) *consumerStats { return s.consumers.add(name) }
@@ -64,9 +69,11 @@ func (s *Stats) Event(e *Event) {
 		q := s.queue(e.To)
 		q.sent++
 		q.add(1)
-		k := msgKey{e.To, e.Msg.ID}
-		if _, ok := s.sentAt[k]; !ok {
-			s.sentAt[k] = e.T
+		if q.sentAt == nil {
+			q.sentAt = map[string]time.Duration{}
+		}
+		if _, ok := q.sentAt[e.Msg.ID]; !ok {
+			q.sentAt[e.Msg.ID] = e.T
 		}
 	case Deliver:
 		c := s.consumer(e.To)
@@ -78,11 +85,11 @@ func (s *Stats) Event(e *Event) {
 		c.maxHeld = max(c.maxHeld, c.held)
 	case Ack:
 		s.consumer(e.Actor).acked++
-		s.queue(e.To).add(-1)
-		k := msgKey{e.To, e.Msg.ID}
-		if t0, ok := s.sentAt[k]; ok {
+		q := s.queue(e.To)
+		q.add(-1)
+		if t0, ok := q.sentAt[e.Msg.ID]; ok {
 			s.latency.Record(e.T - t0)
-			delete(s.sentAt, k)
+			delete(q.sentAt, e.Msg.ID)
 		}
 	case Handle, Skip, Nack:
 		s.finished(e.Actor, e.Took)
@@ -93,7 +100,7 @@ func (s *Stats) Event(e *Event) {
 		dlq := s.queue(e.To)
 		dlq.sent++
 		dlq.add(1)
-		delete(s.sentAt, msgKey{e.Actor, e.Msg.ID})
+		s.forget(e.Actor, e.Msg.ID)
 	case Drop:
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
@@ -101,7 +108,7 @@ func (s *Stats) Event(e *Event) {
 				q.add(-1)
 			}
 		}
-		delete(s.sentAt, msgKey{e.To, e.Msg.ID})
+		s.forget(e.To, e.Msg.ID)
 	case Crash:
 		if c := s.consumers.get(e.Actor); c != nil {
 			c.held = 0
