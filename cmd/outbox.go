@@ -9,7 +9,7 @@ import (
 func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(choice(&c.Variant, "a variant", outbox.AllVariants...), "variant",
 		"how the order service writes: dual-write, publish-first or outbox")
-	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders to place")
+	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders, each written twice: OrderCreated, then OrderUpdated")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Work}, "work", "time of each step (a transaction, a publish, a handler): 5ms, 2ms..8ms or exp:5ms")
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (order-service, relay or inventory) at a virtual time, as relay@100ms (repeatable)")
@@ -20,6 +20,8 @@ func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(probValue{&c.RelayCrashRate}, "relay-crash-rate", "chance the relay crashes between a publish and marking it sent")
 	f.Var(durationValue{&c.PollInterval}, "poll-interval", "how often the relay polls the outbox")
 	f.IntVar(&c.Batch, "batch", c.Batch, "most outbox rows the relay publishes per poll")
+	f.IntVar(&c.RelayWorkers, "relay-workers", c.RelayWorkers,
+		"threads the relay publishes a batch on (1 to 16); above 1, an order's update can overtake its creation")
 	f.BoolVar(&c.Inbox, "inbox", c.Inbox, "the inventory records handled event ids, so duplicates are skipped")
 	return nil
 }

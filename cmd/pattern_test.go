@@ -68,8 +68,9 @@ func TestVariantFlagsAreDerivedFromWhatApplyChanges(t *testing.T) {
 		{"saga", "orchestration", nil, []string{"--style", "orchestration"}},
 		{"saga", "orchestration", []string{"--naive"}, []string{"--style", "orchestration", "--naive=false"}},
 		{"saga", "naive", nil, []string{"--naive"}},
-		{"outbox", "dual-write", []string{"--orders", "6"}, []string{"--variant", "dual-write"}},
-		{"outbox", "outbox-inbox", nil, []string{"--variant", "outbox", "--inbox"}},
+		{"outbox", "dual-write", []string{"--orders", "6"}, []string{"--variant", "dual-write", "--relay-workers", "1"}},
+		{"outbox", "outbox-inbox", nil, []string{"--variant", "outbox", "--relay-workers", "1", "--inbox"}},
+		{"outbox", "parallel-relay", nil, []string{"--variant", "outbox", "--relay-workers", "4"}},
 		// A list gives only the items the variant adds.
 		{"pubsub", "transient", []string{"--offline", "email@30ms..90ms"}, []string{"--transient", "email"}},
 		{"pubsub", "transient", nil, []string{"--transient", "email", "--offline", "email@30ms..90ms"}},

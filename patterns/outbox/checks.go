@@ -185,20 +185,20 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 	}
 	verdicts := []trace.Verdict{
 		verdict("no-zombie", "no zombie records", &zombies,
-			"every committed order was published", "committed, never published"),
+			"every committed event was published", "committed, never published"),
 		verdict("no-ghost", "no ghost messages", &ghosts,
 			"every published event has a committed order", "published, never committed"),
-		verdict("exactly-once-effect", "one effect per committed order", &effects,
-			plural(c.committed, "committed order")+" applied once each", "not applied exactly once"),
+		verdict("exactly-once-effect", "one effect per committed event", &effects,
+			plural(c.committed, "committed event")+" applied once each", "not applied exactly once"),
 		verdict("per-key-order", "order kept per order id", &order,
 			"events handled in commit order", "handled out of order"),
 	}
 	tables := []trace.Table{
-		{Title: "orders", Columns: []string{"orders", "committed", "published", "handled", "zombies", "ghosts"},
-			Rows: [][]string{{"OrderPlaced", itoa(c.committed), itoa(c.published - c.extraPublished),
+		{Title: "events", Columns: []string{"events", "committed", "published", "handled", "zombies", "ghosts"},
+			Rows: [][]string{{"OrderCreated, OrderUpdated", itoa(c.committed), itoa(c.published - c.extraPublished),
 				itoa(c.handled - c.extraApplied), itoa(zombies.Count()), itoa(ghosts.Count())}}},
 		{Title: "duplicates", Columns: []string{"duplicates", "published", "applied", "skipped by inbox"},
-			Rows: [][]string{{"OrderPlaced", itoa(c.extraPublished), itoa(c.extraApplied), itoa(c.skipped)}}},
+			Rows: [][]string{{"events", itoa(c.extraPublished), itoa(c.extraApplied), itoa(c.skipped)}}},
 	}
 	if c.lag.Count() > 0 {
 		h := &c.lag

@@ -24,9 +24,9 @@ const (
 	// Outbox writes the order and an outbox row in one local transaction;
 	// a relay publishes the rows, then marks them sent.
 	Outbox Variant = iota
-	// DualWrite commits the order, then publishes OrderPlaced.
+	// DualWrite commits the order, then publishes its event.
 	DualWrite
-	// PublishFirst publishes OrderPlaced inside the open transaction, then
+	// PublishFirst publishes the event inside the open transaction, then
 	// commits.
 	PublishFirst
 )
@@ -53,12 +53,19 @@ const MaxOrders = 10_000_000
 // polls on average to be marked sent, at most 100 here, so every run ends.
 const MaxRelayCrashRate = 0.99
 
+// MaxRelayWorkers caps --relay-workers.
+const MaxRelayWorkers = 16
+
+// EventTypes are the events of every order, in the order the service
+// writes them.
+var EventTypes = [2]string{"OrderCreated", "OrderUpdated"}
+
 // Config is one outbox scenario.
 type Config struct {
 	patterns.Common
 
 	Variant Variant
-	Orders  int      // orders order-1001 …, each announced by an OrderPlaced event e1 …
+	Orders  int      // orders order-1001 …, each announced by two events: OrderCreated, then OrderUpdated
 	Arrival sim.Dist // time between orders
 	Work    sim.Dist // time of each step: a transaction, a publish, a handler
 
@@ -72,6 +79,7 @@ type Config struct {
 
 	PollInterval time.Duration // how often the relay polls the outbox
 	Batch        int           // most rows the relay publishes per poll
+	RelayWorkers int           // threads the relay publishes a batch on; above 1, rows overtake each other
 	Inbox        bool          // the inventory service records handled ids
 
 	// BugSkipInboxRecord is a deliberate bug for msgplay's own tests: the
@@ -102,10 +110,12 @@ func Default() Config {
 		RestartAfter: 100 * time.Millisecond,
 		PollInterval: 50 * time.Millisecond,
 		Batch:        10,
+		RelayWorkers: 1,
 	}
 }
 
-// EventID returns the id of the i-th order's OrderPlaced event, from 1.
+// EventID returns the id of the i-th event, from 1: order n writes the
+// events 2n-1 (OrderCreated) and 2n (OrderUpdated).
 func EventID(i int) string { return "e" + strconv.Itoa(i) }
 
 // OrderKey returns the key of the i-th order, from 1.
@@ -126,6 +136,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Batch < 1:
 		return fmt.Errorf("--batch must be at least 1 (got %d)", c.Batch)
+	case c.RelayWorkers < 1 || c.RelayWorkers > MaxRelayWorkers:
+		return fmt.Errorf("--relay-workers must be from 1 to %d (got %d)", MaxRelayWorkers, c.RelayWorkers)
+	case c.RelayWorkers > 1 && c.Variant != Outbox:
+		return fmt.Errorf("--relay-workers needs --variant outbox: only the outbox has a relay")
 	case c.PollInterval <= 0:
 		return fmt.Errorf("--poll-interval must be above 0 (got %s)", trace.FormatDuration(c.PollInterval))
 	case c.CrashRate > 0 && c.RestartAfter == 0:
@@ -158,6 +172,9 @@ func (c Config) Params() []trace.Param {
 		Dist("arrival", c.Arrival).Dist("work", c.Work)
 	if c.Variant == Outbox {
 		p.Dur("poll-interval", c.PollInterval).Int("batch", c.Batch)
+		if c.RelayWorkers > 1 {
+			p.Int("relay-workers", c.RelayWorkers)
+		}
 	}
 	if c.Inbox {
 		p.Str("inbox", "on")

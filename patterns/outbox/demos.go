@@ -6,11 +6,13 @@ import "github.com/msgplay/msgplay/patterns"
 const summaryText = "save an order and announce it: dual write against the outbox"
 
 // aboutText explains the pattern in --help.
-const aboutText = `Transactional outbox: the order service must save an order in its database
-(orders-db) and tell the inventory service with an OrderPlaced event on the
-topic "orders". The database and the broker cannot share one transaction, so
-the trace shows the transaction (begin, commit) and the publish as separate
-steps, and you see exactly where a crash falls.
+const aboutText = `Transactional outbox: the order service must save each change to an order in
+its database (orders-db) and tell the inventory service with an event on the
+topic "orders": an order is created (OrderCreated), then updated
+(OrderUpdated), and the inventory must see them in that order. The database
+and the broker cannot share one transaction, so the trace shows the
+transaction (begin, commit) and the publish as separate steps, and you see
+exactly where a crash falls.
 
 --variant picks how the order service writes its two things:
   dual-write     commit the order, then publish. A crash or a broker outage
@@ -24,7 +26,9 @@ steps, and you see exactly where a crash falls.
                  --batch), publishes the oldest rows, then marks them sent.
                  Rows wait out a broker outage and drain in order after it.
                  A relay crash between publishing and marking sent publishes
-                 the row again: a duplicate.
+                 the row again: a duplicate. A relay publishing on several
+                 threads (--relay-workers) lets an order's update overtake
+                 its creation: per-key order breaks.
 --inbox makes the inventory service record handled event ids in the same
 transaction as its stock change, so a duplicate is skipped, not applied twice.
 
@@ -52,6 +56,8 @@ var demos = []patterns.Demo{
 		Args: []string{"--variant", "publish-first", "--orders", "200", "--crash-rate", "0.05", "--quiet"}},
 	{Title: "the same seed and crash rate, through the outbox",
 		Args: []string{"--variant", "outbox", "--orders", "200", "--crash-rate", "0.05", "--quiet"}},
+	{Title: "a relay publishing on four threads: an order's update overtakes its creation",
+		Args: []string{"--orders", "3", "--relay-workers", "4"}},
 }
 
 // Definition is the transactional outbox, as msgplay offers it.
@@ -64,15 +70,18 @@ var Definition = patterns.Def[Config]{
 	Demos:   demos,
 	Variants: []patterns.Variant[Config]{
 		{Name: "dual-write", About: "commit, then publish: a crash or outage between them loses the event (zombie)",
-			Apply: func(c *Config) { c.Variant, c.Inbox = DualWrite, false }},
+			Apply: func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = DualWrite, false, 1 }},
 		{Name: "publish-first", About: "publish, then commit: a failed commit leaves a ghost event",
-			Apply: func(c *Config) { c.Variant, c.Inbox = PublishFirst, false }},
+			Apply: func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = PublishFirst, false, 1 }},
+		{Name: "parallel-relay", About: "the outbox, its relay publishing on four threads: an update can overtake its creation",
+			Guarantees: []string{"no-zombie", "no-ghost"},
+			Apply:      func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = Outbox, false, 4 }},
 		{Name: "outbox", About: "order and outbox row in one transaction, a relay publishes: at least once",
 			Guarantees: []string{"no-zombie", "no-ghost", "per-key-order"},
-			Apply:      func(c *Config) { c.Variant, c.Inbox = Outbox, false }},
+			Apply:      func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = Outbox, false, 1 }},
 		{Name: "outbox-inbox", About: "the outbox, and an inbox that absorbs duplicates: exactly one effect",
 			Guarantees: []string{"no-zombie", "no-ghost", "per-key-order", "exactly-once-effect"},
-			Apply:      func(c *Config) { c.Variant, c.Inbox = Outbox, true }},
+			Apply:      func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = Outbox, true, 1 }},
 	},
 	Faults: func(c *Config) {
 		c.Orders, c.CrashRate, c.DBFailRate, c.RelayCrashRate = 20, 0.05, 0.05, 0.1

@@ -8,8 +8,9 @@ import (
 	"github.com/msgplay/msgplay/internal/store"
 )
 
-// inventory is the consumer: it reserves stock for each OrderPlaced and,
-// with --inbox, records the event's id in the same transaction.
+// inventory is the consumer: it reserves stock for each OrderCreated,
+// adjusts the reservation for each OrderUpdated and, with --inbox, records
+// the event's id in the same transaction.
 type inventory struct {
 	r        *run
 	a        *sim.Actor
@@ -49,7 +50,11 @@ func (inv *inventory) finish(arg any) {
 			return
 		}
 	}
-	tx.Put("stock/"+d.Msg.Key, "reserved")
+	reservation := "reserved"
+	if d.Msg.Type == EventTypes[1] {
+		reservation = "adjusted"
+	}
+	tx.Put("stock/"+d.Msg.Key, reservation)
 	if cfg.Inbox && !cfg.BugSkipInboxRecord {
 		tx.Put(inboxKey, "handled")
 	}
@@ -65,10 +70,15 @@ func (inv *inventory) finish(arg any) {
 	if o != nil {
 		r.handled[o.n]++
 	}
-	if again {
-		d.Handle("stock reserved again: a duplicate effect")
-	} else {
-		d.Handle("stock reserved")
+	switch {
+	case again:
+		d.Handle("stock " + reservation + " again: a duplicate effect")
+	case o != nil && o.n%2 == 0 && r.handled[o.n-1] == 0:
+		d.Handle("reservation adjusted before it was made: its OrderCreated has not arrived")
+	case o != nil && o.n%2 == 1 && o.n+1 < len(r.handled) && r.handled[o.n+1] > 0:
+		d.Handle("stock reserved after its update: the adjustment is overwritten")
+	default:
+		d.Handle("stock " + reservation)
 	}
 	d.Ack()
 }

@@ -2,8 +2,10 @@ package outbox
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
@@ -14,12 +16,17 @@ import (
 // relay polls the outbox, publishes the oldest rows in order, then marks
 // them sent (deletes them) in a transaction of its own. An injected crash
 // (--relay-crash-rate, drawn once per batch) falls between the publishes
-// and the mark, so the whole batch goes out again.
+// and the mark, so the whole batch goes out again. With --relay-workers
+// above 1 it shares a batch's rows among that many threads, each
+// publishing its rows one after another, each publish taking a work
+// sample: a row can go out before an older one, and an order's update
+// before its creation.
 type relay struct {
 	r       *run
 	a       *sim.Actor
 	conn    *store.Conn
 	work    *rand.Rand
+	threads *rand.Rand // the threads' publish times, with --relay-workers above 1
 	crashes *rand.Rand // faults:relay-crash, one draw per batch published
 	msg     broker.Message
 
@@ -27,7 +34,8 @@ type relay struct {
 	sent    []string // rows published and not yet marked sent
 	blocked bool     // the broker refused the last poll's publish
 
-	tickFn, markFn, crashFn func()
+	tickFn, markFn, crashFn, publishedFn func()
+	publishFn                            func(any)
 }
 
 func newRelay(r *run) *relay {
@@ -37,7 +45,11 @@ func newRelay(r *run) *relay {
 	if r.cfg.RelayCrashRate > 0 {
 		rl.crashes = w.Rand("faults:relay-crash")
 	}
-	rl.tickFn, rl.markFn, rl.crashFn = rl.tick, rl.mark, rl.crash
+	if r.cfg.RelayWorkers > 1 {
+		rl.threads = w.Rand("work:" + Relay + "-threads")
+	}
+	rl.tickFn, rl.markFn, rl.crashFn, rl.publishedFn = rl.tick, rl.mark, rl.crash, rl.published
+	rl.publishFn = func(key any) { rl.publish(key.(string)) }
 	rl.a.Describe(rl.describe)
 	rl.a.OnCrash(func() { rl.sent = rl.sent[:0] })
 	rl.a.OnRestart(func() { w.After(0, rl.a, rl.tickFn) })
@@ -64,20 +76,43 @@ func (rl *relay) tick() {
 		return
 	}
 	rl.blocked = false
-	for _, key := range rl.rows {
-		o := r.orderOf(strings.TrimPrefix(key, outboxPrefix))
-		if o == nil {
-			continue
+	if n := r.cfg.RelayWorkers; n > 1 {
+		var busy [MaxRelayWorkers]time.Duration // when each thread is done with its rows so far
+		for i, key := range rl.rows {
+			busy[i%n] += r.cfg.Work.Sample(rl.threads)
+			w.AfterCall(busy[i%n], rl.a, rl.publishFn, key)
 		}
-		if r.published[o.n] > 0 {
-			w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: o.msg,
-				Note: "published before, never marked sent: out again", Why: whyRepublish})
-		}
-		rl.msg = broker.Message{Msg: o.msg}
-		r.topic.Publish(Relay, &rl.msg)
-		r.published[o.n]++
-		rl.sent = append(rl.sent, key)
+		w.After(slices.Max(busy[:n]), rl.a, rl.publishedFn)
+		return
 	}
+	for _, key := range rl.rows {
+		rl.publish(key)
+	}
+	rl.published()
+}
+
+// publish publishes the event of one outbox row.
+func (rl *relay) publish(key string) {
+	r := rl.r
+	o := r.orderOf(strings.TrimPrefix(key, outboxPrefix))
+	if o == nil {
+		return
+	}
+	if r.published[o.n] > 0 {
+		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: o.msg,
+			Note: "published before, never marked sent: out again", Why: whyRepublish})
+	}
+	rl.msg = broker.Message{Msg: o.msg}
+	r.topic.Publish(Relay, &rl.msg)
+	r.published[o.n]++
+	rl.sent = append(rl.sent, key)
+}
+
+// published ends the publishing of a batch: after a step the relay marks
+// it sent, unless an injected crash falls first.
+func (rl *relay) published() {
+	r := rl.r
+	w := r.w
 	step := r.cfg.Work.Sample(rl.work)
 	if rl.crashes != nil && rl.crashes.Float64() < r.cfg.RelayCrashRate {
 		w.After(half(step), nil, rl.crashFn)

@@ -62,21 +62,33 @@ type run struct {
 	relay *relay
 	inv   *inventory
 
-	orders    []*order // by number, from 1 (index 0 unused); grows as orders arrive
-	arrived   int
+	orders    []*order   // the writes, by event number, from 1 (index 0 unused); grows as orders arrive
+	arrived   int        // orders arrived
 	rows      int        // outbox rows committed and not yet marked sent
-	crashes   *rand.Rand // faults:crash, one draw per order in every variant
-	published []uint8    // publishes per order, for the narration
-	handled   []uint8    // effects per order
+	crashes   *rand.Rand // faults:crash, one draw per event in every variant
+	published []uint8    // publishes per event, for the narration
+	handled   []uint8    // effects per event
 }
 
+// order is one write of an order: the change to its row and the event that
+// announces it. Order n is written twice, as events 2n-1 (OrderCreated)
+// and 2n (OrderUpdated), so its key has an order that can be broken.
 type order struct {
-	n         int
+	n         int // the event number
 	msg       trace.Msg
 	tx        *store.Tx
 	crash     bool // the service crashes between its two writes for this one
 	committed bool
 	sent      bool // published by the order service itself
+}
+
+// state returns the value the write gives the order's row: "created" or
+// "updated".
+func (o *order) state() string {
+	if o.n%2 == 1 {
+		return "created"
+	}
+	return "updated"
 }
 
 func newRun(cfg Config, s *patterns.Sim) *run {
@@ -98,18 +110,22 @@ func newRun(cfg Config, s *patterns.Sim) *run {
 	return r
 }
 
-// arrive takes order n.
+// arrive takes order n: its creation, then its update, each a write of
+// its own.
 func (r *run) arrive(n int) {
 	r.arrived = n
-	o := &order{n: n, msg: trace.Msg{ID: EventID(n), Type: "OrderPlaced", Class: trace.EventMsg, Key: OrderKey(n)}}
-	if r.crashes != nil {
-		o.crash = r.crashes.Float64() < r.cfg.CrashRate
+	for i, typ := range EventTypes {
+		e := 2*(n-1) + i + 1
+		o := &order{n: e, msg: trace.Msg{ID: EventID(e), Type: typ, Class: trace.EventMsg, Key: OrderKey(n)}}
+		if r.crashes != nil {
+			o.crash = r.crashes.Float64() < r.cfg.CrashRate
+		}
+		r.orders = append(r.orders, o)
+		r.published = append(r.published, 0)
+		r.handled = append(r.handled, 0)
+		r.svc.take(o)
 	}
-	r.orders = append(r.orders, o)
-	r.published = append(r.published, 0)
-	r.handled = append(r.handled, 0)
 	r.w.Progress()
-	r.svc.take(o)
 }
 
 // done reports whether everything that can happen has: every order taken,
@@ -129,7 +145,7 @@ func (r *run) restartLater(a *sim.Actor) {
 // two steps.
 func half(d time.Duration) time.Duration { return (d / 2).Round(time.Microsecond) }
 
-// orderOf returns the order an event id such as "e12" belongs to.
+// orderOf returns the write an event id such as "e12" belongs to.
 func (r *run) orderOf(id string) *order {
 	n, err := strconv.Atoi(id[1:])
 	if err != nil || n < 1 || n >= len(r.orders) {

@@ -147,7 +147,7 @@ func TestBrokerOutage(t *testing.T) {
 	if faults != 2 {
 		t.Fatalf("%d fault events, want the start and the end of the outage", faults)
 	}
-	if got := strings.Join(order, " "); got != "e1 e2 e3 e4 e5 e6" {
+	if got := strings.Join(order, " "); got != "e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12" {
 		t.Fatalf("published %s", got)
 	}
 }
@@ -296,5 +296,47 @@ func TestRelayCrashRateAtItsCeilingEnds(t *testing.T) {
 	}))
 	if stopped != "" || rep.End >= cfg.Until {
 		t.Errorf("the run did not end by itself: %q at %v", stopped, rep.End)
+	}
+}
+
+// Each order is written twice, so its key has an order to keep: one relay
+// thread publishes the rows oldest first and keeps it in every run; four
+// threads let an update overtake its creation, and the check says so.
+func TestParallelRelayBreaksPerKeyOrder(t *testing.T) {
+	broken := 0
+	for seed := uint64(1); seed <= 50; seed++ {
+		cfg := Default()
+		cfg.Seed, cfg.Orders = seed, 20
+		if r := cfg.Run(cfg.Common, nil); !verdictOK(t, r, "per-key-order") {
+			t.Fatalf("seed %d: one relay thread broke per-key order", seed)
+		}
+		cfg.RelayWorkers = 4
+		if r := cfg.Run(cfg.Common, nil); !verdictOK(t, r, "per-key-order") {
+			broken++
+			if !verdictOK(t, r, "no-zombie") || !verdictOK(t, r, "exactly-once-effect") {
+				t.Fatalf("seed %d: four relay threads lost or repeated an event: %+v", seed, r.Checks)
+			}
+		}
+	}
+	if broken < 25 {
+		t.Errorf("four relay threads broke per-key order in %d of 50 runs, want most", broken)
+	}
+}
+
+// The inventory says at the moment it happens that an update overtook the
+// creation it updates.
+func TestTheOvertakenCreationIsNarrated(t *testing.T) {
+	cfg := Default()
+	cfg.Orders, cfg.RelayWorkers = 3, 4
+	ev, r := record(cfg)
+	var told []string
+	for _, e := range ev {
+		if e.Kind == trace.Handle && strings.Contains(e.Note, "has not arrived") {
+			told = append(told, e.Msg.ID)
+		}
+	}
+	v, _ := r.Verdict("per-key-order")
+	if len(told) == 0 || len(told) != len(v.Evidence) {
+		t.Errorf("narrated %v, the check found %v", told, v.Evidence)
 	}
 }

@@ -61,11 +61,11 @@ func (s *service) next() {
 	s.head++
 	s.cur = o
 	o.tx = s.db.Begin(o.msg)
-	o.tx.Put("orders/"+o.msg.Key, "placed")
+	o.tx.Put("orders/"+o.msg.Key, o.state())
 	step := s.commitFn
 	switch s.r.cfg.Variant {
 	case Outbox:
-		o.tx.Put(outboxPrefix+o.msg.ID, "OrderPlaced")
+		o.tx.Put(outboxPrefix+o.msg.ID, o.msg.Type)
 	case PublishFirst:
 		step = s.publishFn
 	}
@@ -102,7 +102,7 @@ func (s *service) commit(arg any) {
 	s.finish()
 }
 
-// publish publishes the order's OrderPlaced event, then takes the
+// publish publishes the write's event, then takes the
 // variant's next step.
 func (s *service) publish(arg any) {
 	o := arg.(*order)
