@@ -55,6 +55,10 @@ type Message struct {
 	trace.Msg
 	Subject string // routing subject for topics, such as orders.placed.eu
 	Body    any    // the pattern's payload
+	// Priority orders the message among the ready ones of a priority
+	// queue (see QueueOptions.MaxPriority): higher goes first. A FIFO
+	// queue ignores it.
+	Priority uint8
 
 	SentAt time.Duration
 	order  uint64 // its place in publication order: requeued, it goes back there

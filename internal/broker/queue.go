@@ -31,7 +31,19 @@ type QueueOptions struct {
 	// broker delivers the message again: the duplicates of at-least-once
 	// delivery.
 	DuplicateRate float64
+
+	// MaxPriority, when above 0, makes the queue a priority queue, as
+	// RabbitMQ's x-max-priority argument does: among the ready messages,
+	// one of higher Message.Priority is delivered first; equal priorities
+	// keep their FIFO order. A priority above MaxPriority counts as
+	// MaxPriority. Only ready messages are reordered: what a consumer has
+	// already prefetched is not overtaken. Zero means a plain FIFO queue.
+	// At most MaxPriority (255).
+	MaxPriority int
 }
+
+// MaxPriority is the highest QueueOptions.MaxPriority, as RabbitMQ's.
+const MaxPriority = 255
 
 // Queue is a FIFO queue with competing consumers.
 type Queue struct {
@@ -39,7 +51,8 @@ type Queue struct {
 
 	b           *Broker
 	opts        QueueOptions
-	ready       ring[*Message]
+	ready       ring[*Message]   // the ready messages; with priorities, those of priority 0
+	levels      []ring[*Message] // with priorities, the ready messages of priority 1, 2 …
 	consumers   []*Consumer
 	next        int // round-robin position
 	dlq         *Queue
@@ -63,6 +76,9 @@ func (b *Broker) Queue(name string, opts QueueOptions) *Queue {
 		return q
 	}
 	q := &Queue{Name: name, b: b, opts: opts}
+	if opts.MaxPriority > 0 {
+		q.levels = make([]ring[*Message], min(opts.MaxPriority, MaxPriority))
+	}
 	if opts.DuplicateRate > 0 {
 		q.dup = b.w.Rand("duplicates:" + name).Float64
 	}
@@ -78,7 +94,33 @@ func (q *Queue) World() *sim.World { return q.b.w }
 func (q *Queue) Options() QueueOptions { return q.opts }
 
 // Ready returns how many messages wait to be delivered.
-func (q *Queue) Ready() int { return q.ready.len() }
+func (q *Queue) Ready() int {
+	n := q.ready.len()
+	for i := range q.levels {
+		n += q.levels[i].len()
+	}
+	return n
+}
+
+// lane returns the ready messages m joins: the queue's one FIFO, or, in a
+// priority queue, those of m's priority.
+func (q *Queue) lane(m *Message) *ring[*Message] {
+	if m.Priority == 0 || q.levels == nil {
+		return &q.ready
+	}
+	return &q.levels[min(int(m.Priority), len(q.levels))-1]
+}
+
+// head returns the ready messages the next delivery comes from: the one
+// FIFO, or the highest priority that has any.
+func (q *Queue) head() *ring[*Message] {
+	for i := len(q.levels) - 1; i >= 0; i-- {
+		if q.levels[i].len() > 0 {
+			return &q.levels[i]
+		}
+	}
+	return &q.ready
+}
 
 // DeadLetterQueue returns the queue that takes this queue's dead letters.
 func (q *Queue) DeadLetterQueue() *Queue {
@@ -114,7 +156,7 @@ func (q *Queue) send(from string, m *Message) {
 	q.b.unsettled++
 	w.Progress()
 	w.Emit(trace.Event{Kind: trace.Send, Actor: from, To: q.Name, Msg: m.Msg})
-	q.ready.pushBack(m)
+	q.lane(m).pushBack(m)
 	q.dispatch()
 }
 
@@ -125,12 +167,16 @@ func (q *Queue) dispatch() {
 		return
 	}
 	q.dispatching = true
-	for q.ready.len() > 0 {
+	for {
+		h := q.head()
+		if h.len() == 0 {
+			break
+		}
 		c := q.pick()
 		if c == nil {
 			break
 		}
-		q.deliver(q.ready.popFront(), c)
+		q.deliver(h.popFront(), c)
 	}
 	q.dispatching = false
 }
@@ -252,9 +298,10 @@ func (q *Queue) requeue(m *Message) {
 func (q *Queue) putBack(m *Message) {
 	m.state = ready
 	m.live = nil
-	q.ready.pushFront(m)
-	for i := 0; i+1 < q.ready.len() && q.ready.at(i+1).order < m.order; i++ {
-		q.ready.swap(i, i+1)
+	r := q.lane(m)
+	r.pushFront(m)
+	for i := 0; i+1 < r.len() && r.at(i+1).order < m.order; i++ {
+		r.swap(i, i+1)
 	}
 }
 
@@ -263,7 +310,7 @@ func (q *Queue) putBack(m *Message) {
 func (q *Queue) returnLater(arg any) {
 	m := arg.(*Message)
 	m.state = ready
-	q.ready.pushBack(m)
+	q.lane(m).pushBack(m)
 	q.dispatch()
 }
 
@@ -272,10 +319,11 @@ func (q *Queue) returnLater(arg any) {
 // dead-letter queue (SQS StartMessageMoveTask, a Service Bus resubmit). It
 // reports false when nothing waits in q.
 func (q *Queue) MoveTo(dst *Queue, by string) bool {
-	if q.ready.len() == 0 {
+	h := q.head()
+	if h.len() == 0 {
 		return false
 	}
-	m := q.ready.popFront()
+	m := h.popFront()
 	m.Attempt = 0
 	dst.send(by, m)
 	return true
@@ -289,7 +337,7 @@ func (q *Queue) deadLetter(m *Message, reason string) {
 	q.b.w.Emit(trace.Event{Kind: trace.DeadLetter, Actor: q.Name, To: dlq.Name, Msg: m.Msg, Note: reason, Why: why})
 	q.settle(m)
 	m.queue = dlq
-	dlq.ready.pushBack(m)
+	dlq.lane(m).pushBack(m)
 	dlq.dispatch()
 	q.dispatch()
 }

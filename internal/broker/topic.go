@@ -146,8 +146,8 @@ func (t *Topic) publishNote(subject string) string {
 // happened, why teaches the reason.
 func (q *Queue) purge(note, why string) {
 	w := q.b.w
-	for q.ready.len() > 0 {
-		m := q.ready.popFront()
+	for q.Ready() > 0 {
+		m := q.head().popFront()
 		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg, Note: note + ": the message is lost", Why: why})
 		q.settle(m)
 	}
