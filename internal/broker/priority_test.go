@@ -33,29 +33,24 @@ func (r *rig) firstDeliveries() []string {
 
 // A priority queue delivers the highest priority ready first, FIFO within
 // one priority; a priority above the queue's maximum counts as the maximum.
-func TestPriorityQueueDeliversHigherFirst(t *testing.T) {
-	r := newRig(t)
-	q := r.b.Queue("q", QueueOptions{MaxPriority: 2})
-	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
-	// m1 goes straight to the idle worker; the rest wait and are reordered.
-	r.sendPrio(q, 0, 0, 1, 0, 9, 2, 1)
-	r.run()
-	want := []string{"m1", "m5", "m6", "m3", "m7", "m2", "m4"}
-	if got := r.firstDeliveries(); !slices.Equal(got, want) {
-		t.Errorf("delivered %v, want %v", got, want)
-	}
-}
-
 // A FIFO queue ignores priorities: the same sends come out in order.
-func TestFIFOQueueIgnoresPriority(t *testing.T) {
-	r := newRig(t)
-	q := r.b.Queue("q", QueueOptions{})
-	r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
-	r.sendPrio(q, 0, 0, 1, 0, 9, 2, 1)
-	r.run()
-	want := []string{"m1", "m2", "m3", "m4", "m5", "m6", "m7"}
-	if got := r.firstDeliveries(); !slices.Equal(got, want) {
-		t.Errorf("delivered %v, want %v", got, want)
+func TestPriorityQueueDeliversHigherFirst(t *testing.T) {
+	for _, c := range []struct {
+		max  int
+		want []string
+	}{
+		// m1 goes straight to the idle worker; the rest wait and are reordered.
+		{2, []string{"m1", "m5", "m6", "m3", "m7", "m2", "m4"}},
+		{0, []string{"m1", "m2", "m3", "m4", "m5", "m6", "m7"}},
+	} {
+		r := newRig(t)
+		q := r.b.Queue("q", QueueOptions{MaxPriority: c.max})
+		r.worker(q, "w1", ConsumerOptions{Prefetch: 1}, 10*ms)
+		r.sendPrio(q, 0, 0, 1, 0, 9, 2, 1)
+		r.run()
+		if got := r.firstDeliveries(); !slices.Equal(got, c.want) {
+			t.Errorf("max priority %d: delivered %v, want %v", c.max, got, c.want)
+		}
 	}
 }
 
