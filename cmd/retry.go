@@ -31,7 +31,8 @@ func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
 	f.Var(choice(&c.RetryBy, "a retry mode", retry.ByWorker, retry.ByBroker), "retry-by",
 		"who waits between attempts: worker or broker")
 	f.BoolVar(&c.Breaker, "breaker", c.Breaker, "put a circuit breaker before the gateway")
-	f.IntVar(&c.BreakerFailures, "breaker-failures", c.BreakerFailures, "failures within --breaker-window that open the breaker")
+	f.IntVar(&c.BreakerFailures, "breaker-failures", c.BreakerFailures, "the fewest failures within --breaker-window that open it")
+	f.Var(probValue{&c.BreakerRatio}, "breaker-ratio", "the share of the window's calls that must have failed")
 	f.Var(durationValue{&c.BreakerWindow}, "breaker-window", "the span the breaker counts failures over")
 	f.Var(durationValue{&c.BreakerOpen}, "breaker-open", "how long the breaker stays open")
 	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries, "deliveries before an order is dead-lettered")

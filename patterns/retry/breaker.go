@@ -17,14 +17,18 @@ const (
 
 // breaker is one circuit breaker in front of the gateway, shared by the
 // workers as one service's client is: closed, it lets calls through and
-// counts their transient failures; K failures within the window open it,
-// and for --breaker-open no call goes out — the workers hold their orders
-// and take no new ones; then, half-open, one probe call goes through, and
-// its answer closes the breaker or opens it again.
+// counts their answers over --breaker-window; at least --breaker-failures
+// transient failures making at least --breaker-ratio of the calls open it
+// (as Polly's FailureRatio with a MinimumThroughput: a few failures among
+// many calls are noise, not an outage), and for --breaker-open no call
+// goes out — the workers hold their orders and take no new ones; then,
+// half-open, one probe call goes through, and its answer closes the
+// breaker or opens it again.
 type breaker struct {
 	r       *run
 	state   breakerState
-	fails   []time.Duration // the times of the last failures, oldest first, at most K
+	calls   window // answers counted while closed
+	fails   window // transient failures among them
 	probing bool
 	parked  []*worker
 	openAt  time.Duration
@@ -33,7 +37,8 @@ type breaker struct {
 }
 
 func newBreaker(r *run) *breaker {
-	b := &breaker{r: r, fails: make([]time.Duration, 0, r.cfg.BreakerFailures)}
+	slot := r.cfg.BreakerWindow / 10
+	b := &breaker{r: r, calls: window{width: slot}, fails: window{width: slot}}
 	b.halfOpenFn = b.toHalfOpen
 	r.w.Actor(Circuit)
 	return b
@@ -74,23 +79,21 @@ func (b *breaker) record(wk *worker, o outcome) {
 		b.probing = false
 		b.set(closed, "the probe succeeded, calls flow again")
 		b.wake(len(b.parked))
-	case b.state != closed || !o.transient():
+	case b.state != closed:
+	case !o.transient():
+		b.calls.add(now)
 	default:
-		k := b.r.cfg.BreakerFailures
-		if len(b.fails) == k {
-			copy(b.fails, b.fails[1:])
-			b.fails = b.fails[:k-1]
-		}
-		b.fails = append(b.fails, now)
-		if len(b.fails) == k && now-b.fails[0] <= b.r.cfg.BreakerWindow {
-			b.trip(fmt.Sprintf("%d failures within %s", k, trace.FormatDuration(b.r.cfg.BreakerWindow)))
+		cfg := b.r.cfg
+		calls, fails := b.calls.add(now), b.fails.add(now)
+		if fails >= int64(cfg.BreakerFailures) && float64(fails) >= cfg.BreakerRatio*float64(calls) {
+			b.trip(fmt.Sprintf("%d of %d calls failed within %s", fails, calls, trace.FormatDuration(cfg.BreakerWindow)))
 		}
 	}
 }
 
 // trip opens the breaker for --breaker-open.
 func (b *breaker) trip(why string) {
-	b.fails = b.fails[:0]
+	b.calls, b.fails = window{width: b.calls.width}, window{width: b.fails.width}
 	b.openAt = b.r.w.Now()
 	b.set(open, why+"; no call for "+trace.FormatDuration(b.r.cfg.BreakerOpen))
 	b.r.w.After(b.r.cfg.BreakerOpen, nil, b.halfOpenFn)

@@ -39,7 +39,7 @@ type Checks struct {
 	mostCallsID                     string
 	dups, lost                      check.Cases
 
-	load, retryLoad                 perSecond
+	load, retryLoad                 window
 	peak, peakRetries               int64
 	peakAt                          time.Duration
 	backlog, parked                 int64

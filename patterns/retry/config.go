@@ -98,7 +98,8 @@ type Config struct {
 	RetryBy RetryBy
 
 	Breaker         bool
-	BreakerFailures int           // failures within BreakerWindow that open the breaker
+	BreakerFailures int           // the fewest failures within BreakerWindow that open the breaker
+	BreakerRatio    float64       // the share of the calls within BreakerWindow that must have failed
 	BreakerWindow   time.Duration // the span failures are counted over
 	BreakerOpen     time.Duration // how long it stays open before letting a probe through
 
@@ -129,6 +130,7 @@ func Default() Config {
 		Cap:             time.Second,
 		Jitter:          FullJitter,
 		BreakerFailures: 5,
+		BreakerRatio:    0.5,
 		BreakerWindow:   time.Second,
 		BreakerOpen:     300 * time.Millisecond,
 		MaxDeliveries:   3,
@@ -205,8 +207,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--retry-by must be worker or broker")
 	case c.BreakerFailures < 1 || c.BreakerFailures > MaxBreakerFails:
 		return fmt.Errorf("--breaker-failures must be from 1 to %d (got %d)", MaxBreakerFails, c.BreakerFailures)
-	case c.BreakerWindow <= 0 || c.BreakerWindow > MaxWait:
-		return fmt.Errorf("--breaker-window must be above 0 and at most %s (got %s)", fd(MaxWait), fd(c.BreakerWindow))
+	case !(c.BreakerRatio > 0 && c.BreakerRatio <= 1):
+		return fmt.Errorf("--breaker-ratio must be above 0 and at most 1 (got %v)", c.BreakerRatio)
+	case c.BreakerWindow < 10*time.Microsecond || c.BreakerWindow > MaxWait:
+		return fmt.Errorf("--breaker-window must be from 10µs to %s (got %s)", fd(MaxWait), fd(c.BreakerWindow))
 	case c.BreakerOpen <= 0 || c.BreakerOpen > MaxWait:
 		return fmt.Errorf("--breaker-open must be above 0 and at most %s (got %s)", fd(MaxWait), fd(c.BreakerOpen))
 	case c.MaxDeliveries < 1 || c.MaxDeliveries > MaxDeliveries:

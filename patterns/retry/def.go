@@ -30,10 +30,11 @@ With --retry-by worker the worker keeps the message and retries itself,
 calls once per delivery and gives the message back with a delay, and the
 broker redelivers it later while the worker takes other orders.
 
---breaker puts a circuit breaker before the gateway: --breaker-failures
-failures within --breaker-window open it, no call goes out for
---breaker-open (the workers hold their orders), then one probe call
-half-opens it, and the probe's answer closes it or opens it again.
+--breaker puts a circuit breaker before the gateway: at least
+--breaker-failures failures within --breaker-window, making at least
+--breaker-ratio of its calls, open it; no call goes out for --breaker-open
+(the workers hold their orders), then one probe call half-opens it, and
+the probe's answer closes it or opens it again.
 
 After --max-deliveries deliveries an order is dead-lettered with the reason
 and the last error; --redrive-at moves orders.dlq back to orders at

@@ -58,7 +58,7 @@ type gateway struct {
 	r       *run
 	latency *rand.Rand
 	faults  *rand.Rand // nil without --fail-rate
-	load    perSecond  // calls that arrived in the last second, refused ones too
+	load    window     // calls that arrived in the last second, refused ones too
 	charged []uint64   // bit n: order n was charged, for --idempotent
 	poison  map[int]bool
 }

@@ -97,7 +97,8 @@ func (c Config) Params() []trace.Param {
 		p.Str("retry-by", c.RetryBy.String())
 	}
 	if c.Breaker {
-		p.Int("breaker-failures", c.BreakerFailures).Dur("breaker-window", c.BreakerWindow).Dur("breaker-open", c.BreakerOpen)
+		p.Int("breaker-failures", c.BreakerFailures).Float("breaker-ratio", c.BreakerRatio).
+			Dur("breaker-window", c.BreakerWindow).Dur("breaker-open", c.BreakerOpen)
 	}
 	p.Int("max-deliveries", c.MaxDeliveries)
 	if c.RedriveAt > 0 {

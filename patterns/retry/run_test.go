@@ -142,6 +142,19 @@ func TestTheBreakerStopsCallsWhileOpenAndProbesOnceHalfOpen(t *testing.T) {
 	}
 }
 
+func TestTheBreakerIgnoresScatteredFailuresAmongManyCalls(t *testing.T) {
+	c := Default()
+	c.Orders, c.Workers, c.Arrival, c.GatewayLatency = 3000, 16, sim.Exp(time.Millisecond), sim.Uniform(ms(5), ms(15))
+	c.GatewayCapacity, c.Outage, c.FailRate, c.Breaker = 0, sim.Window{}, 0.02, true
+	evs := events(t, c)
+	if n := count(evs, trace.Breaker, nil); n != 0 {
+		t.Errorf("the breaker changed state %d times on 2%% failures: it should weigh them against the calls", n)
+	}
+	if count(evs, trace.Response, func(e *trace.Event) bool { return e.Msg.Type != outcomeTypes[charged] }) < 5 {
+		t.Fatal("too few failures to tell")
+	}
+}
+
 func TestRetryByBrokerRedeliversEachAttempt(t *testing.T) {
 	evs := events(t, byBroker())
 	calls := count(evs, trace.Call, nil)
@@ -269,6 +282,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		"--backoff":          func(c *Config) { c.Base, c.Cap = time.Second, ms(10) },
 		"--breaker-failures": func(c *Config) { c.BreakerFailures = 0 },
 		"--breaker-window":   func(c *Config) { c.BreakerWindow = 2 * time.Minute },
+		"--breaker-ratio":    func(c *Config) { c.BreakerRatio = 0 },
 		"--breaker-open":     func(c *Config) { c.BreakerOpen = 0 },
 		"--max-deliveries":   func(c *Config) { c.MaxDeliveries = 0 },
 		"--redrive-at":       func(c *Config) { c.RedriveAt = time.Hour },
