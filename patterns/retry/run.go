@@ -34,7 +34,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	cfg := c
 	cfg.Common = common
 	checks := NewChecks()
-	s := patterns.Start(Name, common, cfg.Params(), trace.Tee(checks, out))
+	s := patterns.StartOwnChecks(Name, common, cfg.Params(), checks, out)
 	w := s.World
 	r := &run{cfg: cfg, s: s, w: w, work: w.Rand("work"), jitter: w.Rand("jitter")}
 	r.shop = &patterns.Arrivals{Actor: w.Actor(Shop), Gap: cfg.Arrival, Rand: w.Rand("arrival"), N: cfg.Orders, Send: r.send}
