@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -40,10 +41,21 @@ type QueueOptions struct {
 	// already prefetched is not overtaken. Zero means a plain FIFO queue.
 	// At most MaxPriority (255).
 	MaxPriority int
+
+	// MaxLength bounds how many messages may wait in the queue; a message
+	// sent while MaxLength wait is refused and lost, told as a drop event
+	// with the reason (RabbitMQ x-max-length with x-overflow reject-publish,
+	// an SQS or Service Bus queue at its size quota). Messages delivered
+	// and not yet acked do not count. Zero means unbounded.
+	MaxLength int
 }
 
 // MaxPriority is the highest QueueOptions.MaxPriority, as RabbitMQ's.
 const MaxPriority = 255
+
+// ErrQueueFull is what a send returns when the queue holds MaxLength
+// waiting messages: the message was refused and is lost.
+var ErrQueueFull = errors.New("queue full")
 
 // Queue is a FIFO queue with competing consumers.
 type Queue struct {
@@ -141,12 +153,15 @@ func (q *Queue) Send(from string, m *Message) error {
 	if err := q.b.refuse(from, q.Name, m); err != nil {
 		return err
 	}
-	q.send(from, m)
+	if !q.send(from, m) {
+		return ErrQueueFull
+	}
 	return nil
 }
 
 // send puts m on the queue: a client's send, or a move within the broker.
-func (q *Queue) send(from string, m *Message) {
+// It reports false when the queue is full and m was refused.
+func (q *Queue) send(from string, m *Message) bool {
 	w := q.b.w
 	m.queue = q
 	m.state = ready
@@ -156,8 +171,17 @@ func (q *Queue) send(from string, m *Message) {
 	q.b.unsettled++
 	w.Progress()
 	w.Emit(trace.Event{Kind: trace.Send, Actor: from, To: q.Name, Msg: m.Msg})
+	if limit := q.opts.MaxLength; limit > 0 && q.Ready() >= limit {
+		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg,
+			Note: fmt.Sprintf("queue full: %d waiting, the limit; refused and lost", limit),
+			Why: "A queue with no room to spare cannot absorb a burst: what arrives while it is full " +
+				"is turned away, and unless the sender keeps it and tries again, it is lost."})
+		q.settle(m)
+		return false
+	}
 	q.lane(m).pushBack(m)
 	q.dispatch()
+	return true
 }
 
 // dispatch hands ready messages, oldest first, to consumers in turn, skipping
