@@ -27,6 +27,10 @@ func bindLoadLevel(f *pflag.FlagSet, c *loadlevel.Config) func() error {
 	f.IntVar(&a.DownAt, "scale-down-at", a.DownAt, "remove a worker when the backlog falls to this depth")
 	f.Var(durationValue{&a.Delay}, "scale-delay", "how long a new worker takes to start")
 	f.Var(durationValue{&a.Cooldown}, "cooldown", "least time between two scaling steps")
+	f.Var(durationValue{&c.MaxWait}, "max-wait",
+		"the objective: every order taken from the queue within this wait, the maximum (0 = none)")
+	f.IntVar(&c.QueueLimit, "queue-limit", c.QueueLimit,
+		"most orders waiting in the queue; more are refused and lost (0 = unbounded)")
 	f.Var(countRangeValue{lo: &c.SweepFrom, hi: &c.SweepTo}, "sweep-consumers",
 		"run once per worker count A..B and print one row each, as 4..12")
 	return func() error {

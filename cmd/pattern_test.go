@@ -74,7 +74,7 @@ func TestVariantFlagsAreDerivedFromWhatApplyChanges(t *testing.T) {
 		// A list gives only the items the variant adds.
 		{"pubsub", "transient", []string{"--offline", "email@30ms..90ms"}, []string{"--transient", "email"}},
 		{"pubsub", "transient", nil, []string{"--transient", "email", "--offline", "email@30ms..90ms"}},
-		{"loadlevel", "fixed", nil, []string{"--autoscale", "off"}},
+		{"loadlevel", "average", nil, []string{"--autoscale", "off", "--queue-limit", "0"}},
 	} {
 		p, _ := findPattern(c.pattern)
 		got := bound(t, p, c.args...).apply(p.variantIndex(c.variant))

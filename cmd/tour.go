@@ -106,11 +106,13 @@ func (app *App) tour(o *tourOptions) error {
 
 // chapterRun binds the scenario of p's tour chapter and applies variant i,
 // returning the runner and the flags of the run after the pattern's name.
+// A chapter may end its flags with --quiet, for a run too long to read
+// event by event: the tour then shows only its summary.
 func chapterRun(p pattern, i int) (patterns.Runner, []string, error) {
 	fs := pflag.NewFlagSet(p.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	sc := p.bind(fs)
-	if err := fs.Parse(p.tour.Args); err != nil {
+	if err := fs.Parse(slices.DeleteFunc(slices.Clone(p.tour.Args), isQuiet)); err != nil {
 		return nil, nil, err
 	}
 	if i < 0 {
@@ -140,7 +142,8 @@ func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, i int, 
 		line += " --format " + o.format
 	}
 	fmt.Fprintf(w, "$ %s\n\n", line)
-	ro := &runOptions{seed: o.seed, format: o.format, explain: true, cmdline: line, lines: lines}
+	ro := &runOptions{seed: o.seed, format: o.format, explain: true, cmdline: line, lines: lines,
+		quiet: slices.ContainsFunc(args, isQuiet)}
 	var report *trace.Report
 	err = app.simulate(ro, func(out trace.Sink, halt func() string) *trace.Report {
 		c := ro.common()
@@ -203,3 +206,5 @@ func indent(s, prefix string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+func isQuiet(arg string) bool { return arg == "--quiet" || arg == "-q" }

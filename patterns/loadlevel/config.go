@@ -18,6 +18,12 @@ import (
 // MaxWorkers is the most workers a run may have at once.
 const MaxWorkers = 1000
 
+// MaxQueueLimit is the largest --queue-limit.
+const MaxQueueLimit = 1_000_000
+
+// MaxMaxWait is the largest --max-wait.
+const MaxMaxWait = time.Hour
+
 // Config is one load-leveling scenario.
 type Config struct {
 	patterns.Common
@@ -31,6 +37,9 @@ type Config struct {
 
 	Consumers int       // fixed workers, when Autoscale is off
 	Autoscale Autoscale // grows and shrinks the pool; off when Max is 0
+
+	MaxWait    time.Duration // the SLO: no order waits longer in the queue; 0 = none
+	QueueLimit int           // most orders the queue holds waiting; 0 = unbounded
 
 	SweepFrom, SweepTo int // --sweep-consumers A..B; 0 = no sweep
 }
@@ -90,6 +99,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--prefetch must be 0 (unlimited) or more (got %d)", c.Prefetch)
 	case c.Consumers < 1 || c.Consumers > MaxWorkers:
 		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxWorkers, c.Consumers)
+	case c.MaxWait < 0 || c.MaxWait > MaxMaxWait:
+		return fmt.Errorf("--max-wait must be from 0 (no objective) to 1h (got %s)", trace.FormatDuration(c.MaxWait))
+	case c.QueueLimit < 0 || c.QueueLimit > MaxQueueLimit:
+		return fmt.Errorf("--queue-limit must be from 0 (unbounded) to %d (got %d)", MaxQueueLimit, c.QueueLimit)
 	}
 	for _, b := range c.Bursts {
 		switch {
@@ -143,6 +156,12 @@ func (c Config) Params() []trace.Param {
 		p.Int("messages", c.Messages)
 	}
 	p.List("burst", patterns.Strings(c.Bursts)).Int("prefetch", c.Prefetch)
+	if c.MaxWait > 0 {
+		p.Dur("max-wait", c.MaxWait)
+	}
+	if c.QueueLimit > 0 {
+		p.Int("queue-limit", c.QueueLimit)
+	}
 	if a := c.Autoscale; a.On() && c.SweepFrom == 0 {
 		p.Int("scale-up-at", a.UpAt).Int("scale-down-at", a.DownAt).Dur("scale-delay", a.Delay).Dur("cooldown", a.Cooldown)
 	}

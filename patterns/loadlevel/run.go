@@ -36,6 +36,7 @@ type run struct {
 	steps     []stepRow
 
 	checkout *checkout
+	slo      *WaitSLO // nil without --max-wait
 	series   *series
 	m        measure
 	growing  bool          // the backlog passed the growth mark and has not emptied since
@@ -100,6 +101,10 @@ func (r *run) runLean() (end time.Duration, stopped string) {
 }
 
 func (r *run) start(out trace.Sink) *trace.Report {
+	if r.cfg.MaxWait > 0 {
+		r.slo = NewWaitSLO()
+		out = trace.Tee(r.slo, out)
+	}
 	r.begin(patterns.Start(Name, r.cfg.Common, r.cfg.Params(), out))
 	return r.finish()
 }
@@ -114,7 +119,7 @@ func (r *run) begin(s *patterns.Sim) {
 // setup declares the queue, makes the actors and plans the orders.
 func (r *run) setup(b *broker.Broker) {
 	cfg := r.cfg
-	r.q = b.Queue(Queue, broker.QueueOptions{})
+	r.q = b.Queue(Queue, broker.QueueOptions{MaxLength: cfg.QueueLimit})
 	r.work = r.w.Rand("work")
 	r.checkout = &checkout{r: r, actor: r.w.Actor(Checkout)}
 

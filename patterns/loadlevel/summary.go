@@ -26,8 +26,12 @@ func (r *run) finish() *trace.Report {
 		tables = append(tables, r.stepsTable())
 	}
 	tables = append(tables, r.theoryTables()...)
+	var verdicts []trace.Verdict
+	if r.slo != nil {
+		verdicts = append(verdicts, r.slo.Verdict())
+	}
 	return r.s.Finish(patterns.Ending{Delivery: true, OwnTables: true, Tables: tables,
-		Series: r.series.report(end, r.scaler != nil)})
+		Series: r.series.report(end, r.scaler != nil), Verdicts: verdicts})
 }
 
 // closeWorkers ends the service of the workers still at it and sums the
@@ -75,18 +79,17 @@ func (r *run) timesTable() trace.Table {
 }
 
 func (r *run) workersTable() trace.Table {
-	t := trace.Table{Title: "workers", Columns: []string{"worker", "serving", "handled", "utilization"}}
+	t := trace.Table{Title: "workers", Columns: []string{"worker", "worker-seconds", "handled", "utilization"}}
 	var handled int64
 	for _, wk := range r.workers {
 		handled += wk.handled
 		if wk.served == 0 && wk.handled == 0 {
 			continue
 		}
-		t.Rows = append(t.Rows, []string{wk.name, fmtDur(wk.served), strconv.Itoa(int(wk.handled)), pct(wk.busy, wk.served)})
+		t.Rows = append(t.Rows, []string{wk.name, workerSeconds(wk.served), strconv.Itoa(int(wk.handled)), pct(wk.busy, wk.served)})
 	}
-	if len(t.Rows) > 1 {
-		t.Rows = append(t.Rows, []string{"all", fmtDur(r.m.serving), strconv.Itoa(int(handled)), pct(r.m.busy, r.m.serving)})
-	}
+	// The all row is the cost of the pool: what it was paid for, busy or not.
+	t.Rows = append(t.Rows, []string{"all", workerSeconds(r.m.serving), strconv.Itoa(int(handled)), pct(r.m.busy, r.m.serving)})
 	return t
 }
 
@@ -100,6 +103,15 @@ func (r *run) stepsTable() trace.Table {
 		t.Rows = append(t.Rows, []string{trace.ShortDuration(s.at), s.step, s.workers, s.reason})
 	}
 	return t
+}
+
+// workerSeconds writes how long workers served as a number of seconds,
+// three figures: 0.265, 27.1, 801.
+func workerSeconds(d time.Duration) string {
+	if s := d.Seconds(); s >= 100 {
+		return strconv.FormatFloat(s, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'g', 3, 64)
 }
 
 func pct(part, whole time.Duration) string {
