@@ -163,8 +163,14 @@ func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
 // Run executes callbacks in order until done reports true, nothing is left
 // to do, or the time limit passes: --until when set, else IdleGrace after
 // the last progress, and in any case MaxTime. A nil done never reports
-// true.
+// true. A run that runs out of callbacks before done reports true is
+// stopped too: Stopped says so, since something never settled.
 func (w *World) Run(done func() bool) {
+	defer func() {
+		if w.stopped == "" && len(w.queue) == 0 && done != nil && !done() {
+			w.stopped = "stopped: nothing left to do"
+		}
+	}()
 	for len(w.queue) > 0 {
 		if done != nil && done() {
 			return
@@ -191,10 +197,10 @@ func (w *World) Run(done func() bool) {
 			return
 		}
 		at, ev := w.pop()
-		w.now = at
 		if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
-			continue
+			continue // dropped: it neither runs nor moves the clock
 		}
+		w.now = at
 		if ev.fnArg != nil {
 			ev.fnArg(ev.arg)
 		} else {

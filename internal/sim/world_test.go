@@ -230,3 +230,20 @@ func TestCrashTogetherDownsAllBeforeAnyHook(t *testing.T) {
 		t.Errorf("hooks saw %q, want %q", seen, want)
 	}
 }
+
+// A callback dropped by a crash neither runs nor moves the clock, and a run
+// that runs dry before it is done says it stopped. Once the JSON summary
+// said settled, with messages in flight, at the dropped callback's time.
+func TestRunningDryBeforeDoneIsAStop(t *testing.T) {
+	w := New(1)
+	a := w.Actor("worker")
+	w.After(10*ms, a, func() { t.Error("a crashed actor's callback ran") })
+	w.After(5*ms, nil, func() { a.Crash("") })
+	w.Run(func() bool { return false })
+	if w.Now() != 5*ms {
+		t.Errorf("the run ended at %v, want 5ms: the last callback that ran", w.Now())
+	}
+	if w.Stopped() == "" {
+		t.Error("a run that ran dry before it was done reports no stop")
+	}
+}
