@@ -100,4 +100,4 @@ var Definition = patterns.Def[Config]{
 }
 
 // guarantees are the checks a saga holds in every run, in either style.
-var guarantees = []string{"saga-atomic", "no-orphan-holds", "no-negative-stock", "compensate-once", "no-duplicate-effects"}
+var guarantees = []string{"saga-atomic", "no-orphan-holds", "compensate-once", "no-duplicate-effects"}

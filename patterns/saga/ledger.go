@@ -21,7 +21,6 @@ const MaxRows = 10
 type Ledger struct {
 	orders   []orderRec // by order number
 	stock    int
-	minStock int
 	stockSet bool
 	comps    map[string]int // "order|actor" → compensations applied
 	twice    check.Cases
@@ -55,7 +54,7 @@ func (l *Ledger) Event(e *trace.Event) {
 			case "orders":
 				l.orders = make([]orderRec, n+1)
 			case "stock":
-				l.stock, l.minStock = n, n
+				l.stock = n
 			}
 		}
 	case trace.Commit:
@@ -80,7 +79,6 @@ func (l *Ledger) commit(e *trace.Event) {
 			n, err := strconv.Atoi(v)
 			if err == nil {
 				l.stock = n
-				l.minStock = min(l.minStock, n)
 			}
 			continue
 		}
@@ -253,12 +251,6 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 			nHeld, nRejected)
 		orphans.Evidence = check.Evidence(&held)
 	}
-	stock := trace.Verdict{Name: "no-negative-stock", Title: "stock never below zero", OK: l.minStock >= 0}
-	if stock.OK {
-		stock.Detail = fmt.Sprintf("lowest %d, %d left", l.minStock, l.stock)
-	} else {
-		stock.Detail = fmt.Sprintf("stock fell to %d", l.minStock)
-	}
 	once := trace.Verdict{Name: "compensate-once", Title: "no compensation applied twice", OK: l.twice.Count() == 0}
 	if once.OK {
 		once.Detail = plural(len(l.comps), "compensation") + ", each once"
@@ -266,7 +258,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 		once.Detail = fmt.Sprintf("%d compensations applied more than once", l.twice.Count())
 		once.Evidence = check.Evidence(&l.twice)
 	}
-	return []trace.Verdict{atomic, orphans, stock, once}
+	return []trace.Verdict{atomic, orphans, once}
 }
 
 func orDash(s string) string {
