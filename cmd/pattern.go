@@ -6,6 +6,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/claimcheck"
 	"github.com/msgplay/msgplay/patterns/competing"
 	"github.com/msgplay/msgplay/patterns/loadlevel"
 	"github.com/msgplay/msgplay/patterns/ordering"
@@ -28,6 +29,7 @@ var patternList = []pattern{
 	patternOf(loadlevel.Definition, bindLoadLevel),
 	patternOf(requestreply.Definition, bindRequestReply),
 	patternOf(retry.Definition, bindRetry),
+	patternOf(claimcheck.Definition, bindClaimCheck),
 }
 
 // binder binds a pattern's flags on f to the fields of c, which holds the

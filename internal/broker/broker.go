@@ -25,6 +25,7 @@ type Broker struct {
 	working   int    // deliveries in consumers' hands, not yet finished
 
 	outages []sim.Window // when the broker is unreachable; see Outage
+	maxSize int64        // the largest message a queue takes, in bytes; 0 = no limit
 }
 
 // New returns a Broker living in w.

@@ -148,9 +148,13 @@ func (q *Queue) DeadLetterQueue() *Queue {
 
 // Send puts m at the back of the queue on behalf of from, and delivers it
 // at once if a consumer has room. While the broker is down (see Outage) it
-// takes nothing and returns ErrUnreachable.
+// takes nothing and returns ErrUnreachable; a message above the size limit
+// (see SetMaxMessageSize) it refuses with ErrTooLarge.
 func (q *Queue) Send(from string, m *Message) error {
 	if err := q.b.refuse(from, q.Name, m); err != nil {
+		return err
+	}
+	if err := q.b.tooLarge(from, q.Name, m); err != nil {
 		return err
 	}
 	if !q.send(from, m) {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
@@ -264,5 +265,29 @@ func TestReplyGoesWhereTheRequestAsksWithItsCorrelationID(t *testing.T) {
 	}
 	if r.b.Reply("pricing", &Message{Msg: trace.Msg{ID: "x", ReplyTo: "nowhere"}}, &Message{}) {
 		t.Error("Reply sent to a queue that does not exist")
+	}
+}
+
+func TestSizeLimitRefusesLargerMessages(t *testing.T) {
+	w := sim.New(1)
+	var drops []trace.Event
+	w.Recorder().Add(trace.SinkFunc(func(e *trace.Event) {
+		if e.Kind == trace.Drop {
+			drops = append(drops, *e)
+		}
+	}))
+	b := New(w)
+	b.SetMaxMessageSize(256 * trace.KB)
+	q := b.Queue("orders", QueueOptions{})
+	ok := &Message{Msg: trace.Msg{ID: "o1", Type: "PlaceOrder", Size: 256 * trace.KB}}
+	big := &Message{Msg: trace.Msg{ID: "o2", Type: "PlaceOrder", Size: 256*trace.KB + 1}}
+	if err := q.Send("shop", ok); err != nil {
+		t.Fatalf("a message at the limit was refused: %v", err)
+	}
+	if err := q.Send("shop", big); err != ErrTooLarge {
+		t.Fatalf("a message over the limit: got %v, want ErrTooLarge", err)
+	}
+	if q.Ready() != 1 || len(drops) != 1 || drops[0].Msg.ID != "o2" || drops[0].Actor != "shop" || drops[0].To != "orders" {
+		t.Errorf("ready %d, drops %+v", q.Ready(), drops)
 	}
 }

@@ -1,6 +1,11 @@
 package check
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/msgplay/msgplay/internal/trace"
+)
 
 // MaxEvidence is how many cases a verdict lists before it says "and N more".
 const MaxEvidence = 8
@@ -54,4 +59,20 @@ func Line(id, key, why string) string {
 		return id + ": " + why
 	}
 	return id + " " + key + ": " + why
+}
+
+// Judge returns the verdict of a check that found cases: ok as its detail
+// when there are none, else one (for a single case) or many (a format with
+// one %d, for more), and the cases as evidence.
+func Judge(name, title string, cases *Cases, ok, one, many string) trace.Verdict {
+	n := cases.Count()
+	v := trace.Verdict{Name: name, Title: title, OK: n == 0, Detail: ok}
+	switch {
+	case n == 1:
+		v.Detail = one
+	case n > 1:
+		v.Detail = fmt.Sprintf(many, n)
+	}
+	v.Evidence = Evidence(cases)
+	return v
 }

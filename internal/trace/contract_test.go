@@ -143,3 +143,11 @@ func TestDurations(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONCarriesTheSize(t *testing.T) {
+	e := Event{Seq: 4, Kind: Drop, Actor: "shop", To: "orders",
+		Msg: Msg{ID: "o3", Type: "PlaceOrder", Class: Command, Key: "order-1003", Size: 1258291}}
+	if got := string(AppendJSON(nil, &e)); !strings.Contains(got, `"key":"order-1003","size":1258291}`) {
+		t.Errorf("size: %s", got)
+	}
+}

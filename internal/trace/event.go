@@ -36,6 +36,7 @@ const (
 	Fault                  // an injected fault starts or ends
 	Breaker                // a circuit breaker changes state: closed, open or half-open
 	Rebalance              // a consumer group hands its partitions out anew, pausing while it does
+	Fetch                  // a consumer fetches what a message refers to (a claim check's blob)
 	Note                   // a plain explanation
 	Summary                // the run ends: stats and verdicts
 	numKinds
@@ -83,6 +84,10 @@ func (c Class) String() string { return c.info().name }
 // replies go to, and a reply carries the correlation id of the request it
 // answers. Checks read them to judge who got which answer, so a recorded
 // trace can be judged without the simulation.
+//
+// Size, when told, is how many bytes the message puts through the broker,
+// envelope included: a broker with a message size limit refuses the ones
+// above it, and a check can add up what the broker carried.
 type Msg struct {
 	ID            string
 	Type          string
@@ -91,6 +96,7 @@ type Msg struct {
 	Attempt       int
 	ReplyTo       string // on a request: the queue its replies go to
 	CorrelationID string // on a request and its replies: the request they belong to
+	Size          int64  // the bytes the message carries through the broker; 0 when not told
 }
 
 // Param is one named parameter of a run, kept in the order it was given.

@@ -9,9 +9,9 @@ import (
 
 // JSON renders events as JSON Lines, one object per event, in the field
 // order of the contract: seq, t_us, kind, actor, to, msg (id, type, class,
-// key, attempt, reply_to, correlation_id), note, why, took_us, writes
-// (commit), then params (run) or summary (summary). A param's value is
-// written without its hint: the JSON is data.
+// key, attempt, reply_to, correlation_id, size), note, why, took_us,
+// writes (commit), then params (run) or summary (summary). A param's value
+// is written without its hint: the JSON is data.
 type JSON struct {
 	w   io.Writer
 	buf []byte
@@ -78,6 +78,10 @@ func AppendJSON(b []byte, e *Event) []byte {
 		if m.CorrelationID != "" {
 			b = append(b, `,"correlation_id":`...)
 			b = appendJSONString(b, m.CorrelationID)
+		}
+		if m.Size > 0 {
+			b = append(b, `,"size":`...)
+			b = strconv.AppendInt(b, m.Size, 10)
 		}
 		b = append(b, '}')
 	}

@@ -84,6 +84,7 @@ var kinds = [numKinds]kindInfo{
 	Fault:      {name: "fault", symbol: "▲", role: alarm, html: "fault"},
 	Breaker:    {name: "breaker", symbol: "◉", role: alarm, html: "fault"},
 	Rebalance:  {name: "rebalance", symbol: "⇄", role: warn, html: "nack"},
+	Fetch:      {name: "fetch", symbol: "⇣", role: info, html: "other", total: "fetched", ifAny: true},
 	Note:       {name: "note", symbol: "·", role: quiet, html: "other"},
 	Summary:    {name: "summary", symbol: "■", html: "other"},
 }

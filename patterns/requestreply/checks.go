@@ -266,30 +266,14 @@ func (c *Calls) Verdicts(stopped string) []trace.Verdict {
 		}
 		answer.Evidence = check.Evidence(&ev)
 	}
-	dup := judge("no-duplicate-effects", "no work done twice", &c.dups,
+	dup := check.Judge("no-duplicate-effects", "no work done twice", &c.dups,
 		"each call's work done at most once",
 		"1 call had its work done more than once", "%d calls had their work done more than once")
-	right := judge("replies-to-caller", "each reply reached its own caller", &c.wrong,
+	right := check.Judge("replies-to-caller", "each reply reached its own caller", &c.wrong,
 		"taken and matched by the requester that asked",
 		"1 reply taken or matched by the wrong requester",
 		"%d replies taken or matched by the wrong requester")
 	return []trace.Verdict{answer, dup, right}
-}
-
-// judge returns the verdict of a check that found n cases: ok as its
-// detail when there are none, else one (for 1) or many (with %d) and the
-// cases as evidence.
-func judge(name, title string, cases *check.Cases, ok, one, many string) trace.Verdict {
-	n := cases.Count()
-	v := trace.Verdict{Name: name, Title: title, OK: n == 0, Detail: ok}
-	switch {
-	case n == 1:
-		v.Detail = one
-	case n > 1:
-		v.Detail = fmt.Sprintf(many, n)
-	}
-	v.Evidence = check.Evidence(cases)
-	return v
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
