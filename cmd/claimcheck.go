@@ -30,12 +30,13 @@ func bindClaimCheck(f *pflag.FlagSet, c *claimcheck.Config) func() error {
 	return nil
 }
 
-// bytesValue is a size: 512B, 120KB, 2MB; 0 shows as nothing.
+// bytesValue is a size: 512B, 120KB, 2MB; 0 shows as 0, which help
+// leaves out as a default.
 type bytesValue struct{ n *int64 }
 
 func (v bytesValue) String() string {
 	if *v.n == 0 {
-		return ""
+		return "0"
 	}
 	return claimcheck.ExactBytes(*v.n)
 }

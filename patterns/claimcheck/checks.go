@@ -294,4 +294,3 @@ func (c *Claims) Orphans() int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-

@@ -12,7 +12,7 @@ import (
 var Definition = patterns.Def[Config]{
 	Name:    Name,
 	Aliases: []string{"claimcheck"},
-	Summary: "attachments too big for the broker go to a blob store; the message carries a reference",
+	Summary: "big attachments to a blob store, only a reference through the broker",
 	About:   about,
 	Default: Default,
 	Demos:   demos,
@@ -96,6 +96,6 @@ var demos = []patterns.Demo{
 	{Title: "the broker is down after a put: the shop tries again, the first blob is orphaned",
 		Args: []string{"--claim-check", "--broker-down", "30ms..90ms"}},
 	{Title: "ten thousand orders, exp:120KB, mixed mode: only the summary",
-		Args: []string{"--orders", "10000", "--size", "exp:120KB", "--arrival", "exp:5ms", "--work", "exp:3ms",
+		Args: []string{"--orders", "10000", "--size", "exp:120KB", "--arrival", "exp:5ms", "--work", "exp:3ms", "--consumers", "4",
 			"--claim-check", "--threshold", "64KB", "--quiet"}},
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
-	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/patterntest"
 )
 
 const ms = time.Millisecond
@@ -15,14 +15,7 @@ const ms = time.Millisecond
 // verdict runs cfg (which must be valid) and returns the named verdict.
 func verdict(t *testing.T, cfg Config, name string) trace.Verdict {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	v, ok := cfg.Run(cfg.Common, nil).Verdict(name)
-	if !ok {
-		t.Fatalf("no verdict %q", name)
-	}
-	return v
+	return patterntest.Verdict(t, cfg, cfg.Common, name)
 }
 
 // crashBeforeReply is the scenario of the crash demo: stock reserves for
@@ -161,52 +154,11 @@ func TestChecksReadOnlyEvents(t *testing.T) {
 func TestVerdictsDoNotReadNotes(t *testing.T) {
 	cfg := crashBeforeReply()
 	cfg.Requesters, cfg.ReplyQueue, cfg.Requests = 2, Shared, 6
-	plain, reworded := NewCalls(), NewCalls()
-	cfg.Run(cfg.Common, trace.SinkFunc(func(e *trace.Event) {
-		plain.Event(e)
-		x := *e
-		x.Note, x.Why = "reworded", "reworded"
-		reworded.Event(&x)
-	}))
-	a, b := plain.Verdicts(""), reworded.Verdicts("")
-	for i := range a {
-		if a[i].OK != b[i].OK || a[i].Detail != b[i].Detail {
-			t.Errorf("%s changed with the notes: %s / %s", a[i].Name, a[i].Detail, b[i].Detail)
-		}
-	}
+	patterntest.VerdictsIgnoreNotes(t, cfg, cfg.Common, NewCalls(), NewCalls())
 }
 
 // TestVariantsKeepTheirGuaranteesUnderTheFaults runs every variant with the
-// sweep's faults over a few seeds: a guarantee must hold in each run, and
-// a variant claiming less than the most must break something.
+// sweep's faults over 50 seeds.
 func TestVariantsKeepTheirGuaranteesUnderTheFaults(t *testing.T) {
-	most := 0
-	for _, v := range Definition.Variants {
-		most = max(most, len(v.Guarantees))
-	}
-	for _, v := range Definition.Variants {
-		broke := 0
-		for seed := uint64(1); seed <= 50; seed++ {
-			cfg := Definition.Default()
-			Definition.Faults(&cfg)
-			v.Apply(&cfg)
-			if err := cfg.Validate(); err != nil {
-				t.Fatalf("%s: %v", v.Name, err)
-			}
-			r := cfg.Run(patterns.Common{Seed: seed}, nil)
-			for _, name := range v.Guarantees {
-				if got, ok := r.Verdict(name); !ok || !got.OK {
-					t.Fatalf("%s seed %d: %s broke: %s %v", v.Name, seed, name, got.Detail, got.Evidence)
-				}
-			}
-			for _, got := range r.Checks {
-				if !got.OK {
-					broke++
-				}
-			}
-		}
-		if len(v.Guarantees) < most && broke == 0 {
-			t.Errorf("the weaker variant %s broke nothing in 50 runs with the faults", v.Name)
-		}
-	}
+	patterntest.VariantsKeepTheirGuarantees(t, Definition, 50)
 }

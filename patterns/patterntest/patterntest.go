@@ -1,0 +1,85 @@
+// Package patterntest holds the tests every pattern package runs on its
+// own Definition: its variants against the sweep's faults, and its checks
+// against reworded notes.
+package patterntest
+
+import (
+	"testing"
+
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
+
+// VariantsKeepTheirGuarantees runs every variant of def with the sweep's
+// faults for seeds 1 … seeds: each guarantee must hold in each run, and a
+// variant claiming less than the most must break something.
+func VariantsKeepTheirGuarantees[C patterns.Config](t *testing.T, def patterns.Def[C], seeds uint64) {
+	t.Helper()
+	most := 0
+	for _, v := range def.Variants {
+		most = max(most, len(v.Guarantees))
+	}
+	for _, v := range def.Variants {
+		broke := 0
+		for seed := uint64(1); seed <= seeds; seed++ {
+			cfg := def.Default()
+			def.Faults(&cfg)
+			v.Apply(&cfg)
+			if err := cfg.Validate(); err != nil {
+				t.Fatalf("%s: %v", v.Name, err)
+			}
+			r := cfg.Run(patterns.Common{Seed: seed}, nil)
+			for _, name := range v.Guarantees {
+				if got, ok := r.Verdict(name); !ok || !got.OK {
+					t.Fatalf("%s seed %d: %s broke: %s %v", v.Name, seed, name, got.Detail, got.Evidence)
+				}
+			}
+			for _, got := range r.Checks {
+				if !got.OK {
+					broke++
+				}
+			}
+		}
+		if len(v.Guarantees) < most && broke == 0 {
+			t.Errorf("the weaker variant %s broke nothing in %d runs with the faults", v.Name, seeds)
+		}
+	}
+}
+
+// Verdicter is a checks sink that gives its verdicts.
+type Verdicter interface {
+	trace.Sink
+	Verdicts(stopped string) []trace.Verdict
+}
+
+// VerdictsIgnoreNotes runs cfg feeding plain every event and reworded the
+// same events with every note and why reworded: no verdict may change.
+func VerdictsIgnoreNotes(t *testing.T, cfg patterns.Config, common patterns.Common, plain, reworded Verdicter) {
+	t.Helper()
+	cfg.Run(common, trace.SinkFunc(func(e *trace.Event) {
+		plain.Event(e)
+		x := *e
+		x.Note, x.Why = "reworded", "reworded"
+		reworded.Event(&x)
+	}))
+	a, b := plain.Verdicts(""), reworded.Verdicts("")
+	for i := range a {
+		if a[i].OK != b[i].OK || a[i].Detail != b[i].Detail {
+			t.Errorf("%s changed with the notes: %s / %s", a[i].Name, a[i].Detail, b[i].Detail)
+		}
+	}
+}
+
+// Verdict runs cfg, which must be valid, with its own seed and returns the
+// named verdict.
+func Verdict(t *testing.T, cfg patterns.Config, common patterns.Common, name string) trace.Verdict {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	v, ok := cfg.Run(common, nil).Verdict(name)
+	if !ok {
+		t.Fatalf("no verdict %q", name)
+	}
+	return v
+}
