@@ -269,9 +269,8 @@ func TestReplyGoesWhereTheRequestAsksWithItsCorrelationID(t *testing.T) {
 }
 
 func TestSizeLimitRefusesLargerMessages(t *testing.T) {
-	w := sim.New(1)
 	var drops []trace.Event
-	w.Recorder().Add(trace.SinkFunc(func(e *trace.Event) {
+	w := sim.New(1, trace.SinkFunc(func(e *trace.Event) {
 		if e.Kind == trace.Drop {
 			drops = append(drops, *e)
 		}
