@@ -56,6 +56,8 @@ func showcase() []trace.Event {
 		{T: 14 * ms, Kind: trace.Response, Actor: "billing", To: "worker-1",
 			Msg: trace.Msg{ID: "m1", Type: "Charged", Class: trace.Reply, Key: "order-1001", Attempt: 1}, Note: "paid"},
 		{T: 14 * ms, Kind: trace.Drop, Actor: "orders", To: "orders", Msg: raw, Note: "queue full"},
+		{T: 15 * ms, Kind: trace.Fetch, Actor: "worker-1", To: "blobs", Msg: cmd("m1", 1), Took: ms,
+			Note: "blobs/m1 (300KB)"},
 		{T: 15 * ms, Kind: trace.Compensate, Actor: "worker-1", Msg: cmd("m1", 1), Note: "stock released"},
 		{T: 15 * ms, Kind: trace.Note, Actor: "msgplay", Note: "every kind has been shown"},
 	}
