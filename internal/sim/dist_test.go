@@ -101,7 +101,8 @@ func TestParseWindow(t *testing.T) {
 }
 
 func FuzzParseDist(f *testing.F) {
-	for _, s := range []string{"20ms", "10ms..30ms", "exp:20ms", "0", "1h..2h", "exp:1ns", "..", "exp:exp:1s"} {
+	for _, s := range []string{"20ms", "10ms..30ms", "exp:20ms", "0", "1h..2h", "exp:1ns", "..", "exp:exp:1s",
+		"exp:10000h", "exp:2562047h", "0..10000h", "1s..20000h"} {
 		f.Add(s)
 	}
 	w := New(1)
@@ -119,8 +120,10 @@ func FuzzParseDist(f *testing.F) {
 		if err != nil || again != d {
 			t.Fatalf("%q parsed to %v, whose text %q parses to %v (%v)", s, d, d.String(), again, err)
 		}
-		if v := d.Sample(r); v < 0 {
-			t.Fatalf("%q sampled %v", s, v)
+		for i := 0; i < 20; i++ {
+			if v := d.Sample(r); v < 0 || v > MaxTime {
+				t.Fatalf("%q sampled %v: outside [0, MaxTime]", s, v)
+			}
 		}
 	})
 }
