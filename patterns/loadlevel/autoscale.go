@@ -38,7 +38,9 @@ type Step struct {
 }
 
 // Decide returns what to do in state s. The rules are those of simple step
-// scaling (AWS, KEDA): compare the backlog with the two thresholds, count
+// scaling, one worker per step (an AWS simple scaling policy; KEDA and the
+// HPA scale in proportion to the backlog instead): compare the backlog with
+// the two thresholds, count
 // workers still starting as capacity on its way, and wait out the cooldown
 // between steps so one burst does not trigger a step per order.
 func (a Autoscale) Decide(s ScaleState) Step {

@@ -28,15 +28,17 @@ What a subscription can be:
     offline (--offline) are lost to it, shown as drop;
   - filtered (--filter NAME=PATTERN): it takes only the subjects that match,
     such as orders.*.eu (* one token, > the rest, # any number of tokens);
-  - a consumer group (--instances NAME=N): NAME-1 … NAME-N compete for its
-    copies, so each event is handled once by the group.
-An offline window is modelled as the subscriber crashing at FROM and starting
-again at TO: its connection closes and its unacked delivery comes back.
+  - competing instances (--instances NAME=N): NAME-1 … NAME-N take turns at
+    its copies on one subscription, so each event is handled once by them
+    (not Kafka's partitioned consumer group).
+An offline window is modelled as the subscriber crashing at FROM, all its
+instances at once, and starting again at TO: its connections close and its
+unacked deliveries come back.
 
 Delivery is at least once: --duplicate-rate P loses acks, so the broker
 delivers a copy again; --idempotent makes subscribers remember what they
-handled and skip repeats. A handler that fails (--fail NAME) is retried 3
-times, then its copy goes to that subscriber's dead-letter queue.
+handled and skip repeats. A handler that fails (--fail NAME) gets 3
+deliveries in all, then its copy goes to that subscriber's dead-letter queue.
 
 --mode direct is what pub/sub replaces: the order service sends a command to
 each service in turn and waits for its reply. One slow, offline or failing
