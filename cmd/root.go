@@ -23,7 +23,8 @@ func Main() int { return Run(os.Args[1:], System()) }
 
 // Run runs msgplay with args and ios and returns the exit code. Errors are
 // printed to ios.Err as one line.
-func Run(args []string, ios *IOStreams) int {
+func Run(args []string, ios *IOStreams) (code int) {
+	defer recoverPanic(ios, args, &code)
 	gcFloor.Do(setGCFloor)
 	root := NewRootCmd(ios, args)
 	root.SetArgs(args)
@@ -40,6 +41,17 @@ func Run(args []string, ios *IOStreams) int {
 	}
 	fmt.Fprintln(ios.Err, "msgplay: "+usageLine(err))
 	return ExitUsage
+}
+
+// recoverPanic turns a panic into one line on ios.Err and ExitFailure: a
+// bug in msgplay is not a usage error, and a script must not read it as
+// one. Deferred by Run.
+func recoverPanic(ios *IOStreams, args []string, code *int) {
+	if p := recover(); p != nil {
+		fmt.Fprintf(ios.Err, "msgplay: internal error: %s, please report with this command: msgplay %s\n",
+			oneLine(fmt.Sprint(p)), strings.Join(args, " "))
+		*code = ExitFailure
+	}
 }
 
 // usageLine turns any error from parsing the command line into one line.
