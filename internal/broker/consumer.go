@@ -199,6 +199,10 @@ type Delivery struct {
 // Consumer returns the consumer the message was delivered to.
 func (d *Delivery) Consumer() *Consumer { return d.consumer }
 
+// Buffered returns how long the delivery waited in the consumer's buffer,
+// behind the deliveries it had prefetched before, until its work began.
+func (d *Delivery) Buffered() time.Duration { return d.started - d.at }
+
 // Took returns how long the consumer has worked on the delivery so far.
 func (d *Delivery) Took() time.Duration { return d.consumer.q.b.w.Now() - d.started }
 
