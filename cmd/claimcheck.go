@@ -15,9 +15,8 @@ func bindClaimCheck(f *pflag.FlagSet, c *claimcheck.Config) func() error {
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Work}, "work", "billing's time for one order, after any fetch: 20ms, 10ms..30ms or exp:20ms")
 	f.IntVar(&c.Consumers, "consumers", c.Consumers, "billing instances"+most(claimcheck.MaxConsumers))
-	f.Var(bytesValue{&c.MaxMessageSize}, "max-message-size", "the broker's message size limit (0 = none, "+
-		"at most 1GB): 256KB as SQS and Service Bus standard; Service Bus premium 100MB, NATS max_payload "+
-		"1MB, Kafka message.max.bytes about 1MB")
+	f.Var(bytesValue{&c.MaxMessageSize}, "max-message-size", "the broker's limit per message (0 = none, at most 1GB): Service Bus "+
+		"standard 256KB, premium up to 100MB; SQS 1MB (256KB before 2025); NATS, Kafka 1MB by default")
 	f.BoolVar(&c.ClaimCheck, "claim-check", c.ClaimCheck, "put attachments in a blob store and send a reference to them")
 	f.Var(bytesValue{&c.Threshold}, "threshold", "with --claim-check: only attachments above this size go to the store (0 = all)")
 	f.Var(distValue{&c.StoreLatency}, "store-latency", "the time of one put, get or delete in the store: 10ms, 5ms..20ms or exp:10ms")

@@ -34,7 +34,8 @@ const (
 // reference in it.
 const Envelope = trace.KB
 
-// DefaultMaxMessageSize is SQS's and Service Bus standard's limit.
+// DefaultMaxMessageSize is Service Bus standard's limit, and SQS's until
+// AWS raised it to 1 MiB in 2025.
 const DefaultMaxMessageSize = 256 * trace.KB
 
 // SendRetry is how long the shop waits before it tries an order again after

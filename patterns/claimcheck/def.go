@@ -57,10 +57,10 @@ var Definition = patterns.Def[Config]{
 
 const about = `Claim check: the shop sends orders (PlaceOrder, cmd ▶) to billing through
 the orders queue, each with an attachment — an invoice, an image — of
---size. A broker caps one message (--max-message-size: 256KB on SQS and
-Service Bus standard, 100MB on Service Bus premium, 1MB by default on NATS
-and Kafka): an order above it is refused at the door (∅ drop, with the
-reason) and lost.
+--size. A broker caps one message (--max-message-size: 256KB on Service Bus
+standard and on SQS until 2025, 1MB on SQS since; up to 100MB on Service
+Bus premium; 1MB by default on NATS and Kafka): an order above it is
+refused at the door (∅ drop, with the reason) and lost.
 
 With --claim-check the shop first puts the attachment in a blob store
 (attachments, a bucket: each put, get and delete takes --store-latency) and
