@@ -19,3 +19,17 @@ func TestPanicIsOneLineAndExitOne(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want %d, %q", code, errb.String(), ExitFailure, want)
 	}
 }
+
+// `msgplay help bogus` and `msgplay ""` once printed help and exited 0.
+func TestUnknownHelpTopicAndEmptyCommandAreUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"help", "bogus"}, {""}} {
+		var out, errb bytes.Buffer
+		if code := Run(args, &IOStreams{Out: &out, Err: &errb}); code != ExitUsage || errb.Len() == 0 {
+			t.Errorf("msgplay %q: exit %d, stderr %q; want %d and one line", args, code, errb.String(), ExitUsage)
+		}
+	}
+	var out bytes.Buffer
+	if code := Run([]string{"help", "competing"}, &IOStreams{Out: &out, Err: &out}); code != ExitOK || out.Len() == 0 {
+		t.Errorf("msgplay help competing: exit %d", code)
+	}
+}

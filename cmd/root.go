@@ -102,6 +102,23 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().Var(choice(&app.Color, "a color mode", "auto", "always", "never"),
 		"color", "color the output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("unknown command %q: see 'msgplay list' or 'msgplay --help'", args[0])
+		}
+		return c.Help()
+	}
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 {
+				return usagef("no help topic %q: see 'msgplay list' or 'msgplay --help'", strings.Join(args, " "))
+			}
+			return target.Help()
+		},
+	})
 	root.AddCommand(newListCmd(app), newCheckCmd(app), newExplainCmd(app))
 	root.AddCommand(newTourCmd(app))
 	for _, p := range patternList {
