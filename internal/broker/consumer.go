@@ -199,6 +199,12 @@ type Delivery struct {
 // Consumer returns the consumer the message was delivered to.
 func (d *Delivery) Consumer() *Consumer { return d.consumer }
 
+// Begin marks now as the moment work on the delivery begins, for a handler
+// that held it back first (a worker reading two queues that works one
+// order at a time): Took, and so the handle event and the busy figure,
+// count from here, Buffered up to here.
+func (d *Delivery) Begin() { d.started = d.consumer.q.b.w.Now() }
+
 // Buffered returns how long the delivery waited in the consumer's buffer,
 // behind the deliveries it had prefetched before, until its work began.
 func (d *Delivery) Buffered() time.Duration { return d.started - d.at }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
 )
@@ -89,5 +90,31 @@ func TestPriorityRequeueKeepsItsLevel(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("delivered %v, want %v", got, want)
+	}
+}
+
+// Begin moves the start of the work to when the handler begins it: the
+// handle event's Took counts from there, Buffered up to there.
+func TestBeginStartsTheWork(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	a := r.w.Actor("w1")
+	var buffered time.Duration
+	q.Subscribe(a, ConsumerOptions{Prefetch: 1}, func(d *Delivery) {
+		r.w.After(30*ms, a, func() {
+			d.Begin()
+			buffered = d.Buffered()
+			r.w.After(10*ms, a, func() { d.Handle(""); d.Ack() })
+		})
+	})
+	r.send(q, 1)
+	r.run()
+	for _, e := range r.evs {
+		if e.Kind == trace.Handle && e.Took != 10*ms {
+			t.Errorf("handle took %v, want 10ms", e.Took)
+		}
+	}
+	if buffered != 30*ms {
+		t.Errorf("buffered %v, want 30ms", buffered)
 	}
 }

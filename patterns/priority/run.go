@@ -141,6 +141,7 @@ func (k *worker) next() {
 	}
 	d := k.held[k.lane]
 	k.held[k.lane] = nil
+	d.Begin()
 	k.used++
 	k.busy = true
 	took := k.r.cfg.Work.Sample(k.r.work)
