@@ -8,19 +8,13 @@ import (
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/patterntest"
 )
 
 // verdict runs cfg (which must be valid) and returns the named verdict.
 func verdict(t *testing.T, cfg Config, name string) trace.Verdict {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	v, ok := cfg.Run(cfg.Common, nil).Verdict(name)
-	if !ok {
-		t.Fatalf("no verdict %q", name)
-	}
-	return v
+	return patterntest.Verdict(t, cfg, cfg.Common, name)
 }
 
 // loaded returns the scenario of the sweep, in mode m.
@@ -126,4 +120,18 @@ func TestDeterminism(t *testing.T) {
 	if !strings.Contains(a, "crash") {
 		t.Error("the crash of worker-2 is not in the trace")
 	}
+}
+
+// TestVerdictsDoNotReadNotes rewords every note of a run, the prefetch
+// notes included: no verdict may change.
+func TestVerdictsDoNotReadNotes(t *testing.T) {
+	cfg := loaded(Priority)
+	cfg.Prefetch = 4
+	patterntest.VerdictsIgnoreNotes(t, cfg, cfg.Common, NewChecks(), NewChecks())
+}
+
+// TestVariantsKeepTheirGuaranteesUnderTheFaults runs every variant with the
+// sweep's faults over 50 seeds.
+func TestVariantsKeepTheirGuaranteesUnderTheFaults(t *testing.T) {
+	patterntest.VariantsKeepTheirGuarantees(t, Definition, 50)
 }
