@@ -11,6 +11,7 @@ import (
 	"github.com/msgplay/msgplay/patterns/loadlevel"
 	"github.com/msgplay/msgplay/patterns/ordering"
 	"github.com/msgplay/msgplay/patterns/outbox"
+	"github.com/msgplay/msgplay/patterns/partition"
 	"github.com/msgplay/msgplay/patterns/priority"
 	"github.com/msgplay/msgplay/patterns/pubsub"
 	"github.com/msgplay/msgplay/patterns/requestreply"
@@ -32,6 +33,7 @@ var patternList = []pattern{
 	patternOf(retry.Definition, bindRetry),
 	patternOf(claimcheck.Definition, bindClaimCheck),
 	patternOf(priority.Definition, bindPriority),
+	patternOf(partition.Definition, bindPartition),
 }
 
 // binder binds a pattern's flags on f to the fields of c, which holds the

@@ -37,6 +37,9 @@ const (
 	Breaker                // a circuit breaker changes state: closed, open or half-open
 	Rebalance              // a consumer group hands its partitions out anew, pausing while it does
 	Fetch                  // a consumer fetches what a message refers to (a claim check's blob)
+	Elect                  // a replica stands for leader, or votes for one
+	Leader                 // a replica becomes leader of a term, or steps down
+	Replicate              // a leader (or a replica) copies a log entry to another replica
 	Note                   // a plain explanation
 	Summary                // the run ends: stats and verdicts
 	numKinds

@@ -85,6 +85,9 @@ var kinds = [numKinds]kindInfo{
 	Breaker:    {name: "breaker", symbol: "◉", role: alarm, html: "fault"},
 	Rebalance:  {name: "rebalance", symbol: "⇄", role: warn, html: "nack"},
 	Fetch:      {name: "fetch", symbol: "⇣", role: info, html: "other", total: "fetched", ifAny: true},
+	Elect:      {name: "elect", symbol: "◎", role: warn, html: "nack"},
+	Leader:     {name: "leader", symbol: "★", role: info, html: "other"},
+	Replicate:  {name: "replicate", symbol: "⇉", move: byClass, total: "replicated", ifAny: true},
 	Note:       {name: "note", symbol: "·", role: quiet, html: "other"},
 	Summary:    {name: "summary", symbol: "■", html: "other"},
 }
