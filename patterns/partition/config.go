@@ -62,11 +62,12 @@ func (p Partition) String() string {
 	if len(p.A) == 0 {
 		return p.Win.String()
 	}
-	return strings.Join(p.A, ",") + "|" + strings.Join(p.B, ",") + "@" + p.Win.String()
+	return strings.Join(p.A, ",") + "/" + strings.Join(p.B, ",") + "@" + p.Win.String()
 }
 
 // ParsePartition parses FROM..TO (site A against site B) or
-// SIDE|SIDE@FROM..TO, where a side is A, B or node names with commas.
+// SIDE/SIDE@FROM..TO, where a side is A, B or node names with commas;
+// SIDE|SIDE is read the same (but needs quoting in a shell).
 func ParsePartition(s string) (Partition, error) {
 	sides, span, ok := strings.Cut(s, "@")
 	if !ok {
@@ -80,9 +81,9 @@ func ParsePartition(s string) (Partition, error) {
 	if sides == "" {
 		return p, nil
 	}
-	a, b, ok := strings.Cut(sides, "|")
+	a, b, ok := strings.Cut(strings.ReplaceAll(sides, "|", "/"), "/")
 	if !ok || a == "" || b == "" {
-		return Partition{}, fmt.Errorf("%q is not SIDE|SIDE@FROM..TO, such as node-1|node-2,node-3@100ms..300ms", s)
+		return Partition{}, fmt.Errorf("%q is not SIDE/SIDE@FROM..TO, such as node-1/node-2,node-3@100ms..300ms", s)
 	}
 	p.A, p.B = strings.Split(a, ","), strings.Split(b, ",")
 	return p, nil

@@ -8,6 +8,10 @@ import (
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
+// quorumWait is how many election timeouts a leader goes on without
+// hearing from a majority before it steps down (Raft's CheckQuorum).
+const quorumWait = 2
+
 // maxBatch bounds the entries one append message carries.
 const maxBatch = 64
 
@@ -49,12 +53,12 @@ func (n *node) onTick() {
 	if n.role == leader {
 		heard := 1
 		n.peers(func(p *node) {
-			if now-n.ackedAt[p.idx] < n.r.cfg.ElectionTimeout {
+			if now-n.ackedAt[p.idx] < quorumWait*n.r.cfg.ElectionTimeout {
 				heard++
 			}
 		})
 		if heard < n.r.majority() {
-			n.stepDown(n.term, "no majority answered for "+trace.FormatDuration(n.r.cfg.ElectionTimeout)+
+			n.stepDown(n.term, "no majority answered for "+trace.FormatDuration(quorumWait*n.r.cfg.ElectionTimeout)+
 				" (it hears "+strconv.Itoa(heard)+" of "+strconv.Itoa(n.r.cfg.Nodes)+")")
 		} else {
 			n.peers(n.sendAppend)
@@ -86,7 +90,7 @@ func (n *node) cpTake(o *order, hops int) {
 		}
 		n.peers(n.sendAppend)
 	case n.leader != "" && n.leader != n.name && hops < 2 && r.w.Now()-n.heard < r.cfg.ElectionTimeout &&
-		r.deliver(n, r.node(n.leader), func() { r.node(n.leader).cpTake(o, hops+1) }):
+		n.forward(o, hops):
 		// forwarded to the leader, which answers
 	default:
 		why := "no quorum: " + n.name + " knows no leader it can reach"
@@ -95,6 +99,13 @@ func (n *node) cpTake(o *order, hops int) {
 		}
 		r.answer(n, o, Refused, why)
 	}
+}
+
+// forward sends order o on to the leader the node knows, and reports
+// whether it left.
+func (n *node) forward(o *order, hops int) bool {
+	to := n.r.node(n.leader)
+	return n.r.deliver(n, to, func() { to.cpTake(o, hops+1) })
 }
 
 // sendAppend sends p the entries it lacks (at most maxBatch), or a

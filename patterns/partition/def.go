@@ -17,10 +17,10 @@ var Definition = patterns.Def[Config]{
 	Demos:   demos,
 	Variants: []patterns.Variant[Config]{
 		{Name: "ap-lww", About: "each side takes orders; on heal the last writer wins and the other side's are discarded",
-			Guarantees: []string{"no-oversell", "converged"},
+			Guarantees: []string{"converged"},
 			Apply:      func(c *Config) { c.Mode, c.Reconcile = AP, LastWriterWins }},
 		{Name: "autoheal", About: "RabbitMQ's autoheal: each side takes orders; on heal the smaller side's are discarded",
-			Guarantees: []string{"no-oversell", "converged"},
+			Guarantees: []string{"converged"},
 			Apply:      func(c *Config) { c.Mode = Autoheal }},
 		{Name: "ap-merge", About: "each side takes orders; on heal both are kept, and the stock is oversold",
 			Guarantees: []string{"no-acked-loss", "converged"},
@@ -75,8 +75,8 @@ side runs on, but no message crosses. Then a replicated system must choose.
               the side with fewer nodes restarts and takes the other's data,
               losing what it accepted alone.
 
-Faults: --partition FROM..TO cuts site A from site B; SIDE|SIDE@FROM..TO
-names the sides (A, B or nodes: node-1,node-2|node-3@50ms..200ms);
+Faults: --partition FROM..TO cuts site A from site B; SIDE/SIDE@FROM..TO
+names the sides (A, B or nodes: node-1,node-2/node-3@50ms..200ms);
 repeatable, windows apart. --crash node-N@T, --restart-after, --latency
 between the sites (1ms within one). Checks: no-acked-loss, no-oversell,
 availability (the share of orders served during partitions, per site — a
@@ -89,7 +89,7 @@ var demos = []patterns.Demo{
 	{Title: "the same partition, ap: both sides sell; on heal the last writer wins, site A's orders go",
 		Args: []string{"--partition", "50ms..200ms", "--mode", "ap"}},
 	{Title: "the leader cut off: node-2 and node-3 elect a new one; node-1 rolls back and catches up",
-		Args: []string{"--partition", "node-1|node-2,node-3@30ms..250ms", "--orders", "12", "--stock", "20"}},
+		Args: []string{"--partition", "node-1/node-2,node-3@30ms..250ms", "--orders", "12", "--stock", "20"}},
 	{Title: "ap with merge: both sides' orders kept, the stock oversold and the excess refunded",
 		Args: []string{"--partition", "50ms..200ms", "--mode", "ap", "--reconcile", "merge", "--stock", "4"}},
 	{Title: "autoheal: the bigger side wins; pause-minority: the small side refuses",

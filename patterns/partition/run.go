@@ -101,25 +101,43 @@ func (r *run) place(n int) {
 // timeout after each refusal.
 const patience = 4
 
-// try sends order o to the first node of its site that is up.
+// try sends order o to the first node of its site that is up, or else
+// to the first node up that the shop can reach in the other site.
 func (r *run) try(o *order) {
 	shop := r.shops[o.site]
 	o.tries++
 	msg := orderMsg(o.n, PlaceOrder, trace.Command)
 	msg.Attempt = o.tries
-	for _, name := range r.cfg.siteNodes(o.site) {
-		if to := r.node(name); to.a.Up() {
-			e := trace.Event{Kind: trace.Send, Actor: shop.Name, To: to.name, Msg: msg}
-			if o.tries > 1 {
-				e.Note = "try " + strconv.Itoa(o.tries)
+	to := r.entry(o.site)
+	if to == nil {
+		r.w.Emit(trace.Event{Kind: trace.Send, Actor: shop.Name, Msg: msg, Note: "no node it can reach is up"})
+		r.answer(nil, o, Refused, "no node it can reach is up")
+		return
+	}
+	e := trace.Event{Kind: trace.Send, Actor: shop.Name, To: to.name, Msg: msg}
+	if o.tries > 1 {
+		e.Note = "try " + strconv.Itoa(o.tries)
+	}
+	r.w.Emit(e)
+	d := local
+	if to.site != o.site {
+		d = r.cfg.Latency.Sample(r.lat)
+	}
+	r.w.After(d, to.a, func() { to.take(o, 0) })
+}
+
+// entry returns the node site's shop sends to: the first of its site that
+// is up, else the first up node of the other site it can reach; nil when
+// there is none.
+func (r *run) entry(site int) *node {
+	for _, s := range []int{site, 1 - site} {
+		for _, name := range r.cfg.siteNodes(s) {
+			if n := r.node(name); n.a.Up() && r.net.Reachable(r.shops[site].Name, name) {
+				return n
 			}
-			r.w.Emit(e)
-			r.w.After(local, to.a, func() { to.take(o, 0) })
-			return
 		}
 	}
-	r.w.Emit(trace.Event{Kind: trace.Send, Actor: shop.Name, Msg: msg, Note: "no node of its site is up"})
-	r.answer(nil, o, Refused, "no node of site "+siteName(o.site)+" is up")
+	return nil
 }
 
 // giveUp tells the customer of an order not taken in time to come back
@@ -142,10 +160,13 @@ func (r *run) answer(from *node, o *order, typ, note string) {
 	if o.taken || (o.done && typ != Accepted) {
 		return
 	}
+	shop := r.shops[o.site].Name
+	if from != nil && !r.net.Reachable(from.name, shop) {
+		return // the answer cannot cross the partition: the shop tries again or gives up
+	}
 	if o.done {
 		note += ", after all"
 	}
-	shop := r.shops[o.site].Name
 	e := trace.Event{Kind: trace.Response, Actor: shop, To: shop, Msg: orderMsg(o.n, typ, trace.Reply), Note: note}
 	if from != nil {
 		e.Actor = from.name
