@@ -36,3 +36,19 @@ func System() *IOStreams {
 		Getenv:        os.Getenv,
 	}
 }
+
+// stickyWriter passes writes on to w and keeps the first error, for
+// writers whose callers drop errors (cobra's help).
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	s.err = err
+	return n, err
+}

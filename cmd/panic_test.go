@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +33,25 @@ func TestUnknownHelpTopicAndEmptyCommandAreUsageErrors(t *testing.T) {
 	var out bytes.Buffer
 	if code := Run([]string{"help", "competing"}, &IOStreams{Out: &out, Err: &out}); code != ExitOK || out.Len() == 0 {
 		t.Errorf("msgplay help competing: exit %d", code)
+	}
+}
+
+// failingWriter fails every write, as stdout does on a full disk.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// `msgplay competing --help > /dev/full` once exited 0: a write error on
+// stdout is a failure, whatever is being written, with one line on stderr.
+func TestAWriteErrorOnStdoutExitsOne(t *testing.T) {
+	for _, args := range [][]string{{"competing", "--help"}, {"--help"}, {"help", "check"}, {},
+		{"list"}, {"competing", "-q"}, {"check", "competing", "--seeds", "2"}} {
+		var errb bytes.Buffer
+		code := Run(args, &IOStreams{In: strings.NewReader(""), Out: failingWriter{}, Err: &errb,
+			Getenv: func(string) string { return "" }})
+		if code != ExitFailure || strings.Count(errb.String(), "\n") != 1 ||
+			!strings.Contains(errb.String(), "no space left") {
+			t.Errorf("msgplay %q: exit %d, stderr %q; want %d and one line", args, code, errb.String(), ExitFailure)
+		}
 	}
 }

@@ -27,8 +27,15 @@ func Run(args []string, ios *IOStreams) (code int) {
 	defer recoverPanic(ios, args, &code)
 	gcFloor.Do(setGCFloor)
 	root := NewRootCmd(ios, args)
+	// Help and usage go through cobra's writer: remember its first error,
+	// so `msgplay --help > /dev/full` fails like any other output.
+	help := &stickyWriter{w: ios.Out}
+	root.SetOut(help)
 	root.SetArgs(args)
 	err := root.Execute()
+	if err == nil && help.err != nil {
+		err = &failure{code: ExitFailure, msg: "writing the output: " + help.err.Error()}
+	}
 	if err == nil {
 		return ExitOK
 	}
