@@ -26,12 +26,15 @@ var Definition = patterns.Def[Config]{
 			Guarantees: []string{"no-loss", "express-slo", "no-starvation"},
 			Apply:      func(c *Config) { c.Mode = Separate }},
 	},
-	// The sweep's faults are the load of the demos and the tour (load).
+	// The sweep's faults are the load of the demos (load) and a worker that
+	// crashes holding an order and comes back 30ms later.
 	Faults: func(c *Config) {
 		c.Consumers, c.Orders, c.ExpressShare = 2, 150, 0.9
 		c.Arrival = sim.Const(11 * time.Millisecond)
 		c.Bursts = []Burst{{N: 20, Kind: StandardKind}}
 		c.ExpressSLO, c.MaxStandardWait = 200*time.Millisecond, 1200*time.Millisecond
+		c.Crashes = []sim.Crash{{Actor: WorkerName(2), At: 300 * time.Millisecond}}
+		c.RestartAfter = 30 * time.Millisecond
 	},
 	Tour: &patterns.Chapter{
 		Title:  "a burst of eight orders lands on two busy workers",
