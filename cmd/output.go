@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +47,7 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 		"output format: text, json, lanes (a sequence view) or mermaid (a sequenceDiagram)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the header and the summary")
 	f.BoolVar(&o.explain, "explain", false, "explain under an event why it happened (a redelivery, a dead letter, a loss)")
-	f.StringVar(&o.html, "html", "", "also write the run as one self-contained HTML page to `FILE`")
+	f.Var(fileValue{&o.html}, "html", "also write the run as one self-contained HTML page to `FILE`")
 	f.Var(countValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out (0 = all)")
 	f.Var(names(&o.only, "ACTOR"), "only", "show only the events ACTOR takes part in (repeatable)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
@@ -197,13 +196,16 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 		shown = c
 	}
 	var page *trace.HTML
+	var pageFile *atomicFile
 	if o.html != "" {
-		// Find out now, not after a long run, that the page cannot be written.
-		f, err := os.OpenFile(o.html, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-		if err != nil {
-			return usagef("--html: cannot write %s: %v", o.html, errors.Unwrap(err))
+		// Find out now, not after a long run, that the page cannot be
+		// written; the page is written to a temporary file beside it and
+		// renamed at the end, so an old page stays whole until then.
+		var err error
+		if pageFile, err = createAtomic(o.html); err != nil {
+			return usagef("--html: cannot write %s: %v", o.html, unwrapped(err))
 		}
-		f.Close()
+		defer pageFile.discard()
 		page = trace.NewHTML(trace.HTMLOptions{Command: app.commandLine(o)})
 		var s trace.Sink = page
 		if o.maxEvents > 0 {
@@ -216,7 +218,7 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 	if pacer != nil && pacer.Interrupted() {
 		app.cleanTerminal()
 	}
-	if err := app.finish(o, out, page, focus); err != nil {
+	if err := app.finish(o, out, page, pageFile, focus); err != nil {
 		return err
 	}
 	if pacer != nil && pacer.Interrupted() {
@@ -227,12 +229,12 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 
 // finish flushes the output, writes the HTML page and warns about --only
 // names that matched nothing.
-func (app *App) finish(o *runOptions, out flusher, page *trace.HTML, focus *trace.Focus) error {
+func (app *App) finish(o *runOptions, out flusher, page *trace.HTML, pageFile *atomicFile, focus *trace.Focus) error {
 	if err := out.Flush(); err != nil {
 		return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
 	}
 	if page != nil {
-		if err := os.WriteFile(o.html, page.Bytes(), 0o644); err != nil {
+		if err := pageFile.commit(page.Bytes()); err != nil {
 			return &failure{code: ExitFailure, msg: "--html: " + err.Error()}
 		}
 	}
