@@ -113,10 +113,10 @@ func (n *node) forward(o *order, hops int) bool {
 func (n *node) sendAppend(p *node) {
 	r := n.r
 	prev := n.next[p.idx] - 1
-	end := min(len(n.log), prev+maxBatch)
-	if r.cfg.bug == bugNoCatchUp && n.match[p.idx] < prev {
-		end = prev
+	if r.cfg.bug == bugNoCatchUp {
+		prev = max(prev, len(n.log)-1) // only ever the newest entry
 	}
+	end := min(len(n.log), prev+maxBatch)
 	req := &appendReq{term: n.term, prev: prev, commit: n.commit, from: n, entries: slices.Clone(n.log[prev:end])}
 	if prev > 0 {
 		req.prevTerm = n.log[prev-1].term
@@ -199,10 +199,10 @@ func (n *node) onAppended(p *node, term int, ok bool, has int) {
 	}
 	n.ackedAt[p.idx] = n.r.w.Now()
 	if !ok {
-		n.next[p.idx] = max(1, has+1)
 		if n.r.cfg.bug == bugNoCatchUp {
-			n.next[p.idx] = len(n.log) + 1
+			return // never backs up to send the follower what it missed
 		}
+		n.next[p.idx] = max(1, has+1)
 		n.shown[p.idx] = min(n.shown[p.idx], n.next[p.idx]-1)
 		n.sendAppend(p)
 		return

@@ -148,6 +148,7 @@ func (r *run) giveUp(o *order) {
 	}
 	o.done = true
 	delete(r.waiting, o.n)
+	r.w.Progress()
 	r.w.Emit(trace.Event{Kind: trace.Timeout, Actor: r.shops[o.site].Name, Msg: orderMsg(o.n, PlaceOrder, trace.Command),
 		Note: "not taken in " + trace.FormatDuration(patience*r.cfg.ElectionTimeout) + ": the customer is asked to come back later"})
 }
@@ -184,6 +185,7 @@ func (r *run) answer(from *node, o *order, typ, note string) {
 	}
 	o.done, o.taken = true, typ == Accepted
 	delete(r.waiting, o.n)
+	r.w.Progress()
 }
 
 // orderMsg returns the message of order n with type typ.
