@@ -339,10 +339,12 @@ func (v countValue) Set(s string) error {
 }
 
 // countRangeValue is a range of whole numbers, LO..HI, such as 2..8; with
-// offOK, "off" sets both ends to 0.
+// offOK, "off" sets both ends to 0. Without offOK both ends are at least
+// 1 and, when max is above 0, at most max.
 type countRangeValue struct {
 	lo, hi *int
 	offOK  bool
+	max    int
 }
 
 func (v countRangeValue) String() string {
@@ -368,6 +370,12 @@ func (v countRangeValue) Set(s string) error {
 	}
 	if v.offOK && b < 1 {
 		return fmt.Errorf("%q: the high end must be at least 1 (or give off)", s)
+	}
+	if !v.offOK && (a < 1 || v.max > 0 && b > v.max) {
+		if v.max > 0 {
+			return fmt.Errorf("%q: want LO..HI with 1 <= LO <= HI <= %d, such as 2..8", s, v.max)
+		}
+		return fmt.Errorf("%q: want LO..HI with 1 <= LO <= HI, such as 2..8", s)
 	}
 	*v.lo, *v.hi = a, b
 	return nil

@@ -31,7 +31,7 @@ func bindLoadLevel(f *pflag.FlagSet, c *loadlevel.Config) func() error {
 		"the objective: every order taken from the queue within this wait, the maximum (0 = none)")
 	f.IntVar(&c.QueueLimit, "queue-limit", c.QueueLimit,
 		"most orders waiting in the queue; more are refused and lost (0 = unbounded)")
-	f.Var(countRangeValue{lo: &c.SweepFrom, hi: &c.SweepTo}, "sweep-consumers",
+	f.Var(countRangeValue{lo: &c.SweepFrom, hi: &c.SweepTo, max: loadlevel.MaxWorkers}, "sweep-consumers",
 		"run once per worker count A..B and print one row each, as 4..12")
 	return func() error {
 		if f.Changed("duration") && !f.Changed("messages") {
