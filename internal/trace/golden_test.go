@@ -58,6 +58,9 @@ func showcase() []trace.Event {
 		{T: 14 * ms, Kind: trace.Drop, Actor: "orders", To: "orders", Msg: raw, Note: "queue full"},
 		{T: 15 * ms, Kind: trace.Fetch, Actor: "worker-1", To: "blobs", Msg: cmd("m1", 1), Took: ms,
 			Note: "blobs/m1 (300KB)"},
+		{T: 15 * ms, Kind: trace.Elect, Actor: "worker-2", Note: "stands for leader of term 2"},
+		{T: 15 * ms, Kind: trace.Leader, Actor: "worker-2", Note: "leads term 2"},
+		{T: 15 * ms, Kind: trace.Replicate, Actor: "worker-2", To: "worker-1", Msg: cmd("m1", 1), Note: "entry 1 of term 2"},
 		{T: 15 * ms, Kind: trace.Compensate, Actor: "worker-1", Msg: cmd("m1", 1), Note: "stock released"},
 		{T: 15 * ms, Kind: trace.Note, Actor: "msgplay", Note: "every kind has been shown"},
 	}

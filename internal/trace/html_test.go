@@ -35,7 +35,7 @@ func recordHTML(t *testing.T) (page []byte, arrows int) {
 		if e.HasMsg() && e.To != "" && e.To != e.Actor {
 			switch e.Kind {
 			case trace.Send, trace.Publish, trace.Deliver, trace.Ack, trace.Nack, trace.AckLost, trace.DeadLetter, trace.Drop,
-				trace.Call, trace.Response:
+				trace.Call, trace.Response, trace.Replicate:
 				arrows++
 			}
 		}
