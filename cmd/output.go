@@ -51,7 +51,8 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.Var(countValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out (0 = all)")
 	f.Var(names(&o.only, "ACTOR"), "only", "show only the events ACTOR takes part in (repeatable)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
-	f.Var(speedValue{&o.speed}, "speed", "replay virtual time on the wall clock at factor `X` (1 = real time, 0.1 = ten times slower)")
+	f.Var(speedValue{&o.speed}, "speed",
+		"replay virtual time on the wall clock at factor `X`, 0.001 to 1000 (1 = real time, 0.1 = ten times slower)")
 	f.BoolVar(&o.step, "step", false, "wait for Enter after each event; q then Enter stops with the summary so far")
 }
 
@@ -100,7 +101,7 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// speedValue is a replay factor above 0.
+// speedValue is a replay factor from trace.MinSpeed to trace.MaxSpeed.
 type speedValue struct{ f *float64 }
 
 func (v speedValue) String() string {
@@ -112,8 +113,9 @@ func (v speedValue) String() string {
 func (v speedValue) Type() string { return "X" }
 func (v speedValue) Set(s string) error {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || !(f > 0) || f > 1e6 {
-		return fmt.Errorf("%q is not a speed: want a factor above 0, such as 1 (real time) or 0.1 (ten times slower)", s)
+	if err != nil || !(f >= trace.MinSpeed && f <= trace.MaxSpeed) {
+		return fmt.Errorf("%q is not a speed: want a factor from %g to %g, such as 1 (real time) or 0.1 (ten times slower)",
+			s, trace.MinSpeed, float64(trace.MaxSpeed))
 	}
 	*v.f = f
 	return nil

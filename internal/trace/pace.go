@@ -1,8 +1,17 @@
 package trace
 
 import (
+	"math"
 	"strings"
 	"time"
+)
+
+// MinSpeed and MaxSpeed bound PaceOptions.Speed: a thousand times slower
+// than real time to a thousand times faster. The Pacer holds any speed to
+// this range, so a wait never overflows a time.Duration.
+const (
+	MinSpeed = 0.001
+	MaxSpeed = 1000
 )
 
 // PaceOptions set how a Pacer paces.
@@ -83,7 +92,7 @@ func (p *Pacer) Event(e *Event) {
 		return
 	}
 	if e.Kind != Run && p.opt.Speed > 0 && e.T > p.last {
-		d := time.Duration(float64(e.T-p.last) / p.opt.Speed)
+		d := paceWait(e.T-p.last, p.opt.Speed)
 		if !p.opt.Sleep(d, p.opt.Interrupt) {
 			p.halt(true)
 			return
@@ -114,4 +123,15 @@ func (p *Pacer) Event(e *Event) {
 			p.halt(true)
 		}
 	}
+}
+
+// paceWait is the wall-clock wait for virtual time v at speed, with speed
+// held to MinSpeed..MaxSpeed and the wait saturated at the longest
+// time.Duration.
+func paceWait(v time.Duration, speed float64) time.Duration {
+	w := float64(v) / min(max(speed, MinSpeed), MaxSpeed)
+	if w >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(w)
 }

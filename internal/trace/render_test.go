@@ -1,6 +1,7 @@
 package trace_test
 
 import (
+	"math"
 	"bytes"
 	"io"
 	"os"
@@ -190,6 +191,31 @@ func TestPacerSleepsVirtualTimeOverSpeed(t *testing.T) {
 	}
 	if len(slept) != 2 || slept[0] != 20*time.Millisecond || slept[1] != 30*time.Millisecond {
 		t.Errorf("slept %v, want [20ms 30ms]", slept)
+	}
+}
+
+// --speed 1e-300 once overflowed the wait into a negative duration: the
+// speed is held to MinSpeed..MaxSpeed and the wait saturates.
+func TestPacerWaitNeverOverflows(t *testing.T) {
+	for _, c := range []struct {
+		speed float64
+		at    time.Duration
+		want  time.Duration
+	}{
+		{1e-300, time.Second, 1000 * time.Second},
+		{1e300, time.Second, time.Millisecond},
+		{0.001, 10000 * time.Hour, math.MaxInt64},
+	} {
+		var slept []time.Duration
+		p := trace.NewPacer(trace.SinkFunc(func(*trace.Event) {}), func() error { return nil }, trace.PaceOptions{
+			Speed: c.speed,
+			Sleep: func(d time.Duration, _ <-chan struct{}) bool { slept = append(slept, d); return true },
+		})
+		p.Event(&trace.Event{Kind: trace.Send, T: 0})
+		p.Event(&trace.Event{Kind: trace.Send, T: c.at})
+		if len(slept) != 1 || slept[0] != c.want {
+			t.Errorf("speed %g, %v of virtual time: slept %v, want [%v]", c.speed, c.at, slept, c.want)
+		}
 	}
 }
 
