@@ -1,9 +1,9 @@
 package trace_test
 
 import (
-	"math"
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
