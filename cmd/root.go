@@ -91,10 +91,10 @@ func NewRootCmd(ios *IOStreams, args []string) *cobra.Command {
 		Short: "A playground for asynchronous messaging patterns",
 		Long: `msgplay simulates messaging patterns — competing consumers, publish/subscribe,
 sagas, the transactional outbox, ordering, load leveling, request-reply,
-retries and redrive, the claim check, priority queues — inside one process,
-on virtual time, and prints the life of every message: sent, delivered,
-acked, redelivered, dead-lettered, lost. One seed gives one run, byte for
-byte, on any machine. 'msgplay list' names them all.
+retries and redrive, the claim check, priority queues, CAP under a
+partition — inside one process, on virtual time, and prints the life of
+every message: sent, delivered, acked, redelivered, dead-lettered, lost.
+One seed gives one run, byte for byte, on any machine. 'msgplay list' names them all.
 
 A command (cmd, ▶) is a message that expects an outcome from one receiver;
 an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
