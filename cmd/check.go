@@ -36,11 +36,12 @@ type checkOptions struct {
 var checkFlagNames = map[string]bool{"seeds": true, "first-seed": true, "variants": true, "format": true, "jobs": true}
 
 func (o *checkOptions) register(fs *pflag.FlagSet) {
-	fs.IntVar(&o.seeds, "seeds", 100, "how many seeds to run each variant with")
+	fs.IntVar(&o.seeds, "seeds", 100, fmt.Sprintf("how many seeds to run each variant with, at most %d", maxSeeds))
 	fs.Uint64Var(&o.firstSeed, "first-seed", 1, "the first seed; the sweep runs seeds S … S+N-1")
 	fs.Var(names(&o.variants, "NAME"), "variants", "the variants to run, as dual-write,outbox (default all)")
 	fs.Var(choice(&o.format, "a format", "text", "json"), "format", "output format: text or json")
-	fs.IntVar(&o.jobs, "jobs", 0, "runs at once (0 = one per CPU); the results do not depend on it")
+	fs.IntVar(&o.jobs, "jobs", 0, fmt.Sprintf("runs at once, at most %d (0 = one per CPU); the results do not depend on it",
+		check.MaxJobs))
 	fs.Var(durationValue{&o.until}, "until", "stop each run at this virtual time")
 	fs.BoolVarP(&o.help, "help", "h", false, "help for check")
 }
@@ -105,8 +106,8 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return usagef("--seeds must be from 1 to %d (got %d)", maxSeeds, opt.seeds)
 	case opt.firstSeed > math.MaxUint64-uint64(opt.seeds)+1:
 		return usagef("--first-seed %d with --seeds %d goes past the largest seed, %d", opt.firstSeed, opt.seeds, uint64(math.MaxUint64))
-	case opt.jobs < 0:
-		return usagef("--jobs must be 0 (one per CPU) or more (got %d)", opt.jobs)
+	case opt.jobs < 0 || opt.jobs > check.MaxJobs:
+		return usagef("--jobs must be from 0 (one per CPU) to %d (got %d)", check.MaxJobs, opt.jobs)
 	case len(p.variants) == 0:
 		return usagef("check: %s declares no variants to check", p.name)
 	}
@@ -161,11 +162,13 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	// 3.0 s against 5.4 s for the outbox sweep in the README).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	bar := newProgress(app.IO)
-	results := check.Sweep(cases, opt.firstSeed, opt.seeds, opt.jobs, bar.update)
+	stop := app.interrupt()
+	results := check.SweepUntil(cases, opt.firstSeed, opt.seeds, opt.jobs, bar.update, stop)
 	bar.finish()
+	interrupted := isClosed(stop)
 
 	rep := checkReport{pattern: p.name, args: kept, variants: ran, results: results,
-		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped}
+		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped, interrupted: interrupted}
 	if opt.format == "json" {
 		err = rep.writeJSON(app.IO.Out)
 	} else {
@@ -173,6 +176,9 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	}
 	if err != nil {
 		return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
+	}
+	if interrupted {
+		return &failure{code: ExitInterrupted} // the table says what broke so far
 	}
 	if broken := rep.broken(); broken != "" {
 		return &failure{code: ExitFailure, msg: broken}

@@ -20,6 +20,18 @@ type checkReport struct {
 	first    uint64
 	seeds    int
 	skipped  []string // variants the flags do not apply to, with why
+	// interrupted says the sweep was stopped with Ctrl-C: the table counts
+	// only the runs done.
+	interrupted bool
+}
+
+// runsDone is how many runs the sweep did, over all variants.
+func (r *checkReport) runsDone() int {
+	n := 0
+	for _, res := range r.results {
+		n += res.Runs
+	}
+	return n
 }
 
 // ranVariant is a variant the sweep ran, with the flags that select it.
@@ -131,6 +143,10 @@ func (r *checkReport) writeText(w io.Writer) error {
 	}
 
 	b.WriteString("\n")
+	if r.interrupted {
+		fmt.Fprintf(&b, "· interrupted after %d of %d runs: the table counts only those\n",
+			r.runsDone(), r.seeds*len(r.results))
+	}
 	if msg := r.broken(); msg != "" {
 		b.WriteString("✗ a guarantee was broken: " + strings.TrimPrefix(msg, "check "+r.pattern+": ") + "\n")
 	} else {
@@ -149,7 +165,9 @@ func (r *checkReport) writeText(w io.Writer) error {
 				held = append(held, fmt.Sprintf("%s: %d checks", res.Variant, n))
 			}
 		}
-		if len(held) == 0 {
+		if r.interrupted {
+			// no claim about runs that did not happen
+		} else if len(held) == 0 {
 			b.WriteString("· no variant claims a guarantee under these flags\n")
 		} else {
 			fmt.Fprintf(&b, "✔ every guarantee held in all %d runs (%s)\n", r.seeds, strings.Join(held, "; "))
@@ -162,13 +180,15 @@ func (r *checkReport) writeText(w io.Writer) error {
 // checkJSON is the report as --format json writes it; the fields are in
 // the order of the contract.
 type checkJSON struct {
-	Pattern   string        `json:"pattern"`
-	Args      []string      `json:"args"`
-	FirstSeed uint64        `json:"first_seed"`
-	Seeds     int           `json:"seeds"`
-	OK        bool          `json:"ok"`
-	Skipped   []string      `json:"skipped,omitempty"`
-	Variants  []variantJSON `json:"variants"`
+	Pattern   string   `json:"pattern"`
+	Args      []string `json:"args"`
+	FirstSeed uint64   `json:"first_seed"`
+	Seeds     int      `json:"seeds"`
+	OK        bool     `json:"ok"`
+	// Interrupted says Ctrl-C stopped the sweep; runs counts what ran.
+	Interrupted bool          `json:"interrupted,omitempty"`
+	Skipped     []string      `json:"skipped,omitempty"`
+	Variants    []variantJSON `json:"variants"`
 }
 
 type variantJSON struct {
@@ -196,7 +216,7 @@ func (f fixed6) MarshalJSON() ([]byte, error) {
 
 func (r *checkReport) writeJSON(w io.Writer) error {
 	out := checkJSON{Pattern: r.pattern, Args: append([]string{}, r.args...), FirstSeed: r.first, Seeds: r.seeds,
-		OK: r.broken() == "", Skipped: r.skipped, Variants: []variantJSON{}}
+		OK: r.broken() == "", Interrupted: r.interrupted, Skipped: r.skipped, Variants: []variantJSON{}}
 	for i, res := range r.results {
 		v := variantJSON{Name: res.Variant, Checks: []checkLine{}}
 		for _, c := range res.Checks {

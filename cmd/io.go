@@ -25,6 +25,9 @@ type IOStreams struct {
 	ErrIsTerminal bool
 	// Getenv reads the environment (NO_COLOR, TERM).
 	Getenv func(string) string
+	// Interrupt, if not nil, stands for Ctrl-C: check stops when it is
+	// closed. nil means the process's own interrupt signal.
+	Interrupt <-chan struct{}
 }
 
 // System returns the process's own streams and environment.

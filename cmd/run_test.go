@@ -146,7 +146,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"check", "competing", "--seed", "4"}, "a sweep takes --first-seed S and --seeds N"},
 		{[]string{"check", "competing", "--consumers", "0"}, "--consumers must be at least 1"},
 		{[]string{"check", "competing", "--bogus"}, "msgplay check competing: unknown flag --bogus"},
-		{[]string{"check", "competing", "--jobs", "-1"}, "--jobs must be 0 (one per CPU) or more"},
+		{[]string{"check", "competing", "--jobs", "-1"}, "--jobs must be from 0 (one per CPU) to 256 (got -1)"},
 		{[]string{"explain"}, "explain takes one pattern"},
 		{[]string{"explain", "nosuch"}, `explain: no pattern "nosuch"`},
 	} {

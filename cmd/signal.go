@@ -36,3 +36,22 @@ func (app *App) cleanTerminal() {
 	}
 	app.IO.Out.Write([]byte("\n"))
 }
+
+// interrupt returns the channel closed on Ctrl-C: the streams' own, for
+// tests, or the process's.
+func (app *App) interrupt() <-chan struct{} {
+	if app.IO.Interrupt != nil {
+		return app.IO.Interrupt
+	}
+	return interrupts()
+}
+
+// isClosed reports whether ch is closed.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

@@ -3,6 +3,7 @@ package check
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -61,26 +62,33 @@ func Wilson(k, n int) (lo, hi float64) {
 	return math.Max(0, mid-half), math.Min(1, mid+half)
 }
 
+// MaxJobs is the most runs a sweep runs at once.
+const MaxJobs = 256
+
 // Sweep runs every case once per seed from first to first+n-1, on jobs
-// goroutines (0 means one per CPU), and counts each check's violations.
-// Each run is the same as a single run with that seed, and the result does
-// not depend on jobs or on scheduling. progress, if not nil, is called
-// after each run with the number done so far and the total; it may be
-// called from several goroutines.
+// goroutines (0 means one per CPU; never more than MaxJobs or the number
+// of runs), and counts each check's violations. Each run is the same as a
+// single run with that seed, and the result does not depend on jobs or on
+// scheduling. progress, if not nil, is called after each run with the
+// number done so far and the total; it may be called from several
+// goroutines.
 func Sweep(cases []Case, first uint64, n, jobs int, progress func(done, total int)) []Result {
+	return SweepUntil(cases, first, n, jobs, progress, nil)
+}
+
+// SweepUntil is Sweep that stops starting runs once stop is closed (nil
+// never closes) and returns what the runs done found; each Result's Runs
+// says how many of its n ran. The cases advance together, seed by seed,
+// so a stopped sweep has run every variant about as often. Memory does
+// not grow with n: a sweep keeps counts and, per check, the first
+// MaxFailingSeeds failing seeds and the first failure's detail.
+func SweepUntil(cases []Case, first uint64, n, jobs int, progress func(done, total int), stop <-chan struct{}) []Result {
+	total := len(cases) * n
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	total := len(cases) * n
-	// Keep only what the aggregation needs from each report, so memory does
-	// not grow with the reports' tables.
-	type outcome struct {
-		failed []int // indexes of violated checks in the case's check list
-		detail []string
-	}
-	outcomes := make([]outcome, total)
-	names := make([][]trace.Verdict, len(cases)) // the check list of each case, from its first run
-	var namesOnce = make([]sync.Once, len(cases))
+	jobs = max(min(jobs, MaxJobs, total), 1)
+	aggs := make([]aggregate, len(cases))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < jobs; w++ {
@@ -88,21 +96,20 @@ func Sweep(cases []Case, first uint64, n, jobs int, progress func(done, total in
 		go func() {
 			defer wg.Done()
 			for {
+				if stop != nil {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+				}
 				i := int(next.Add(1) - 1)
 				if i >= total {
 					return
 				}
-				ci, k := i/n, i%n
+				ci, k := i%len(cases), i/len(cases)
 				r := cases[ci].Run(first + uint64(k))
-				namesOnce[ci].Do(func() { names[ci] = r.Checks })
-				var o outcome
-				for vi, v := range r.Checks {
-					if !v.OK {
-						o.failed = append(o.failed, vi)
-						o.detail = append(o.detail, v.Detail)
-					}
-				}
-				outcomes[i] = o
+				aggs[ci].add(k, r.Checks)
 				if progress != nil {
 					progress(int(done.Add(1)), total)
 				}
@@ -113,31 +120,70 @@ func Sweep(cases []Case, first uint64, n, jobs int, progress func(done, total in
 
 	results := make([]Result, len(cases))
 	for ci, c := range cases {
-		res := Result{Variant: c.Variant, Runs: n}
-		guaranteed := map[string]bool{}
-		for _, g := range c.Guarantees {
-			guaranteed[g] = true
-		}
-		for _, v := range names[ci] {
-			res.Checks = append(res.Checks, CheckResult{Name: v.Name, Title: v.Title, Guaranteed: guaranteed[v.Name]})
-		}
-		for k := 0; k < n; k++ {
-			o := outcomes[ci*n+k]
-			for j, vi := range o.failed {
-				if vi >= len(res.Checks) {
-					continue // a run with more checks than the first: not expected
-				}
-				cr := &res.Checks[vi]
-				cr.Violated++
-				if len(cr.FailingSeeds) < MaxFailingSeeds {
-					cr.FailingSeeds = append(cr.FailingSeeds, first+uint64(k))
-				}
-				if cr.Example == "" {
-					cr.Example = o.detail[j]
-				}
-			}
-		}
-		results[ci] = res
+		results[ci] = aggs[ci].result(c, first)
 	}
 	return results
+}
+
+// aggregate is what a sweep keeps of one case's runs: counts, and per
+// check the lowest failing seed offsets, whatever order runs end in.
+type aggregate struct {
+	mu      sync.Mutex
+	runs    int
+	namesAt int             // the seed offset the check list was taken from
+	names   []trace.Verdict // the check list, from the lowest seed run so far
+	checks  []checkAgg
+}
+
+type checkAgg struct {
+	violated int
+	failing  []int // the lowest seed offsets that failed, sorted, at most MaxFailingSeeds
+	detail   string
+	detailAt int // the seed offset of detail
+}
+
+func (a *aggregate) add(k int, verdicts []trace.Verdict) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.runs++
+	if a.names == nil || k < a.namesAt {
+		a.names, a.namesAt = slices.Clone(verdicts), k
+		for i := range a.names {
+			a.names[i].Detail, a.names[i].Evidence = "", nil
+		}
+	}
+	if len(a.checks) < len(verdicts) {
+		a.checks = append(a.checks, make([]checkAgg, len(verdicts)-len(a.checks))...)
+	}
+	for vi, v := range verdicts {
+		if v.OK {
+			continue
+		}
+		c := &a.checks[vi]
+		c.violated++
+		if c.violated == 1 || k < c.detailAt {
+			c.detail, c.detailAt = v.Detail, k
+		}
+		at, _ := slices.BinarySearch(c.failing, k)
+		if at < MaxFailingSeeds {
+			c.failing = slices.Insert(c.failing, at, k)
+			c.failing = c.failing[:min(len(c.failing), MaxFailingSeeds)]
+		}
+	}
+}
+
+func (a *aggregate) result(c Case, first uint64) Result {
+	res := Result{Variant: c.Variant, Runs: a.runs}
+	for vi, v := range a.names {
+		cr := CheckResult{Name: v.Name, Title: v.Title, Guaranteed: slices.Contains(c.Guarantees, v.Name)}
+		if vi < len(a.checks) {
+			ag := a.checks[vi]
+			cr.Violated, cr.Example = ag.violated, ag.detail
+			for _, k := range ag.failing {
+				cr.FailingSeeds = append(cr.FailingSeeds, first+uint64(k))
+			}
+		}
+		res.Checks = append(res.Checks, cr)
+	}
+	return res
 }
