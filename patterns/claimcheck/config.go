@@ -162,12 +162,7 @@ func (c Config) Validate() error {
 	case c.Cleanup == Never && c.BlobTTL > 0:
 		return fmt.Errorf("--cleanup never keeps blobs for ever: drop --blob-ttl, or say --cleanup ttl")
 	}
-	for _, cr := range c.Crashes {
-		if !c.isActor(cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q: want %s or %s", cr.Actor, Shop, c.consumers())
-		}
-	}
-	return nil
+	return patterns.CheckCrashes(c.Crashes, c.isActor, "actor", Shop+" or "+c.consumers())
 }
 
 // Params returns the scenario as the run event shows it.

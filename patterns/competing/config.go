@@ -5,8 +5,6 @@ package competing
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,18 +93,12 @@ func (c Config) Validate() error {
 	case c.CrashRate > 0 && c.RestartAfter == 0:
 		return fmt.Errorf("--crash-rate needs --restart-after above 0: workers that never restart leave the orders unhandled")
 	}
-	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
-		if !c.isWorker(name) {
-			return fmt.Errorf("--slow: no consumer %q: want %s", name, c.workers())
-		}
-		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
-			return err
-		}
+	if err := patterns.CheckSlows(c.Slow, c.Work, c.isWorker, "consumer", c.workers()); err != nil {
+		return err
 	}
-	for _, cr := range c.Crashes {
-		if cr.Actor != Producer && !c.isWorker(cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q: want %s or %s", cr.Actor, Producer, c.workers())
-		}
+	isActor := func(name string) bool { return name == Producer || c.isWorker(name) }
+	if err := patterns.CheckCrashes(c.Crashes, isActor, "actor", Producer+" or "+c.workers()); err != nil {
+		return err
 	}
 	for _, id := range c.Poison {
 		n, err := strconv.Atoi(id[min(1, len(id)):])

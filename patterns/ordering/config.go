@@ -9,7 +9,6 @@ package ordering
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -289,18 +288,12 @@ func (c Config) validateNames() error {
 		}
 		seen[j.Consumer] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
-		if !c.isConsumer(name) {
-			return fmt.Errorf("--slow: no consumer %q: want %s or one that joins", name, c.consumerRange())
-		}
-		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
-			return err
-		}
+	if err := patterns.CheckSlows(c.Slow, c.Work, c.isConsumer, "consumer", c.consumerRange()+" or one that joins"); err != nil {
+		return err
 	}
-	for _, cr := range c.Crashes {
-		if cr.Actor != Producer && !c.isConsumer(cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q: want %s, %s or one that joins", cr.Actor, Producer, c.consumerRange())
-		}
+	isActor := func(name string) bool { return name == Producer || c.isConsumer(name) }
+	if err := patterns.CheckCrashes(c.Crashes, isActor, "actor", Producer+", "+c.consumerRange()+" or one that joins"); err != nil {
+		return err
 	}
 	total := c.Orders * c.EventsPerOrder
 	for _, id := range c.Poison {

@@ -243,10 +243,8 @@ func (c Config) Validate() error {
 			}
 		}
 	}
-	for _, cr := range c.Crashes {
-		if !c.isNode(cr.Actor) {
-			return fmt.Errorf("--crash: no node %q: want %s", cr.Actor, c.nodeList())
-		}
+	if err := patterns.CheckCrashes(c.Crashes, c.isNode, "node", c.nodeList()); err != nil {
+		return err
 	}
 	return nil
 }

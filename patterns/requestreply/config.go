@@ -191,18 +191,12 @@ func (c Config) Validate() error {
 	case c.Mode == Poll && c.Timeout == 0:
 		return fmt.Errorf("--mode poll needs a --timeout above 0: a client that polls for ever never stops")
 	}
-	for _, name := range slices.Sorted(maps.Keys(c.Slow)) {
-		if !c.isResponder(name) {
-			return fmt.Errorf("--slow: no responder %q: want %s", name, c.responders())
-		}
-		if err := patterns.CheckSlow(name, c.Slow[name], c.Work); err != nil {
-			return err
-		}
+	if err := patterns.CheckSlows(c.Slow, c.Work, c.isResponder, "responder", c.responders()); err != nil {
+		return err
 	}
-	for _, cr := range c.Crashes {
-		if !c.isRequester(cr.Actor) && !c.isResponder(cr.Actor) {
-			return fmt.Errorf("--crash: no actor %q: want %s, %s", cr.Actor, names(Checkout, c.Requesters), c.responders())
-		}
+	isActor := func(name string) bool { return c.isRequester(name) || c.isResponder(name) }
+	if err := patterns.CheckCrashes(c.Crashes, isActor, "actor", names(Checkout, c.Requesters)+", "+c.responders()); err != nil {
+		return err
 	}
 	return nil
 }
