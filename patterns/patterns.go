@@ -152,9 +152,9 @@ func OrList(words []string) string {
 }
 
 // Count writes n and the noun, plural unless n is 1: "1 worker", "3 workers".
-func Count(n int, noun string) string {
+func Count[N ~int | ~int64](n N, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return strconv.FormatInt(int64(n), 10) + " " + noun + "s"
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // Checks is a sink that judges a run from its events alone — sends and
@@ -306,7 +307,7 @@ func countVerdict(name, title string, cases *check.Cases, okDetail, broke string
 	n := cases.Count()
 	v := trace.Verdict{Name: name, Title: title, OK: n == 0, Detail: okDetail}
 	if n > 0 {
-		v.Detail = plural(n, "event") + broke
+		v.Detail = patterns.Count(n, "event") + broke
 		v.Evidence = check.Evidence(cases)
 	}
 	return v
@@ -421,11 +422,4 @@ func naturalOrder(names []string) []string {
 		return cmp.Or(cmp.Compare(pa, pb), cmp.Compare(na, nb))
 	})
 	return out
-}
-
-func plural(n int64, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.FormatInt(n, 10) + " " + what + "s"
 }

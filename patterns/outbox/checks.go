@@ -6,6 +6,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // Checks is a sink that judges a run of the outbox pattern from its events
@@ -189,7 +190,7 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 		verdict("no-ghost", "no ghost messages", &ghosts,
 			"every published event has a committed order", "published, never committed"),
 		verdict("exactly-once-effect", "one effect per committed event", &effects,
-			plural(c.committed, "committed event")+" applied once each", "not applied exactly once"),
+			patterns.Count(c.committed, "committed event")+" applied once each", "not applied exactly once"),
 		verdict("per-key-order", "order kept per order id", &order,
 			"events handled in commit order", "handled out of order"),
 	}
@@ -222,13 +223,6 @@ func verdict(name, title string, cs *check.Cases, okDetail, badDetail string) tr
 		v.Evidence = check.Evidence(cs)
 	}
 	return v
-}
-
-func plural(n int64, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return itoa(n) + " " + what + "s"
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // MaxRows is how many orders the summary table lists before it counts the
@@ -253,7 +254,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	}
 	once := trace.Verdict{Name: "compensate-once", Title: "no compensation applied twice", OK: l.twice.Count() == 0}
 	if once.OK {
-		once.Detail = plural(len(l.comps), "compensation") + ", each once"
+		once.Detail = patterns.Count(len(l.comps), "compensation") + ", each once"
 	} else {
 		once.Detail = fmt.Sprintf("%d compensations applied more than once", l.twice.Count())
 		once.Evidence = check.Evidence(&l.twice)
@@ -266,12 +267,4 @@ func orDash(s string) string {
 		return "never done"
 	}
 	return s
-}
-
-// plural writes "1 compensation" or "2 compensations".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
