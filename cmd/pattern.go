@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/claimcheck"
@@ -98,7 +99,7 @@ func (p pattern) command(app *App) *cobra.Command {
 		Use:     p.name,
 		Aliases: p.aliases,
 		Short:   p.summary,
-		Long:    p.about,
+		Long:    p.about + "\n\n" + durationCeiling,
 		Example: examples(p.name, p.demos),
 		Args:    noArgs,
 	}
@@ -117,6 +118,10 @@ func (p pattern) command(app *App) *cobra.Command {
 	}
 	return c
 }
+
+// durationCeiling ends every pattern's help: the one ceiling all its
+// duration and time flags share.
+var durationCeiling = "Every duration and virtual time a flag takes is at most " + sim.MaxTimeText + "."
 
 // findPattern returns the pattern called name, or one of its aliases.
 func findPattern(name string) (pattern, bool) {
