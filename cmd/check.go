@@ -59,8 +59,8 @@ so every failure comes with the command that reproduces it.
 
 A broken variant that breaks is the lesson. check exits 1 only when a
 variant breaks a check it claims to guarantee; 'msgplay explain PATTERN'
-lists the claims. Every duration and virtual time a flag takes is at most
-` + sim.MaxTimeText + ".",
+lists the claims. Every duration and virtual time a flag takes is
+at most ` + sim.MaxTimeText + ".",
 		Example: `  msgplay check competing --crash worker-2@30ms --messages 6 --seeds 200
   msgplay check competing --crash worker-2@30ms --messages 6 --variants manual-ack --seeds 1000 --format json`,
 		DisableFlagParsing: true,
