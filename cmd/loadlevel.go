@@ -19,7 +19,7 @@ func bindLoadLevel(f *pflag.FlagSet, c *loadlevel.Config) func() error {
 	f.IntVar(&c.Messages, "messages", c.Messages, "number of steady orders to send (or use --duration)")
 	f.Var(durationValue{&c.Duration}, "duration", "send steady orders until this virtual time, instead of --messages")
 	f.Var(distValue{&c.Work}, "work", "processing time of one order: 20ms, 10ms..30ms or exp:20ms")
-	f.IntVar(&c.Consumers, "consumers", c.Consumers, "number of workers (without --autoscale)")
+	f.IntVar(&c.Consumers, "consumers", c.Consumers, fmt.Sprintf("number of workers, 1 to %d (without --autoscale)", loadlevel.MaxWorkers))
 	f.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "most unacked orders a worker holds at once (0 = unlimited)")
 	f.Var(countRangeValue{lo: &a.Min, hi: &a.Max, offOK: true}, "autoscale",
 		"let an autoscaler keep MIN..MAX workers, as 2..8 (off = a fixed pool)")
@@ -30,9 +30,10 @@ func bindLoadLevel(f *pflag.FlagSet, c *loadlevel.Config) func() error {
 	f.Var(durationValue{&c.MaxWait}, "max-wait",
 		"the objective: every order taken from the queue within this wait, the maximum (0 = none)")
 	f.IntVar(&c.QueueLimit, "queue-limit", c.QueueLimit,
-		"most orders waiting in the queue; more are refused and lost (0 = unbounded)")
+		fmt.Sprintf("most orders waiting in the queue, at most %d; more are refused and lost (0 = unbounded)",
+			loadlevel.MaxQueueLimit))
 	f.Var(countRangeValue{lo: &c.SweepFrom, hi: &c.SweepTo, max: loadlevel.MaxWorkers}, "sweep-consumers",
-		"run once per worker count A..B and print one row each, as 4..12")
+		fmt.Sprintf("run once per worker count A..B (1 to %d) and print one row each, as 4..12", loadlevel.MaxWorkers))
 	return func() error {
 		if f.Changed("duration") && !f.Changed("messages") {
 			c.Messages = 0 // --duration replaces the default count

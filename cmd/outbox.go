@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"fmt"
+
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/patterns/outbox"
@@ -9,7 +11,8 @@ import (
 func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(choice(&c.Variant, "a variant", outbox.AllVariants...), "variant",
 		"how the order service writes: dual-write, publish-first or outbox")
-	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders, each written twice: OrderCreated, then OrderUpdated")
+	f.IntVar(&c.Orders, "orders", c.Orders,
+		fmt.Sprintf("number of orders (1 to %d), each written twice: OrderCreated, then OrderUpdated", outbox.MaxOrders))
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Work}, "work", "time of each step (a transaction, a publish, a handler): 5ms, 2ms..8ms or exp:5ms")
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (order-service, relay or inventory) at a virtual time, as relay@100ms (repeatable)")

@@ -11,7 +11,8 @@ import (
 )
 
 func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
-	f.IntVar(&c.Events, "events", c.Events, "number of orders placed (OrderPlaced events e1 … eN)")
+	f.IntVar(&c.Events, "events", c.Events,
+		fmt.Sprintf("number of orders placed (OrderPlaced events e1 … eN), at most %d", pubsub.MaxEvents))
 	f.Var(&listValue[string]{list: &c.Subscribers, form: "NAMES", parse: parseName, format: same, split: true, replace: true},
 		"subscribers", "the subscribing services, comma-separated")
 	f.Var(names(&c.Transient, "NAME"), "transient",
