@@ -36,6 +36,7 @@ func TestCountFlagsStateTheirCeilings(t *testing.T) {
 		{"retry", "redrive-rate", "at most 1000000/s"},
 		{"outbox", "orders", "1 to 10000000"},
 		{"pubsub", "events", "at most 10000000"},
+		{"saga", "orders", "at most 10000000"},
 	} {
 		p, _ := findPattern(c.pattern)
 		f := p.command(&App{IO: &IOStreams{}}).Flags().Lookup(c.flag)

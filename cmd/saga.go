@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"fmt"
+
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -12,7 +14,7 @@ func bindSaga(f *pflag.FlagSet, c *saga.Config) func() error {
 	steps := strings.Join(saga.StepNames(), ", ")
 	f.Var(choice(&c.Style, "a style", saga.Styles...), "style",
 		"orchestration (commands and replies) or choreography (events on topics)")
-	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders the shop places")
+	f.IntVar(&c.Orders, "orders", c.Orders, fmt.Sprintf("number of orders the shop places, at most %d", saga.MaxOrders))
 	f.IntVar(&c.Stock, "stock", c.Stock, "units in inventory (0 = one per order)")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders (0 = all at once): 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Work}, "work", "a service's time for one step: 20ms, 10ms..30ms or exp:20ms")
