@@ -96,8 +96,10 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return flagErrorAt(path, err)
 	}
 	if opt.help {
-		fmt.Fprintf(app.IO.Out, "Usage:\n  %s [pattern flags] [check flags]\n\nCheck flags and %s flags:\n%s",
-			path, p.name, fs.FlagUsages())
+		if _, err := fmt.Fprintf(app.IO.Out, "Usage:\n  %s [pattern flags] [check flags]\n\nCheck flags and %s flags:\n%s",
+			path, p.name, fs.FlagUsages()); err != nil {
+			return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
+		}
 		return nil
 	}
 	if fs.NArg() > 0 {

@@ -45,7 +45,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space
 // stdout is a failure, whatever is being written, with one line on stderr.
 func TestAWriteErrorOnStdoutExitsOne(t *testing.T) {
 	for _, args := range [][]string{{"competing", "--help"}, {"--help"}, {"help", "check"}, {},
-		{"list"}, {"competing", "-q"}, {"check", "competing", "--seeds", "2"}} {
+		{"list"}, {"competing", "-q"}, {"check", "competing", "--help"}, {"check", "competing", "--seeds", "2"}} {
 		var errb bytes.Buffer
 		code := Run(args, &IOStreams{In: strings.NewReader(""), Out: failingWriter{}, Err: &errb,
 			Getenv: func(string) string { return "" }})
