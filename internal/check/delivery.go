@@ -293,18 +293,7 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 	case loss.OK:
 		loss.Detail = fmt.Sprintf("all %d messages handled and acked", c.sent)
 	default:
-		var parts []string
-		if lost > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d lost", lost, c.sent))
-		}
-		if nUnsettled > 0 {
-			why := "never settled"
-			if stopped != "" {
-				why += " (" + stopped + ")"
-			}
-			parts = append(parts, fmt.Sprintf("%d %s", nUnsettled, why))
-		}
-		loss.Detail = strings.Join(parts, "; ")
+		loss.Detail = LossDetail(lost, nUnsettled, c.sent, "settled", stopped)
 		loss.Evidence = Evidence(&c.lost, &unsettled)
 	}
 

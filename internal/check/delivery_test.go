@@ -139,3 +139,18 @@ func TestAutoAckedButUnhandledAtTheEndIsNotSettled(t *testing.T) {
 		t.Errorf("no-loss: %+v, pending %v", v, pending)
 	}
 }
+
+func TestLossDetailSaysWhatWasLostAndWhatNeverSettled(t *testing.T) {
+	for _, c := range []struct {
+		lost, unsettled int64
+		stopped, want   string
+	}{
+		{2, 0, "", "2 of 40 lost"},
+		{0, 3, "", "3 never settled"},
+		{2, 3, "stopped at 1s", "2 of 40 lost; 3 never settled (stopped at 1s)"},
+	} {
+		if got := LossDetail(c.lost, c.unsettled, 40, "settled", c.stopped); got != c.want {
+			t.Errorf("LossDetail(%d, %d, 40, settled, %q) = %q, want %q", c.lost, c.unsettled, c.stopped, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/msgplay/msgplay/internal/trace"
 )
@@ -75,4 +76,23 @@ func Judge(name, title string, cases *Cases, ok, one, many string) trace.Verdict
 	}
 	v.Evidence = Evidence(cases)
 	return v
+}
+
+// LossDetail says what a no-loss verdict found: "2 of 40 lost; 3 never
+// settled (stopped at 1s)". never names what the unsettled ones never were
+// ("settled", "applied"); stopped, when not empty, says why the run ended
+// early.
+func LossDetail(lost, unsettled, sent int64, never, stopped string) string {
+	var parts []string
+	if lost > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d lost", lost, sent))
+	}
+	if unsettled > 0 {
+		why := "never " + never
+		if stopped != "" {
+			why += " (" + stopped + ")"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", unsettled, why))
+	}
+	return strings.Join(parts, "; ")
 }

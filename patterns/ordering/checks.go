@@ -320,18 +320,7 @@ func (c *Checks) lossVerdict(lost, unsettled *check.Cases, stopped string) trace
 		v.Detail = "all " + strconv.FormatInt(c.sent, 10) + " events applied"
 		return v
 	}
-	var parts []string
-	if nLost > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d lost", nLost, c.sent))
-	}
-	if nUnsettled > 0 {
-		why := "never applied"
-		if stopped != "" {
-			why += " (" + stopped + ")"
-		}
-		parts = append(parts, fmt.Sprintf("%d %s", nUnsettled, why))
-	}
-	v.Detail = strings.Join(parts, "; ")
+	v.Detail = check.LossDetail(nLost, nUnsettled, c.sent, "applied", stopped)
 	v.Evidence = check.Evidence(lost, unsettled)
 	return v
 }
