@@ -175,7 +175,11 @@ func (app *App) renderer(o *runOptions) flusher {
 		}
 		return trace.NewMermaid(w, trace.MermaidOptions{Explain: o.explain})
 	}
-	return trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain})
+	text := trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain})
+	if o.quiet {
+		return &summaryOnly{flusher: text}
+	}
+	return text
 }
 
 // simulate runs a pattern with the renderer the flags ask for and writes
@@ -274,6 +278,10 @@ func readLines(r io.Reader) <-chan string {
 
 // summaryOnly passes on only the run and summary events.
 type summaryOnly struct{ flusher }
+
+// Wants implements trace.Choosy: the events of a run nobody reads are
+// not even built.
+func (s *summaryOnly) Wants() trace.Kinds { return trace.KindsOf(trace.Run, trace.Summary) }
 
 func (s *summaryOnly) Event(e *trace.Event) {
 	if e.Kind == trace.Run || e.Kind == trace.Summary {

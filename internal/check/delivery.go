@@ -32,43 +32,50 @@ type Delivery struct {
 
 type fateKey struct{ queue, id string }
 
-// queueFates maps the ids of a queue's unsettled messages to their slots.
-// Queues are few: they are found by a scan, and only the id is hashed.
+// queueFates finds the slots of a queue's unsettled messages: numbered
+// ones by their number, the others by their id. Queues are few: they are
+// found by a scan.
 type queueFates struct {
 	name string
 	ids  map[string]int32
+	nums trace.Numbered[int32]
 }
 
-// ids returns the map of queue, made on first use.
-func (c *Delivery) ids(queue string) map[string]int32 {
+// fates returns the fates of queue, made on first use.
+func (c *Delivery) fates(queue string) *queueFates {
 	for i := range c.queues {
 		if c.queues[i].name == queue {
-			return c.queues[i].ids
+			return &c.queues[i]
 		}
 	}
-	m := map[string]int32{}
-	c.queues = append(c.queues, queueFates{queue, m})
-	return m
+	c.queues = append(c.queues, queueFates{name: queue, ids: map[string]int32{}})
+	return &c.queues[len(c.queues)-1]
 }
 
 // kept returns how many unsettled messages the check remembers.
 func (c *Delivery) kept() int {
 	n := 0
-	for _, q := range c.queues {
-		n += len(q.ids)
+	for i := range c.queues {
+		n += len(c.queues[i].ids) + c.queues[i].nums.Len()
 	}
 	return n
 }
 
-// get returns the fate of message id on queue, or nil; the pointer holds
+// get returns the fate of message m on queue, or nil; the pointer holds
 // until the next send. The events of one message tend to come together, so
-// the last fate found is tried first.
-func (c *Delivery) get(queue, id string) *fate {
-	k := fateKey{queue, id}
+// the last fate found by id is tried first.
+func (c *Delivery) get(queue string, m *trace.Msg) *fate {
+	if m.Num > 0 {
+		if i := c.fates(queue).nums.Get(m.Num); i != nil {
+			return &c.slots[*i]
+		}
+		return nil
+	}
+	k := fateKey{queue, m.ID}
 	if c.last >= 0 && c.lastKey == k {
 		return &c.slots[c.last]
 	}
-	i, ok := c.ids(queue)[id]
+	i, ok := c.fates(queue).ids[m.ID]
 	if !ok {
 		return nil
 	}
@@ -76,8 +83,8 @@ func (c *Delivery) get(queue, id string) *fate {
 	return &c.slots[i]
 }
 
-// add makes the fate of a message first sent now and returns its slot.
-func (c *Delivery) add(k fateKey, f fate) int32 {
+// add makes the fate of message m, first sent to queue now.
+func (c *Delivery) add(queue string, m *trace.Msg, f fate) {
 	var i int32
 	if n := len(c.free); n > 0 {
 		i = c.free[n-1]
@@ -87,16 +94,25 @@ func (c *Delivery) add(k fateKey, f fate) int32 {
 		i = int32(len(c.slots))
 		c.slots = append(c.slots, f)
 	}
-	c.ids(k.queue)[k.id] = i
-	c.lastKey, c.last = k, i
-	return i
+	if m.Num > 0 {
+		c.fates(queue).nums.Add(m.Num, i)
+		return
+	}
+	c.fates(queue).ids[m.ID] = i
+	c.lastKey, c.last = fateKey{queue, m.ID}, i
 }
 
 // forget frees the slot of a sealed message.
-func (c *Delivery) forget(k fateKey) {
-	ids := c.ids(k.queue)
-	i := ids[k.id]
-	delete(ids, k.id)
+func (c *Delivery) forget(queue string, m *trace.Msg) {
+	q := c.fates(queue)
+	var i int32
+	if m.Num > 0 {
+		i = *q.nums.Get(m.Num)
+		q.nums.Delete(m.Num)
+	} else {
+		i = q.ids[m.ID]
+		delete(q.ids, m.ID)
+	}
 	c.slots[i] = fate{}
 	c.free = append(c.free, i)
 	if c.last == i {
@@ -106,7 +122,7 @@ func (c *Delivery) forget(k fateKey) {
 
 type fate struct {
 	seq     int64 // order of the first send, for stable reports
-	key     string
+	id, key string
 	handled int
 	open    int // deliveries whose handling has not finished
 	state   fateState
@@ -171,63 +187,64 @@ func (c *Delivery) Event(e *trace.Event) {
 		if e.To == "" {
 			return
 		}
-		if f := c.get(e.To, e.Msg.ID); f != nil {
+		if f := c.get(e.To, &e.Msg); f != nil {
 			f.state = inFlight
 			return
 		}
 		c.sent++
 		c.sendSeq++
-		c.add(fateKey{e.To, e.Msg.ID}, fate{seq: c.sendSeq, key: e.Msg.Key})
+		c.add(e.To, &e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key})
 	case trace.Deliver:
-		if f := c.get(e.Actor, e.Msg.ID); f != nil {
+		if f := c.get(e.Actor, &e.Msg); f != nil {
 			f.open++
 			f.state = inFlight
 		}
 	case trace.Handle:
-		if f := c.get(e.To, e.Msg.ID); f != nil {
+		if f := c.get(e.To, &e.Msg); f != nil {
 			f.open--
 			f.handled++
 			f.handledBy(e.Actor)
-			c.settle(e.To, e.Msg.ID, f)
+			c.settle(e.To, &e.Msg, f)
 		}
 	case trace.Skip, trace.Nack:
-		if f := c.get(e.To, e.Msg.ID); f != nil {
+		if f := c.get(e.To, &e.Msg); f != nil {
 			f.open--
-			c.settle(e.To, e.Msg.ID, f)
+			c.settle(e.To, &e.Msg, f)
 		}
 	case trace.Ack:
-		if f := c.get(e.To, e.Msg.ID); f != nil {
+		if f := c.get(e.To, &e.Msg); f != nil {
 			f.state = acked
-			c.settle(e.To, e.Msg.ID, f)
+			c.settle(e.To, &e.Msg, f)
 		}
 	case trace.DeadLetter:
-		if f := c.get(e.Actor, e.Msg.ID); f != nil {
+		if f := c.get(e.Actor, &e.Msg); f != nil {
 			f.state = deadLettered
-			c.settle(e.Actor, e.Msg.ID, f)
+			c.settle(e.Actor, &e.Msg, f)
 		}
 	case trace.Drop:
-		if f := c.get(e.To, e.Msg.ID); f != nil {
+		if f := c.get(e.To, &e.Msg); f != nil {
 			if e.Actor != e.To {
 				f.open-- // a consumer lost what it was holding
 			}
 			f.state = dropped
 			f.why = e.Note
-			c.settle(e.To, e.Msg.ID, f)
+			c.settle(e.To, &e.Msg, f)
 		}
 	}
 }
 
 // settle forgets a message whose fate is sealed: settled, with no delivery
 // still being worked on.
-func (c *Delivery) settle(queue, id string, f *fate) {
+func (c *Delivery) settle(queue string, m *trace.Msg, f *fate) {
 	if f.state == inFlight || f.open > 0 {
 		return
 	}
-	c.seal(id, f)
-	c.forget(fateKey{queue, id})
+	c.seal(f)
+	c.forget(queue, m)
 }
 
-func (c *Delivery) seal(id string, f *fate) {
+func (c *Delivery) seal(f *fate) {
+	id := f.id
 	switch {
 	case f.state == deadLettered:
 		c.deadLettered++
@@ -250,39 +267,37 @@ func (c *Delivery) seal(id string, f *fate) {
 // duplicate-effects checks. stopped says why the run ended early, if it
 // did; pending holds the ids of the first messages never settled.
 func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
-	type left struct {
-		k    fateKey
-		slot int32
-	}
-	var rest []left
-	for _, q := range c.queues {
-		for id, i := range q.ids {
-			rest = append(rest, left{fateKey{q.name, id}, i})
+	var rest []int32 // the slots still held
+	for i := range c.queues {
+		q := &c.queues[i]
+		for _, slot := range q.ids {
+			rest = append(rest, slot)
 		}
+		q.nums.All(func(_ uint64, slot *int32) { rest = append(rest, *slot) })
 	}
-	sort.Slice(rest, func(i, j int) bool { return c.slots[rest[i].slot].seq < c.slots[rest[j].slot].seq })
+	sort.Slice(rest, func(i, j int) bool { return c.slots[rest[i]].seq < c.slots[rest[j]].seq })
 	var unsettled Cases
-	for _, r := range rest {
-		k, f := r.k, &c.slots[r.slot]
+	for _, slot := range rest {
+		f := &c.slots[slot]
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
 		if f.state == inFlight || waiting {
 			if unsettled.Room() {
-				pending = append(pending, k.id)
+				pending = append(pending, f.id)
 			}
 			why := "still in flight"
 			if waiting {
 				why = "auto-acked, not yet handled"
 			}
-			unsettled.Add(Line(k.id, f.key, why))
+			unsettled.Add(Line(f.id, f.key, why))
 			if waiting {
 				f.state = inFlight // not settled: seal must not count it
 			}
 		}
-		c.seal(k.id, f)
-		c.forget(k)
+		c.seal(f)
 	}
+	c.queues, c.slots, c.free, c.last = nil, nil, nil, -1
 
 	lost, nUnsettled := c.lost.Count(), unsettled.Count()
 	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: lost == 0 && nUnsettled == 0}

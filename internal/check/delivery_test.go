@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -152,5 +153,31 @@ func TestLossDetailSaysWhatWasLostAndWhatNeverSettled(t *testing.T) {
 		if got := LossDetail(c.lost, c.unsettled, 40, "settled", c.stopped); got != c.want {
 			t.Errorf("LossDetail(%d, %d, 40, settled, %q) = %q, want %q", c.lost, c.unsettled, c.stopped, got, c.want)
 		}
+	}
+}
+
+// Numbered messages are judged as by their ids: the same verdicts and
+// evidence, and nothing kept once settled.
+func TestNumberedMessagesJudgedAsByID(t *testing.T) {
+	script := []string{"send p q m1", "send p q m2", "send p q m3", "deliver q w1 m1", "deliver q w2 m2",
+		"handle w1 q m1", "ack w1 q m1", "drop w2 q m2 lost in a crash", "deliver q w1 m2",
+		"send p q m4", "deliver q w1 m4", "handle w1 q m4", "handle w2 q m4", "ack w1 q m4"}
+	byID, byNum := NewDelivery(), NewDelivery()
+	feed(byID, script...)
+	for i, s := range script {
+		f := strings.Fields(s)
+		k, _ := trace.ParseKind(f[0])
+		e := trace.Event{Kind: k, Actor: f[1], To: f[2], Msg: trace.Msg{ID: f[3], Key: "k-" + f[3],
+			Num: uint64(f[3][1] - '0')}}
+		e.Note = strings.Join(f[4:], " ")
+		byNum.Event(&e)
+		if i == 6 && byNum.kept() != 2 {
+			t.Errorf("%d numbered fates kept after m1 settled, want 2", byNum.kept())
+		}
+	}
+	a, pa := byID.Verdicts("")
+	b, pb := byNum.Verdicts("")
+	if fmt.Sprint(a, pa) != fmt.Sprint(b, pb) || verdict(t, b, "no-loss").OK {
+		t.Errorf("by id: %v %v\nby number: %v %v", a, pa, b, pb)
 	}
 }

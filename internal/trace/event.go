@@ -100,6 +100,13 @@ type Msg struct {
 	ReplyTo       string // on a request: the queue its replies go to
 	CorrelationID string // on a request and its replies: the request they belong to
 	Size          int64  // the bytes the message carries through the broker; 0 when not told
+
+	// Num, when above 0, numbers the message as its ID does: messages with
+	// the same ID have the same Num, and messages with different IDs
+	// different ones. The statistics and the checks then find a message in
+	// flight by its number, not by hashing its ID. It is not part of the
+	// trace contract: a trace without it is judged the same way, by ID.
+	Num uint64
 }
 
 // Param is one named parameter of a run, kept in the order it was given.

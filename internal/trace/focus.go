@@ -45,6 +45,15 @@ func (f *Focus) Keep(e *Event) bool {
 	return true
 }
 
+// Wants implements Choosy: with no actor or message to focus on, what
+// the next sink wants; else every kind, to count what passes.
+func (f *Focus) Wants() Kinds {
+	if f.only == nil && f.follow == "" {
+		return WantsOf(f.next)
+	}
+	return AllKinds
+}
+
 // Event implements Sink.
 func (f *Focus) Event(e *Event) {
 	if !f.Keep(e) {

@@ -12,39 +12,93 @@ type SinkFunc func(e *Event)
 // Event calls f(e).
 func (f SinkFunc) Event(e *Event) { f(e) }
 
+// Kinds is a set of kinds of event.
+type Kinds uint64
+
+// AllKinds holds every kind, those added later too.
+const AllKinds = ^Kinds(0)
+
+// KindsOf returns the set of the kinds given.
+func KindsOf(ks ...Kind) Kinds {
+	var s Kinds
+	for _, k := range ks {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has reports whether k is in the set.
+func (s Kinds) Has(k Kind) bool { return k >= 64 || s&(1<<k) != 0 }
+
+// Choosy is a sink that wants only some kinds of event: Tee and the
+// Recorder hand it no others, so a run builds no event nobody reads (a
+// --quiet renderer wants only the run and the summary).
+type Choosy interface {
+	Sink
+	Wants() Kinds
+}
+
+// WantsOf returns the kinds s wants: every kind, unless s is Choosy.
+func WantsOf(s Sink) Kinds {
+	if c, ok := s.(Choosy); ok {
+		return c.Wants()
+	}
+	return AllKinds
+}
+
 // Tee returns a Sink that passes each event to every one of sinks in
-// turn, in the order given, each seeing it before the next. Nil sinks are
-// left out and nested tees flattened; with one sink left Tee returns it,
-// with none a sink that drops every event. It is the one way msgplay fans
-// events out: to the statistics, the checks and the renderers.
+// turn, in the order given, each seeing it before the next; a Choosy sink
+// sees only the kinds it wants. Nil sinks are left out and nested tees
+// flattened; with one sink left Tee returns it, with none a sink that
+// drops every event. It is the one way msgplay fans events out: to the
+// statistics, the checks and the renderers.
 func Tee(sinks ...Sink) Sink {
 	var t tee
 	for _, s := range sinks {
 		switch s := s.(type) {
 		case nil:
-		case tee:
-			t = append(t, s...)
+		case *tee:
+			t.sinks = append(t.sinks, s.sinks...)
+			t.wants = append(t.wants, s.wants...)
 		default:
-			t = append(t, s)
+			t.sinks = append(t.sinks, s)
+			t.wants = append(t.wants, WantsOf(s))
 		}
 	}
-	switch len(t) {
+	switch len(t.sinks) {
 	case 0:
 		return discard{}
 	case 1:
-		return t[0]
+		if t.wants[0] == AllKinds {
+			return t.sinks[0]
+		}
 	}
-	return t
+	for _, w := range t.wants {
+		t.all |= w
+	}
+	return &t
 }
 
-type tee []Sink
+type tee struct {
+	sinks []Sink
+	wants []Kinds // what each sink wants
+	all   Kinds   // what any of them wants
+}
 
-func (t tee) Event(e *Event) {
-	for _, s := range t {
-		s.Event(e)
+func (t *tee) Event(e *Event) {
+	for i, s := range t.sinks {
+		if t.wants[i].Has(e.Kind) {
+			s.Event(e)
+		}
 	}
 }
+
+// Wants implements Choosy.
+func (t *tee) Wants() Kinds { return t.all }
 
 type discard struct{}
 
 func (discard) Event(*Event) {}
+
+// Wants implements Choosy: nothing.
+func (discard) Wants() Kinds { return 0 }

@@ -24,14 +24,50 @@ type consumerStats struct {
 }
 
 type queueStats struct {
-	sent, depth, maxDepth, deadLettered int64
-	sentAt                              map[string]time.Duration // by message id, until acked
+	received, depth, maxDepth, deadLettered int64
+	sentAt                                  map[string]time.Duration // by message id, until acked
+	numSentAt                               Numbered[time.Duration]  // the same for numbered messages
 }
 
-// forget drops the send time of message id on queue, if it was sent there.
-func (s *Stats) forget(queue, id string) {
+// sent notes when m was first sent to the queue.
+func (q *queueStats) sent(m *Msg, t time.Duration) {
+	if m.Num > 0 {
+		if q.numSentAt.Get(m.Num) == nil {
+			q.numSentAt.Add(m.Num, t)
+		}
+		return
+	}
+	if q.sentAt == nil {
+		q.sentAt = map[string]time.Duration{}
+	}
+	if _, ok := q.sentAt[m.ID]; !ok {
+		q.sentAt[m.ID] = t
+	}
+}
+
+// settled forgets when m was sent to the queue and returns it, with false
+// when it was not sent there (or already forgotten).
+func (q *queueStats) settled(m *Msg) (time.Duration, bool) {
+	if m.Num > 0 {
+		t := q.numSentAt.Get(m.Num)
+		if t == nil {
+			return 0, false
+		}
+		t0 := *t
+		q.numSentAt.Delete(m.Num)
+		return t0, true
+	}
+	t0, ok := q.sentAt[m.ID]
+	if ok {
+		delete(q.sentAt, m.ID)
+	}
+	return t0, ok
+}
+
+// forget drops the send time of m on queue, if it was sent there.
+func (s *Stats) forget(queue string, m *Msg) {
 	if q := s.queues.get(queue); q != nil {
-		delete(q.sentAt, id)
+		q.settled(m)
 	}
 }
 
@@ -67,14 +103,9 @@ func (s *Stats) Event(e *Event) {
 	switch e.Kind {
 	case Send:
 		q := s.queue(e.To)
-		q.sent++
+		q.received++
 		q.add(1)
-		if q.sentAt == nil {
-			q.sentAt = map[string]time.Duration{}
-		}
-		if _, ok := q.sentAt[e.Msg.ID]; !ok {
-			q.sentAt[e.Msg.ID] = e.T
-		}
+		q.sent(&e.Msg, e.T)
 	case Deliver:
 		c := s.consumer(e.To)
 		c.delivered++
@@ -87,9 +118,8 @@ func (s *Stats) Event(e *Event) {
 		s.consumer(e.Actor).acked++
 		q := s.queue(e.To)
 		q.add(-1)
-		if t0, ok := q.sentAt[e.Msg.ID]; ok {
+		if t0, ok := q.settled(&e.Msg); ok {
 			s.latency.Record(e.T - t0)
-			delete(q.sentAt, e.Msg.ID)
 		}
 	case Handle, Skip, Nack:
 		s.finished(e.Actor, e.Took)
@@ -98,9 +128,9 @@ func (s *Stats) Event(e *Event) {
 		src.deadLettered++
 		src.add(-1)
 		dlq := s.queue(e.To)
-		dlq.sent++
+		dlq.received++
 		dlq.add(1)
-		s.forget(e.Actor, e.Msg.ID)
+		s.forget(e.Actor, &e.Msg)
 	case Drop:
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
@@ -108,7 +138,7 @@ func (s *Stats) Event(e *Event) {
 				q.add(-1)
 			}
 		}
-		s.forget(e.To, e.Msg.ID)
+		s.forget(e.To, &e.Msg)
 	case Crash:
 		if c := s.consumers.get(e.Actor); c != nil {
 			c.held = 0
@@ -136,7 +166,7 @@ func (s *Stats) Fill(r *Report) {
 		t := Table{Title: "queues", Columns: []string{"queue", "received", "max depth", "dead-lettered", "left"}}
 		for i, name := range s.queues.names {
 			q := s.queues.vals[i]
-			t.Rows = append(t.Rows, []string{name, itoa(q.sent), itoa(q.maxDepth), itoa(q.deadLettered), itoa(q.depth)})
+			t.Rows = append(t.Rows, []string{name, itoa(q.received), itoa(q.maxDepth), itoa(q.deadLettered), itoa(q.depth)})
 		}
 		r.Tables = append(r.Tables, t)
 	}

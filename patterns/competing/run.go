@@ -58,7 +58,8 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
 		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
 			id, key := idAndKey(i)
-			q.Send(Producer, &broker.Message{Msg: trace.Msg{ID: id, Type: "PlaceOrder", Class: trace.Command, Key: key}})
+			q.Send(Producer, &broker.Message{Msg: trace.Msg{ID: id, Type: "PlaceOrder", Class: trace.Command, Key: key,
+				Num: uint64(i)}})
 		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	p.Start(w)

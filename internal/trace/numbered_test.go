@@ -1,0 +1,85 @@
+package trace
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// A Numbered agrees with a map through adds and deletes in a roughly
+// increasing order, with stragglers far behind the window (which spill)
+// and numbers below the window's start.
+func TestNumberedAgreesWithAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var n Numbered[int]
+	want := map[uint64]int{}
+	next := uint64(1)
+	for step := 0; step < 200_000; step++ {
+		switch x := r.IntN(100); {
+		case x < 45: // a new message
+			k := next
+			next++
+			if r.IntN(1000) == 0 {
+				k = uint64(r.IntN(int(next))) + 1 // an old number come back
+			}
+			if _, ok := want[k]; ok {
+				continue
+			}
+			want[k] = step
+			if p := n.Add(k, step); *p != step {
+				t.Fatalf("Add(%d) kept %d", k, *p)
+			}
+		case x < 90 && len(want) > 0: // one settles, most often an old one
+			k := next - 1 - uint64(r.IntN(min(int(next-1), 300)))
+			if r.IntN(50000) == 0 {
+				continue
+			}
+			if _, ok := want[k]; !ok {
+				continue
+			}
+			delete(want, k)
+			n.Delete(k)
+		default:
+			k := uint64(r.IntN(int(next) + 5))
+			v, ok := want[k]
+			if p := n.Get(k); ok != (p != nil) || (ok && *p != v) {
+				t.Fatalf("step %d: Get(%d) = %v, want %d %v", step, k, p, v, ok)
+			}
+		}
+	}
+	if n.Len() != len(want) {
+		t.Fatalf("Len %d, want %d", n.Len(), len(want))
+	}
+	var got []uint64
+	n.All(func(k uint64, v *int) {
+		if want[k] != *v {
+			t.Errorf("All: %d holds %d, want %d", k, *v, want[k])
+		}
+		got = append(got, k)
+	})
+	if len(got) != len(want) {
+		t.Errorf("All gave %d numbers, want %d", len(got), len(want))
+	}
+	if len(n.ring) > maxWindow {
+		t.Errorf("the ring grew to %d slots, past %d", len(n.ring), maxWindow)
+	}
+}
+
+// One message that never settles does not make the ring span every
+// number sent after it: it spills, and memory follows what is in flight.
+func TestNumberedSpillsAStraggler(t *testing.T) {
+	var n Numbered[int]
+	n.Add(1, 1)
+	for k := uint64(2); k < 10*maxWindow; k++ {
+		n.Add(k, int(k))
+		n.Delete(k)
+	}
+	if len(n.ring) > maxWindow || n.Len() != 1 || n.Get(1) == nil || *n.Get(1) != 1 {
+		t.Errorf("ring of %d slots, %d held, Get(1) = %v", len(n.ring), n.Len(), n.Get(1))
+	}
+	var keys []uint64
+	n.All(func(k uint64, _ *int) { keys = append(keys, k) })
+	if !slices.Equal(keys, []uint64{1}) {
+		t.Errorf("All gave %v", keys)
+	}
+}
