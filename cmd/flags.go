@@ -91,7 +91,8 @@ type listValue[T any] struct {
 	parse   func(string) (T, error)
 	format  func(T) string
 	split   bool
-	replace bool
+	replace bool // the first Set replaces the default list
+	none    bool // "none" empties the list
 	set     bool
 }
 
@@ -106,6 +107,10 @@ func (v *listValue[T]) Set(s string) error {
 		*v.list = nil
 	}
 	v.set = true
+	if v.none && s == "none" {
+		*v.list = nil
+		return nil
+	}
 	for _, item := range items {
 		if v.split {
 			item = strings.TrimSpace(item)

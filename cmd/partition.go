@@ -20,8 +20,8 @@ func bindPartition(f *pflag.FlagSet, c *partition.Config) func() error {
 	f.IntVar(&c.Stock, "stock", c.Stock, "units of the one item sold, one per order"+most(partition.MaxStock))
 	f.Var(distValue{&c.Latency}, "latency", "one-way latency between the sites: 5ms, 2ms..8ms or exp:5ms")
 	f.Var(&listValue[partition.Partition]{list: &c.Partitions, form: "[SIDE/SIDE@]FROM..TO",
-		parse: partition.ParsePartition, format: partition.Partition.String}, "partition",
-		"cut site A from site B during FROM..TO, or name the sides: node-1/node-2,node-3@50ms..200ms (repeatable, at most 16)")
+		parse: partition.ParsePartition, format: partition.Partition.String, replace: true, none: true}, "partition",
+		"cut site A from site B during FROM..TO, or name the sides: node-1/node-2,node-3@50ms..200ms\n(repeatable, at most 16; given, it replaces the default; none for no partition)")
 	f.Var(durationValue{&c.ElectionTimeout}, "election-timeout", "cp: how long a follower waits for its leader before it stands (5ms to 10s)")
 	f.Var(crashes(&c.Crashes), "crash", "crash a node at a virtual time, as node-1@50ms (repeatable)")
 	f.Var(durationValue{&c.RestartAfter}, "restart-after", "how long a crashed node stays down (0 = for good)")

@@ -136,6 +136,7 @@ func Default() Config {
 		Stock:           6,
 		Latency:         sim.Const(5 * time.Millisecond),
 		ElectionTimeout: 50 * time.Millisecond,
+		Partitions:      []Partition{{Win: sim.Window{From: 40 * time.Millisecond, To: 200 * time.Millisecond}}},
 	}
 }
 

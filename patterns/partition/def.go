@@ -75,13 +75,13 @@ side runs on, but no message crosses. Then a replicated system must choose.
               the side with fewer nodes restarts and takes the other's data,
               losing what it accepted alone.
 
-Faults: --partition FROM..TO cuts site A from site B; SIDE/SIDE@FROM..TO
-names the sides (A, B or nodes: node-1,node-2/node-3@50ms..200ms);
-repeatable, windows apart. --crash node-N@T, --restart-after, --latency
-between the sites (1ms within one). Checks: no-acked-loss, no-oversell,
-availability (the share of orders served during partitions, per site — a
-figure in every mode) and converged; the summary puts C and A side by side:
-what this run kept and what it gave up.`
+Faults: --partition FROM..TO cuts site A from site B (by default
+40ms..200ms; none for no partition); SIDE/SIDE@FROM..TO names the sides
+(A, B or nodes: node-1,node-2/node-3@50ms..200ms); repeatable, windows
+apart. --crash node-N@T, --restart-after, --latency between the sites (1ms
+within one). Checks: no-acked-loss, no-oversell, availability (the share of
+orders served during partitions, per site — a figure in every mode) and
+converged; the summary puts C and A side by side: what this run kept and what it gave up.`
 
 var demos = []patterns.Demo{
 	{Title: "the sites cut apart, cp: site A's orders are refused (no quorum), nothing is lost",
@@ -99,7 +99,7 @@ var demos = []patterns.Demo{
 	{Title: "a partition shorter than the election timeout between orders: nothing visible happens",
 		Args: []string{"--arrival", "60ms", "--orders", "4", "--partition", "80ms..120ms"}},
 	{Title: "a leader crash: the followers elect another, the old one comes back as a follower",
-		Args: []string{"--crash", "node-1@50ms", "--restart-after", "200ms", "--orders", "12", "--stock", "20"}},
+		Args: []string{"--partition", "none", "--crash", "node-1@50ms", "--restart-after", "200ms", "--orders", "12", "--stock", "20"}},
 	{Title: "a thousand orders, partitions twice, ap merge: only the summary",
 		Args: []string{"--orders", "1000", "--stock", "600", "--arrival", "exp:5ms", "--mode", "ap",
 			"--reconcile", "merge", "--partition", "1s..2s", "--partition", "3s..3.5s", "--quiet"}},
