@@ -39,6 +39,10 @@ type Def[C Config] struct {
 	// Tour is the scenario of the pattern's tour chapter, run once per
 	// variant named; nil leaves the pattern out of the tour.
 	Tour *Chapter
+
+	// Live says the pattern runs on a real broker too (--live): its actors
+	// take their broker from Sim.Port.
+	Live bool
 }
 
 // Variant is one way to run a pattern — the broken one or the fixed one —

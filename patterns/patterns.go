@@ -29,6 +29,10 @@ type Common struct {
 	// the statistics, the checks and the output do. msgplay's tests use it
 	// to reword every note and prove that no verdict depends on one.
 	Rewrite func(e *trace.Event)
+
+	// Live, when set, runs the pattern on a real broker in real time (see
+	// Live); nil simulates it.
+	Live Live
 }
 
 // Demo is one runnable example of a pattern, shown in its --help and run by
@@ -54,6 +58,8 @@ type Sim struct {
 	Broker   *broker.Broker
 	Stats    *trace.Stats
 	Delivery *check.Delivery
+
+	port broker.Port // the live broker, or the simulated one once asked for
 }
 
 // Start makes a world for the pattern and returns the simulation, ready to
@@ -100,6 +106,10 @@ func (s *Sim) init(c Common, w *sim.World) {
 	s.World.SetUntil(c.Until)
 	s.World.SetHalt(c.Halt)
 	s.Broker = broker.New(s.World)
+	if c.Live != nil {
+		s.port = c.Live.Attach(w, s.Pattern)
+		s.params = append(s.params, c.Live.Params()...)
+	}
 }
 
 // Run emits the run event, naming the pattern, its parameters and every

@@ -61,6 +61,8 @@ type World struct {
 	progress time.Duration // time of the last sign of progress
 	stopped  string
 	halt     func() string // asked before each callback; a reason ends the run
+
+	rt *realtime // set for a live run on the wall clock; see RealTime
 }
 
 // entry is what the heap orders. It holds no pointers, so moving entries
@@ -166,20 +168,18 @@ func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
 // true. A run that runs out of callbacks before done reports true is
 // stopped too: Stopped says so, since something never settled.
 func (w *World) Run(done func() bool) {
+	if w.rt != nil {
+		w.runReal(done)
+		return
+	}
 	defer func() {
 		if w.stopped == "" && len(w.queue) == 0 && done != nil && !done() {
 			w.stopped = "stopped: nothing left to do"
 		}
 	}()
 	for len(w.queue) > 0 {
-		if done != nil && done() {
+		if w.over(done) {
 			return
-		}
-		if w.halt != nil {
-			if why := w.halt(); why != "" {
-				w.stopped = why
-				return
-			}
 		}
 		next := w.queue[0].at
 		switch {
@@ -197,15 +197,36 @@ func (w *World) Run(done func() bool) {
 			return
 		}
 		at, ev := w.pop()
-		if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
-			continue // dropped: it neither runs nor moves the clock
+		w.fire(at, &ev)
+	}
+}
+
+// over reports whether the run ends before its next step: done reports
+// true, or the halt function gives a reason, which Stopped then reports.
+func (w *World) over(done func() bool) bool {
+	if done != nil && done() {
+		return true
+	}
+	if w.halt != nil {
+		if why := w.halt(); why != "" {
+			w.stopped = why
+			return true
 		}
-		w.now = at
-		if ev.fnArg != nil {
-			ev.fnArg(ev.arg)
-		} else {
-			ev.fn()
-		}
+	}
+	return false
+}
+
+// fire runs ev at time at, unless its actor crashed since it was scheduled:
+// then it is dropped, and neither runs nor moves the clock.
+func (w *World) fire(at time.Duration, ev *event) {
+	if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
+		return
+	}
+	w.now = at
+	if ev.fnArg != nil {
+		ev.fnArg(ev.arg)
+	} else {
+		ev.fn()
 	}
 }
 

@@ -1,6 +1,7 @@
 package competing
 
 import (
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -19,40 +20,11 @@ const Name = "competing"
 func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	cfg.Common = c
 	s := patterns.Start(Name, cfg.Common, cfg.Params(), out)
-	w, b := s.World, s.Broker
-	q := b.Queue(Queue, broker.QueueOptions{
-		VisibilityTimeout: cfg.VisibilityTimeout,
-		MaxDeliveries:     cfg.MaxDeliveries,
-	})
-
-	poison := map[string]bool{}
-	for _, id := range cfg.Poison {
-		poison[id] = true
-	}
-	work := w.Rand("work")
-	finish := func(arg any) {
-		d := arg.(*broker.Delivery)
-		if poison[d.Msg.ID] {
-			d.Nack(true, "handler failed: cannot parse the order")
-			return
-		}
-		d.Handle("order placed")
-		d.Ack()
-	}
+	w, b := s.World, s.Port()
+	q := b.Queue(Queue, cfg.queueOptions())
+	workers := cfg.workerKit(w)
 	for i := 1; i <= cfg.Consumers; i++ {
-		a := w.Actor(WorkerName(i))
-		factor := 1.0
-		if f, ok := cfg.Slow[a.Name]; ok {
-			factor = f
-		}
-		crash := randomCrash(w, a, cfg)
-		q.Subscribe(a, broker.ConsumerOptions{Prefetch: cfg.Prefetch, Ack: cfg.Ack}, func(d *broker.Delivery) {
-			took := sim.Scale(cfg.Work.Sample(work), factor)
-			if crash != nil && crash(took) {
-				return
-			}
-			w.AfterCall(took, a, finish, d)
-		})
+		workers.add(w.Actor(WorkerName(i)), q)
 	}
 
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
@@ -66,6 +38,57 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 
 	s.Run(func() bool { return p.Done() && b.Idle() })
 	return s.Finish(patterns.Ending{Delivery: true})
+}
+
+func (cfg Config) queueOptions() broker.QueueOptions {
+	return broker.QueueOptions{VisibilityTimeout: cfg.VisibilityTimeout, MaxDeliveries: cfg.MaxDeliveries}
+}
+
+// workers is what every worker shares: the work-time stream, the poison
+// list and the callback that finishes a delivery.
+type workers struct {
+	cfg    Config
+	w      *sim.World
+	work   *rand.Rand
+	finish func(arg any)
+}
+
+// workerKit returns what the workers of w share. Make it before the first
+// worker, as the work stream is drawn in the order the workers work.
+func (cfg Config) workerKit(w *sim.World) *workers {
+	poison := map[string]bool{}
+	for _, id := range cfg.Poison {
+		poison[id] = true
+	}
+	finish := func(arg any) {
+		d := arg.(broker.Work)
+		if poison[d.Message().ID] {
+			d.Nack(true, "handler failed: cannot parse the order")
+			return
+		}
+		d.Handle("order placed")
+		d.Ack()
+	}
+	return &workers{cfg: cfg, w: w, work: w.Rand("work"), finish: finish}
+}
+
+// add makes a one more worker consuming from q: it works on each delivery
+// for a sampled time (slower by its --slow factor), may crash halfway
+// (--crash-rate), then handles and acks it, or nacks a poison message.
+func (k *workers) add(a *sim.Actor, q broker.QueuePort) {
+	cfg, w := k.cfg, k.w
+	factor := 1.0
+	if f, ok := cfg.Slow[a.Name]; ok {
+		factor = f
+	}
+	crash := randomCrash(w, a, cfg)
+	q.Consume(a, broker.ConsumerOptions{Prefetch: cfg.Prefetch, Ack: cfg.Ack}, func(d broker.Work) {
+		took := sim.Scale(cfg.Work.Sample(k.work), factor)
+		if crash != nil && crash(took) {
+			return
+		}
+		w.AfterCall(took, a, k.finish, d)
+	})
 }
 
 // randomCrash returns, for a worker a, what decides whether a delivery
