@@ -6,10 +6,10 @@ import (
 )
 
 func TestRealTimeRunsCallbacksOnTheWallClockScaled(t *testing.T) {
+	start := time.Now()
 	w := New(1)
 	w.RealTime(2) // 20ms of world time take 40ms of wall time
 	var at []time.Duration
-	start := time.Now()
 	w.After(20*time.Millisecond, nil, func() { at = append(at, w.Now()) })
 	w.After(10*time.Millisecond, nil, func() { at = append(at, w.Now()) })
 	w.Run(func() bool { return len(at) == 2 })
