@@ -92,7 +92,7 @@ func (b *Broker) Reply(from string, req, reply *Message) bool {
 	}
 	reply.CorrelationID = req.CorrelationID
 	if reply.CorrelationID == "" {
-		reply.CorrelationID = req.ID
+		reply.CorrelationID = req.IDText()
 	}
 	q.Send(from, reply)
 	return true

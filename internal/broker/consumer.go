@@ -112,10 +112,10 @@ func (c *Consumer) pump() {
 func (c *Consumer) describe() string {
 	var ids []string
 	if c.current != nil {
-		ids = append(ids, c.current.Msg.ID+" (working)")
+		ids = append(ids, c.current.Msg.IDText()+" (working)")
 	}
 	for i := 0; i < c.buffer.len(); i++ {
-		ids = append(ids, c.buffer.at(i).Msg.ID)
+		ids = append(ids, c.buffer.at(i).Msg.IDText())
 	}
 	if len(ids) == 0 {
 		return ""

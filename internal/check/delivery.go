@@ -123,6 +123,8 @@ func (c *Delivery) forget(queue string, m *trace.Msg) {
 type fate struct {
 	seq     int64 // order of the first send, for stable reports
 	id, key string
+	num     uint64           // for a numbered message whose text is not made yet
+	names   *trace.Numbering // how to make it
 	handled int
 	open    int // deliveries whose handling has not finished
 	state   fateState
@@ -174,6 +176,10 @@ const (
 	dropped
 )
 
+// Numeric implements trace.Numeric: the check reads numbered messages by
+// their numbers, and makes their text only for its evidence.
+func (c *Delivery) Numeric() {}
+
 // NewDelivery returns an empty Delivery check.
 func NewDelivery() *Delivery { return &Delivery{last: -1} }
 
@@ -193,7 +199,7 @@ func (c *Delivery) Event(e *trace.Event) {
 		}
 		c.sent++
 		c.sendSeq++
-		c.add(e.To, &e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key})
+		c.add(e.To, &e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key, num: e.Msg.Num, names: e.Msg.Names})
 	case trace.Deliver:
 		if f := c.get(e.Actor, &e.Msg); f != nil {
 			f.open++
@@ -243,18 +249,31 @@ func (c *Delivery) settle(queue string, m *trace.Msg, f *fate) {
 	c.forget(queue, m)
 }
 
+// text returns the id and key of the message, made now if need be.
+func (f *fate) text() (id, key string) {
+	if f.id == "" && f.names != nil {
+		return f.names.Text(f.num)
+	}
+	return f.id, f.key
+}
+
 func (c *Delivery) seal(f *fate) {
-	id := f.id
 	switch {
 	case f.state == deadLettered:
 		c.deadLettered++
 	case f.state == dropped && f.handled == 0:
-		c.lost.Add(Line(id, f.key, f.why))
+		line := ""
+		if c.lost.Room() {
+			id, key := f.text()
+			line = Line(id, key, f.why)
+		}
+		c.lost.Add(line)
 	}
 	if f.handled > 1 {
 		line := ""
 		if c.dups.Room() {
-			line = fmt.Sprintf("%s %s handled %d× (%s)", id, f.key, f.handled, f.handlerList())
+			id, key := f.text()
+			line = fmt.Sprintf("%s %s handled %d× (%s)", id, key, f.handled, f.handlerList())
 		}
 		c.dups.Add(line)
 	}
@@ -283,14 +302,17 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
 		if f.state == inFlight || waiting {
-			if unsettled.Room() {
-				pending = append(pending, f.id)
-			}
 			why := "still in flight"
 			if waiting {
 				why = "auto-acked, not yet handled"
 			}
-			unsettled.Add(Line(f.id, f.key, why))
+			line := ""
+			if unsettled.Room() {
+				id, key := f.text()
+				pending = append(pending, id)
+				line = Line(id, key, why)
+			}
+			unsettled.Add(line)
 			if waiting {
 				f.state = inFlight // not settled: seal must not count it
 			}

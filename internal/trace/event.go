@@ -3,7 +3,10 @@
 // them and the renderers (text and JSON Lines) that show them.
 package trace
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Kind says what happened in an Event. The names are the contract of
 // `--format json`: they may be extended, never renamed.
@@ -107,6 +110,48 @@ type Msg struct {
 	// flight by its number, not by hashing its ID. It is not part of the
 	// trace contract: a trace without it is judged the same way, by ID.
 	Num uint64
+	// Names, when set on a message with a Num and no ID, says how its ID
+	// and Key are made from the number: they are made only when something
+	// reads them. The Recorder fills them in for every sink but the
+	// Numeric ones; others call Text.
+	Names *Numbering
+}
+
+// Numbering makes the ids and keys of numbered messages: message n has
+// the id ID+n and the key Key+(KeyFrom+n), or no key when Key is empty.
+type Numbering struct {
+	ID, Key string
+	KeyFrom uint64
+}
+
+// Text returns the id and the key of message n, cut from one string: one
+// allocation for both.
+func (s *Numbering) Text(n uint64) (id, key string) {
+	var buf [64]byte
+	b := strconv.AppendUint(append(buf[:0], s.ID...), n, 10)
+	if s.Key == "" {
+		return string(b), ""
+	}
+	i := len(b)
+	b = strconv.AppendUint(append(b, s.Key...), s.KeyFrom+n, 10)
+	t := string(b)
+	return t[:i], t[i:]
+}
+
+// Text returns the message's id and key, made from its number when it
+// has Names and no ID.
+func (m *Msg) Text() (id, key string) {
+	if m.ID == "" && m.Names != nil {
+		return m.Names.Text(m.Num)
+	}
+	return m.ID, m.Key
+}
+
+// IDText returns the message's id, made from its number when it has Names
+// and no ID.
+func (m *Msg) IDText() string {
+	id, _ := m.Text()
+	return id
 }
 
 // Param is one named parameter of a run, kept in the order it was given.
@@ -135,7 +180,7 @@ type Write struct {
 
 // Event is one thing that happened in a simulation. Seq and T are set by the
 // Recorder; the rest by whoever emits the event. Msg is meaningful when
-// Msg.ID is not empty.
+// HasMsg says so.
 type Event struct {
 	Seq   int64
 	T     time.Duration
@@ -158,4 +203,4 @@ type Event struct {
 }
 
 // HasMsg reports whether the event is about a message.
-func (e *Event) HasMsg() bool { return e.Msg.ID != "" }
+func (e *Event) HasMsg() bool { return e.Msg.ID != "" || e.Msg.Names != nil }

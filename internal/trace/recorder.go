@@ -10,18 +10,29 @@ type Recorder struct {
 	seq   int64
 	sink  Sink
 	wants Kinds // the kinds some sink wants: the others are numbered, then dropped
+	text  Kinds // the kinds some sink wants with the text of a numbered message
 	cur   Event
+	names [1 << 10]madeText // the text last made for numbers, by their low bits
+}
+
+// madeText is the text of one numbered message, kept so that the events
+// of a message in flight share one string.
+type madeText struct {
+	num     uint64
+	names   *Numbering
+	id, key string
 }
 
 // NewRecorder returns a Recorder that reads the time from now and passes
 // events to sinks in the order given (see Tee).
 func NewRecorder(now func() time.Duration, sinks ...Sink) *Recorder {
 	s := Tee(sinks...)
-	return &Recorder{now: now, sink: s, wants: WantsOf(s)}
+	return &Recorder{now: now, sink: s, wants: WantsOf(s), text: textWants(s)}
 }
 
 // Emit stamps e with the next sequence number and the current virtual time
-// and passes it to every sink that wants its kind.
+// and passes it to every sink that wants its kind. A numbered message
+// gets its ID and Key text when a sink that is not Numeric wants it.
 func (r *Recorder) Emit(e Event) {
 	r.seq++
 	if !r.wants.Has(e.Kind) {
@@ -29,17 +40,26 @@ func (r *Recorder) Emit(e Event) {
 	}
 	e.Seq = r.seq
 	e.T = r.now()
+	if e.Msg.Names != nil && e.Msg.ID == "" && r.text.Has(e.Kind) {
+		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
+	}
 	r.cur = e
 	r.sink.Event(&r.cur)
 }
 
-// Wants reports whether some sink wants events of kind k: an emitter may
-// skip building one nobody reads, and call Skip instead.
-func (r *Recorder) Wants(k Kind) bool { return r.wants.Has(k) }
+// textOf returns the id and key of a numbered message, made once for all
+// its events while it is in flight.
+func (r *Recorder) textOf(m *Msg) (id, key string) {
+	t := &r.names[m.Num&(uint64(len(r.names))-1)]
+	if t.num != m.Num || t.names != m.Names {
+		t.num, t.names = m.Num, m.Names
+		t.id, t.key = m.Names.Text(m.Num)
+	}
+	return t.id, t.key
+}
 
-// Skip numbers an event of a kind no sink wants, as Emit would, without
-// building it.
-func (r *Recorder) Skip() { r.seq++ }
+// Wants reports whether some sink wants events of kind k.
+func (r *Recorder) Wants(k Kind) bool { return r.wants.Has(k) }
 
 // Count returns how many events were emitted.
 func (r *Recorder) Count() int64 { return r.seq }

@@ -38,6 +38,26 @@ type Choosy interface {
 	Wants() Kinds
 }
 
+// Numeric is a sink that reads a numbered message by its Num and Names
+// (see Msg.Text) and needs no ID or Key text: for it alone the Recorder
+// does not make them.
+type Numeric interface {
+	Sink
+	Numeric()
+}
+
+// textWants returns the kinds of event for which s needs the text of a
+// numbered message.
+func textWants(s Sink) Kinds {
+	switch s := s.(type) {
+	case *tee:
+		return s.text
+	case Numeric:
+		return 0
+	}
+	return WantsOf(s)
+}
+
 // WantsOf returns the kinds s wants: every kind, unless s is Choosy.
 func WantsOf(s Sink) Kinds {
 	if c, ok := s.(Choosy); ok {
@@ -60,7 +80,9 @@ func Tee(sinks ...Sink) Sink {
 		case *tee:
 			t.sinks = append(t.sinks, s.sinks...)
 			t.wants = append(t.wants, s.wants...)
+			t.text |= s.text
 		default:
+			t.text |= textWants(s)
 			t.sinks = append(t.sinks, s)
 			t.wants = append(t.wants, WantsOf(s))
 		}
@@ -83,6 +105,7 @@ type tee struct {
 	sinks []Sink
 	wants []Kinds // what each sink wants
 	all   Kinds   // what any of them wants
+	text  Kinds   // what any of them wants with the text of a numbered message
 }
 
 func (t *tee) Event(e *Event) {

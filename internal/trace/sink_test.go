@@ -70,3 +70,30 @@ func TestChoosySinksSeeOnlyTheirKinds(t *testing.T) {
 		t.Errorf("choosy got %v, the other sink seqs %v", c.got, all)
 	}
 }
+
+// numeric is a sink that reads numbered messages by number.
+type numeric struct{ ids []string }
+
+func (n *numeric) Event(e *trace.Event) { n.ids = append(n.ids, e.Msg.ID) }
+func (n *numeric) Numeric()             {}
+
+// The recorder makes a numbered message's text only when a sink that is
+// not Numeric wants the event, and makes the text Numbering says.
+func TestRecorderMakesTextOnlyForWhoReadsIt(t *testing.T) {
+	names := &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
+	msg := trace.Msg{Num: 7, Names: names}
+	num := &numeric{}
+	trace.NewRecorder(func() time.Duration { return 0 }, num).Emit(trace.Event{Kind: trace.Send, Msg: msg})
+	var text []string
+	r := trace.NewRecorder(func() time.Duration { return 0 }, num, &choosy{},
+		trace.SinkFunc(func(e *trace.Event) { text = append(text, e.Msg.ID+" "+e.Msg.Key) }))
+	r.Emit(trace.Event{Kind: trace.Send, Msg: msg})
+	msg.Num = 7 + 1024 // the same slot of the recorder's cache
+	r.Emit(trace.Event{Kind: trace.Ack, Msg: msg})
+	if !slices.Equal(num.ids, []string{"", "m7", "m1031"}) || !slices.Equal(text, []string{"m7 order-1007", "m1031 order-2031"}) {
+		t.Errorf("numeric sink saw ids %q, the other %q", num.ids, text)
+	}
+	if id, key := (&trace.Msg{Num: 12, Names: &trace.Numbering{ID: "r"}}).Text(); id != "r12" || key != "" {
+		t.Errorf("Text() = %q, %q", id, key)
+	}
+}

@@ -93,6 +93,9 @@ func (s *Stats) finished(name string, took time.Duration) {
 	}
 }
 
+// Numeric implements Numeric: numbered messages are followed by number.
+func (s *Stats) Numeric() {}
+
 // Event implements Sink.
 func (s *Stats) Event(e *Event) {
 	s.end = e.T

@@ -65,16 +65,9 @@ func MessageID(i int) string { return "m" + strconv.Itoa(i) }
 // OrderKey returns the business key of the i-th message, from 1.
 func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
 
-// idAndKey returns MessageID(i) and OrderKey(i) cut from one string: one
-// allocation per message instead of two.
-func idAndKey(i int) (id, key string) {
-	var buf [48]byte
-	b := strconv.AppendInt(append(buf[:0], 'm'), int64(i), 10)
-	n := len(b)
-	b = strconv.AppendInt(append(b, "order-"...), int64(1000+i), 10)
-	s := string(b)
-	return s[:n], s[n:]
-}
+// numbering makes the ids and keys of the orders, only when something
+// reads them: MessageID(i) and OrderKey(i).
+var numbering = &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
