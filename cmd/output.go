@@ -48,7 +48,8 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the header and the summary")
 	f.BoolVar(&o.explain, "explain", false, "explain under an event why it happened (a redelivery, a dead letter, a loss)")
 	f.Var(fileValue{&o.html}, "html", "also write the run as one self-contained HTML page to `FILE`")
-	f.Var(countValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out (0 = all)")
+	f.Var(maxEventsValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out: 0 (all) "+
+		"to 1000000; the --html page draws 20000 unless told, and at most 100000")
 	f.Var(names(&o.only, "ACTOR"), "only", "show only the events ACTOR takes part in (repeatable)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
 	f.Var(speedValue{&o.speed}, "speed",
@@ -72,7 +73,50 @@ func (app *App) commandLine(o *runOptions) string {
 	if args == nil && o.cmd != nil {
 		args = strings.Fields(strings.TrimPrefix(o.cmd.CommandPath(), "msgplay"))
 	}
-	return shellLine(args, o.seed)
+	return shellLine(withoutFlag(args, "--html"), o.seed)
+}
+
+// withoutFlag returns args without the flag name and its value (given as
+// "name value" or "name=value"): the page's reproduce line leaves out
+// where the page was written.
+func withoutFlag(args []string, name string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch {
+		case args[i] == name:
+			i++
+		case strings.HasPrefix(args[i], name+"="):
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+// MaxHTMLEvents is how many events an HTML page draws unless --max-events
+// says otherwise: a browser plays 20,000 smoothly, and the page stays a few
+// megabytes.
+const MaxHTMLEvents = 20000
+
+// CeilingHTMLEvents is the most events an HTML page draws, whatever
+// --max-events says: 100,000 events make a page of about 25 MB.
+const CeilingHTMLEvents = 100000
+
+// MaxEvents is the ceiling of --max-events.
+const MaxEvents = 1000000
+
+// maxEventsValue is --max-events: a count from 0 to MaxEvents.
+type maxEventsValue struct{ n *int }
+
+func (v maxEventsValue) String() string { return strconv.Itoa(*v.n) }
+func (v maxEventsValue) Type() string   { return "N" }
+func (v maxEventsValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 || n > MaxEvents {
+		return fmt.Errorf("%q is not a number of events: want 0 (all) to %d", s, MaxEvents)
+	}
+	*v.n = n
+	return nil
 }
 
 // shellLine writes "msgplay ARGS --seed N" with each argument quoted for a
@@ -201,7 +245,7 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 		c.NoNote = o.format == "json"
 		shown = c
 	}
-	var page *trace.HTML
+	var pageHTML *trace.HTML
 	var pageFile *atomicFile
 	if o.html != "" {
 		// Find out now, not after a long run, that the page cannot be
@@ -212,11 +256,8 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 			return usagef("--html: cannot write %s: %v", o.html, unwrapped(err))
 		}
 		defer pageFile.discard()
-		page = trace.NewHTML(trace.HTMLOptions{Command: app.commandLine(o)})
-		var s trace.Sink = page
-		if o.maxEvents > 0 {
-			s = trace.NewCap(s, o.maxEvents)
-		}
+		page, s := app.pageSink(o)
+		pageHTML = page
 		shown = trace.Tee(shown, s)
 	}
 	focus := trace.NewFocus(shown, o.only, o.follow)
@@ -224,13 +265,29 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 	if pacer != nil && pacer.Interrupted() {
 		app.cleanTerminal()
 	}
-	if err := app.finish(o, out, page, pageFile, focus); err != nil {
+	if err := app.finish(o, out, pageHTML, pageFile, focus); err != nil {
 		return err
 	}
 	if pacer != nil && pacer.Interrupted() {
 		return &failure{code: ExitInterrupted}
 	}
 	return nil
+}
+
+// pageSink returns the recorder of the HTML page and the sink that feeds
+// it: the events capped at --max-events, or at MaxHTMLEvents when not
+// given, without a note (the page says what it left out), so its data is
+// the JSON Lines `--format json` writes with the same cap.
+func (app *App) pageSink(o *runOptions) (*trace.HTML, trace.Sink) {
+	limit := o.maxEvents
+	if limit == 0 {
+		limit = MaxHTMLEvents
+	}
+	limit = min(limit, CeilingHTMLEvents)
+	page := trace.NewHTML(trace.HTMLOptions{Command: app.commandLine(o), MaxEvents: limit})
+	c := trace.NewCap(page, limit)
+	c.NoNote = true
+	return page, c
 }
 
 // finish flushes the output, writes the HTML page and warns about --only

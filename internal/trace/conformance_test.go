@@ -179,21 +179,24 @@ func TestConformanceMermaid(t *testing.T) {
 	})
 }
 
+// TestConformanceHTML: the page embeds the event as its JSON line, and
+// the kinds table the page's script draws from gives the kind its symbol,
+// its class and whether it moves.
 func TestConformanceHTML(t *testing.T) {
 	eachCase(t, func(t *testing.T, e Event) {
 		h := NewHTML(HTMLOptions{Command: "msgplay conformance"})
 		feed(h, conformanceRun(e))
 		page := string(h.Bytes())
-		shape := "mark"
-		if IsArrow(&e) {
-			shape = "arrow"
+		if line := string(AppendJSON(nil, &e)); !strings.Contains(page, strings.ReplaceAll(line, "<", `\u003c`)) {
+			t.Errorf("the page lacks the event's JSON line %s", line)
 		}
-		want := fmt.Sprintf(`<g class="%s %s" data-kind="%s"`, shape, htmlClass(&e), e.Kind)
+		ki := e.Kind.info()
+		want := fmt.Sprintf(`%q:{"symbol":%q,"html":%q,"moves":%t`, ki.name, ki.symbol, ki.html, ki.move != noMove)
 		if htmlClass(&e) == "" || !strings.Contains(page, want) {
-			t.Errorf("the page lacks %s", want)
+			t.Errorf("the page's kinds table lacks %s", want)
 		}
-		if shape == "arrow" && !strings.Contains(page, `id="head-`+htmlClass(&e)+`"`) {
-			t.Errorf("no arrow head is defined for class %q", htmlClass(&e))
+		if tag := e.Msg.Class.info().tag; !strings.Contains(page, fmt.Sprintf(`%q:%q`, e.Msg.Class.String(), tag)) {
+			t.Errorf("the page's kinds table lacks class %q", e.Msg.Class)
 		}
 	})
 }

@@ -2,31 +2,34 @@ package trace
 
 import (
 	"bytes"
-	"fmt"
+	_ "embed" // the player's script and style
 	"html"
 	"strconv"
-	"time"
 )
 
 // HTMLOptions set what the HTML page shows besides the run.
 type HTMLOptions struct {
 	Command string // the command line that reproduces the run
+	// MaxEvents is the cap on drawn events in force (--max-events), so the
+	// page can say how many it left out; 0 for none.
+	MaxEvents int
 }
 
-// HTML renders a run as one self-contained page — inline CSS, JavaScript
-// and SVG, nothing fetched — with the actors as lanes over virtual time,
-// each message an arrow colored by its class (hover or click one for its
-// id, type, key, attempt and times), crashes and faults marked, then the
-// summary and the checks, and the command line that reproduces the run.
-// It keeps the events it is given until Bytes is called.
+// HTML records a run for the HTML player: the events it is given are kept
+// as JSON Lines, exactly as `--format json` writes them, and embedded in
+// the page, whose script draws the topology and the sequence view from
+// them. Only the encoded lines are kept, not the events, so memory is the
+// page's size; cap the events before this sink (NewCap) to cap both.
 type HTML struct {
 	opt    HTMLOptions
 	run    Event
-	events []Event
+	data   []byte
+	lines  int
+	last   int64 // seq of the summary: how many events the run had
 	report *Report
 }
 
-// NewHTML returns an HTML renderer.
+// NewHTML returns an HTML recorder.
 func NewHTML(opt HTMLOptions) *HTML { return &HTML{opt: opt} }
 
 // Event implements Sink.
@@ -34,159 +37,229 @@ func (h *HTML) Event(e *Event) {
 	switch e.Kind {
 	case Run:
 		h.run = *e
+		h.run.Params = append([]Param(nil), e.Params...)
 	case Summary:
 		h.report = e.Report
-	default:
-		c := *e
-		c.Params, c.Actors, c.Report = nil, nil, nil
-		h.events = append(h.events, c)
+		h.last = e.Seq
 	}
+	h.data = appendScriptSafe(h.data, e)
+	h.lines++
 }
 
-const (
-	svgLeft  = 96  // room for the times
-	svgLane  = 132 // distance between lanes
-	svgTop   = 44  // room for the names
-	svgRow   = 22  // distance between events
-	svgLabel = 200 // room at the right for the last lane's labels
-)
+// appendScriptSafe appends e as a JSON line that may sit inside a <script>
+// element: every '<' (found only inside JSON strings) is written \u003c,
+// which a JSON parser reads back as the same character.
+func appendScriptSafe(b []byte, e *Event) []byte {
+	start := len(b)
+	b = AppendJSON(b, e)
+	if bytes.IndexByte(b[start:], '<') < 0 {
+		return append(b, '\n')
+	}
+	line := bytes.ReplaceAll(b[start:], []byte("<"), []byte(`\u003c`))
+	return append(append(b[:start], line...), '\n')
+}
 
-// Bytes returns the page.
-func (h *HTML) Bytes() []byte {
-	var b bytes.Buffer
-	title := "msgplay " + h.run.Note
-	seed := ""
+// title is the page's title for the run: pattern and seed.
+func (h *HTML) title() string {
+	t := "msgplay " + h.run.Note
 	for _, p := range h.run.Params {
 		if p.Name == "seed" {
-			seed = p.Value
+			t += " · seed " + p.Value
 		}
 	}
-	if seed != "" {
-		title += " · seed " + seed
-	}
+	return t
+}
 
-	// Lanes in order of first appearance.
-	index := map[string]int{}
-	var names []string
-	lane := func(a string) int {
-		if i, ok := index[a]; ok {
-			return i
-		}
-		index[a] = len(names)
-		names = append(names, a)
-		return len(names) - 1
-	}
-	arrows := 0
-	for i := range h.events {
-		e := &h.events[i]
-		lane(e.Actor)
-		if IsArrow(e) {
-			lane(e.To)
-			arrows++
-		}
-	}
+// Bytes returns the page: one player for the run.
+func (h *HTML) Bytes() []byte {
+	return Page(h.title(), []PageSection{{Runs: []*HTML{h}, Command: h.opt.Command}})
+}
 
-	b.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
-	b.WriteString(html.EscapeString(title))
-	b.WriteString("</title>\n<script>" + htmlTrap + "</script>\n<style>" + htmlCSS + "</style></head>\n")
-	b.WriteString("<body data-selfcheck=\"pending\" data-errors=\"\">\n<header><h1>")
-	b.WriteString(html.EscapeString(title))
-	b.WriteString("</h1>\n<p class=\"params\">")
-	for i, p := range h.run.Params {
-		if i > 0 {
-			b.WriteString(" · ")
-		}
-		b.WriteString(html.EscapeString(p.Name + " " + p.Display()))
-	}
-	b.WriteString("</p>\n<p>Reproduce it: <code id=\"cmdline\">")
-	b.WriteString(html.EscapeString(h.opt.Command))
-	b.WriteString("</code></p>\n<p class=\"legend\"><span class=\"cmd\">━▶ command</span> (expects an outcome) " +
-		"<span class=\"evt\">┈▷ event</span> (fire-and-forget) <span class=\"rep\">╌▶ reply</span> " +
-		"<span class=\"ack\">╌✔ ack</span> <span class=\"nack\">╌↩ nack</span> <span class=\"drop\">─∅ drop</span> " +
-		"<span class=\"crash\">✗ crash</span> <span class=\"fault\">▲ fault</span></p></header>\n")
-	b.WriteString("<div id=\"detail\" class=\"detail\">Hover or click a message to see it.</div>\n")
+// PageSection is one part of a page: one run, or two (broken and fixed)
+// side by side on one clock with their checks compared line by line.
+type PageSection struct {
+	Title   string   // a heading, "" for none
+	Text    string   // a sentence under the heading
+	Runs    []*HTML  // one or two runs
+	Labels  []string // what each run is, such as its variant
+	Command string   // the command line that reproduces the section
+}
 
-	width := svgLeft + max(len(names), 1)*svgLane + svgLabel
-	height := svgTop + (len(h.events)+1)*svgRow
-	b.WriteString("<div class=\"scroll\"><svg id=\"lanes\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-	b.WriteString(strconv.Itoa(width) + "\" height=\"" + strconv.Itoa(height) + "\" data-arrows=\"" + strconv.Itoa(arrows) + "\">\n")
-	b.WriteString(svgDefs)
-	x := func(i int) int { return svgLeft + i*svgLane + svgLane/2 }
-	for i, n := range names {
-		xs := strconv.Itoa(x(i))
-		b.WriteString("<text class=\"name\" x=\"" + xs + "\" y=\"20\">" + html.EscapeString(n) + "</text>")
-		b.WriteString("<line class=\"lane\" x1=\"" + xs + "\" y1=\"28\" x2=\"" + xs + "\" y2=\"" + strconv.Itoa(height) + "\"/>\n")
+// Page writes a self-contained HTML page — the style, the player's script
+// and the runs' JSON Lines inline, nothing fetched — with one player per
+// section: the summary and checks at the top, then the controls, the
+// topology and the sequence view. Sections after the first start hidden
+// behind a table of contents (the tour).
+func Page(title string, sections []PageSection) []byte {
+	var b bytes.Buffer
+	esc := html.EscapeString
+	b.WriteString("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+	b.WriteString("<meta name=\"viewport\" content=\"width=device-width\">\n<title>" + esc(title) + "</title>\n")
+	b.WriteString("<script>" + htmlTrap + "</script>\n<style>" + playerCSS + "</style></head>\n")
+	b.WriteString("<body data-errors=\"\">\n<header><h1>" + esc(title) + "</h1>")
+	b.WriteString("<p class=\"legend\"><span class=\"cmd\">■ command</span> expects an outcome · " +
+		"<span class=\"evt\">○ event</span> fire-and-forget · <span class=\"rep\">◆ reply</span> · " +
+		"<span class=\"redo\">◎ redelivery</span> · <span class=\"ack\">✔ ack</span> · <span class=\"drop\">✗ crash, drop, dead letter</span> · " +
+		"<span class=\"fault\">▲ fault</span> — <kbd>space</kbd> play/pause, <kbd>←</kbd> <kbd>→</kbd> step, click a message to follow it</p>")
+	if len(sections) > 1 {
+		b.WriteString("<nav class=\"toc\">")
+		for i, s := range sections {
+			b.WriteString("<a href=\"#s" + strconv.Itoa(i) + "\" data-section=\"" + strconv.Itoa(i) + "\">" +
+				strconv.Itoa(i+1) + ". " + esc(s.Title) + "</a>")
+		}
+		b.WriteString("</nav>")
 	}
-	for i := range h.events {
-		e := &h.events[i]
-		y := svgTop + i*svgRow + svgRow/2
-		ys := strconv.Itoa(y)
-		cls := htmlClass(e)
-		if e.Kind == Crash || e.Kind == Fault {
-			b.WriteString("<rect class=\"band " + cls + "\" x=\"0\" y=\"" + strconv.Itoa(y-svgRow/2) + "\" width=\"" +
-				strconv.Itoa(width) + "\" height=\"" + strconv.Itoa(svgRow) + "\"/>")
-		}
-		b.WriteString("<text class=\"t\" x=\"" + strconv.Itoa(svgLeft-8) + "\" y=\"" + strconv.Itoa(y+4) + "\">")
-		b.WriteString(FormatDuration(e.T.Truncate(time.Microsecond)))
-		b.WriteString("</text>")
-		kindClass := "mark"
-		if IsArrow(e) {
-			kindClass = "arrow"
-		}
-		b.WriteString("<g class=\"" + kindClass + " " + cls + "\"")
-		h.attrs(&b, e)
-		b.WriteString(">")
-		label := htmlLabel(e)
-		if IsArrow(e) {
-			x1, x2 := x(index[e.Actor]), x(index[e.To])
-			tip := x2 - 6
-			if x2 < x1 {
-				tip = x2 + 6
-			}
-			b.WriteString("<line x1=\"" + strconv.Itoa(x1) + "\" y1=\"" + ys + "\" x2=\"" + strconv.Itoa(tip) + "\" y2=\"" + ys +
-				"\" marker-end=\"url(#head-" + cls + ")\"/>")
-			lx := min(x1, x2) + 6
-			b.WriteString("<text x=\"" + strconv.Itoa(lx) + "\" y=\"" + strconv.Itoa(y-4) + "\">" + html.EscapeString(label) + "</text>")
-		} else {
-			cx := x(index[e.Actor])
-			b.WriteString("<circle cx=\"" + strconv.Itoa(cx) + "\" cy=\"" + ys + "\" r=\"7\"/>")
-			b.WriteString("<text class=\"sym\" x=\"" + strconv.Itoa(cx) + "\" y=\"" + strconv.Itoa(y+4) + "\">" +
-				html.EscapeString(e.Kind.info().symbol) + "</text>")
-			b.WriteString("<text x=\"" + strconv.Itoa(cx+12) + "\" y=\"" + strconv.Itoa(y+4) + "\">" + html.EscapeString(label) + "</text>")
-		}
-		b.WriteString("<title>" + html.EscapeString(htmlTitle(e)) + "</title></g>\n")
+	b.WriteString("</header>\n")
+	for i, s := range sections {
+		writeSection(&b, i, s)
 	}
-	b.WriteString("</svg></div>\n")
-	h.summary(&b)
-	b.WriteString("<p id=\"selfcheck\"></p>\n<script>" + htmlJS + "</script>\n</body></html>\n")
+	b.WriteString("<aside id=\"panel\" hidden><button class=\"close\" title=\"close (Esc)\">×</button><div class=\"body\"></div></aside>\n")
+	b.WriteString("<script type=\"application/json\" id=\"kinds\">" + kindsJSON() + "</script>\n")
+	b.WriteString("<script>" + playerJS + "</script>\n</body></html>\n")
 	return b.Bytes()
 }
 
-// attrs writes the data attributes the page's script shows on hover.
-func (h *HTML) attrs(b *bytes.Buffer, e *Event) {
-	attr := func(name, v string) {
-		if v != "" {
-			b.WriteString(" data-" + name + "=\"" + html.EscapeString(v) + "\"")
+func writeSection(b *bytes.Buffer, i int, s PageSection) {
+	esc := html.EscapeString
+	id := strconv.Itoa(i)
+	b.WriteString("<section class=\"run\" id=\"s" + id + "\"")
+	if i > 0 {
+		b.WriteString(" hidden")
+	}
+	b.WriteString(">\n")
+	if s.Title != "" {
+		b.WriteString("<h2>" + esc(s.Title) + "</h2>")
+	}
+	if s.Text != "" {
+		b.WriteString("<p>" + esc(s.Text) + "</p>")
+	}
+	if s.Command != "" {
+		b.WriteString("<p class=\"repro\">Reproduce it: <code class=\"cmdline\">" + esc(s.Command) + "</code></p>\n")
+	}
+	if len(s.Runs) == 2 {
+		compareChecks(b, s)
+	}
+	b.WriteString("<div class=\"tops cols" + strconv.Itoa(len(s.Runs)) + "\">")
+	for k, r := range s.Runs {
+		b.WriteString("<div class=\"top\">")
+		if k < len(s.Labels) {
+			b.WriteString("<h3 class=\"label\">" + esc(s.Labels[k]) + "</h3>")
 		}
+		r.summary(b)
+		b.WriteString("</div>")
 	}
-	attr("kind", e.Kind.String())
-	attr("t", FormatDuration(e.T))
-	attr("actor", e.Actor)
-	attr("to", e.To)
-	if e.HasMsg() {
-		attr("id", e.Msg.ID)
-		attr("type", e.Msg.Type)
-		attr("class", e.Msg.Class.String())
-		attr("key", e.Msg.Key)
-		if e.Msg.Attempt > 0 {
-			attr("attempt", strconv.Itoa(e.Msg.Attempt))
+	b.WriteString("</div>\n<div class=\"controls\"></div>\n<div class=\"players cols" + strconv.Itoa(len(s.Runs)) + "\">")
+	for k, r := range s.Runs {
+		b.WriteString("<div class=\"player\">")
+		if k < len(s.Labels) {
+			b.WriteString("<h3 class=\"label\">" + esc(s.Labels[k]) + "</h3>")
 		}
+		if r.opt.MaxEvents > 0 && r.last > 0 && int64(r.lines) < r.last {
+			b.WriteString("<p class=\"capped\">Drawn: the first " + strconv.Itoa(max(r.lines-2, 0)) + " events of " +
+				strconv.FormatInt(r.last-2, 10) + " (--max-events " + strconv.Itoa(r.opt.MaxEvents) +
+				"); the summary and checks count them all.</p>")
+		}
+		b.WriteString("<script type=\"application/x-ndjson\" class=\"trace\">\n")
+		b.Write(r.data)
+		b.WriteString("</script></div>")
 	}
-	if e.Took > 0 {
-		attr("took", FormatDuration(e.Took))
+	b.WriteString("</div>\n</section>\n")
+}
+
+// compareChecks writes the checks of two runs line by line: ✗ → ✔.
+func compareChecks(b *bytes.Buffer, s PageSection) {
+	a, c := s.Runs[0].report, s.Runs[1].report
+	if a == nil || c == nil {
+		return
 	}
-	attr("note", e.Note)
-	attr("why", e.Why)
+	b.WriteString("<table class=\"compare\"><tr><th>")
+	for _, l := range s.Labels {
+		b.WriteString(html.EscapeString(l) + " → ")
+	}
+	b.Truncate(b.Len() - len(" → "))
+	b.WriteString("</th><th>check</th><th>what happened</th></tr>")
+	for _, line := range CompareChecks(a, c) {
+		cls := "same"
+		if line.Before != line.After {
+			cls = "fixed"
+			if !line.After {
+				cls = "broke"
+			}
+		}
+		b.WriteString("<tr class=\"" + cls + "\"><td class=\"marks\">" + mark(line.Before) + " → " + mark(line.After) +
+			"</td><td>" + html.EscapeString(line.Title) + "</td><td><small>" +
+			html.EscapeString(line.BeforeDetail) + " → " + html.EscapeString(line.AfterDetail) + "</small></td></tr>")
+	}
+	b.WriteString("</table>\n")
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "<span class=\"ok\">✔</span>"
+	}
+	return "<span class=\"bad\">✗</span>"
+}
+
+// CheckLine is one check of two runs side by side.
+type CheckLine struct {
+	Name, Title               string
+	Before, After             bool // the verdicts; a check a run lacks counts as holding
+	BeforeDetail, AfterDetail string
+}
+
+// CompareChecks lines up the checks of two runs by name, in the order the
+// first run has them, then the second's own.
+func CompareChecks(a, b *Report) []CheckLine {
+	var out []CheckLine
+	index := map[string]int{}
+	for _, v := range a.Checks {
+		index[v.Name] = len(out)
+		out = append(out, CheckLine{Name: v.Name, Title: v.Title, Before: v.OK, BeforeDetail: v.Detail, After: true, AfterDetail: "not checked"})
+	}
+	for _, v := range b.Checks {
+		if i, ok := index[v.Name]; ok {
+			out[i].After, out[i].AfterDetail = v.OK, v.Detail
+			continue
+		}
+		out = append(out, CheckLine{Name: v.Name, Title: v.Title, Before: true, BeforeDetail: "not checked", After: v.OK, AfterDetail: v.Detail})
+	}
+	return out
+}
+
+// kindsJSON is the table of kinds and classes for the page's script: for
+// each kind its symbol, its CSS class ("" takes the message class's) and
+// whether it moves a message between two actors; for each class its CSS
+// class.
+func kindsJSON() string {
+	var b []byte
+	b = append(b, `{"kinds":{`...)
+	for k := range numKinds {
+		ki := Kind(k).info()
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, ki.name)
+		b = append(b, `:{"symbol":`...)
+		b = appendJSONString(b, ki.symbol)
+		b = append(b, `,"html":`...)
+		b = appendJSONString(b, ki.html)
+		b = append(b, `,"moves":`...)
+		b = strconv.AppendBool(b, ki.move != noMove)
+		b = append(b, `,"carries":`...)
+		b = strconv.AppendBool(b, Kind(k).carries())
+		b = append(b, '}')
+	}
+	b = append(b, `},"classes":{`...)
+	for c := range classes {
+		if c > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, classes[c].name)
+		b = append(b, ':')
+		b = appendJSONString(b, classes[c].tag)
+	}
+	b = append(b, "}}"...)
+	return string(bytes.ReplaceAll(b, []byte("<"), []byte(`\u003c`)))
 }
 
 // htmlClass is the CSS class that colors an event.
@@ -197,182 +270,13 @@ func htmlClass(e *Event) string {
 	return e.Msg.Class.info().tag
 }
 
-func htmlLabel(e *Event) string {
-	s := e.Kind.String()
-	if e.HasMsg() {
-		s += " " + e.Msg.ID + " " + e.Msg.Type
-		if e.Msg.Attempt > 1 {
-			s += " #" + strconv.Itoa(e.Msg.Attempt)
-		}
-	} else if e.Note != "" {
-		s += " · " + e.Note
-	}
-	return s
-}
-
-func htmlTitle(e *Event) string {
-	s := FormatDuration(e.T) + " " + e.Kind.String() + " by " + e.Actor
-	if e.To != "" {
-		s += " → " + e.To
-	}
-	if e.HasMsg() {
-		s += "\n" + e.Msg.ID + " " + e.Msg.Class.String() + " " + e.Msg.Type + " " + e.Msg.Key
-		if e.Msg.Attempt > 0 {
-			s += " attempt " + strconv.Itoa(e.Msg.Attempt)
-		}
-	}
-	if e.Note != "" {
-		s += "\n" + e.Note
-	}
-	if e.Why != "" {
-		s += "\n" + e.Why
-	}
-	return s
-}
-
-// summary writes the totals, the tables and the checks.
-func (h *HTML) summary(b *bytes.Buffer) {
-	r := h.report
-	if r == nil {
-		return
-	}
-	b.WriteString("<section class=\"summary\"><h2>Summary</h2><p>ran " + ShortDuration(r.End) + " of virtual time")
-	if r.Stopped != "" {
-		b.WriteString(" · <span class=\"bad\">" + html.EscapeString(r.Stopped) + "</span>")
-	}
-	b.WriteString("</p><p>")
-	for i, c := range r.Totals {
-		if i > 0 {
-			b.WriteString(" · ")
-		}
-		b.WriteString(html.EscapeString(c.Name) + " <b>" + strconv.FormatInt(c.Value, 10) + "</b>")
-	}
-	b.WriteString("</p>\n")
-	charted := map[string]bool{}
-	for _, sr := range r.Series {
-		if sr.Text != "" {
-			charted[sr.Text] = true
-		}
-	}
-	for _, sr := range r.Series {
-		seriesChart(b, sr)
-	}
-	for _, t := range r.Tables {
-		if charted[t.Title] {
-			continue // drawn above as a chart
-		}
-		b.WriteString("<table><tr>")
-		for _, c := range t.Columns {
-			b.WriteString("<th>" + html.EscapeString(c) + "</th>")
-		}
-		b.WriteString("</tr>")
-		for _, row := range t.Rows {
-			b.WriteString("<tr>")
-			for _, c := range row {
-				b.WriteString("<td>" + html.EscapeString(c) + "</td>")
-			}
-			b.WriteString("</tr>")
-		}
-		b.WriteString("</table>\n")
-	}
-	b.WriteString("<h2>Checks</h2><ul class=\"checks\">")
-	for _, v := range r.Checks {
-		cls, mark := "ok", "✔"
-		if !v.OK {
-			cls, mark = "bad", "✗"
-		}
-		b.WriteString("<li class=\"" + cls + "\">" + mark + " " + html.EscapeString(v.Title+": "+v.Detail))
-		for _, ev := range v.Evidence {
-			b.WriteString("<br><small>" + html.EscapeString(ev) + "</small>")
-		}
-		b.WriteString("</li>")
-	}
-	b.WriteString("</ul></section>\n")
-}
-
 // htmlTrap records script errors in the page itself, so a headless browser
 // that dumps the page shows them; it runs before anything else.
 const htmlTrap = `window.addEventListener("error",function(e){document.body.dataset.errors+=(e.message||"error")+";"});` +
 	`(function(){var o=console.error;console.error=function(){document.body&&(document.body.dataset.errors+="console.error;");o.apply(console,arguments)}})();`
 
-const htmlCSS = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1em;color:#222}
-h1{font-size:1.3em;margin:0}.params{color:#555}code{background:#f3f3f3;padding:2px 4px}
-.legend span{margin-right:.6em;font-family:monospace}
-.scroll{overflow:auto;border:1px solid #ddd}
-svg text{font:12px monospace}svg .name{text-anchor:middle;font-weight:bold}
-svg .t{text-anchor:end;fill:#888}svg .lane{stroke:#ccc}
-svg .sym{text-anchor:middle;font-size:10px}
-.arrow line{stroke-width:2}.arrow{cursor:pointer}.mark{cursor:pointer}
-.arrow.cmd line{stroke:#222}.arrow.evt line{stroke:#0a8ab0;stroke-dasharray:2 3}
-.arrow.rep line{stroke:#a0a;stroke-dasharray:6 3}.arrow.ack line{stroke:#2a2;stroke-dasharray:6 3}
-.arrow.nack line{stroke:#c80;stroke-dasharray:6 3}.arrow.lost line{stroke:#c80;stroke-dasharray:2 2}
-.arrow.drop line{stroke:#d22}.arrow.msg line{stroke:#555}
-.cmd{color:#222}.evt{color:#0a8ab0}.rep{color:#a0a}.ack{color:#2a2}.nack{color:#c80}.drop,.crash,.bad{color:#d22}.fault{color:#e60}
-.mark circle{fill:#fff;stroke:#999}.mark.drop circle{stroke:#d22;fill:#fdd}.mark.good circle{stroke:#2a2}
-.mark.nack circle{stroke:#c80}.mark.fault circle{stroke:#e60;fill:#fed}.mark.comp circle{stroke:#a0a}
-.band.drop{fill:#fee}.band.fault{fill:#fff3e0}
-g.sel line,g.sel circle{stroke-width:4}
-.detail{position:sticky;top:0;background:#fffbe6;border:1px solid #eed;padding:.4em;margin:.5em 0;min-height:1.4em;white-space:pre-wrap;font-family:monospace}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}
-td:first-child,th:first-child{text-align:left}.checks{list-style:none;padding:0}.checks .ok{color:#2a2}
-`
+//go:embed html_player.css
+var playerCSS string
 
-const svgDefs = `<defs>` +
-	`<marker id="head-cmd" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#222"/></marker>` +
-	`<marker id="head-evt" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10" fill="none" stroke="#0a8ab0" stroke-width="1.5"/></marker>` +
-	`<marker id="head-rep" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#a0a"/></marker>` +
-	`<marker id="head-msg" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker>` +
-	`<marker id="head-ack" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M1,5L4,9L9,1" fill="none" stroke="#2a2" stroke-width="2"/></marker>` +
-	`<marker id="head-nack" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0L10,5L0,10" fill="none" stroke="#c80" stroke-width="1.5"/></marker>` +
-	`<marker id="head-lost" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><circle cx="5" cy="5" r="4" fill="none" stroke="#c80" stroke-width="1.5"/></marker>` +
-	`<marker id="head-drop" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M1,1L9,9M9,1L1,9" stroke="#d22" stroke-width="2"/></marker>` +
-	"</defs>\n"
-
-// htmlJS shows a message's details on hover or click, and checks the page
-// drew one arrow per message event, writing the result into the page.
-const htmlJS = `(function(){
-var svg=document.getElementById("lanes"),detail=document.getElementById("detail"),sel=null;
-var order=["kind","t","actor","to","id","type","class","key","attempt","took","note","why"];
-function show(g){var d=g.dataset,s=[];order.forEach(function(k){if(d[k])s.push(k+": "+d[k])});detail.textContent=s.join("\n")}
-svg.querySelectorAll("g.arrow,g.mark").forEach(function(g){
-g.addEventListener("mouseenter",function(){show(g)});
-g.addEventListener("click",function(){if(sel)sel.classList.remove("sel");sel=g;g.classList.add("sel");show(g)});
-});
-var want=+svg.dataset.arrows,got=svg.querySelectorAll("g.arrow").length;
-var ok=want===got&&document.body.dataset.errors==="";
-document.body.dataset.selfcheck=(ok?"ok ":"fail ")+got+" arrows of "+want;
-document.getElementById("selfcheck").textContent="self-check: "+document.body.dataset.selfcheck;
-})();`
-
-// seriesChart draws a series as an SVG bar chart: one bar per step, the
-// highest value at the top, virtual time along the bottom.
-func seriesChart(b *bytes.Buffer, sr Series) {
-	const w, h, left, bottom = 640.0, 120.0, 40.0, 16.0
-	var top int64
-	for _, v := range sr.Values {
-		top = max(top, v)
-	}
-	n := len(sr.Values)
-	fmt.Fprintf(b, "<h3>%s</h3><svg class=\"series\" shape-rendering=\"crispEdges\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"%s\">",
-		html.EscapeString(sr.Title), w, h, html.EscapeString(sr.Title))
-	fmt.Fprintf(b, "<line x1=\"%.0f\" y1=\"0\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>", left, left, h-bottom)
-	fmt.Fprintf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>", left, h-bottom, w, h-bottom)
-	fmt.Fprintf(b, "<text x=\"%.0f\" y=\"10\" text-anchor=\"end\" font-size=\"10\">%d</text>", left-4, top)
-	fmt.Fprintf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" font-size=\"10\">0</text>", left-4, h-bottom)
-	fmt.Fprintf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" font-size=\"10\">%s</text>", w, h-2,
-		html.EscapeString(ShortDuration(sr.Step*time.Duration(n))))
-	if n > 0 && top > 0 {
-		bw := (w - left) / float64(n)
-		for i, v := range sr.Values {
-			if v == 0 {
-				continue
-			}
-			bh := (h - bottom) * float64(v) / float64(top)
-			fmt.Fprintf(b, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#4a7fb5\"><title>%s: %d</title></rect>",
-				left+float64(i)*bw, h-bottom-bh, max(bw, 0.5), bh,
-				html.EscapeString(ShortDuration(sr.Step*time.Duration(i))), v)
-		}
-	}
-	b.WriteString("</svg>\n")
-}
+//go:embed html_player.js
+var playerJS string

@@ -1,112 +1,124 @@
 package trace_test
 
 import (
-	"context"
+	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/msgplay/msgplay/internal/headless"
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
-// chromium finds a headless-capable Chromium, or skips the test saying how
-// to get one; .ci/run installs Debian's chromium, so CI never skips.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium found: install Debian's chromium (apt-get install chromium) to run the browser test")
-	return ""
-}
-
 // recordHTML renders the showcase run — every kind and class, a crash, a
-// dead letter — as an HTML page, and counts the message events that move
-// between two actors (the arrows the page must draw).
-func recordHTML(t *testing.T) (page []byte, arrows int) {
+// dead letter — as an HTML page, with one note that tries to close the
+// page's script element, and returns the events it was given.
+func recordHTML(t *testing.T) (page []byte, events []trace.Event) {
 	h := trace.NewHTML(trace.HTMLOptions{Command: "msgplay showcase --orders 3 <script>"})
 	for _, e := range showcase() {
-		if e.HasMsg() && e.To != "" && e.To != e.Actor {
-			switch e.Kind {
-			case trace.Send, trace.Publish, trace.Deliver, trace.Ack, trace.Nack, trace.AckLost, trace.DeadLetter, trace.Drop,
-				trace.Call, trace.Response, trace.Replicate:
-				arrows++
-			}
+		if e.Kind == trace.Summary {
+			n := trace.Event{Seq: e.Seq, T: e.T, Kind: trace.Note, Actor: "billing", Note: "</script><b>not markup</b>"}
+			events = append(events, n)
+			h.Event(&n)
+			e.Seq++
 		}
+		events = append(events, e)
 		h.Event(&e)
 	}
-	return h.Bytes(), arrows
+	return h.Bytes(), events
+}
+
+// dataSection returns the JSON Lines embedded in a page's first player.
+func dataSection(t *testing.T, page []byte) []byte {
+	m := regexp.MustCompile(`(?s)<script type="application/x-ndjson" class="trace">\n(.*?)</script>`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("the page has no data section")
+	}
+	return bytes.ReplaceAll(m[1], []byte(`\u003c`), []byte("<"))
 }
 
 func TestHTMLIsSelfContained(t *testing.T) {
-	page, arrows := recordHTML(t)
+	page, _ := recordHTML(t)
 	s := string(page)
-	if arrows == 0 {
-		t.Fatal("the scenario has no message events")
-	}
-	for _, bad := range []string{"http://", "https://", "<link", " src="} {
-		if strings.Contains(strings.ReplaceAll(s, `xmlns="http://www.w3.org/2000/svg"`, ""), bad) {
+	for _, bad := range []string{"http://", "https://", "<link", " src=", "@import", "url(http"} {
+		if strings.Contains(strings.ReplaceAll(s, `"http://www.w3.org/2000/svg"`, ""), bad) {
 			t.Errorf("the page refers to something outside itself: %q", bad)
 		}
 	}
 	if strings.Contains(s, "<script>\"") || !strings.Contains(s, "&lt;script&gt;") {
 		t.Error("the command line is not escaped")
 	}
-	if got := strings.Count(s, `<g class="arrow `); got != arrows {
-		t.Errorf("the page draws %d arrows, want one per message event: %d", got, arrows)
+	if strings.Contains(s, "<b>not markup") || strings.Count(s, "</script>") != strings.Count(s, "<script") {
+		t.Error("a note closed the data's script element")
 	}
-	for _, want := range []string{`data-kind="crash"`, `data-kind="dead-letter"`, "Checks", "no message lost", `data-attempt="2"`,
-		`class="arrow evt"`, `class="arrow rep"`, `class="arrow lost"`, `class="mark comp"`} {
+	if strings.Contains(s, "self-check") {
+		t.Error("the page still shows its self-check line")
+	}
+	for _, want := range []string{"no message lost", `class="controls"`, `"dead-letter":{"symbol":"☒","html":"drop"`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
 }
 
-// TestHTMLInChromium opens the page in headless Chromium and reads the
-// result of the page's own self-check (no script error, one arrow per
-// message event) from the dumped DOM.
+// TestHTMLDataIsTheJSONTrace: the page's data is, byte for byte, what
+// `--format json` writes for the same events, so the page shows exactly
+// the trace.
+func TestHTMLDataIsTheJSONTrace(t *testing.T) {
+	page, events := recordHTML(t)
+	var want bytes.Buffer
+	j := trace.NewJSON(&want)
+	for i := range events {
+		j.Event(&events[i])
+	}
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := dataSection(t, page); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("the page's data differs from the JSON trace:\n got %.400s\nwant %.400s", got, want.Bytes())
+	}
+}
+
+// TestHTMLInChromium opens the showcase page in headless Chromium: the
+// sequence view draws one row per event and an arrow for exactly the
+// events every renderer draws as arrows, and every kind shows up.
 func TestHTMLInChromium(t *testing.T) {
-	bin := chromium(t)
-	page, arrows := recordHTML(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "run.html")
+	ctx := headless.Browser(t, 1400, 1000)
+	page, events := recordHTML(t)
+	file := filepath.Join(t.TempDir(), "run.html")
 	if err := os.WriteFile(file, page, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--enable-logging=stderr", "--v=0",
-		"--dump-dom", "file://"+file)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	dom := string(out)
-	m := regexp.MustCompile(`data-selfcheck="([^"]*)"`).FindStringSubmatch(dom)
-	if m == nil {
-		t.Fatalf("the dumped page has no self-check:\n%.2000s", dom)
-	}
-	want := "ok " + strconv.Itoa(arrows) + " arrows of " + strconv.Itoa(arrows)
-	if m[1] != want {
-		t.Errorf("self-check %q, want %q", m[1], want)
-	}
-	if e := regexp.MustCompile(`data-errors="([^"]*)"`).FindStringSubmatch(dom); e == nil || e[1] != "" {
-		t.Errorf("the page reported script errors: %v", e)
-	}
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if strings.Contains(line, "CONSOLE") && (strings.Contains(line, "Uncaught") || strings.Contains(line, "Error")) {
-			t.Errorf("console error: %s", line)
+	headless.Open(t, ctx, file)
+	rows, arrows := 0, 0
+	kinds := map[string]bool{}
+	for i := range events {
+		e := &events[i]
+		if e.Kind == trace.Run || e.Kind == trace.Summary {
+			continue
 		}
+		rows++
+		kinds[e.Kind.String()] = true
+		if trace.IsArrow(e) {
+			arrows++
+		}
+	}
+	if got := headless.Eval[int](t, ctx, `document.querySelectorAll(".seqsvg .row").length`); got != rows {
+		t.Errorf("the sequence view draws %d rows, want one per event: %d", got, rows)
+	}
+	if got := headless.Eval[int](t, ctx, `document.querySelectorAll(".seqsvg .row.arrow").length`); got != arrows {
+		t.Errorf("the sequence view draws %d arrows, want %d", got, arrows)
+	}
+	drawn := headless.Eval[[]string](t, ctx, `[...new Set([...document.querySelectorAll(".seqsvg .row")].map(r => r.dataset.kind))]`)
+	for _, k := range drawn {
+		delete(kinds, k)
+	}
+	if len(kinds) > 0 {
+		t.Errorf("kinds not drawn: %v", kinds)
+	}
+	if got := headless.Eval[int](t, ctx, `document.querySelectorAll(".topo .node").length`); got < 3 {
+		t.Errorf("the topology has %d nodes", got)
 	}
 }

@@ -1,0 +1,147 @@
+package cmd
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/msgplay/msgplay/internal/headless"
+)
+
+// jsonEvent is what the browser tests read of a JSON line.
+type jsonEvent struct {
+	Seq  int64  `json:"seq"`
+	TUS  int64  `json:"t_us"`
+	Kind string `json:"kind"`
+	Msg  *struct {
+		ID string `json:"id"`
+	} `json:"msg"`
+}
+
+func jsonEvents(t *testing.T, data []byte) []jsonEvent {
+	var out []jsonEvent
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var e jsonEvent
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Kind != "run" && e.Kind != "summary" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// writePage runs msgplay with args and --html, returning the page's path.
+func writePage(t *testing.T, args ...string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "page.html")
+	if code, _, stderr := run(append(args, "--quiet", "--html", file)...); code != ExitOK {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr)
+	}
+	return file
+}
+
+// TestPlayerInChromium drives the player of a run where a worker crashes:
+// playing moves the dots, stepping moves the clock to the next event's
+// time, and clicking a message highlights exactly its events in both views.
+func TestPlayerInChromium(t *testing.T) {
+	ctx := headless.Browser(t, 1400, 1000)
+	file := writePage(t, "competing", "--crash", "worker-1@50ms")
+	events := jsonEvents(t, pageData(t, file)[0])
+	headless.Open(t, ctx, file)
+
+	// play: a dot in flight moves along its edge
+	const where = `Object.fromEntries([...document.querySelectorAll(".topo .dot")].map(d => [d.dataset.seq, d.getAttribute("transform")]))`
+	headless.Do(t, ctx, click(`button.play`))
+	moved, seen := 0, 0
+	last := headless.Eval[map[string]string](t, ctx, where)
+	for i := 0; i < 40 && moved == 0; i++ {
+		headless.Do(t, ctx, chromedp.Sleep(50*time.Millisecond))
+		now := headless.Eval[map[string]string](t, ctx, where)
+		for seq, p := range now {
+			if q, ok := last[seq]; ok {
+				seen++
+				if q != p {
+					moved++
+				}
+			}
+		}
+		last = now
+	}
+	headless.Do(t, ctx, click(`button.play`))
+	if moved == 0 {
+		t.Errorf("no dot moved in 2 s of playing (%d dots seen twice)", seen)
+	}
+	if headless.Eval[bool](t, ctx, `document.querySelector("button.play").classList.contains("on")`) {
+		t.Error("the second click did not pause")
+	}
+
+	// step: from the start, three steps forward and one back with the keys
+	headless.Do(t, ctx, click(`button.restart`), click(`button.fwd`), click(`button.fwd`),
+		chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowLeft))
+	n := headless.Eval[int](t, ctx, `+document.querySelector(".time").dataset.n`)
+	tus := headless.Eval[int64](t, ctx, `+document.querySelector(".time").dataset.t`)
+	if n != 3 || tus != events[2].TUS {
+		t.Errorf("after 4 steps forward and 1 back: event %d at %dµs, want event 3 at %dµs", n, tus, events[2].TUS)
+	}
+	cur := headless.Eval[int](t, ctx, `+document.querySelector(".seqsvg .cursor").getAttribute("y")`)
+	row := headless.Eval[int](t, ctx, `+document.querySelector('.seqsvg .row[data-seq="`+itoa(events[2].Seq)+`"] .t').getAttribute("y")`)
+	if row-cur != 14 {
+		t.Errorf("the sequence view's cursor is at y %d, not on the row of event 3 (y %d)", cur, row)
+	}
+	// the scrubber's thumb is where that time is
+	thumb := headless.Eval[string](t, ctx, `document.querySelector(".scrub .thumb").style.left`)
+	if thumb == "" {
+		t.Error("the scrubber has no thumb position")
+	}
+
+	// click a redelivered message: its whole life, in both views and the panel
+	var id string
+	for _, e := range events {
+		if e.Kind == "timeout" && e.Msg != nil {
+			id = e.Msg.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("the run has no timed-out message to follow")
+	}
+	var want []string
+	for _, e := range events {
+		if e.Msg != nil && e.Msg.ID == id {
+			want = append(want, itoa(e.Seq))
+		}
+	}
+	headless.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.seqsvg .row[data-id="`+id+`"]').dispatchEvent(new MouseEvent("click", {bubbles: true}))`))
+	rows := headless.Eval[[]string](t, ctx, `[...document.querySelectorAll(".seqsvg .row.hl")].map(r => r.dataset.seq)`)
+	listed := headless.Eval[[]string](t, ctx, `[...document.querySelectorAll("#panel li")].map(r => r.dataset.seq)`)
+	if !slices.Equal(rows, want) {
+		t.Errorf("highlighted rows %v, want the events of %s: %v", rows, id, want)
+	}
+	if !slices.Equal(listed, want) {
+		t.Errorf("the panel lists %v, want %v", listed, want)
+	}
+	if headless.Eval[int](t, ctx, `document.querySelectorAll(".topo path.edge.hl").length`) < 3 {
+		t.Error("the topology does not highlight the edges the message took")
+	}
+	if headless.Eval[bool](t, ctx, `document.getElementById("panel").hidden`) {
+		t.Error("the panel is hidden")
+	}
+}
+
+// click clicks the first element matching the CSS selector sel.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector("` + sel + `").click()`)
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
