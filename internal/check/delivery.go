@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/msgplay/msgplay/internal/trace"
 )
@@ -43,6 +44,12 @@ type queueFates struct {
 
 // fates returns the fates of queue, made on first use.
 func (c *Delivery) fates(queue string) *queueFates {
+	p := unsafe.StringData(queue) // most often the very string first given: no bytes to compare
+	for i := range c.queues {
+		if n := c.queues[i].name; unsafe.StringData(n) == p && len(n) == len(queue) {
+			return &c.queues[i]
+		}
+	}
 	for i := range c.queues {
 		if c.queues[i].name == queue {
 			return &c.queues[i]

@@ -95,7 +95,7 @@ func (c Class) String() string { return c.info().name }
 // envelope included: a broker with a message size limit refuses the ones
 // above it, and a check can add up what the broker carried.
 type Msg struct {
-	ID            string
+	ID            string // empty for a numbered message whose text is not made yet: see Text
 	Type          string
 	Class         Class
 	Key           string

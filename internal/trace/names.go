@@ -1,5 +1,7 @@
 package trace
 
+import "unsafe"
+
 // scanMax is how many names a byName finds by scanning before it builds a
 // map: a handful of string compares beat hashing the name on every event.
 const scanMax = 12
@@ -16,6 +18,14 @@ type byName[T any] struct {
 func (b *byName[T]) get(name string) *T {
 	if b.index != nil {
 		return b.index[name]
+	}
+	// A name given on every event is most often the very string first
+	// given: look for it by address, comparing no bytes, before by value.
+	p := unsafe.StringData(name)
+	for i, n := range b.names {
+		if unsafe.StringData(n) == p && len(n) == len(name) {
+			return b.vals[i]
+		}
 	}
 	for i, n := range b.names {
 		if n == name {
