@@ -31,7 +31,8 @@ type runOptions struct {
 	only      []string
 	follow    string
 	speed     float64
-	step      bool
+	step      string // "", "all" or "interesting"
+	brief     bool
 
 	cmd     *cobra.Command // the command the flags belong to
 	cmdline string         // the command line that reproduces the run, for --html; "" to work it out
@@ -54,14 +55,20 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
 	f.Var(speedValue{&o.speed}, "speed",
 		"replay virtual time on the wall clock at factor `X`, 0.001 to 1000 (1 = real time, 0.1 = ten times slower)")
-	f.BoolVar(&o.step, "step", false, "wait for Enter after each event; q then Enter stops with the summary so far")
+	f.Var(stepValue{&o.step}, "step",
+		"wait for Enter after each event (--step), or only after the interesting ones (--step interesting):\n"+
+			"crash, drop, timeout, dead-letter, compensation, fault, skip; q then Enter stops with the summary so far")
+	f.Lookup("step").NoOptDefVal = "all"
+	f.BoolVar(&o.brief, "brief", false,
+		"show only the events that carry the story, with deliveries, acks and commits folded into them;\n"+
+			"the summary keeps its totals and checks")
 }
 
 func (o *runOptions) common() patterns.Common {
 	return patterns.Common{Seed: o.seed, Until: o.until}
 }
 
-func (o *runOptions) paced() bool { return o.speed > 0 || o.step }
+func (o *runOptions) paced() bool { return o.speed > 0 || o.step != "" }
 
 // commandLine returns the command line that reproduces the run, with the
 // seed spelled out: the tour's, or the one msgplay was run with.
@@ -145,6 +152,39 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// stepValue is --step's mode: "all" (every event, what --step alone means)
+// or "interesting"; "" when not stepping.
+type stepValue struct{ s *string }
+
+func (v stepValue) String() string { return *v.s }
+func (v stepValue) Type() string   { return "" }
+func (v stepValue) Set(s string) error {
+	if s != "all" && s != "interesting" {
+		return fmt.Errorf("%q is not a step mode: want --step (every event) or --step interesting", s)
+	}
+	*v.s = s
+	return nil
+}
+
+// joinStepMode writes "--step interesting" as "--step=interesting", so the
+// mode may follow the flag as its own word while --step alone still means
+// every event.
+func joinStepMode(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--step" && i+1 < len(args) && (args[i+1] == "interesting" || args[i+1] == "all") {
+			out = append(out, "--step="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
 // speedValue is a replay factor from trace.MinSpeed to trace.MaxSpeed.
 type speedValue struct{ f *float64 }
 
@@ -219,7 +259,7 @@ func (app *App) renderer(o *runOptions) flusher {
 		}
 		return trace.NewMermaid(w, trace.MermaidOptions{Explain: o.explain})
 	}
-	text := trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain})
+	text := trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain, Brief: o.brief})
 	if o.quiet {
 		return &summaryOnly{flusher: text}
 	}
@@ -244,6 +284,20 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 		c := trace.NewCap(shown, o.maxEvents)
 		c.NoNote = o.format == "json"
 		shown = c
+	}
+	if o.brief {
+		brief := trace.NewBrief(shown)
+		shown = brief
+		if pacer != nil {
+			// What the brief view holds is shown before the run stops,
+			// so the summary counts no event the reader did not see.
+			halt = func() string {
+				if pacer.Stopping() {
+					brief.Flush()
+				}
+				return pacer.Stop()
+			}
+		}
 	}
 	var pageHTML *trace.HTML
 	var pageFile *atomicFile
@@ -313,10 +367,20 @@ func (app *App) finish(o *runOptions, out flusher, page *trace.HTML, pageFile *a
 // paceOptions connects a paced run to the input and to Ctrl-C.
 func (app *App) paceOptions(o *runOptions) trace.PaceOptions {
 	lines := o.lines
-	if lines == nil && o.step {
+	if lines == nil && o.step != "" {
 		lines = readLines(app.IO.In)
 	}
-	return trace.PaceOptions{Speed: o.speed, Step: o.step, Lines: lines, Interrupt: interrupts()}
+	opt := trace.PaceOptions{Speed: o.speed, Lines: lines, Interrupt: interrupts()}
+	if o.step != "" {
+		opt.Step = trace.StepEvery
+		if o.step == "interesting" {
+			opt.Step = trace.StepInteresting
+		}
+		if app.IO.ErrIsTerminal {
+			opt.Prompt = app.IO.Err
+		}
+	}
+	return opt
 }
 
 // readLines delivers the lines read from r on a channel, closed at the end

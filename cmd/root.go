@@ -31,7 +31,7 @@ func Run(args []string, ios *IOStreams) (code int) {
 	// so `msgplay --help > /dev/full` fails like any other output.
 	help := &stickyWriter{w: ios.Out}
 	root.SetOut(help)
-	root.SetArgs(args)
+	root.SetArgs(joinStepMode(args))
 	err := root.Execute()
 	if err == nil && help.err != nil {
 		err = &failure{code: ExitFailure, msg: "writing the output: " + help.err.Error()}

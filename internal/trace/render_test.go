@@ -225,14 +225,18 @@ func TestPacerStepStopsOnQ(t *testing.T) {
 	lines <- "q"
 	shown := 0
 	p := trace.NewPacer(trace.SinkFunc(func(*trace.Event) { shown++ }), func() error { return nil },
-		trace.PaceOptions{Step: true, Lines: lines})
+		trace.PaceOptions{Step: trace.StepEvery, Lines: lines})
 	for i := 0; i < 5; i++ {
+		if p.Stop() != "" { // the world asks before each step; here, one event each
+			break
+		}
 		p.Event(&trace.Event{Kind: trace.Send, T: time.Duration(i) * time.Millisecond})
 	}
-	if p.Stop() != "stopped with q at 1ms" || p.Interrupted() || shown != 2 {
+	if p.Stop() != "stopped early with q at 1ms" || p.Interrupted() || shown != 2 {
 		t.Errorf("want a stop by q after two events at 1ms, got %q (interrupted %v) after %d events",
 			p.Stop(), p.Interrupted(), shown)
 	}
+	p.Event(&trace.Event{Kind: trace.Send, T: 9 * time.Millisecond})
 	p.Event(&trace.Event{Kind: trace.Summary})
 	if shown != 3 {
 		t.Errorf("the summary did not pass a stopped pacer: %d events shown", shown)

@@ -48,6 +48,10 @@ type Verdict struct {
 	OK       bool
 	Detail   string
 	Evidence []string
+	// NotJudged marks a check the run ended too early to judge: a reader
+	// stopped it while messages were still on their way. OK is false and
+	// Detail says where it stopped.
+	NotJudged bool
 }
 
 // Total returns the value of the named total, and 0 when there is none.

@@ -20,6 +20,8 @@ type TextOptions struct {
 	Width int  // columns to keep within; 0 means DefaultWidth
 	// Explain shows each event's Why under it, indented and dimmed.
 	Explain bool
+	// Brief leaves the summary's tables out, keeping its totals and checks.
+	Brief bool
 }
 
 // Text renders events for a person: a header, one aligned line per event

@@ -21,6 +21,11 @@ func (t *Text) summary(r *Report) {
 		b = append(b, " · "...)
 		b = t.bad.append(b, r.Stopped)
 	}
+	tables := r.Tables
+	if t.opt.Brief && len(tables) > 0 {
+		b = t.dim.append(append(b, " · "...), "tables left out by --brief")
+		tables = nil
+	}
 	b = append(b, '\n')
 	if len(r.InFlight) > 0 {
 		b = append(b, "  still in flight: "...)
@@ -44,7 +49,7 @@ func (t *Text) summary(r *Report) {
 		}
 		b = append(b, '\n')
 	}
-	for _, tb := range r.Tables {
+	for _, tb := range tables {
 		b = append(b, '\n')
 		b = t.appendTable(b, tb)
 	}
@@ -99,9 +104,12 @@ func (t *Text) appendTable(b []byte, tb Table) []byte {
 
 func (t *Text) appendVerdict(b []byte, v Verdict) []byte {
 	b = append(b, "  "...)
-	if v.OK {
+	switch {
+	case v.OK:
 		b = t.good.append(b, "✔")
-	} else {
+	case v.NotJudged:
+		b = append(b, "–"...)
+	default:
 		b = t.bad.append(b, "✗")
 	}
 	b = append(b, ' ')
