@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ func (b *Brief) Flush() {
 				e.Note = joinNote(e.Note, "· "+plural(n, "copy"))
 			}
 		}
-		if n := len(out); n > 0 && sameSend(&out[n-1], &e) {
+		if n := len(out); n > 0 && sameSend(&out[n-1], &e) && bursts[n-1].note == e.Note {
 			bursts[n-1].add(&out[n-1], &e)
 			continue
 		}
@@ -138,7 +139,7 @@ func (b *Brief) Flush() {
 			continue
 		}
 		out = append(out, e)
-		bursts = append(bursts, burst{first: e.Msg.ID, firstKey: e.Msg.Key, n: 1})
+		bursts = append(bursts, burst{ids: []string{e.Msg.ID}, keys: []string{e.Msg.Key}, note: e.Note})
 	}
 	for i := range out {
 		b.next.Event(&out[i])
@@ -153,22 +154,44 @@ func sameFanOut(a, b *Event) bool {
 		a.To != "" && b.To != "" && a.To != b.To && b.Kind.carries()
 }
 
-// burst is a line standing for n sends alike, from first to the last one
-// added.
+// burst is a line standing for sends alike: their ids and keys, and the
+// note they share.
 type burst struct {
-	first, firstKey string
-	n               int
+	ids, keys []string
+	note      string
 }
 
 // add folds the send e into the burst line l.
 func (u *burst) add(l, e *Event) {
-	u.n++
-	l.Msg.ID = u.first + "…" + e.Msg.ID
+	u.ids = append(u.ids, e.Msg.ID)
+	u.keys = append(u.keys, e.Msg.Key)
+	l.Msg.ID = span(u.ids, false)
 	l.Msg.Key = ""
-	l.Note = plural(u.n, "message")
-	if u.firstKey != "" && e.Msg.Key != "" {
-		l.Msg.Key = u.firstKey + "…" + strings.TrimPrefix(e.Msg.Key, commonPrefix(u.firstKey, e.Msg.Key))
+	if k := span(u.keys, true); !slices.Contains(u.keys, "") && strings.Contains(k, "…") {
+		l.Msg.Key = k // keys that are not a run are left to the ids
 	}
+	l.Note = joinNote(u.note, "· "+plural(len(u.ids), "message"))
+}
+
+// span writes names that count up one by one as "m1…m12" (or, short,
+// "order-1001…1012"), and others as a list: "o3,o5,o7".
+func span(names []string, short bool) string {
+	first, last := names[0], names[len(names)-1]
+	prefix := commonPrefix(first, last)
+	from, err1 := strconv.Atoi(first[len(prefix):])
+	to, err2 := strconv.Atoi(last[len(prefix):])
+	if err1 != nil || err2 != nil || to-from != len(names)-1 {
+		return strings.Join(names, ",")
+	}
+	for i, n := range names {
+		if n != prefix+strconv.Itoa(from+i) {
+			return strings.Join(names, ",")
+		}
+	}
+	if short {
+		last = strings.TrimPrefix(last, prefix)
+	}
+	return first + "…" + last
 }
 
 // findHandle returns the index of the handle in batch of the message e
