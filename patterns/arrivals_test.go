@@ -63,3 +63,40 @@ func TestArrivalsCrashAndRestart(t *testing.T) {
 		t.Errorf("restarted at 45ms: sent at %v; want 0, 10ms, then a fresh gap: 55ms, 65ms", at)
 	}
 }
+
+// At a gap of 0 a million messages were once all in flight at once (645
+// MB): the window holds each send past Window until something settles.
+func TestArrivalsAtGapZeroKeepAWindow(t *testing.T) {
+	w := sim.New(1)
+	inFlight, most, sent := 0, 0, 0
+	a := &Arrivals{Gap: sim.Const(0), N: 10, Window: 3, InFlight: func() int { return inFlight }}
+	a.Send = func(int) {
+		sent++
+		inFlight++
+		most = max(most, inFlight)
+		w.After(10*ms, nil, func() { inFlight--; a.Settled() }) // settles 10ms after it was sent
+	}
+	a.Start(w)
+	w.Run(a.Done)
+	if sent != 10 || most != 3 || w.Now() != 30*ms {
+		t.Errorf("sent %d, at most %d in flight, last at %v: want 10 sent, never more than 3 in flight, the last at 30ms",
+			sent, most, w.Now())
+	}
+}
+
+// The window holds only sends at a gap of 0: a stream one gap apart is a
+// rate, and arrivals without InFlight keep none.
+func TestArrivalsWindowOnlyAtGapZero(t *testing.T) {
+	full := func() int { return 1 << 20 }
+	at, _ := arrivals(t, Arrivals{N: 3, Window: 1, InFlight: full}, nil)
+	if len(at) != 3 {
+		t.Errorf("a stream 10ms apart sent %d of 3 behind a full window", len(at))
+	}
+	w := sim.New(1)
+	a := &Arrivals{Gap: sim.Const(0), N: 5000, Send: func(int) {}}
+	a.Start(w)
+	w.Run(a.Done)
+	if a.Sent() != 5000 {
+		t.Errorf("arrivals without InFlight sent %d of 5000", a.Sent())
+	}
+}

@@ -60,7 +60,37 @@ type Sim struct {
 	Delivery *check.Delivery
 	halt     func() string // the reader's stop, when the run is paced
 
-	port broker.Port // the live broker, or the simulated one once asked for
+	port      broker.Port // the live broker, or the simulated one once asked for
+	producers producers
+}
+
+// producers are the arrivals of a run that keep a window: each settle
+// event wakes them.
+type producers []*Arrivals
+
+// Event wakes the producers when a message settles: acked, dead-lettered
+// or lost.
+func (p *producers) Event(e *trace.Event) {
+	if len(*p) == 0 {
+		return
+	}
+	switch e.Kind {
+	case trace.Ack, trace.DeadLetter, trace.Drop:
+		for _, a := range *p {
+			a.Settled()
+		}
+	}
+}
+
+// Produce starts the arrivals a where the pattern would schedule their
+// first send. At a gap of 0 they keep a window of the broker's unsettled
+// messages (see Arrivals), unless a.InFlight says otherwise.
+func (s *Sim) Produce(a *Arrivals) {
+	if a.InFlight == nil {
+		a.InFlight = s.Broker.UnsettledCount
+	}
+	s.producers = append(s.producers, a)
+	a.Start(s.World)
 }
 
 // Start makes a world for the pattern and returns the simulation, ready to
@@ -89,7 +119,7 @@ func start(pattern string, c Common, params []trace.Param, checks, out trace.Sin
 	if c.Rewrite != nil {
 		rewrite = trace.SinkFunc(c.Rewrite) // each sink in turn is lent the same event
 	}
-	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, s.Stats, checks, out)))
+	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, s.Stats, checks, out, &s.producers)))
 	return s
 }
 
@@ -98,7 +128,7 @@ func start(pattern string, c Common, params []trace.Param, checks, out trace.Sin
 // sink, no statistics, no delivery check. Its Finish must not be called.
 func StartLean(pattern string, c Common) *Sim {
 	s := &Sim{Pattern: pattern}
-	s.init(c, sim.New(c.Seed))
+	s.init(c, sim.New(c.Seed, &s.producers))
 	return s
 }
 

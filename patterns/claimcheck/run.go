@@ -73,7 +73,7 @@ func newRun(c Config, out trace.Sink) *run {
 	r.w.ScheduleCrashes(c.Crashes, c.RestartAfter)
 	r.arrivals = &patterns.Arrivals{Actor: r.shop, Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Orders,
 		Send: r.place, Restarts: c.RestartAfter > 0}
-	r.arrivals.Start(r.w)
+	s.Produce(r.arrivals)
 	s.Run(r.done)
 	return r
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace/tracetest"
+	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/patterntest"
 )
 
 // A slow factor once multiplied work past int64 and printed negative times.
@@ -24,5 +26,17 @@ func TestSlowWorkNeverOverflowsTime(t *testing.T) {
 	rep := cfg.Run(cfg.Common, tracetest.Forward(t, sim.MaxTime))
 	if rep.End < 0 || rep.End > sim.MaxTime {
 		t.Errorf("the run ended at %v", rep.End)
+	}
+}
+
+// At --arrival 0 every message was once in flight at once: 1,000,000 took
+// 645 MB. The producer now keeps a window of patterns.DefaultWindow.
+func TestArrivalZeroKeepsAWindow(t *testing.T) {
+	cfg := Default()
+	cfg.Messages = 5000
+	most, sent := patterntest.MostInFlight(t, cfg)
+	if most > patterns.DefaultWindow || sent != 5000 {
+		t.Errorf("%d of 5000 messages in flight at once (%d sent): want at most %d",
+			most, sent, patterns.DefaultWindow)
 	}
 }

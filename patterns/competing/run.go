@@ -39,7 +39,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 			q.Send(Producer, m)
 		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	p.Start(w)
+	s.Produce(p)
 
 	s.Run(func() bool { return p.Done() && b.Idle() })
 	return s.Finish(patterns.Ending{Delivery: true})

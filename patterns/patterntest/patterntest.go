@@ -83,3 +83,28 @@ func Verdict(t *testing.T, cfg patterns.Config, common patterns.Common, name str
 	}
 	return v
 }
+
+// MostInFlight runs cfg and returns the most messages that were sent and
+// not yet settled (acked, dead-lettered or lost) at any moment, read from
+// its events, and how many were sent. Every message must settle by the end.
+func MostInFlight(t *testing.T, cfg patterns.Config) (most, sent int) {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	r := cfg.Run(patterns.Common{Seed: 1}, trace.SinkFunc(func(e *trace.Event) {
+		switch e.Kind {
+		case trace.Send:
+			n++
+			sent++
+			most = max(most, n)
+		case trace.Ack, trace.DeadLetter, trace.Drop:
+			n--
+		}
+	}))
+	if n != 0 || r.Stopped != "" {
+		t.Errorf("%d messages unsettled at the end (%s)", n, r.Stopped)
+	}
+	return most, sent
+}

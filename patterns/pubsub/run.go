@@ -49,7 +49,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	for _, name := range cfg.Subscribers {
 		r.subscribe(name)
 	}
-	r.orders.Start(r.w)
+	r.s.Produce(r.orders)
 
 	b := r.s.Broker
 	r.s.Run(func() bool { return r.orders.Done() && r.pending == 0 && b.Idle() })

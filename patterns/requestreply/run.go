@@ -62,7 +62,7 @@ func newRun(c Config, out trace.Sink) *run {
 	}
 	r.w.ScheduleCrashes(c.Crashes, c.RestartAfter)
 	arrivals := &patterns.Arrivals{Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Requests, Send: r.start}
-	arrivals.Start(r.w)
+	s.Produce(arrivals)
 	s.Run(func() bool { return r.issued == c.Requests && r.open == 0 && r.b.Idle() })
 	return r
 }

@@ -57,7 +57,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	for t := 30 * time.Second; t < max(cfg.Outage.To, cfg.RedriveAt); t += 30 * time.Second {
 		w.At(t, nil, w.Progress)
 	}
-	r.shop.Start(w)
+	s.Produce(r.shop)
 	s.Run(r.done)
 	return s.Finish(patterns.Ending{OwnTables: true, Tables: checks.Tables(), Series: checks.Series(), Verdicts: checks.Verdicts()})
 }

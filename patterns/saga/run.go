@@ -90,7 +90,10 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 		newOrchestrator(r, checkout)
 	}
 	r.w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
-	r.shop.Start(r.w)
+	// An order is in flight while a message of it is unsettled or its saga
+	// waits for a reply: at --arrival 0 the shop keeps a window of them.
+	r.shop.InFlight = func() int { return r.b.UnsettledCount() + r.waiting }
+	s.Produce(r.shop)
 
 	s.Run(r.done)
 	return s.Finish(patterns.Ending{Delivery: true, Tables: led.Tables(), Verdicts: led.Verdicts(s.World.Stopped())})
