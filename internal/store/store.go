@@ -45,6 +45,7 @@ type Store struct {
 	next  int
 
 	indexes []*index // keys kept in the order they were first written; see Index
+	tables  []*table // rows kept one byte each; see Table
 	note    []byte   // scratch space for event notes
 }
 
@@ -60,6 +61,13 @@ func New(w *sim.World, owner *sim.Actor, name string, opts Options) *Store {
 
 // Get returns the committed value of key.
 func (s *Store) Get(key string) (string, bool) {
+	if len(s.tables) > 0 {
+		if t, n := s.tableRow(key); t != nil {
+			if v, ok := t.get(n); ok {
+				return v, true
+			}
+		}
+	}
 	v, ok := s.data[key]
 	return v, ok
 }
@@ -72,12 +80,44 @@ func (s *Store) Keys(prefix string) []string {
 			keys = append(keys, k)
 		}
 	}
+	for _, t := range s.tables {
+		keys = t.keys(prefix, keys)
+	}
 	sort.Strings(keys)
 	return keys
 }
 
 // Len returns how many keys are committed.
-func (s *Store) Len() int { return len(s.data) }
+func (s *Store) Len() int {
+	n := len(s.data)
+	for _, t := range s.tables {
+		n += t.n
+	}
+	return n
+}
+
+// put commits key = value, in its table when it fits one.
+func (s *Store) put(key, value string) {
+	if _, ok := s.Get(key); !ok {
+		s.indexNew(key)
+	}
+	if t, n := s.tableRow(key); t != nil && t.set(n, value) {
+		delete(s.data, key)
+		return
+	} else if t != nil {
+		t.clear(n)
+	}
+	s.data[key] = value
+}
+
+// remove deletes key.
+func (s *Store) remove(key string) {
+	if t, n := s.tableRow(key); t != nil {
+		t.clear(n)
+	}
+	delete(s.data, key)
+	s.unindex(key)
+}
 
 // Begin starts a transaction and emits a begin event. about, when it has an
 // id, is the message the transaction is for; its events carry it.
@@ -198,14 +238,10 @@ func (tx *Tx) Commit() error {
 	}
 	for _, w := range tx.writes {
 		if w.Deleted {
-			delete(s.data, w.Key)
-			s.unindex(w.Key)
-			continue
+			s.remove(w.Key)
+		} else {
+			s.put(w.Key, w.Value)
 		}
-		if _, ok := s.data[w.Key]; !ok {
-			s.indexNew(w.Key)
-		}
-		s.data[w.Key] = w.Value
 	}
 	s.emitWrites(trace.Commit, tx, "", true)
 	return nil

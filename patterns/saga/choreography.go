@@ -25,6 +25,7 @@ type choreography struct {
 func newChoreography(r *runner, checkout *broker.Queue) *choreography {
 	c := &choreography{r: r, a: r.lead}
 	c.db = store.New(r.w, c.a, OrderService+"-db", store.Options{})
+	c.db.Table(orderPrefix, orderRow, OrderKey, pending, approved, rejected)
 	c.orders = r.b.Topic(OrdersTopic)
 	var topics [numSteps]*broker.Topic
 	for i := range topics {

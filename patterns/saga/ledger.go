@@ -21,25 +21,65 @@ const MaxRows = 10
 // table and the saga checks, so any trace can be judged the same way.
 type Ledger struct {
 	orders   []orderRec // by order number
+	took     [MaxRows + 1]span
 	stock    int
 	stockSet bool
-	comps    map[string]int // "order|actor" → compensations applied
+	values   []string          // the values commits wrote, each once: orderRec holds their codes
+	codes    map[string]uint16 // code of each value: 1 + its index in values
+	comps    map[string]int    // "order|actor" → compensations applied, beyond what orderRec holds
+	nComps   int               // order and actor pairs with a compensation
 	twice    check.Cases
 }
 
-// orderRec is one order as the events tell it.
+// orderRec is one order as the events tell it, in a few bytes: memory per
+// order stays small when hundreds of thousands run.
 type orderRec struct {
-	state      string
+	state   uint16           // code of the order's state (see Ledger.values); 0 for none
+	final   [numSteps]uint16 // code of each step's last committed value
+	wasDone uint8            // bit s: step s was done at some point
+	comps   [numSteps]uint8  // compensations applied by each step's service, up to 255
+}
+
+// span is when an order was first written and when it ended, kept for the
+// orders the table lists.
+type span struct {
 	start, end time.Duration
 	started    bool
-	final      [numSteps]string // the step's last committed value
-	wasDone    [numSteps]bool   // it was done at some point
+}
+
+// maxValues is how many distinct values a Ledger tells apart; any later
+// one reads as otherValue.
+const (
+	maxValues  = 1<<16 - 2
+	otherValue = "(other)"
+)
+
+// code returns the code of value v, given one on first sight.
+func (l *Ledger) code(v string) uint16 {
+	if c, ok := l.codes[v]; ok {
+		return c
+	}
+	if len(l.values) >= maxValues {
+		return l.code(otherValue)
+	}
+	l.values = append(l.values, v)
+	c := uint16(len(l.values))
+	l.codes[v] = c
+	return c
+}
+
+// value returns the value of code c, "" for none.
+func (l *Ledger) value(c uint16) string {
+	if c == 0 {
+		return ""
+	}
+	return l.values[c-1]
 }
 
 // NewLedger returns an empty Ledger; the run event tells it how many
 // orders and how much stock there are, and the other events the rest.
 func NewLedger() *Ledger {
-	return &Ledger{orders: make([]orderRec, 1), comps: map[string]int{}}
+	return &Ledger{orders: make([]orderRec, 1), comps: map[string]int{}, codes: map[string]uint16{}}
 }
 
 // Event implements trace.Sink.
@@ -61,12 +101,33 @@ func (l *Ledger) Event(e *trace.Event) {
 	case trace.Commit:
 		l.commit(e)
 	case trace.Compensate:
-		k := e.Msg.Key + "|" + e.Actor
-		l.comps[k]++
-		if l.comps[k] == 2 {
+		if l.compensated(e) == 2 {
 			l.twice.Add(e.Msg.Key + ": " + e.Actor + " compensated twice (again by " + e.Msg.ID + ")")
 		}
 	}
+}
+
+// compensated counts a compensation of an order by an actor and returns
+// how many that pair has had: in the order's record when the actor is a
+// step's service, else in a map.
+func (l *Ledger) compensated(e *trace.Event) int {
+	n := orderNum(e.Msg.Key)
+	for s := range steps {
+		if steps[s].name == e.Actor && n > 0 && n < len(l.orders) {
+			c := &l.orders[n].comps[s]
+			if *c < 255 {
+				if *c++; *c == 1 {
+					l.nComps++
+				}
+				return int(*c)
+			}
+		}
+	}
+	k := e.Msg.Key + "|" + e.Actor
+	if l.comps[k]++; l.comps[k] == 1 {
+		l.nComps++
+	}
+	return l.comps[k]
 }
 
 // commit reads the writes a commit carries.
@@ -93,20 +154,23 @@ func (l *Ledger) commit(e *trace.Event) {
 		}
 		o := &l.orders[n]
 		if prefix+"/" == orderPrefix {
-			o.state = v
-			if !o.started {
-				o.started, o.start = true, e.T
-			}
-			if v == approved || v == rejected {
-				o.end = e.T
+			o.state = l.code(v)
+			if n < len(l.took) {
+				t := &l.took[n]
+				if !t.started {
+					t.started, t.start = true, e.T
+				}
+				if v == approved || v == rejected {
+					t.end = e.T
+				}
 			}
 			continue
 		}
 		for i := range steps {
 			if steps[i].key == prefix+"/" {
-				o.final[i] = v
+				o.final[i] = l.code(v)
 				if v == steps[i].doneVal {
-					o.wasDone[i] = true
+					o.wasDone |= 1 << i
 				}
 			}
 		}
@@ -114,14 +178,14 @@ func (l *Ledger) commit(e *trace.Event) {
 }
 
 // stepCell says what a step of an order came to.
-func (o *orderRec) stepCell(s Step) string {
+func (l *Ledger) stepCell(o *orderRec, s Step) string {
 	st := &steps[s]
-	switch v := o.final[s]; {
+	switch v := l.value(o.final[s]); {
 	case v == st.doneVal:
 		return "done"
 	case v == st.failVal:
 		return "failed"
-	case v == st.offVal && o.wasDone[s]:
+	case v == st.offVal && o.wasDone&(1<<s) != 0:
 		return "compensated"
 	case v == st.offVal:
 		return "cancelled"
@@ -129,12 +193,15 @@ func (o *orderRec) stepCell(s Step) string {
 	return "-"
 }
 
-func (o *orderRec) finalState() string {
-	if o.state == "" {
+func (l *Ledger) finalState(o *orderRec) string {
+	if o.state == 0 {
 		return "not placed"
 	}
-	return o.state
+	return l.value(o.state)
 }
+
+// final returns the last value order o's step s committed.
+func (l *Ledger) final(o *orderRec, s Step) string { return l.value(o.final[s]) }
 
 // Tables returns the orders table and the outcome line.
 func (l *Ledger) Tables() []trace.Table {
@@ -143,7 +210,7 @@ func (l *Ledger) Tables() []trace.Table {
 	var names []string
 	for n := 1; n < len(l.orders); n++ {
 		o := &l.orders[n]
-		state := o.finalState()
+		state := l.finalState(o)
 		if counts[state] == 0 {
 			names = append(names, state)
 		}
@@ -152,11 +219,11 @@ func (l *Ledger) Tables() []trace.Table {
 			continue
 		}
 		took := "-"
-		if o.end > 0 || state == approved || state == rejected {
-			took = trace.ShortDuration(o.end - o.start)
+		if sp := &l.took[n]; sp.end > 0 || state == approved || state == rejected {
+			took = trace.ShortDuration(sp.end - sp.start)
 		}
 		t.Rows = append(t.Rows, []string{OrderKey(n), state,
-			o.stepCell(Payment), o.stepCell(Inventory), o.stepCell(Shipping), took})
+			l.stepCell(o, Payment), l.stepCell(o, Inventory), l.stepCell(o, Shipping), took})
 	}
 	if more := len(l.orders) - 1 - MaxRows; more > 0 {
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("… %d more", more), "", "", "", "", ""})
@@ -189,13 +256,13 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	for n := 1; n < len(l.orders); n++ {
 		o := &l.orders[n]
 		key := OrderKey(n)
-		switch o.state {
+		switch l.value(o.state) {
 		case approved:
 			nApproved++
 			var missing []string
 			for s := Step(0); s < numSteps; s++ {
-				if o.final[s] != steps[s].doneVal {
-					missing = append(missing, s.String()+" "+orDash(o.final[s]))
+				if l.final(o, s) != steps[s].doneVal {
+					missing = append(missing, s.String()+" "+orDash(l.final(o, s)))
 				}
 			}
 			if len(missing) > 0 {
@@ -205,15 +272,15 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 			nRejected++
 			var kept []string
 			for s := Step(0); s < numSteps; s++ {
-				if o.final[s] == steps[s].doneVal {
-					kept = append(kept, s.String()+" "+o.final[s])
+				if l.final(o, s) == steps[s].doneVal {
+					kept = append(kept, s.String()+" "+l.final(o, s))
 				}
 			}
 			if len(kept) > 0 {
 				held.Add(key + ": REJECTED but " + strings.Join(kept, ", ") + " (never compensated)")
 			}
 		default:
-			why := "stuck " + o.finalState()
+			why := "stuck " + l.finalState(o)
 			if stopped != "" {
 				why += " (" + stopped + ")"
 			}
@@ -254,7 +321,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	}
 	once := trace.Verdict{Name: "compensate-once", Title: "no compensation applied twice", OK: l.twice.Count() == 0}
 	if once.OK {
-		once.Detail = patterns.Count(len(l.comps), "compensation") + ", each once"
+		once.Detail = patterns.Count(l.nComps, "compensation") + ", each once"
 	} else {
 		once.Detail = fmt.Sprintf("%d compensations applied more than once", l.twice.Count())
 		once.Evidence = check.Evidence(&l.twice)

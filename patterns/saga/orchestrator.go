@@ -56,6 +56,7 @@ type sagaState struct {
 func newOrchestrator(r *runner, checkout *broker.Queue) *orchestrator {
 	o := &orchestrator{r: r, a: r.lead, sagas: make([]*sagaState, r.cfg.Orders+1)}
 	o.db = store.New(r.w, o.a, Orchestrator+"-db", store.Options{})
+	o.db.Table(orderPrefix, orderRow, OrderKey, pending, approved, rejected)
 	o.reply = r.b.Queue(RepliesQueue, r.opts)
 	for i := range o.cmds {
 		s := r.services[i]

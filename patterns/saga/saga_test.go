@@ -113,7 +113,7 @@ func TestStockRace(t *testing.T) {
 		cfg.Run(cfg.Common, led)
 		approved, rejectedN := 0, 0
 		for n := 1; n <= 5; n++ {
-			switch led.orders[n].state {
+			switch led.value(led.orders[n].state) {
 			case "APPROVED":
 				approved++
 			case "REJECTED":
@@ -205,10 +205,25 @@ func TestFaultsPerOrderStable(t *testing.T) {
 	cfg.Naive = true
 	cfg.Run(cfg.Common, b)
 	for n := 1; n <= 50; n++ {
-		fa := a.orders[n].final[Shipping] == steps[Shipping].failVal
-		fb := b.orders[n].final[Shipping] == steps[Shipping].failVal
+		fa := a.final(&a.orders[n], Shipping) == steps[Shipping].failVal
+		fb := b.final(&b.orders[n], Shipping) == steps[Shipping].failVal
 		if fa != fb {
 			t.Fatalf("order %d: shipping failed %v with the saga, %v without", n, fa, fb)
+		}
+	}
+}
+
+// orderRow reads exactly the keys OrderKey writes, so a database's dense
+// table holds the same rows its map would.
+func TestOrderRowReadsOnlyOrderKeys(t *testing.T) {
+	for _, n := range []int{1, 9, 999, 1_000_000} {
+		if got, ok := orderRow(OrderKey(n)); !ok || got != n {
+			t.Errorf("orderRow(%s) = %d, %v", OrderKey(n), got, ok)
+		}
+	}
+	for _, k := range []string{"order-01001", "order-+1001", "order-1000", "order-", "order-12x", "x-1001"} {
+		if n, ok := orderRow(k); ok {
+			t.Errorf("orderRow(%s) = %d: not a key OrderKey writes", k, n)
 		}
 	}
 }

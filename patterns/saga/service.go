@@ -35,6 +35,7 @@ type service struct {
 func newService(r *runner, id Step) *service {
 	s := &service{r: r, id: id, st: &steps[id], a: r.w.Actor(steps[id].name)}
 	s.db = store.New(r.w, s.a, s.st.name+"-db", store.Options{})
+	s.db.Table(s.st.key, orderRow, OrderKey, s.st.doneVal, s.st.failVal, s.st.offVal)
 	if _, ok := r.cfg.FailCompensation[s.st.name]; ok {
 		s.left = map[int]int{}
 	}
