@@ -72,15 +72,9 @@ at most ` + sim.MaxTimeText + ".",
 
 // runCheck parses `check PATTERN flags…`, sweeps and reports.
 func (app *App) runCheck(c *cobra.Command, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		if len(args) == 0 {
-			return usagef("check needs a pattern: msgplay check PATTERN [flags]; patterns: %s", strings.Join(patternNames(), ", "))
-		}
-		return c.Help()
-	}
-	p, ok := findPattern(args[0])
+	p, ok, err := patternArg(c, args)
 	if !ok {
-		return usagef("check: no pattern %q: want %s", args[0], patterns.OrList(patternNames()))
+		return err
 	}
 	path := "msgplay check " + p.name
 	userArgs := args[1:]
@@ -96,11 +90,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return flagErrorAt(path, err)
 	}
 	if opt.help {
-		if _, err := fmt.Fprintf(app.IO.Out, "Usage:\n  %s [pattern flags] [check flags]\n\nCheck flags and %s flags:\n%s",
-			path, p.name, fs.FlagUsages()); err != nil {
-			return &failure{code: ExitFailure, msg: "writing the output: " + err.Error()}
-		}
-		return nil
+		return app.patternHelp(path, "check", p, fs)
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s takes no more arguments (got %q)", path, fs.Arg(0))
@@ -225,18 +215,4 @@ func chooseVariants(p pattern, names []string) ([]int, error) {
 
 // patternArgs drops check's own flags (and their values) from args, leaving
 // what a single run of the pattern takes.
-func patternArgs(args []string) []string {
-	var kept []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "--") && checkFlagNames[name] {
-			if !hasValue {
-				i++ // skip the value too
-			}
-			continue
-		}
-		kept = append(kept, a)
-	}
-	return kept
-}
+func patternArgs(args []string) []string { return ownArgsDropped(args, checkFlagNames) }

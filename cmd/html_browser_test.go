@@ -145,3 +145,33 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestComparePageInChromium: the two runs of a compare page share one
+// clock, so stepping past the crash both meet shows worker-1 crashed in
+// both topologies, and the checks are compared at the top.
+func TestComparePageInChromium(t *testing.T) {
+	ctx := headless.Browser(t, 1600, 1000)
+	file := filepath.Join(t.TempDir(), "cmp.html")
+	if code, _, stderr := run("compare", "competing", "--crash", "worker-1@50ms", "--html", file); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	headless.Open(t, ctx, file)
+	if n := headless.Eval[int](t, ctx, `document.querySelectorAll(".player svg.topo").length`); n != 2 {
+		t.Fatalf("%d topologies, want 2", n)
+	}
+	if n := headless.Eval[int](t, ctx, `document.querySelectorAll(".controls").length`); n != 1 {
+		t.Errorf("%d sets of controls, want one clock", n)
+	}
+	crashed := `[...document.querySelectorAll(".topo .node.crashed")].map(n => n.dataset.name).join(",")`
+	if got := headless.Eval[string](t, ctx, crashed); got != "" {
+		t.Errorf("crashed before the crash: %q", got)
+	}
+	steps := headless.Eval[int](t, ctx, `(() => { const a = window.msgplayActive, tm = document.querySelector(".time"); let k = 0;
+		while (+tm.dataset.t <= 50000 && k < 1000) { a.step(1); k++ } return k })()`)
+	if got := headless.Eval[string](t, ctx, crashed); got != "worker-1,worker-1" {
+		t.Errorf("after %d steps past 50ms, crashed nodes %q, want worker-1 in both runs", steps, got)
+	}
+	if got := headless.Eval[string](t, ctx, `document.querySelector("table.compare tr.fixed").textContent`); !strings.Contains(got, "✗ → ✔no message lost") {
+		t.Errorf("the compared checks read %q", got)
+	}
+}

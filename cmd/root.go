@@ -127,7 +127,7 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 			return target.Help()
 		},
 	})
-	root.AddCommand(newListCmd(app), newCheckCmd(app), newExplainCmd(app))
+	root.AddCommand(newListCmd(app), newCheckCmd(app), newCompareCmd(app), newExplainCmd(app))
 	root.AddCommand(newTourCmd(app))
 	for _, p := range patternList {
 		root.AddCommand(p.command(app))

@@ -5,6 +5,7 @@ import (
 	_ "embed" // the player's script and style
 	"html"
 	"strconv"
+	"strings"
 )
 
 // HTMLOptions set what the HTML page shows besides the run.
@@ -174,7 +175,8 @@ func compareChecks(b *bytes.Buffer, s PageSection) {
 	}
 	b.WriteString("<table class=\"compare\"><tr><th>")
 	for _, l := range s.Labels {
-		b.WriteString(html.EscapeString(l) + " → ")
+		name, _, _ := strings.Cut(l, " — ")
+		b.WriteString(html.EscapeString(name) + " → ")
 	}
 	b.Truncate(b.Len() - len(" → "))
 	b.WriteString("</th><th>check</th><th>what happened</th></tr>")
