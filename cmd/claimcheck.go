@@ -1,15 +1,12 @@
 package cmd
 
 import (
-	"strconv"
-
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/patterns/claimcheck"
 )
 
 func bindClaimCheck(f *pflag.FlagSet, c *claimcheck.Config) func() error {
-	most := func(n int) string { return " (at most " + strconv.Itoa(n) + ")" }
 	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders, each with an attachment"+most(claimcheck.MaxOrders))
 	f.Var(sizeDistValue{&c.Size}, "size", "each attachment's size, up to 1GB: 120KB, 10KB..2MB or exp:120KB")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")

@@ -8,9 +8,9 @@ import (
 )
 
 func bindCompeting(f *pflag.FlagSet, c *competing.Config) func() error {
-	f.IntVar(&c.Consumers, "consumers", c.Consumers, "number of competing workers")
-	f.IntVar(&c.Messages, "messages", c.Messages, "number of PlaceOrder commands to send")
-	f.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "most unacked deliveries a worker holds at once (0 = unlimited)")
+	f.IntVar(&c.Consumers, "consumers", c.Consumers, "number of competing workers"+span(1, competing.MaxConsumers))
+	f.IntVar(&c.Messages, "messages", c.Messages, "number of PlaceOrder commands to send"+most(competing.MaxMessages))
+	f.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "most unacked deliveries a worker holds at once"+zeroOr("unlimited", competing.MaxPrefetch))
 	f.Var(choice(&c.Ack, "an ack mode", broker.ManualAck, broker.AutoAck), "ack",
 		"manual (ack after the work) or auto (acked on delivery)")
 	f.Var(distValue{&c.Work}, "work", "processing time of one message: 20ms, 10ms..30ms or exp:20ms")
@@ -22,7 +22,7 @@ func bindCompeting(f *pflag.FlagSet, c *competing.Config) func() error {
 	f.Var(durationValue{&c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
 	f.Var(durationValue{&c.VisibilityTimeout}, "visibility-timeout",
 		"how long a delivery may stay unacked before the message is visible again (0 = none, as RabbitMQ)")
-	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries, "deliveries before a message is dead-lettered (0 = unlimited)")
+	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries, "deliveries before a message is dead-lettered"+zeroOr("unlimited", competing.MaxDeliveries))
 	f.Var(names(&c.Poison, "ID"), "poison", "a message whose handler always fails, as m3 (repeatable)")
 	return nil
 }

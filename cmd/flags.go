@@ -248,6 +248,18 @@ func (v *mapValue[V]) Replace(items []string) error {
 	return setEach(v, items)
 }
 
+// most says a count flag's ceiling in its help: " (at most N)".
+func most(n int) string { return " (at most " + strconv.Itoa(n) + ")" }
+
+// zeroOr says what 0 means for a count flag and its ceiling, in its help:
+// " (0 = what, at most N)".
+func zeroOr(what string, n int) string {
+	return " (0 = " + what + ", at most " + strconv.Itoa(n) + ")"
+}
+
+// span says a count flag's range in its help: " (LO to HI)".
+func span(lo, hi int) string { return " (" + strconv.Itoa(lo) + " to " + strconv.Itoa(hi) + ")" }
+
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // errNotForm is what a mapValue's parse returns when the value is not of

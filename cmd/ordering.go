@@ -47,6 +47,6 @@ func bindOrdering(f *pflag.FlagSet, c *ordering.Config) func() error {
 			name, at, err := parseAt(s)
 			return ordering.Join{Consumer: name, At: at}, err
 		}}, "join", "a consumer that joins at a virtual time, as consumer-4@100ms (repeatable)")
-	f.IntVar(&c.MaxLag, "max-lag", c.MaxLag, "the lag check fails when a backlog passes it (0 = no limit)")
+	f.IntVar(&c.MaxLag, "max-lag", c.MaxLag, "the lag check fails when a backlog passes it"+zeroOr("no limit", ordering.MaxLag))
 	return nil
 }

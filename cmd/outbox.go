@@ -22,7 +22,7 @@ func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(probValue{&c.DBFailRate}, "db-fail-rate", "chance a commit to the orders database fails")
 	f.Var(probValue{&c.RelayCrashRate}, "relay-crash-rate", "chance the relay crashes between a publish and marking it sent")
 	f.Var(durationValue{&c.PollInterval}, "poll-interval", "how often the relay polls the outbox")
-	f.IntVar(&c.Batch, "batch", c.Batch, "most outbox rows the relay publishes per poll")
+	f.IntVar(&c.Batch, "batch", c.Batch, "most outbox rows the relay publishes per poll"+span(1, outbox.MaxBatch))
 	f.IntVar(&c.RelayWorkers, "relay-workers", c.RelayWorkers,
 		"threads the relay publishes a batch on (1 to 16); above 1, an order's update can overtake its creation")
 	f.BoolVar(&c.Inbox, "inbox", c.Inbox, "the inventory records handled event ids, so duplicates are skipped")

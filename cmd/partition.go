@@ -1,20 +1,17 @@
 package cmd
 
 import (
-	"strconv"
-
 	"github.com/spf13/pflag"
 
 	"github.com/msgplay/msgplay/patterns/partition"
 )
 
 func bindPartition(f *pflag.FlagSet, c *partition.Config) func() error {
-	most := func(n int) string { return " (at most " + strconv.Itoa(n) + ")" }
 	f.Var(choice(&c.Mode, "a mode", partition.Modes...), "mode", "cp, ap, pause-minority or autoheal")
 	f.Var(choice(&c.Reconcile, "a way to reconcile", partition.Reconciles...), "reconcile",
 		"ap: on heal, last-writer-wins (discard the other side's orders) or merge (keep both)")
 	f.IntVar(&c.Nodes, "nodes", c.Nodes, "broker nodes holding the order log"+most(partition.MaxNodes))
-	f.IntVar(&c.SiteA, "site-a", c.SiteA, "how many nodes (the first ones) are in site A; the rest are in site B")
+	f.IntVar(&c.SiteA, "site-a", c.SiteA, "how many nodes (the first ones) are in site A, 1 to --nodes minus 1; the rest are in site B")
 	f.IntVar(&c.Orders, "orders", c.Orders, "orders, odd ones at site A, even ones at site B"+most(partition.MaxOrders))
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.IntVar(&c.Stock, "stock", c.Stock, "units of the one item sold, one per order"+most(partition.MaxStock))

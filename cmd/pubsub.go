@@ -14,7 +14,7 @@ func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
 	f.IntVar(&c.Events, "events", c.Events,
 		fmt.Sprintf("number of orders placed (OrderPlaced events e1 … eN), at most %d", pubsub.MaxEvents))
 	f.Var(&listValue[string]{list: &c.Subscribers, form: "NAMES", parse: parseName, format: same, split: true, replace: true},
-		"subscribers", "the subscribing services, comma-separated")
+		"subscribers", "the subscribing services, comma-separated"+most(pubsub.MaxSubscribers))
 	f.Var(names(&c.Transient, "NAME"), "transient",
 		"make a subscription transient: it exists only while its subscriber is connected (repeatable)")
 	f.Var(&listValue[pubsub.Late]{list: &c.Late, form: "NAME@TIME", format: pubsub.Late.String,

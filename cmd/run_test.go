@@ -19,12 +19,12 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		args []string
 		want string // what the one line must contain
 	}{
-		{[]string{"competing", "--consumers", "0"}, "--consumers must be at least 1 (got 0)"},
-		{[]string{"competing", "--consumers", "-2"}, "--consumers must be at least 1 (got -2)"},
+		{[]string{"competing", "--consumers", "0"}, "--consumers must be from 1 to 1000 (got 0)"},
+		{[]string{"competing", "--consumers", "-2"}, "--consumers must be from 1 to 1000 (got -2)"},
 		{[]string{"competing", "--consumers", "three"}, `--consumers: "three" is not a whole number`},
-		{[]string{"competing", "--messages", "-1"}, "--messages must be 0 or more"},
-		{[]string{"competing", "--prefetch", "-1"}, "--prefetch must be 0 (unlimited) or more"},
-		{[]string{"competing", "--max-deliveries", "-1"}, "--max-deliveries must be 0 (unlimited) or more"},
+		{[]string{"competing", "--messages", "-1"}, "--messages must be from 0 to 10000000 (got -1)"},
+		{[]string{"competing", "--prefetch", "-1"}, "--prefetch must be from 0 to 1000 (got -1)"},
+		{[]string{"competing", "--max-deliveries", "-1"}, "--max-deliveries must be from 0 to 100 (got -1)"},
 		{[]string{"competing", "--seed", "-1"}, `--seed: "-1" is not a whole number`},
 		{[]string{"competing", "--crash", "worker-9@1s"}, `--crash: no actor "worker-9": want producer or worker-1 … worker-3`},
 		{[]string{"competing", "--crash", "worker-2"}, `--crash: "worker-2" is not NAME@TIME`},
@@ -144,7 +144,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"check", "competing", "--seeds", "0"}, "--seeds must be from 1 to 10000000 (got 0)"},
 		{[]string{"check", "competing", "--variants", "best"}, `--variants: competing has no variant "best": want auto-ack or manual-ack`},
 		{[]string{"check", "competing", "--seed", "4"}, "a sweep takes --first-seed S and --seeds N"},
-		{[]string{"check", "competing", "--consumers", "0"}, "--consumers must be at least 1"},
+		{[]string{"check", "competing", "--consumers", "0"}, "--consumers must be from 1 to 1000 (got 0)"},
 		{[]string{"check", "competing", "--bogus"}, "msgplay check competing: unknown flag --bogus"},
 		{[]string{"check", "competing", "--jobs", "-1"}, "--jobs must be from 0 (one per CPU) to 256 (got -1)"},
 		{[]string{"explain"}, "explain takes one pattern"},

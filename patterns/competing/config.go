@@ -4,6 +4,7 @@
 package competing
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,6 +36,14 @@ type Config struct {
 	MaxDeliveries     int           // 0 = unlimited
 	Poison            []string      // ids of messages whose handler always fails
 }
+
+// The ceilings of the count flags.
+const (
+	MaxConsumers  = 1000       // --consumers
+	MaxMessages   = 10_000_000 // --messages: at --arrival 0 the producer keeps a window, so memory stays small
+	MaxPrefetch   = 1000       // --prefetch
+	MaxDeliveries = 100        // --max-deliveries
+)
 
 // Default returns the scenario `msgplay competing` runs with no flags.
 func Default() Config {
@@ -71,15 +80,15 @@ var numbering = &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--consumers", c.Consumers, 1, MaxConsumers),
+		patterns.CheckRange("--messages", c.Messages, 0, MaxMessages),
+		patterns.CheckRange("--prefetch", c.Prefetch, 0, MaxPrefetch),
+		patterns.CheckRange("--max-deliveries", c.MaxDeliveries, 0, MaxDeliveries),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Consumers < 1:
-		return fmt.Errorf("--consumers must be at least 1 (got %d)", c.Consumers)
-	case c.Messages < 0:
-		return fmt.Errorf("--messages must be 0 or more (got %d)", c.Messages)
-	case c.Prefetch < 0:
-		return fmt.Errorf("--prefetch must be 0 (unlimited) or more (got %d)", c.Prefetch)
-	case c.MaxDeliveries < 0:
-		return fmt.Errorf("--max-deliveries must be 0 (unlimited) or more (got %d)", c.MaxDeliveries)
 	case c.CrashRate < 0 || c.CrashRate >= 1 || c.CrashRate != c.CrashRate:
 		return fmt.Errorf("--crash-rate must be from 0 to below 1 (got %v): a worker that always crashes finishes nothing",
 			c.CrashRate)

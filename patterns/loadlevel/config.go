@@ -21,6 +21,18 @@ const MaxWorkers = 1000
 // MaxQueueLimit is the largest --queue-limit.
 const MaxQueueLimit = 1_000_000
 
+// MaxOrders caps the orders one run sends: --messages (or --duration over
+// the mean --arrival) and every --burst together. A queue is the lesson
+// here, so nothing holds orders back from it: each order waiting costs
+// about 900 bytes, and 250,000 at once stay near 250 MB.
+const MaxOrders = 250_000
+
+// MaxBursts caps how many times --burst may be given.
+const MaxBursts = 100
+
+// MaxPrefetch is the largest --prefetch.
+const MaxPrefetch = 1000
+
 // MaxMaxWait is the largest --max-wait.
 const MaxMaxWait = time.Hour
 
@@ -89,14 +101,16 @@ func (c Config) Validate() error {
 	switch {
 	case a.On() && c.Consumers != Default().Consumers:
 		return fmt.Errorf("--consumers and --autoscale both set: give a fixed pool or MIN..MAX, not both")
-	case c.Messages < 0:
-		return fmt.Errorf("--messages must be 0 or more (got %d)", c.Messages)
+	case c.Messages < 0 || c.Messages > MaxOrders:
+		return patterns.CheckRange("--messages", c.Messages, 0, MaxOrders)
 	case c.Messages > 0 && c.Duration > 0:
 		return fmt.Errorf("--messages and --duration both set: give one, the count of orders or how long they arrive")
 	case c.Duration > 0 && c.Arrival.Mean() == 0:
 		return fmt.Errorf("--duration needs --arrival above 0: with arrival 0 every order comes at once")
-	case c.Prefetch < 0:
-		return fmt.Errorf("--prefetch must be 0 (unlimited) or more (got %d)", c.Prefetch)
+	case c.Prefetch < 0 || c.Prefetch > MaxPrefetch:
+		return patterns.CheckRange("--prefetch", c.Prefetch, 0, MaxPrefetch)
+	case len(c.Bursts) > MaxBursts:
+		return fmt.Errorf("--burst may be given at most %d times (got %d)", MaxBursts, len(c.Bursts))
 	case c.Consumers < 1 || c.Consumers > MaxWorkers:
 		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxWorkers, c.Consumers)
 	case c.MaxWait < 0 || c.MaxWait > MaxMaxWait:
@@ -104,22 +118,31 @@ func (c Config) Validate() error {
 	case c.QueueLimit < 0 || c.QueueLimit > MaxQueueLimit:
 		return fmt.Errorf("--queue-limit must be from 0 (unbounded) to %d (got %d)", MaxQueueLimit, c.QueueLimit)
 	}
+	orders := float64(c.Messages)
+	if c.Duration > 0 {
+		orders = float64(c.Duration) / float64(c.Arrival.Mean())
+	}
 	for _, b := range c.Bursts {
+		orders += float64(b.N)
 		switch {
-		case b.N < 1:
-			return fmt.Errorf("--burst %d@%s: the count must be at least 1", b.N, trace.FormatDuration(b.At))
+		case b.N < 1 || b.N > MaxOrders:
+			return fmt.Errorf("--burst %d@%s: the count must be from 1 to %d", b.N, trace.FormatDuration(b.At), MaxOrders)
 		case c.Duration > 0 && b.At >= c.Duration:
 			return fmt.Errorf("--burst %d@%s: the time must come before --duration %s",
 				b.N, trace.FormatDuration(b.At), trace.FormatDuration(c.Duration))
 		}
+	}
+	if orders > MaxOrders {
+		return fmt.Errorf("--messages, --duration and --burst send about %.0f orders together: at most %d",
+			orders, MaxOrders)
 	}
 	if a.On() {
 		switch {
 		case a.Max > MaxWorkers || a.Min > a.Max || a.Min < 1:
 			return fmt.Errorf("--autoscale %d..%d: want MIN..MAX with 1 <= MIN <= MAX <= %d (a pool of 0 takes no order)",
 				a.Min, a.Max, MaxWorkers)
-		case a.UpAt < 1:
-			return fmt.Errorf("--scale-up-at must be at least 1 (got %d)", a.UpAt)
+		case a.UpAt < 1 || a.UpAt > MaxQueueLimit:
+			return patterns.CheckRange("--scale-up-at", a.UpAt, 1, MaxQueueLimit)
 		case a.DownAt < 0 || a.DownAt >= a.UpAt:
 			return fmt.Errorf("--scale-down-at must be from 0 to below --scale-up-at %d (got %d)", a.UpAt, a.DownAt)
 		case c.SweepFrom > 0:

@@ -88,6 +88,7 @@ const (
 	MaxPartitions     = 64
 	MaxPoisonFails    = 100
 	MaxPrefetch       = 1000
+	MaxLag            = MaxOrders * MaxEventsPerOrder // --max-lag: no backlog can pass every event
 )
 
 // Config is one ordering scenario.
@@ -252,8 +253,8 @@ func (c Config) validateCounts() error {
 		return fmt.Errorf("--prefetch must be from 0 (unlimited) to %d (got %d)", MaxPrefetch, c.Prefetch)
 	case c.PoisonFails < 1 || c.PoisonFails > MaxPoisonFails:
 		return fmt.Errorf("--poison-fails must be from 1 to %d (got %d)", MaxPoisonFails, c.PoisonFails)
-	case c.MaxLag < 0:
-		return fmt.Errorf("--max-lag must be 0 (no limit) or more (got %d)", c.MaxLag)
+	case c.MaxLag < 0 || c.MaxLag > MaxLag:
+		return patterns.CheckRange("--max-lag", c.MaxLag, 0, MaxLag)
 	case !(c.CancelRate >= 0 && c.CancelRate <= 1):
 		return fmt.Errorf("--cancel-rate must be from 0 to 1 (got %v)", c.CancelRate)
 	case !(c.Skew >= 0 && c.Skew < 1):

@@ -56,6 +56,9 @@ const MaxRelayCrashRate = 0.99
 // MaxRelayWorkers caps --relay-workers.
 const MaxRelayWorkers = 16
 
+// MaxBatch caps --batch, the rows the relay publishes per poll.
+const MaxBatch = 10_000
+
 // EventTypes are the events of every order, in the order the service
 // writes them.
 var EventTypes = [2]string{"OrderCreated", "OrderUpdated"}
@@ -134,8 +137,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.Orders < 1 || c.Orders > MaxOrders:
 		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.Batch < 1:
-		return fmt.Errorf("--batch must be at least 1 (got %d)", c.Batch)
+	case c.Batch < 1 || c.Batch > MaxBatch:
+		return patterns.CheckRange("--batch", c.Batch, 1, MaxBatch)
 	case c.RelayWorkers < 1 || c.RelayWorkers > MaxRelayWorkers:
 		return fmt.Errorf("--relay-workers must be from 1 to %d (got %d)", MaxRelayWorkers, c.RelayWorkers)
 	case c.RelayWorkers > 1 && c.Variant != Outbox:

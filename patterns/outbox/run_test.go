@@ -230,7 +230,7 @@ func TestValidate(t *testing.T) {
 		want   string
 	}{
 		{func(c *Config) { c.Orders = 0 }, "--orders must be from 1 to 10000000 (got 0)"},
-		{func(c *Config) { c.Batch = 0 }, "--batch must be at least 1 (got 0)"},
+		{func(c *Config) { c.Batch = 0 }, "--batch must be from 1 to 10000 (got 0)"},
 		{func(c *Config) { c.PollInterval = 0 }, "--poll-interval must be above 0 (got 0s)"},
 		{func(c *Config) { c.CrashRate, c.RestartAfter = 0.1, 0 }, "--crash-rate needs --restart-after above 0"},
 		{func(c *Config) { c.Variant, c.Crashes = DualWrite, []sim.Crash{{Actor: Relay}} },

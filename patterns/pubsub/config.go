@@ -96,6 +96,9 @@ const MaxDeliveries = 3
 // MaxInstances caps --instances.
 const MaxInstances = 50
 
+// MaxSubscribers caps how many names --subscribers lists.
+const MaxSubscribers = 64
+
 // MaxEvents caps --events.
 const MaxEvents = 10_000_000
 
@@ -185,6 +188,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--events must be from 0 to %d (got %d)", MaxEvents, c.Events)
 	case len(c.Subscribers) == 0:
 		return fmt.Errorf("--subscribers needs at least one name, such as inventory,email")
+	case len(c.Subscribers) > MaxSubscribers:
+		return fmt.Errorf("--subscribers lists %d names: at most %d", len(c.Subscribers), MaxSubscribers)
 	case c.Mode != Events && c.Mode != Direct:
 		return fmt.Errorf("--mode: %q is not a mode: want events or direct", c.Mode)
 	case patterns.CheckDuplicateRate(c.DuplicateRate) != nil:

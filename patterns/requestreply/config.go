@@ -8,6 +8,7 @@
 package requestreply
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -169,19 +170,19 @@ func (c Config) responders() string {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--requests", c.Requests, 0, MaxRequests),
+		patterns.CheckRange("--requesters", c.Requesters, 1, MaxRequesters),
+		patterns.CheckRange("--responders", c.Responders, 1, MaxResponders),
+		patterns.CheckRange("--retries", c.Retries, 0, MaxRetries),
+		patterns.CheckRate("--drop-reply-rate", c.DropReplyRate, patterns.MaxLossRate,
+			"past it nearly every answer is lost and each call is a run of timeouts"),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Requests < 0 || c.Requests > MaxRequests:
-		return fmt.Errorf("--requests must be from 0 to %d (got %d)", MaxRequests, c.Requests)
-	case c.Requesters < 1 || c.Requesters > MaxRequesters:
-		return fmt.Errorf("--requesters must be from 1 to %d (got %d)", MaxRequesters, c.Requesters)
-	case c.Responders < 1 || c.Responders > MaxResponders:
-		return fmt.Errorf("--responders must be from 1 to %d (got %d)", MaxResponders, c.Responders)
-	case c.Retries < 0 || c.Retries > MaxRetries:
-		return fmt.Errorf("--retries must be from 0 to %d (got %d)", MaxRetries, c.Retries)
 	case c.Retries > 0 && c.Timeout == 0:
 		return fmt.Errorf("--retries needs a --timeout above 0: a requester that waits for ever never retries")
-	case !(c.DropReplyRate >= 0 && c.DropReplyRate < 1):
-		return fmt.Errorf("--drop-reply-rate must be from 0 to below 1 (got %v)", c.DropReplyRate)
 	case !slices.Contains(ReplyQueues, c.ReplyQueue):
 		return fmt.Errorf("--reply-queue: %q is not a reply queue: want %s", c.ReplyQueue, patterns.OrList(ReplyQueues))
 	case !slices.Contains(Modes, c.Mode):
