@@ -84,25 +84,36 @@ Run.prototype.layoutNodes = function () {
   });
   var flow = { send: 1, publish: 1, deliver: 1, call: 1, replicate: 1 };
   ev.forEach(function (e) {
-    if (e.kind === "deliver" || e.kind === "timeout") { node(e.actor).role = "queue"; if (e.to) node(e.actor).consumers.push(e.to); }
+    if (e.kind === "deliver") { node(e.actor).role = "queue"; if (e.to) node(e.actor).consumers.push(e.to); }
     if (e.kind === "publish" && e.to) node(e.to).role = "topic";
     if (e.kind === "dead-letter" && e.to) { node(e.to).role = "queue"; node(e.to).dlqOf = e.actor; }
     if (e.arrow && flow[e.kind]) { node(e.actor).out.push(e.to); node(e.to).inn.push(e.actor); }
   });
   // rank: breadth first from the actors nothing flows into
   var rank = {}, queue = [];
-  order.forEach(function (n) { if (!nodes[n].inn.length) { rank[n] = 0; queue.push(n); } });
-  while (queue.length) {
-    var n = queue.shift();
-    nodes[n].out.forEach(function (m) { if (rank[m] === undefined) { rank[m] = rank[n] + 1; queue.push(m); } });
+  function spread() {
+    while (queue.length) {
+      var n = queue.shift();
+      nodes[n].out.forEach(function (m) { if (rank[m] === undefined) { rank[m] = rank[n] + 1; queue.push(m); } });
+    }
   }
+  order.forEach(function (n) { if (!nodes[n].inn.length) { rank[n] = 0; queue.push(n); } });
+  spread();
+  // a cycle with no way in (request and reply): start from who sends first
+  ev.forEach(function (e) {
+    if (e.arrow && flow[e.kind] && rank[e.actor] === undefined) { rank[e.actor] = 0; queue.push(e.actor); spread(); }
+  });
   order.forEach(function (n) { if (rank[n] === undefined) rank[n] = 1; });
   order.forEach(function (n) { // a queue feeds the actor right of it
     var q = nodes[n];
     if (q.role !== "queue" || !q.consumers.length) return;
     var lo = Infinity;
     q.consumers.forEach(function (c) { lo = Math.min(lo, rank[c]); });
-    if (lo <= rank[n]) rank[n] = Math.max(lo - 1, 0);
+    if (lo <= rank[n]) rank[n] = lo - 1;
+  });
+  order.forEach(function (n) { // a dead-letter queue no message reached yet, known by its name
+    var m = /^(.+)[.\-_](dlq|dead-?letters?)$/i.exec(n);
+    if (m && !nodes[n].dlqOf && nodes[m[1]] && nodes[m[1]].role === "queue") { nodes[n].role = "queue"; nodes[n].dlqOf = m[1]; }
   });
   order.forEach(function (n) { if (nodes[n].dlqOf && nodes[nodes[n].dlqOf]) rank[n] = rank[nodes[n].dlqOf]; });
   var ranks = Object.keys(rank).map(function (k) { return rank[k]; }).filter(function (v, i, a) { return a.indexOf(v) === i; }).sort(function (a, b) { return a - b; });
@@ -167,9 +178,9 @@ Run.prototype.layout = function () {
     if (d.role === "queue") w = Math.max(w, 110);
     d.w = w; d.rect.setAttribute("x", -w / 2); d.rect.setAttribute("width", w);
     if (d.role === "queue") {
-      s("rect", { class: "track", x: -w / 2 + 6, y: 5, width: w - 12, height: 8, rx: 2 }, g);
-      d.bar = s("rect", { class: "bar", x: -w / 2 + 6, y: 5, width: 0, height: 8, rx: 2 }, g);
-      d.depthText = s("text", { class: "depth", x: w / 2 - 4, y: -5 }, g, "");
+      s("rect", { class: "track", x: -w / 2 + 6, y: 5, width: w - 34, height: 9, rx: 2 }, g);
+      d.bar = s("rect", { class: "bar", x: -w / 2 + 6, y: 5, width: 0, height: 9, rx: 2 }, g);
+      d.depthText = s("text", { class: "depth", x: w / 2 - 5, y: 14 }, g, "");
     } else {
       d.badge = s("text", { class: "badge", x: w / 2 - 3, y: -24 }, g, "");
     }
@@ -261,7 +272,8 @@ Run.prototype.drawRow = function (g, e, y) {
   var r = s("g", { class: cls, "data-seq": e.seq, "data-i": e.i, "data-kind": e.kind }, g);
   if (a) r.setAttribute("data-id", a);
   s("text", { class: "t", x: 68, y: y + 4 }, r, fmt(e.t_us));
-  var label = e.kind + (e.msg ? " " + e.msg.id + " " + e.msg.type + (e.msg.attempt > 1 ? " #" + e.msg.attempt : "") : e.note ? " · " + e.note : "");
+  var label = e.kind + (e.msg ? " " + e.msg.id + " " + e.msg.type + (e.msg.attempt > 1 ? " #" + e.msg.attempt : "") : "") +
+    (e.note && !e.arrow ? " · " + e.note : "");
   if (e.kind === "crash" || e.kind === "fault") s("rect", { class: "band " + e.cls, x: 0, y: y - 10, width: this.seq.getAttribute("width"), height: 20 }, r);
   if (e.arrow) {
     var x1 = x[e.actor], x2 = x[e.to], dir = x2 > x1 ? 1 : -1;
@@ -273,8 +285,11 @@ Run.prototype.drawRow = function (g, e, y) {
     var cx = x[e.actor] || 60;
     s("circle", { cx: cx, cy: y, r: 7 }, r);
     s("text", { class: "sym", x: cx, y: y + 4 }, r, e.sym);
-    var room = +this.seq.getAttribute("width") - cx - 16, wide = label.length * 7;
-    if (wide > room && cx - 16 > room) s("text", { class: "lbl", x: cx - 12, y: y + 4, "text-anchor": "end" }, r, label);
+    // the label goes where there is room; cut (whole in the tooltip and
+    // the panel) only when there is room on neither side
+    var right = +this.seq.getAttribute("width") - cx - 16, left = cx - 80, fit = Math.floor(Math.max(right, left) / 7);
+    if (label.length > fit) label = label.slice(0, Math.max(fit - 1, 8)) + "…";
+    if (label.length * 7 > right && left > right) s("text", { class: "lbl", x: cx - 12, y: y + 4, "text-anchor": "end" }, r, label);
     else s("text", { class: "lbl", x: cx + 12, y: y + 4 }, r, label);
   }
   s("title", {}, r, title(e));
@@ -347,7 +362,7 @@ Run.prototype.render = function (n, pos) {
     d.mark.textContent = st.crashed[name] ? "✗" : st.fault[name] ? "▲" : "";
     if (d.bar) {
       var v = st.depth[name] || 0, m = Math.max(max[name] || 1, 1);
-      d.bar.setAttribute("width", (d.w - 12) * Math.min(v / m, 1));
+      d.bar.setAttribute("width", (d.w - 34) * Math.min(v / m, 1));
       d.depthText.textContent = v ? String(v) : "";
       d.g.classList.toggle("filled", !!(d.dlqOf && v));
     } else if (d.badge) d.badge.textContent = st.handled[name] ? "●" + st.handled[name] : "";
@@ -380,10 +395,10 @@ Run.prototype.drawDots = function (n, pos) {
     if (!d) {
       var shape = e.carries ? (e.msg.class === "event" ? "evt" : e.msg.class === "reply" ? "rep" : "cmd") : e.cls;
       d = s("g", { class: "dot " + shape + (e.msg.attempt > 1 ? " redo" : ""), "data-seq": e.seq, "data-i": e.i, "data-id": e.msg.id }, this.dotG);
-      if (shape === "cmd") s("rect", { x: -6, y: -6, width: 12, height: 12, rx: 2 }, d);
-      else if (shape === "rep") s("path", { d: "M0,-7L7,0L0,7L-7,0z" }, d);
-      else if (shape === "evt") s("circle", { r: 6 }, d);
-      else s("circle", { r: 4 }, d);
+      if (shape === "cmd") s("rect", { x: -7, y: -7, width: 14, height: 14, rx: 2 }, d);
+      else if (shape === "rep") s("path", { d: "M0,-8L8,0L0,8L-8,0z" }, d);
+      else if (shape === "evt") s("circle", { r: 7 }, d);
+      else s("circle", { r: 5 }, d);
       if (e.msg.attempt > 1) { s("circle", { class: "ring", r: 10 }, d); s("text", { class: "n", y: -11 }, d, "#" + e.msg.attempt); }
       s("title", {}, d, title(e));
       this.dots[e.seq] = d;
@@ -416,7 +431,7 @@ function Controller(section) {
   var sorted = gaps.slice().sort(function (a, b) { return a - b; });
   var med = sorted.length ? sorted[sorted.length >> 1] : 1;
   var total = times[times.length - 1] - times[0];
-  this.idle = Math.max(8 * med, total / 20, 1);
+  this.idle = Math.max(8 * med, total / 8, 1);
   var pos = [0], idles = [];
   for (i = 1; i < times.length; i++) {
     var g = times[i] - times[i - 1];

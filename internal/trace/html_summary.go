@@ -38,11 +38,17 @@ func (h *HTML) summary(b *bytes.Buffer) {
 	}
 	b.WriteString("</p>\n")
 	charted := map[string]bool{}
-	for _, sr := range r.Series {
-		if sr.Text != "" {
-			charted[sr.Text] = true
+	if len(r.Series) > 0 {
+		b.WriteString("<div class=\"charts\">")
+		for _, sr := range r.Series {
+			if sr.Text != "" {
+				charted[sr.Text] = true
+			}
+			b.WriteString("<figure>")
+			seriesChart(b, sr)
+			b.WriteString("</figure>")
 		}
-		seriesChart(b, sr)
+		b.WriteString("</div>\n")
 	}
 	var tables []Table
 	for _, t := range r.Tables {
@@ -79,14 +85,14 @@ func (h *HTML) summary(b *bytes.Buffer) {
 // seriesChart draws a series as an SVG bar chart: one bar per step, the
 // highest value at the top, virtual time along the bottom.
 func seriesChart(b *bytes.Buffer, sr Series) {
-	const w, h, left, bottom = 640.0, 120.0, 40.0, 16.0
+	const w, h, left, bottom = 420.0, 96.0, 40.0, 16.0
 	var top int64
 	for _, v := range sr.Values {
 		top = max(top, v)
 	}
 	n := len(sr.Values)
-	fmt.Fprintf(b, "<h3>%s</h3><svg class=\"series\" shape-rendering=\"crispEdges\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"%s\">",
-		html.EscapeString(sr.Title), w, h, html.EscapeString(sr.Title))
+	fmt.Fprintf(b, "<h3>%s</h3><svg class=\"series\" viewBox=\"0 0 %.0f %.0f\" shape-rendering=\"crispEdges\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"%s\">",
+		html.EscapeString(sr.Title), w, h, w, h, html.EscapeString(sr.Title))
 	fmt.Fprintf(b, "<line x1=\"%.0f\" y1=\"0\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>", left, left, h-bottom)
 	fmt.Fprintf(b, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>", left, h-bottom, w, h-bottom)
 	fmt.Fprintf(b, "<text x=\"%.0f\" y=\"10\" text-anchor=\"end\" font-size=\"10\">%d</text>", left-4, top)
