@@ -53,6 +53,7 @@ type pattern struct {
 	variants             []variantInfo
 	tour                 *patterns.Chapter
 	hasFaults            bool
+	live                 bool // runs on a real broker too (--live, in the live build)
 
 	// bind makes a scenario with the pattern's defaults and adds its flags,
 	// bound to that scenario, to fs.
@@ -69,7 +70,7 @@ type variantInfo struct {
 // patternOf erases the Config type of def, whose flags bind binds.
 func patternOf[C patterns.Config](def patterns.Def[C], bind binder[C]) pattern {
 	p := pattern{name: def.Name, summary: def.Summary, about: def.About, aliases: def.Aliases,
-		demos: def.Demos, tour: def.Tour, hasFaults: def.Faults != nil}
+		demos: def.Demos, tour: def.Tour, hasFaults: def.Faults != nil, live: def.Live}
 	for _, v := range def.Variants {
 		p.variants = append(p.variants, variantInfo{v.Name, v.About, v.Guarantees})
 	}
@@ -115,6 +116,9 @@ func (p pattern) command(app *App) *cobra.Command {
 			c.Halt = halt
 			return runner(c, out)
 		})
+	}
+	if liveMode != nil {
+		liveMode(app, p, c, s, &run)
 	}
 	return c
 }

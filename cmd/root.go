@@ -132,6 +132,9 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	for _, p := range patternList {
 		root.AddCommand(p.command(app))
 	}
+	for _, mk := range liveCommands {
+		root.AddCommand(mk(app))
+	}
 	return root
 }
 

@@ -150,7 +150,7 @@ func (s *Sim) init(c Common, w *sim.World) {
 func (s *Sim) Run(done func() bool) {
 	if !s.started {
 		s.started = true
-		actors := append(s.World.Actors(), s.Broker.Names()...)
+		actors := append(s.World.Actors(), s.Port().Names()...)
 		s.World.Emit(trace.Event{Kind: trace.Run, Actor: "msgplay", Note: s.Pattern, Params: s.params, Actors: actors})
 	}
 	s.World.Run(done)

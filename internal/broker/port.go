@@ -14,6 +14,9 @@ type Port interface {
 	// Idle reports whether nothing is left to do: every message sent so
 	// far is settled and no consumer is working on a delivery.
 	Idle() bool
+	// Names returns the queues and topics, in the order they were
+	// declared.
+	Names() []string
 }
 
 // QueuePort is a queue as actors see it: FIFO, with competing consumers,
@@ -59,6 +62,8 @@ func (p simPort) Queue(name string, opts QueueOptions) QueuePort {
 }
 
 func (p simPort) Idle() bool { return p.b.Idle() }
+
+func (p simPort) Names() []string { return p.b.Names() }
 
 type simQueue struct{ q *Queue }
 

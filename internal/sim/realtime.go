@@ -10,11 +10,12 @@ import (
 // much slower than the wall clock its time runs, and the inbox through which
 // other goroutines hand it work.
 type realtime struct {
-	start  time.Time
-	scale  float64
-	inbox  chan func()
-	closed chan struct{}
-	timer  *time.Timer
+	start   time.Time
+	scale   float64
+	inbox   chan func()
+	closed  chan struct{}
+	timer   *time.Timer
+	running bool // Run has begun: start is set
 }
 
 // RealTime puts w on the wall clock, for a live run: a callback scheduled
@@ -68,9 +69,11 @@ func (w *World) Close() {
 	}
 }
 
-// elapsed returns the world time the wall clock has reached.
+// elapsed returns the world time the wall clock has reached, to a tenth
+// of a millisecond.
 func (rt *realtime) elapsed() time.Duration {
-	return min(time.Duration(float64(time.Since(rt.start))/rt.scale), MaxTime)
+	d := time.Duration(float64(time.Since(rt.start)) / rt.scale)
+	return min(d.Truncate(100*time.Microsecond), MaxTime) // 53.1ms, not 53.047719ms
 }
 
 // runReal is Run on the wall clock: it waits for the next callback's time
@@ -78,6 +81,11 @@ func (rt *realtime) elapsed() time.Duration {
 // function and the time limits at least every 50ms of wall time.
 func (w *World) runReal(done func() bool) {
 	rt := w.rt
+	if !rt.running {
+		// Time starts with the run, not with the setting up, which may
+		// have waited for a broker.
+		rt.running, rt.start = true, time.Now()
+	}
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {

@@ -72,4 +72,5 @@ var Definition = patterns.Def[Config]{
 		c.CrashRate, c.RestartAfter = 0.1, 200*time.Millisecond
 	},
 	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
+	Live: true,
 }

@@ -1,0 +1,12 @@
+package cmd
+
+import "github.com/spf13/cobra"
+
+// liveMode, set by the live build (go build -tags live; see live.go), adds
+// --live and its flags to a pattern's command c, whose scenario is s and
+// whose run flags are run. The default build leaves it nil: it has no live
+// mode, and never compiles the NATS server.
+var liveMode func(app *App, p pattern, c *cobra.Command, s scenario, run *runOptions)
+
+// liveCommands are the commands only the live build has: serve and join.
+var liveCommands []func(app *App) *cobra.Command

@@ -1,0 +1,118 @@
+//go:build live
+
+package live
+
+import (
+	"testing"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/competing"
+)
+
+// runBoth runs cfg simulated, then live on an embedded server, and
+// returns both reports and the live trace. A live run is bounded by
+// --until, so a broken broker fails the test instead of hanging it.
+func runBoth(t *testing.T, cfg competing.Config) (simulated, live *trace.Report, events []trace.Event) {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	simulated = cfg.Run(patterns.Common{Seed: 1}, nil)
+	b, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	live = cfg.Run(patterns.Common{Seed: 1, Until: 20 * time.Second, Live: b},
+		trace.SinkFunc(func(e *trace.Event) { events = append(events, *e) }))
+	if err := b.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if live.Stopped != "" {
+		t.Fatalf("the live run was cut short: %s", live.Stopped)
+	}
+	return simulated, live, events
+}
+
+// verdicts returns each check's name and whether it held.
+func verdicts(r *trace.Report) map[string]bool {
+	v := map[string]bool{}
+	for _, c := range r.Checks {
+		v[c.Name] = c.OK
+	}
+	return v
+}
+
+func sameVerdicts(t *testing.T, simulated, live *trace.Report, want map[string]bool) {
+	t.Helper()
+	s, l := verdicts(simulated), verdicts(live)
+	for name, ok := range want {
+		if s[name] != ok || l[name] != ok {
+			t.Errorf("%s: simulated %v, live %v, want %v", name, s[name], l[name], ok)
+		}
+	}
+}
+
+func small() competing.Config {
+	cfg := competing.Default()
+	cfg.Messages, cfg.Consumers = 6, 2
+	cfg.VisibilityTimeout = 300 * time.Millisecond
+	return cfg
+}
+
+func TestManualAckAndACrashLoseNothingSimulatedAndLive(t *testing.T) {
+	cfg := small()
+	cfg.Crashes = []sim.Crash{{Actor: "worker-2", At: 30 * time.Millisecond}}
+	cfg.RestartAfter = 100 * time.Millisecond
+	s, l, events := runBoth(t, cfg)
+	sameVerdicts(t, s, l, map[string]bool{"no-loss": true})
+	// The crash held a message unacked: JetStream delivered it again after
+	// AckWait, and the trace says so with a timeout.
+	timeouts, redelivered := 0, 0
+	for _, e := range events {
+		switch {
+		case e.Kind == trace.Timeout && e.To == "worker-2":
+			timeouts++
+		case e.Kind == trace.Deliver && e.Msg.Attempt == 2:
+			redelivered++
+		}
+	}
+	if timeouts == 0 || redelivered == 0 {
+		t.Errorf("live: %d timeouts of worker-2 and %d redeliveries, want both after its crash", timeouts, redelivered)
+	}
+}
+
+func TestAutoAckAndACrashLoseAMessageSimulatedAndLive(t *testing.T) {
+	cfg := small()
+	cfg.Ack = broker.AutoAck
+	cfg.Crashes = []sim.Crash{{Actor: "worker-2", At: 30 * time.Millisecond}}
+	cfg.RestartAfter = 100 * time.Millisecond
+	s, l, _ := runBoth(t, cfg)
+	sameVerdicts(t, s, l, map[string]bool{"no-loss": false})
+}
+
+func TestPoisonIsDeadLetteredAfterExactlyMaxDeliveriesSimulatedAndLive(t *testing.T) {
+	cfg := small()
+	cfg.Poison, cfg.MaxDeliveries = []string{"m2"}, 3
+	s, l, events := runBoth(t, cfg)
+	sameVerdicts(t, s, l, map[string]bool{"no-loss": true, "no-duplicate-effects": true})
+	deliveries, dead := 0, 0
+	for _, e := range events {
+		if e.Msg.ID != "m2" {
+			continue
+		}
+		switch e.Kind {
+		case trace.Deliver:
+			deliveries++
+		case trace.DeadLetter:
+			dead++
+		}
+	}
+	if deliveries != 3 || dead != 1 {
+		t.Errorf("live: m2 delivered %d times and dead-lettered %d times, want 3 and 1", deliveries, dead)
+	}
+}
