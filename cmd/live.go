@@ -141,6 +141,7 @@ func liveError(err error) error {
 // Ctrl-C stops it with the summary so far and exit 130; a broker failure
 // during the run exits 1.
 func (app *App) runLive(run *runOptions, b *live.Broker, runner patterns.Runner) error {
+	run.live = true
 	stop := app.interrupt()
 	halt := func() string {
 		if isClosed(stop) {
@@ -164,4 +165,3 @@ func (app *App) runLive(run *runOptions, b *live.Broker, runner patterns.Runner)
 	}
 	return nil
 }
-

@@ -37,6 +37,7 @@ type runOptions struct {
 	cmd     *cobra.Command // the command the flags belong to
 	cmdline string         // the command line that reproduces the run, for --html; "" to work it out
 	lines   <-chan string  // lines typed on the input, when a tour already reads them
+	live    bool           // a live run: each event is written out as it happens
 }
 
 func addRunFlags(c *cobra.Command, o *runOptions) {
@@ -279,6 +280,12 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 	if o.paced() {
 		pacer = trace.NewPacer(out, out.Flush, app.paceOptions(o))
 		shown, halt = pacer, pacer.Stop
+	}
+	if o.live {
+		shown = trace.SinkFunc(func(e *trace.Event) {
+			out.Event(e)
+			out.Flush()
+		})
 	}
 	if o.maxEvents > 0 {
 		c := trace.NewCap(shown, o.maxEvents)
