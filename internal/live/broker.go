@@ -241,9 +241,9 @@ func (b *Broker) emitRemote(we wireEvent) {
 	e := trace.Event{Kind: k, Actor: we.Actor, To: we.To, Note: we.Note, Took: we.Took, Msg: we.Msg}
 	switch k {
 	case trace.Deliver:
-		b.remote[e.Msg.ID] = e.To
+		b.remote[e.Msg.IDText()] = e.To
 	case trace.Handle, trace.Nack, trace.Drop:
-		delete(b.remote, e.Msg.ID)
+		delete(b.remote, e.Msg.IDText())
 	case trace.Crash:
 		for id, who := range b.remote {
 			if who == e.Actor {
@@ -260,24 +260,29 @@ func (b *Broker) emitRemote(we wireEvent) {
 // book keeps what Idle and the timeouts need from an event about to be
 // recorded.
 func (b *Broker) book(e *trace.Event) {
-	id := e.Msg.ID
+	id := e.Msg.IDText()
 	switch e.Kind {
 	case trace.Send:
 		b.unsettled[id] = true
 	case trace.Deliver:
 		if e.Msg.Attempt > 1 && !b.nacked[id] {
-			if who, ok := b.holder[id]; ok {
-				if who != e.To {
-					delete(b.remote, id)
-				}
-				m := e.Msg
-				m.Attempt--
-				wait := b.ackWait(e.Actor)
-				b.w.Emit(trace.Event{Kind: trace.Timeout, Actor: e.Actor, To: who, Msg: m,
-					Note: fmt.Sprintf("%s held it %s unacked (AckWait); JetStream delivers it again", who, wait),
-					Why: "JetStream cannot tell a slow consumer from a dead one: after AckWait without an ack " +
-						"it hands the message to the next fetch, from any worker."})
+			who, ok := b.holder[id]
+			if who != e.To {
+				delete(b.remote, id)
 			}
+			m := e.Msg
+			m.Attempt--
+			wait := b.ackWait(e.Actor)
+			note := fmt.Sprintf("%s held it %s unacked (AckWait); JetStream delivers it again", who, wait)
+			if !ok {
+				// A connection closing with a fetch under way: the server
+				// counted the delivery, no worker ever saw it.
+				note = fmt.Sprintf("delivery #%d went to a connection that closed before a worker saw it; "+
+					"after AckWait %s JetStream delivers it again", m.Attempt, wait)
+			}
+			b.w.Emit(trace.Event{Kind: trace.Timeout, Actor: e.Actor, To: who, Msg: m, Note: note,
+				Why: "JetStream cannot tell a slow consumer from a dead one: after AckWait without an ack " +
+					"it hands the message to the next fetch, from any worker."})
 		}
 		b.holder[id] = e.To
 		b.nacked[id] = false

@@ -146,8 +146,10 @@ type jsonEvent struct {
 	} `json:"msg"`
 	Summary *struct {
 		Checks []struct {
-			Name string `json:"name"`
-			OK   bool   `json:"ok"`
+			Name     string   `json:"name"`
+			OK       bool     `json:"ok"`
+			Detail   string   `json:"detail"`
+			Evidence []string `json:"evidence"`
 		} `json:"checks"`
 	} `json:"summary"`
 }
@@ -209,7 +211,7 @@ func TestAJoinKilledMidMessageIsRedeliveredAndNothingIsLost(t *testing.T) {
 	}
 	for _, c := range last.Summary.Checks {
 		if c.Name == "no-loss" && !c.OK {
-			t.Errorf("no-loss failed after a join process was killed")
+			t.Errorf("no-loss failed after a join process was killed: %s %v", c.Detail, c.Evidence)
 		}
 	}
 	if code, _ := bob.wait(t, 20*time.Second); code != 0 {

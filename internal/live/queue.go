@@ -131,20 +131,21 @@ func (q *queue) Send(from string, m *broker.Message) error {
 	b := q.b
 	q.declare(broker.ManualAck)
 	msg := nats.NewMsg(q.subject)
-	msg.Header.Set("Msgplay-Id", m.ID)
+	id, key := m.Text() // a numbered message has no text until asked
+	msg.Header.Set("Msgplay-Id", id)
 	msg.Header.Set("Msgplay-Type", m.Type)
 	msg.Header.Set("Msgplay-Class", strconv.Itoa(int(m.Class)))
-	msg.Header.Set("Msgplay-Key", m.Key)
+	msg.Header.Set("Msgplay-Key", key)
 	msg.Header.Set("Msgplay-Num", strconv.FormatUint(m.Num, 10))
-	msg.Data = []byte(m.Key)
+	msg.Data = []byte(key)
 	c, cancel := ctx()
 	defer cancel()
 	b.w.Progress()
 	b.emit(trace.Event{Kind: trace.Send, Actor: from, To: q.name, Msg: m.Msg})
-	if _, err := b.js.PublishMsg(c, msg, jetstream.WithMsgID(m.ID)); err != nil {
+	if _, err := b.js.PublishMsg(c, msg, jetstream.WithMsgID(id)); err != nil {
 		b.emit(trace.Event{Kind: trace.Drop, Actor: q.name, To: q.name, Msg: m.Msg,
 			Note: "JetStream did not confirm the publish: " + err.Error()})
-		b.fail("publishing %s: %v", m.ID, err)
+		b.fail("publishing %s: %v", id, err)
 		return err
 	}
 	return nil
