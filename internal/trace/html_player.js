@@ -658,5 +658,6 @@ document.addEventListener("keydown", function (ev) {
 });
 var start = /^#s(\d+)$/.exec(location.hash);
 show(start ? +start[1] : 0);
+document.body.setAttribute("data-ready-ms", Math.round(performance.now()));
 document.body.setAttribute("data-ready", "1");
 })();
