@@ -66,7 +66,8 @@ func flagErrorAt(path string, err error) error {
 		if path == "msgplay" {
 			return usagef("unknown flag %s: see 'msgplay --help'", dashed(unknown.GetSpecifiedName()))
 		}
-		return usagef("%s: unknown flag %s: see '%s --help'", path, dashed(unknown.GetSpecifiedName()), path)
+		name := unknown.GetSpecifiedName()
+		return usagef("%s: unknown flag %s%s: see '%s --help'", path, dashed(name), liveHint(name), path)
 	}
 	return usagef("%s: %s", path, oneLine(err.Error()))
 }

@@ -76,6 +76,9 @@ func usageLine(err error) string {
 				first += " (did you mean " + s[0] + "?)"
 			}
 		}
+		if name, ok := strings.CutPrefix(first, "unknown command "); ok {
+			first += liveHint(strings.Trim(name, `"`))
+		}
 		return first + ": see 'msgplay list' or 'msgplay --help'"
 	}
 	return first
