@@ -29,6 +29,7 @@ func newService(r *run) *service {
 	w := r.w
 	s := &service{r: r, a: w.Actor(OrderService), work: w.Rand("work:" + OrderService)}
 	s.db = store.New(w, s.a, OrdersDB, store.Options{FailRate: r.cfg.DBFailRate})
+	s.db.Table("orders/", orderRow, OrderKey, "created", "updated")
 	if r.cfg.Variant == Outbox {
 		s.db.Index(outboxPrefix)
 	}
@@ -76,7 +77,9 @@ func (s *service) next() {
 func (s *service) commit(arg any) {
 	o := arg.(*order)
 	v := s.r.cfg.Variant
-	if err := o.tx.Commit(); err != nil {
+	tx := o.tx
+	o.tx = nil // over either way: a finished order keeps no transaction
+	if err := tx.Commit(); err != nil {
 		if v == PublishFirst {
 			s.ghost(o)
 		}
@@ -114,6 +117,7 @@ func (s *service) publish(arg any) {
 				Why:  whyZombie})
 		} else {
 			o.tx.Rollback("publish failed, broker unreachable: order not placed")
+			o.tx = nil
 		}
 		s.finish()
 		return
@@ -170,6 +174,7 @@ func (s *service) crashed() {
 	if o == nil {
 		return
 	}
+	o.tx = nil // the store dropped it
 	switch {
 	case o.committed && !o.sent && s.r.cfg.Variant == DualWrite:
 		s.r.w.Emit(trace.Event{Kind: trace.Drop, Actor: OrderService, To: Topic, Msg: o.msg,

@@ -3,6 +3,8 @@ package saga
 import (
 	"strconv"
 	"strings"
+
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // Step is one step of the order saga, in the order the saga takes them.
@@ -100,23 +102,9 @@ func commandStep(typ string) (s Step, undo, ok bool) {
 // OrderKey returns the business key of the n-th order, from 1.
 func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+n) }
 
-// orderRow reads key as the business key of an order, exactly as OrderKey
-// writes it, and returns the order's number: how the databases keep a row
-// per order in a dense table (see store.Table).
-func orderRow(key string) (int, bool) {
-	rest, ok := strings.CutPrefix(key, "order-")
-	if !ok || len(rest) == 0 || len(rest) > 18 || rest[0] == '0' {
-		return 0, false
-	}
-	n := 0
-	for _, c := range []byte(rest) {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = 10*n + int(c-'0')
-	}
-	return n - 1000, n > 1000
-}
+// orderRow reads key exactly as OrderKey writes it and returns the
+// order's number: how a database keeps a row per order in a dense table.
+func orderRow(key string) (int, bool) { return patterns.KeyNumber(key, "order-", 1000) }
 
 // orderNum parses a business key back to its order number, or 0.
 func orderNum(key string) int {
