@@ -42,7 +42,7 @@ type ranVariant struct {
 
 // reproduce returns the command that replays one run.
 func (r *checkReport) reproduce(v ranVariant, seed uint64) string {
-	args := append(append([]string{r.pattern}, r.args...), v.args...)
+	args := append(append([]string{r.pattern}, overridden(r.args, v.args)...), v.args...)
 	return shellLine(args, seed)
 }
 

@@ -82,14 +82,67 @@ func (v *choiceValue[T]) Set(s string) error {
 	return fmt.Errorf("%q is not %s: want %s", s, v.what, patterns.OrList(names))
 }
 
+// The rule of every repeatable flag: each use adds to what the flag holds,
+// and a flag whose items are named (NAME=VALUE, NAME@TIME, a list of
+// names) takes each name once: naming it again is a usage error, never a
+// silent replacement. errTwice says so.
+func errTwice(name string) error { return fmt.Errorf("%s given twice", name) }
+
+// overridden returns args without the uses of a named flag (--slow
+// analytics=2) whose name later also sets (--slow analytics=8): a command
+// that adds a variant's flags to the user's must not name a name twice.
+func overridden(args, later []string) []string {
+	named := map[string]bool{}
+	for _, u := range flagUses(later) {
+		named[u.flag+" "+u.name] = true
+	}
+	var out []string
+	for _, u := range flagUses(args) {
+		if u.name == "" || !named[u.flag+" "+u.name] {
+			out = append(out, args[u.from:u.to]...)
+		}
+	}
+	return out
+}
+
+// flagUse is one use of a flag in a command line, args[from:to], with the
+// NAME of its NAME=VALUE value, if it has one.
+type flagUse struct {
+	flag, name string
+	from, to   int
+}
+
+// flagUses splits args into uses of flags: --flag=value, --flag value (a
+// value not starting with -), or a lone word.
+func flagUses(args []string) []flagUse {
+	var uses []flagUse
+	for i := 0; i < len(args); {
+		u := flagUse{flag: args[i], from: i, to: i + 1}
+		value := ""
+		if f, v, ok := strings.Cut(args[i], "="); ok && strings.HasPrefix(f, "--") {
+			u.flag, value = f, v
+		} else if strings.HasPrefix(args[i], "--") && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			value, u.to = args[i+1], i+2
+		}
+		if name, _, ok := strings.Cut(value, "="); ok {
+			u.name = name
+		}
+		uses = append(uses, u)
+		i = u.to
+	}
+	return uses
+}
+
 // listValue is a repeatable flag that builds a list, one item per use (or
 // per comma-separated name, with split). With replace, the first use
-// replaces the default list instead of adding to it.
+// replaces the default list instead of adding to it. With key, the items
+// are named and each name may come once.
 type listValue[T any] struct {
 	list    *[]T
 	form    string // how help shows one item, such as NAME@TIME
 	parse   func(string) (T, error)
 	format  func(T) string
+	key     func(T) string
 	split   bool
 	replace bool // the first Set replaces the default list
 	none    bool // "none" empties the list
@@ -121,6 +174,9 @@ func (v *listValue[T]) Set(s string) error {
 		x, err := v.parse(item)
 		if err != nil {
 			return err
+		}
+		if v.key != nil && slices.ContainsFunc(*v.list, func(y T) bool { return v.key(y) == v.key(x) }) {
+			return errTwice(v.key(x))
 		}
 		*v.list = append(*v.list, x)
 	}
@@ -155,9 +211,10 @@ func setEach(v interface{ Set(string) error }, items []string) error {
 	return nil
 }
 
-// names binds a repeatable flag of names; a comma also separates them.
+// names binds a repeatable flag of names, each given once; a comma also
+// separates them.
 func names(list *[]string, kind string) *listValue[string] {
-	return &listValue[string]{list: list, form: kind, parse: parseName, format: same, split: true}
+	return &listValue[string]{list: list, form: kind, parse: parseName, format: same, key: same, split: true}
 }
 
 func parseName(s string) (string, error) { return s, nil }
@@ -222,6 +279,9 @@ func (v *mapValue[V]) Set(s string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("%q: %v", s, err)
+	}
+	if _, ok := (*v.m)[name]; ok {
+		return errTwice(name)
 	}
 	if *v.m == nil {
 		*v.m = map[string]V{}

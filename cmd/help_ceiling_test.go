@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,11 +92,20 @@ func TestCountFlagsRefuseValuesPastTheirCeilings(t *testing.T) {
 		{[]string{"loadlevel", "--autoscale", "1..4", "--scale-up-at", "1000001"},
 			"--scale-up-at must be from 1 to 1000000 (got 1000001)"},
 		{[]string{"request-reply", "--drop-reply-rate", "0.95"}, "--drop-reply-rate must be from 0 to 0.9 (got 0.95)"},
-		{[]string{"pubsub", "--subscribers", strings.Repeat("s,", 64) + "t"}, "--subscribers lists 65 names: at most 64"},
+		{[]string{"pubsub", "--subscribers", subscribers(65)}, "--subscribers lists 65 names: at most 64"},
 	} {
 		code, _, stderr := run(c.args...)
 		if code != ExitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, %q; want exit 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
+}
+
+// subscribers returns n names, s1,s2,…
+func subscribers(n int) string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = "s" + strconv.Itoa(i+1)
+	}
+	return strings.Join(names, ",")
 }

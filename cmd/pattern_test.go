@@ -98,7 +98,8 @@ func TestDerivedFlagsReproduceTheVariant(t *testing.T) {
 		for _, d := range p.demos {
 			for i, v := range p.variants {
 				applied := bound(t, p, d.Args...)
-				args := append(slices.Clone(d.Args), applied.apply(i)...)
+				vargs := applied.apply(i)
+				args := append(overridden(d.Args, vargs), vargs...)
 				again := bound(t, p, args...)
 				if !reflect.DeepEqual(applied.config(), again.config()) {
 					t.Errorf("%s %v, variant %s: the flags %q give another scenario", p.name, d.Args, v.name, args)

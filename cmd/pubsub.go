@@ -13,11 +13,12 @@ import (
 func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
 	f.IntVar(&c.Events, "events", c.Events,
 		fmt.Sprintf("number of orders placed (OrderPlaced events e1 … eN), at most %d", pubsub.MaxEvents))
-	f.Var(&listValue[string]{list: &c.Subscribers, form: "NAMES", parse: parseName, format: same, split: true, replace: true},
+	f.Var(&listValue[string]{list: &c.Subscribers, form: "NAMES", parse: parseName, format: same, key: same,
+		split: true, replace: true},
 		"subscribers", "the subscribing services, comma-separated"+most(pubsub.MaxSubscribers))
 	f.Var(names(&c.Transient, "NAME"), "transient",
 		"make a subscription transient: it exists only while its subscriber is connected (repeatable)")
-	f.Var(&listValue[pubsub.Late]{list: &c.Late, form: "NAME@TIME", format: pubsub.Late.String,
+	f.Var(&listValue[pubsub.Late]{list: &c.Late, form: "NAME@TIME", format: pubsub.Late.String, key: pubsub.Late.Subscriber,
 		parse: func(s string) (pubsub.Late, error) {
 			name, at, err := parseAt(s)
 			return pubsub.Late{Name: name, At: at}, err
@@ -28,6 +29,7 @@ func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
 			return pubsub.Offline{Name: name, Window: w}, err
 		}}, "offline", "take a subscriber offline for a window, as email@30ms..90ms (repeatable)")
 	f.Var(&listValue[pubsub.Filter]{list: &c.Filters, form: "NAME=PATTERN", format: pubsub.Filter.String,
+		key: pubsub.Filter.Subscriber,
 		parse: func(s string) (pubsub.Filter, error) {
 			name, pattern, ok := strings.Cut(s, "=")
 			if !ok || name == "" {

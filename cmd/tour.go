@@ -118,7 +118,8 @@ func chapterRun(p pattern, i int) (patterns.Runner, []string, error) {
 	if i < 0 {
 		return nil, nil, fmt.Errorf("the tour names a variant %s lacks", p.name)
 	}
-	args := append(slices.Clone(p.tour.Args), sc.apply(i)...)
+	vargs := sc.apply(i)
+	args := append(overridden(p.tour.Args, vargs), vargs...)
 	if err := sc.ready(); err != nil {
 		return nil, nil, err
 	}

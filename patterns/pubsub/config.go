@@ -68,6 +68,9 @@ type Late struct {
 // String returns l as --late takes it, such as email@50ms.
 func (l Late) String() string { return l.Name + "@" + trace.FormatDuration(l.At) }
 
+// Subscriber returns the name of the subscriber that starts late.
+func (l Late) Subscriber() string { return l.Name }
+
 // Offline is a window in which a subscriber is down.
 type Offline struct {
 	Name   string
@@ -85,6 +88,9 @@ type Filter struct {
 
 // String returns f as --filter takes it, such as shipping=orders.*.eu.
 func (f Filter) String() string { return f.Name + "=" + f.Filter.String() }
+
+// Subscriber returns the name of the subscriber the filter is for.
+func (f Filter) Subscriber() string { return f.Name }
 
 // DefaultSubscribers are the services that subscribe to orders by default.
 var DefaultSubscribers = []string{"inventory", "payment", "email", "shipping", "analytics"}
@@ -201,7 +207,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("--subscribers: %q is not a usable name: want letters, digits, - or _", s)
 		}
 		if seen[s] {
-			return fmt.Errorf("--subscribers: %q is listed twice", s)
+			return fmt.Errorf("--subscribers: %s given twice", s)
 		}
 		seen[s] = true
 	}
@@ -226,7 +232,7 @@ func (c Config) Validate() error {
 			return err
 		}
 		if _, dup := lateAt[l.Name]; dup {
-			return fmt.Errorf("--late: %s is given twice: a subscriber starts once", l.Name)
+			return fmt.Errorf("--late: %s given twice", l.Name)
 		}
 		lateAt[l.Name] = l.At
 	}
@@ -253,7 +259,7 @@ func (c Config) Validate() error {
 			return err
 		}
 		if filtered[f.Name] {
-			return fmt.Errorf("--filter: %s has two filters: give one pattern per subscriber", f.Name)
+			return fmt.Errorf("--filter: %s given twice", f.Name)
 		}
 		filtered[f.Name] = true
 	}

@@ -25,13 +25,13 @@ func TestValidateNamesTheFlag(t *testing.T) {
 	}{
 		{"events", func(c *Config) { c.Events = -1 }, "--events must be from 0"},
 		{"no subscribers", func(c *Config) { c.Subscribers = nil }, "--subscribers needs at least one"},
-		{"twice", func(c *Config) { c.Subscribers = []string{"a", "a"} }, `--subscribers: "a" is listed twice`},
+		{"twice", func(c *Config) { c.Subscribers = []string{"a", "a"} }, "--subscribers: a given twice"},
 		{"bad name", func(c *Config) { c.Subscribers = []string{"a/b"} }, `--subscribers: "a/b" is not a usable name`},
 		{"publisher name", func(c *Config) { c.Subscribers = []string{Publisher} }, "is not a usable name"},
 		{"transient", func(c *Config) { c.Transient = []string{"mail"} },
 			`--transient: no subscriber "mail": want inventory, payment, email, shipping or analytics`},
 		{"late", func(c *Config) { c.Late = []Late{{"x", ms}} }, `--late: no subscriber "x"`},
-		{"late twice", func(c *Config) { c.Late = []Late{{"email", ms}, {"email", 2 * ms}} }, "--late: email is given twice"},
+		{"late twice", func(c *Config) { c.Late = []Late{{"email", ms}, {"email", 2 * ms}} }, "--late: email given twice"},
 		{"offline", func(c *Config) { c.Offline = []Offline{{"x", sim.Window{From: ms, To: 2 * ms}}} }, `--offline: no subscriber "x"`},
 		{"offline before late", func(c *Config) {
 			c.Late = []Late{{"email", 50 * ms}}
@@ -41,7 +41,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 			c.Offline = []Offline{{"email", sim.Window{From: 10 * ms, To: 60 * ms}}, {"email", sim.Window{From: 50 * ms, To: 70 * ms}}}
 		}, "--offline: the windows 10ms..60ms and 50ms..70ms of email overlap"},
 		{"filter", func(c *Config) { c.Filters = []Filter{{"x", eu}} }, `--filter: no subscriber "x"`},
-		{"filter twice", func(c *Config) { c.Filters = []Filter{{"shipping", eu}, {"shipping", eu}} }, "--filter: shipping has two filters"},
+		{"filter twice", func(c *Config) { c.Filters = []Filter{{"shipping", eu}, {"shipping", eu}} }, "--filter: shipping given twice"},
 		{"instances", func(c *Config) { c.Instances = map[string]int{"x": 2} }, `--instances: no subscriber "x"`},
 		{"instances 0", func(c *Config) { c.Instances = map[string]int{"payment": 0} }, "--instances payment=0: want from 1 to 50"},
 		{"slow", func(c *Config) { c.Slow = map[string]float64{"x": 2} }, `--slow: no subscriber "x"`},
