@@ -18,6 +18,7 @@ type tourOptions struct {
 	noPause bool
 	seed    uint64
 	format  string
+	html    string
 }
 
 // newTourCmd returns `msgplay tour`, a guided workshop: for every pattern,
@@ -33,9 +34,12 @@ scenario where things go wrong, runs it the broken way, then the fixed way
 with the same seed — so both meet the same faults — with explanations under
 the events that teach something, and says which checks the fix repaired.
 It pauses between runs: Enter goes on, q then Enter ends the tour.`,
-		Example: "  msgplay tour\n  msgplay tour --no-pause",
+		Example: "  msgplay tour\n  msgplay tour --no-pause\n  msgplay tour --html tour.html",
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if o.html != "" {
+				return app.tourHTML(&o)
+			}
 			return app.tour(&o)
 		},
 	}
@@ -44,6 +48,7 @@ It pauses between runs: Enter goes on, q then Enter ends the tour.`,
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every run of the tour")
 	f.Var(choice(&o.format, "a tour format", "text", "lanes"), "format",
 		"how runs are shown: text or lanes")
+	f.Var(fileValue{&o.html}, "html", "write every chapter as a compare page into one HTML `FILE` instead, without pauses")
 	return c
 }
 
@@ -53,13 +58,9 @@ type chapter struct {
 	broken, fixed int // indexes of the variants
 }
 
-func (app *App) tour(o *tourOptions) error {
-	var lines <-chan string
-	if !o.noPause {
-		lines = readLines(app.IO.In)
-	}
-	var chapters []chapter
-	var left []string
+// tourChapters returns the chapters of the tour, and the names of the
+// patterns that have none.
+func tourChapters() (chapters []chapter, left []string) {
 	for _, p := range patternList {
 		if p.tour == nil {
 			left = append(left, p.name)
@@ -67,6 +68,15 @@ func (app *App) tour(o *tourOptions) error {
 		}
 		chapters = append(chapters, chapter{p: p, broken: p.variantIndex(p.tour.Broken), fixed: p.variantIndex(p.tour.Fixed)})
 	}
+	return chapters, left
+}
+
+func (app *App) tour(o *tourOptions) error {
+	var lines <-chan string
+	if !o.noPause {
+		lines = readLines(app.IO.In)
+	}
+	chapters, left := tourChapters()
 	w := app.IO.Out
 	fmt.Fprintf(w, "msgplay tour · %d patterns · seed %d\n", len(chapters), o.seed)
 	fmt.Fprintln(w, "Each pattern runs twice with the same seed, so both runs meet the same faults:")

@@ -134,7 +134,10 @@ Run.prototype.build = function (ctl) {
   this.names = h("div", { class: "names" }, this.seqBox);
   this.scroll = h("div", { class: "scroll" }, this.seqBox);
   this.seq = s("svg", { class: "seqsvg" }, this.scroll);
-  this.scroll.addEventListener("scroll", function () { self.drawRows(); });
+  this.scroll.addEventListener("scroll", function () {
+    self.names.style.transform = "translateX(" + -self.scroll.scrollLeft + "px)";
+    self.drawRows();
+  });
   this.box.addEventListener("click", function (ev) {
     var g = ev.target.closest("[data-seq]");
     if (g && self.box.contains(g)) ctl.select(self, +g.getAttribute("data-i"));
@@ -211,15 +214,21 @@ Run.prototype.layout = function () {
   });
   this.dots = {};
   // ---- sequence view ----
-  var left = 74, n = this.lanes.length;
-  var lw = Math.max(84, (W - left - 10) / Math.max(n, 1));
+  // lanes share the width; names that do not fit their lane alternate on
+  // two rows, each then as wide as two lanes, so no name is ever cut; past
+  // 60px a lane the view scrolls sideways instead
+  var left = 70, n = this.lanes.length;
+  var lw = Math.max(60, (W - left - 10) / Math.max(n, 1));
   this.laneX = {};
   this.lanes.forEach(function (name, i) { self.laneX[name] = left + lw * i + lw / 2; });
   this.names.innerHTML = "";
-  this.names.style.height = "";
-  var sw = left + lw * n + 10;
-  this.lanes.forEach(function (name) {
-    h("div", { class: "lane-name " + nodes[name].role, style: "left:" + (self.laneX[name] - lw / 2) + "px;width:" + lw + "px" }, self.names, name);
+  var sw = left + lw * n + 10, stagger = false;
+  this.lanes.forEach(function (name) { if (name.length * 7.6 + 8 > lw) stagger = true; });
+  this.names.classList.toggle("stagger", stagger);
+  this.lanes.forEach(function (name, i) {
+    var w = stagger ? 2 * lw : lw;
+    h("div", { class: "lane-name " + nodes[name].role, style: "left:" + (self.laneX[name] - w / 2) + "px;width:" + w + "px" +
+      (stagger && i % 2 ? ";top:17px" : "") }, self.names, name);
   });
   this.names.style.width = sw + "px";
   var ys = [], gaps = [], y = 14, ev = this.events, C = this.ctl.idle;
@@ -658,6 +667,7 @@ document.addEventListener("keydown", function (ev) {
 });
 var start = /^#s(\d+)$/.exec(location.hash);
 show(start ? +start[1] : 0);
+if (start) window.scrollTo(0, 0);
 document.body.setAttribute("data-ready-ms", Math.round(performance.now()));
 document.body.setAttribute("data-ready", "1");
 })();
