@@ -19,6 +19,9 @@ import (
 // Formats lists the values --format takes.
 var Formats = []string{"text", "json", "lanes", "mermaid"}
 
+// LanesLayouts lists the values --lanes takes.
+var LanesLayouts = []string{"folded", "all"}
+
 // runOptions are the flags every pattern command takes.
 type runOptions struct {
 	seed      uint64
@@ -29,6 +32,7 @@ type runOptions struct {
 	html      string
 	maxEvents int
 	only      []string
+	lanes     string
 	follow    string
 	speed     float64
 	step      string // "", "all" or "interesting"
@@ -41,7 +45,7 @@ type runOptions struct {
 }
 
 func addRunFlags(c *cobra.Command, o *runOptions) {
-	o.seed, o.format, o.cmd = 1, "text", c
+	o.seed, o.format, o.lanes, o.cmd = 1, "text", "folded", c
 	f := c.Flags()
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every random choice: the same seed gives the same run")
 	f.Var(durationValue{&o.until}, "until", "stop at this virtual time (default: when every message is settled)")
@@ -53,6 +57,8 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.Var(maxEventsValue{&o.maxEvents}, "max-events", "draw at most `N` events, then say how many were left out: 0 (all) "+
 		"to 1000000; the --html page draws 20000 unless told, and at most 100000")
 	f.Var(names(&o.only, "ACTOR"), "only", "show only the events ACTOR takes part in (repeatable)")
+	f.Var(choice(&o.lanes, "a lanes layout", LanesLayouts...), "lanes",
+		"lanes view: folded (a queue with one consumer is drawn in its lane) or all (every queue a lane; implies --format lanes)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
 	f.Var(speedValue{&o.speed}, "speed",
 		"replay virtual time on the wall clock at factor `X`, 0.001 to 1000 (1 = real time, 0.1 = ten times slower)")
@@ -219,8 +225,16 @@ func (app *App) colorOn() bool {
 	return io.OutIsTerminal && io.Getenv("NO_COLOR") == "" && io.Getenv("TERM") != "dumb"
 }
 
-// width is how many columns the lanes view may use: the terminal's width
-// when stdout is one, else $COLUMNS, else 100.
+// color256 reports whether the terminal shows 256 colors, as TERM or
+// COLORTERM say: then every actor of a run can have a color of its own.
+func (app *App) color256() bool {
+	t, ct := app.IO.Getenv("TERM"), app.IO.Getenv("COLORTERM")
+	return strings.Contains(t, "256color") || strings.Contains(t, "direct") ||
+		ct == "truecolor" || ct == "24bit"
+}
+
+// width is how many columns the text and lanes views may use: the
+// terminal's width when stdout is one, else $COLUMNS, else 100.
 func (app *App) width() int {
 	if app.IO.OutIsTerminal {
 		if f, ok := app.IO.Out.(*os.File); ok {
@@ -252,15 +266,17 @@ func (app *App) renderer(o *runOptions) flusher {
 		}
 		return trace.NewJSON(w)
 	case "lanes":
-		return trace.NewLanes(w, trace.LanesOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain,
-			Width: app.width(), Only: o.only})
+		return trace.NewLanes(w, trace.LanesOptions{Color: app.colorOn(), Color256: app.color256(),
+			Quiet: o.quiet, Explain: o.explain, Width: app.width(), Only: o.only, AllQueues: o.lanes == "all",
+			Stream: o.paced()})
 	case "mermaid":
 		if o.quiet {
 			return &summaryOnly{flusher: trace.NewMermaid(w, trace.MermaidOptions{})}
 		}
 		return trace.NewMermaid(w, trace.MermaidOptions{Explain: o.explain})
 	}
-	text := trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Quiet: o.quiet, Explain: o.explain, Brief: o.brief})
+	text := trace.NewText(w, trace.TextOptions{Color: app.colorOn(), Color256: app.color256(), Quiet: o.quiet,
+		Explain: o.explain, Brief: o.brief, Width: app.width()})
 	if o.quiet {
 		return &summaryOnly{flusher: text}
 	}
@@ -273,6 +289,12 @@ func (app *App) renderer(o *runOptions) flusher {
 // --html gets the same focused events. The pattern's own statistics and
 // checks read every event, so the summary counts everything.
 func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() string) *trace.Report) error {
+	if o.lanes == "all" {
+		if o.format != "lanes" && o.cmd != nil && o.cmd.Flags().Changed("format") {
+			return usagef("--lanes all draws the lanes view: use it with --format lanes or without --format")
+		}
+		o.format = "lanes"
+	}
 	out := app.renderer(o)
 	var shown trace.Sink = out
 	var pacer *trace.Pacer

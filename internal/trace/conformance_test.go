@@ -148,7 +148,7 @@ func TestConformanceLanes(t *testing.T) {
 	eachCase(t, func(t *testing.T, e Event) {
 		for _, width := range []int{DefaultWidth, 72} {
 			var b bytes.Buffer
-			feed(NewLanes(&b, LanesOptions{Width: width, Explain: true}), conformanceRun(e))
+			feed(NewLanes(&b, LanesOptions{Width: width, Explain: true, AllQueues: true}), conformanceRun(e))
 			out := b.String()
 			checkWidth(t, out, width)
 			line := kindLine(t, out, 5, e.Kind)

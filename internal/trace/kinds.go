@@ -96,13 +96,14 @@ var kinds = [numKinds]kindInfo{
 // is a firm arrow to one receiver that owes an outcome, an event a light
 // dashed one to whoever listens, a reply an arrow coming back.
 type classInfo struct {
-	name    string            // the contract name; "" for no class
-	tag     string            // three letters before the type on a text line; also the HTML CSS class
-	mark    string            // one column, on send and publish lines
-	legend  string            // two columns, in the header's legend
-	attrs   []color.Attribute // its color, on the type and on its arrows
-	stroke  stroke            // the lanes arrow
-	mermaid string            // the Mermaid arrow
+	name     string            // the contract name; "" for no class
+	tag      string            // three letters before the type on a text line; also the HTML CSS class
+	mark     string            // one column, on send and publish lines
+	legend   string            // two columns, in the header's legend
+	attrs    []color.Attribute // its color, on the type and on its arrows
+	attrs256 []color.Attribute // the same on a 256-color terminal, where it differs
+	stroke   stroke            // the lanes arrow
+	mermaid  string            // the Mermaid arrow
 }
 
 // classes is the table of classes, one row each.
@@ -111,8 +112,9 @@ var classes = [...]classInfo{
 	Command: {name: "command", tag: "cmd", mark: "▶", legend: "━▶", attrs: []color.Attribute{color.Bold},
 		stroke: stroke{'━', '▶', '◀'}, mermaid: "->>"},
 	EventMsg: {name: "event", tag: "evt", mark: "▷", legend: "┈▷", attrs: []color.Attribute{color.FgCyan, color.Italic},
-		stroke: stroke{'┈', '▷', '◁'}, mermaid: "-)"},
-	Reply: {name: "reply", tag: "rep", mark: "◀", legend: "◀━", attrs: []color.Attribute{color.FgMagenta},
+		attrs256: append(fg256(30), color.Italic),
+		stroke:   stroke{'┈', '▷', '◁'}, mermaid: "-)"},
+	Reply: {name: "reply", tag: "rep", mark: "◀", legend: "◀━", attrs: []color.Attribute{color.FgMagenta}, attrs256: fg256(127),
 		stroke: stroke{'╌', '▶', '◀'}, mermaid: "-->>"},
 }
 

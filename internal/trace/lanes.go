@@ -9,17 +9,24 @@ import (
 
 // LanesOptions set how the lanes view looks.
 type LanesOptions struct {
-	Color   bool
-	Quiet   bool // show only the header and the summary
-	Explain bool // show each event's Why under it
-	Width   int  // columns to keep within; 0 means DefaultWidth
+	Color    bool
+	Color256 bool // actors take colors from the 256-color palette
+	Quiet    bool // show only the header and the summary
+	Explain  bool // show each event's Why under it
+	Width    int  // columns to keep within; 0 means DefaultWidth
 	// Only, when set, are the actors drawn as lanes from the start (the
-	// --only actors); the others join as they first take part.
+	// --only actors); the others join as they first take part. A queue
+	// named here keeps a lane of its own.
 	Only []string
-	// Stream draws each event the moment it comes (for --step). Otherwise
-	// the events of the first instant (at most a few hundred) are read
-	// before the lanes are laid out, so the lanes come in the order the
-	// actors first take part: producer, queue, consumers.
+	// AllQueues gives every queue a lane of its own (--lanes all). Without
+	// it a queue that delivers to one consumer only, and loses nothing, is
+	// drawn in its consumer's lane, as a legend line says.
+	AllQueues bool
+	// Stream draws each event soon after it comes (for --speed and
+	// --step): only the events of the first instant are read before the
+	// lanes are laid out. Otherwise the first few thousand events are read
+	// first, so the layout knows which queues have one consumer and how
+	// much room the labels need.
 	Stream bool
 }
 
@@ -38,12 +45,11 @@ type Lanes struct {
 	err  error
 
 	actors  []string // the run's actors, or the --only ones
-	pending []Event  // the first instant's events, read before the layout
+	pending []Event  // the events read before the layout
 	laidOut bool
-	names   []string
-	index   map[string]int
-	laneW   int
 	noFit   bool // the actors cannot fit: events are shown as text lines
+	lanes   laneSet
+	home    map[string]string // a folded queue → the consumer whose lane it is drawn in
 	cells   []cell
 	laneSty style
 }
@@ -58,9 +64,11 @@ const (
 	laneLeft     = timeWidth + 1 // the lanes start after the time and a space
 	minLaneWidth = 5
 	maxLaneWidth = 12
-	minLabel     = 24 // the label at the right keeps at least this room
-	wantLabel    = 44 // and this much when the lanes can be narrower
-	lookahead    = 256
+	minLabel     = 22 // the label at the right keeps at least this room
+	wantLabel    = 40 // and this much when shorter lane names make room
+	maxLabel     = 64 // more room than this goes to spacing the lanes
+	lookahead    = 4096
+	labelGap     = 2 // spaces between the last lane and the label
 )
 
 // NewLanes returns a Lanes renderer writing to w.
@@ -68,8 +76,9 @@ func NewLanes(w io.Writer, opt LanesOptions) *Lanes {
 	if opt.Width <= 0 {
 		opt.Width = DefaultWidth
 	}
-	t := NewText(w, TextOptions{Color: opt.Color, Quiet: opt.Quiet, Width: opt.Width, Explain: opt.Explain})
-	return &Lanes{w: w, opt: opt, text: t, index: map[string]int{}, laneSty: t.dim}
+	t := NewText(w, TextOptions{Color: opt.Color, Color256: opt.Color256, Quiet: opt.Quiet, Width: opt.Width,
+		Explain: opt.Explain})
+	return &Lanes{w: w, opt: opt, text: t, laneSty: t.dim}
 }
 
 // Event implements Sink.
@@ -87,8 +96,8 @@ func (l *Lanes) Event(e *Event) {
 		l.Flush()
 		l.text.Event(e)
 	case l.opt.Quiet:
-	case !l.laidOut && !l.opt.Stream && len(l.pending) < lookahead &&
-		(len(l.pending) == 0 || e.T == l.pending[0].T):
+	case !l.laidOut && len(l.pending) < lookahead &&
+		(!l.opt.Stream || len(l.pending) == 0 || e.T == l.pending[0].T):
 		c := *e
 		c.Params, c.Actors, c.Report = nil, nil, nil
 		l.pending = append(l.pending, c)
@@ -122,18 +131,40 @@ func (l *Lanes) Flush() error {
 	return l.err
 }
 
-// layout picks the lanes — the actors of the first instant in the order
-// they take part, then the others the run lists — and their width, draws
-// the legend and the names, then the events read so far.
+// narrator is the actor of what msgplay itself says (a note, a fault it
+// injects): it has no lane, its rows only a label.
+const narrator = "msgplay"
+
+// laneOf returns the actor whose lane a shows in: a folded queue's
+// consumer, a itself, or "" for the narrator.
+func (l *Lanes) laneOf(a string) string {
+	if h, ok := l.home[a]; ok {
+		return h
+	}
+	if a == narrator {
+		return ""
+	}
+	return a
+}
+
+// layout picks the lanes — the actors of the events read so far in the
+// order they take part, then the others the run lists — and their names
+// and widths, draws the legends and the names, then the events read so
+// far.
 func (l *Lanes) layout() {
 	if l.laidOut || l.opt.Quiet {
 		return
 	}
 	l.laidOut = true
+	if !l.opt.AllQueues {
+		l.home = foldQueues(l.pending, l.opt.Only)
+	}
+	var names []string
+	seen := map[string]bool{}
 	add := func(a string) {
-		if _, ok := l.index[a]; !ok && a != "" {
-			l.index[a] = len(l.names)
-			l.names = append(l.names, a)
+		if a = l.laneOf(a); a != "" && !seen[a] {
+			seen[a] = true
+			names = append(names, a)
 		}
 	}
 	for i := range l.pending {
@@ -146,31 +177,20 @@ func (l *Lanes) layout() {
 	for _, a := range l.actors {
 		add(a)
 	}
-	n := max(len(l.names), 1)
-	longest := 0
-	for _, a := range l.names {
-		longest = max(longest, utf8.RuneCountInString(a))
+	need := 0
+	for i := range l.pending {
+		need = max(need, l.labelWidth(&l.pending[i]))
 	}
-	l.laneW = min(max(longest+2, minLaneWidth), maxLaneWidth)
-	if laneLeft+n*l.laneW+wantLabel > l.opt.Width {
-		l.laneW = max(min(l.laneW, (l.opt.Width-laneLeft-minLabel)/n), minLaneWidth)
-	}
-	if n*minLaneWidth > l.opt.Width-laneLeft-minLabel {
+	room := l.opt.Width - laneLeft - labelGap
+	if !l.lanes.fit(names, room, min(need, maxLabel)) {
 		l.noFit = true
-		msg := "lanes: " + strconv.Itoa(n) + " actors do not fit in " + strconv.Itoa(l.opt.Width) +
-			" columns; pick some with " + onlyHint(l.names)
+		msg := "lanes: " + strconv.Itoa(len(names)) + " actors do not fit in " + strconv.Itoa(l.opt.Width) +
+			" columns; pick some with " + onlyHint(l.pending, names)
 		l.buf = l.text.dim.append(l.buf, msg)
 		l.buf = append(l.buf, '\n', '\n')
 	} else {
-		legend := " "
-		for _, item := range lanesLegend {
-			if utf8.RuneCountInString(legend)+2+utf8.RuneCountInString(item) > l.opt.Width {
-				break
-			}
-			legend += " " + item
-		}
-		b := l.text.dim.append(l.buf, legend)
-		l.buf = l.appendNames(append(b, '\n'))
+		l.buf = l.appendLegends(l.buf)
+		l.buf = l.appendNames(l.buf)
 	}
 	pending := l.pending
 	l.pending = nil
@@ -179,16 +199,113 @@ func (l *Lanes) layout() {
 	}
 }
 
-// appendNames writes the lane names, each shortened to fit and centred on
-// its lane.
+// appendLegends writes what the arrows mean, which queues are drawn in
+// their consumer's lane, and what each short lane name stands for.
+func (l *Lanes) appendLegends(b []byte) []byte {
+	legend := " "
+	for _, item := range lanesLegend {
+		if utf8.RuneCountInString(legend)+2+utf8.RuneCountInString(item) > l.opt.Width {
+			break
+		}
+		legend += " " + item
+	}
+	b = append(l.text.dim.append(b, legend), '\n')
+	var folded []string
+	for _, a := range l.lanes.names {
+		for _, q := range sortedQueues(l.home, a) {
+			// A queue named after its consumer needs no arrow to it.
+			st := l.text.actor(a)
+			item := st.append(nil, q)
+			if !strings.Contains(q, a) {
+				item = st.append(append(item, " → "...), l.lanes.shown[l.lanes.index(a)])
+			}
+			folded = append(folded, string(item))
+		}
+	}
+	if len(folded) > 0 {
+		b = l.appendList(b, "in their consumer's lane:", folded)
+		b = append(l.appendList(b, "", []string{string(l.text.dim.append(nil, "(--lanes all: a lane each)"))}), '\n')
+	}
+	var defs []string
+	for i, a := range l.lanes.names {
+		if l.lanes.shown[i] != a {
+			defs = append(defs, string(l.text.actor(a).append(nil, l.lanes.shown[i]))+" = "+a)
+		}
+	}
+	if len(defs) > 0 {
+		b = append(l.appendList(b, "", defs), '\n')
+	}
+	return b
+}
+
+// appendList writes title and the items (which may hold color escapes),
+// " · " between them, wrapped to the width on lines indented by two; it
+// leaves the last line open. An empty title continues the line before
+// when the first item fits there.
+func (l *Lanes) appendList(b []byte, title string, items []string) []byte {
+	col := l.col(b)
+	if title != "" || col == 0 {
+		if col > 0 {
+			b = append(b, '\n')
+		}
+		b = append(b, "  "+title...)
+		col = 2 + utf8.RuneCountInString(title)
+	}
+	for i, it := range items {
+		n := visibleWidth(it)
+		sep := " · "
+		if i == 0 {
+			sep = " "
+			if col == 2 {
+				sep = ""
+			}
+		}
+		if col+len(sep)+n > l.opt.Width && col > 2 {
+			b = append(b, "\n  "...)
+			col, sep = 2, ""
+		}
+		b = append(b, sep...)
+		b = append(b, it...)
+		col += utf8.RuneCountInString(sep) + n
+	}
+	return b
+}
+
+// col returns the column the last line of b ends at, without escapes.
+func (l *Lanes) col(b []byte) int {
+	if i := strings.LastIndexByte(string(b), '\n'); i >= 0 || len(b) == 0 {
+		b = b[i+1:]
+	}
+	return visibleWidth(string(b))
+}
+
+// visibleWidth counts the columns of s, skipping ANSI escape sequences.
+func visibleWidth(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case esc:
+			esc = r != 'm'
+		case r == '\x1b':
+			esc = true
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// appendNames writes the lane names, each centred on its lane.
 func (l *Lanes) appendNames(b []byte) []byte {
 	b = appendSpaces(b, laneLeft)
 	col := laneLeft
-	for i, name := range l.names {
-		short := shorten(name, l.laneW-1)
+	for i, name := range l.lanes.names {
+		short := l.lanes.shown[i]
 		n := utf8.RuneCountInString(short)
-		start := laneLeft + i*l.laneW + l.laneW/2 - n/2
-		start = max(start, col)
+		start := laneLeft + l.lanes.mid[i] - n/2
+		if i > 0 {
+			start = max(start, col+1)
+		}
 		b = appendSpaces(b, start-col)
 		b = l.text.actor(name).append(b, short)
 		col = start + n
@@ -196,37 +313,25 @@ func (l *Lanes) appendNames(b []byte) []byte {
 	return append(b, '\n')
 }
 
-// shorten fits name into width columns, keeping its start and its end
-// (where worker numbers are) around an ellipsis.
-func shorten(name string, width int) string {
-	r := []rune(name)
-	if len(r) <= width {
-		return name
-	}
-	if width < 3 {
-		return string(r[:width])
-	}
-	tail := (width - 1) / 2
-	head := width - 1 - tail
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
-}
-
 // lane returns the lane of an actor, adding one for a newcomer when there
 // is room, and -1 when there is none.
 func (l *Lanes) lane(name string) int {
+	name = l.laneOf(name)
 	if name == "" {
 		return -1
 	}
-	if i, ok := l.index[name]; ok {
+	if i := l.lanes.index(name); i >= 0 {
 		return i
 	}
-	if laneLeft+(len(l.names)+1)*l.laneW+minLabel > l.opt.Width {
+	shown, ok := l.lanes.add(name, l.opt.Width-laneLeft-labelGap-minLabel)
+	if !ok {
 		return -1
 	}
-	l.index[name] = len(l.names)
-	l.names = append(l.names, name)
+	if shown != name {
+		l.buf = append(l.appendList(l.buf, "", []string{string(l.text.actor(name).append(nil, shown)) + " = " + name}), '\n')
+	}
 	l.buf = l.appendNames(l.buf)
-	return len(l.names) - 1
+	return len(l.lanes.names) - 1
 }
 
 // stroke is how an arrow is drawn: its line and its head.
@@ -262,7 +367,7 @@ func (l *Lanes) row(e *Event) {
 	if isArrow {
 		to = l.lane(e.To)
 	}
-	width := len(l.names) * l.laneW
+	width := l.lanes.width()
 	if cap(l.cells) < width {
 		l.cells = make([]cell, width)
 	}
@@ -270,8 +375,9 @@ func (l *Lanes) row(e *Event) {
 	for i := range cells {
 		cells[i] = cell{' ', nil}
 	}
-	for i := range l.names {
-		cells[i*l.laneW+l.laneW/2] = cell{'│', &l.laneSty}
+	mid := l.lanes.mid
+	for _, m := range mid {
+		cells[m] = cell{'│', &l.laneSty}
 	}
 	look := &l.text.kinds[e.Kind.known()]
 	if c := e.Msg.Class.known(); byClassStyle(e) && c != NoClass {
@@ -280,7 +386,7 @@ func (l *Lanes) row(e *Event) {
 	label := ""
 	switch {
 	case isArrow && from >= 0 && to >= 0 && from != to:
-		a, b := from*l.laneW+l.laneW/2, to*l.laneW+l.laneW/2
+		a, b := mid[from], mid[to]
 		if a < b {
 			for c := a + 1; c < b-1; c++ {
 				cells[c] = cell{st.line, look}
@@ -292,17 +398,22 @@ func (l *Lanes) row(e *Event) {
 			}
 			cells[b+1] = cell{st.left, look}
 		}
+	case isArrow && from >= 0 && from == to:
+		// A queue folded into its consumer's lane: a delivery or a
+		// settlement between the two is a mark on that lane.
+		sym, _ := utf8.DecodeRuneInString(e.Kind.info().symbol)
+		cells[mid[from]] = cell{sym, look}
 	case from >= 0:
 		sym, _ := utf8.DecodeRuneInString(e.Kind.info().symbol)
 		if isArrow {
 			sym = st.right
 			label = "→ " + e.To + " "
 		}
-		cells[from*l.laneW+l.laneW/2] = cell{sym, look}
+		cells[mid[from]] = cell{sym, look}
 	case isArrow && to >= 0:
-		cells[to*l.laneW+l.laneW/2] = cell{st.right, look}
+		cells[mid[to]] = cell{st.right, look}
 		label = e.Actor + " → "
-	default:
+	case e.Actor != narrator:
 		label = e.Actor + " "
 	}
 
@@ -324,8 +435,8 @@ func (l *Lanes) row(e *Event) {
 	if cur != nil {
 		b = append(b, cur.off...)
 	}
-	b = append(b, ' ', ' ')
-	b = l.appendLabel(b, e, label, look, l.opt.Width-laneLeft-width-2)
+	b = appendSpaces(b, labelGap)
+	b = l.appendLabel(b, e, label, look, l.opt.Width-laneLeft-width-labelGap)
 	b = append(b, '\n')
 	if l.opt.Explain && e.Why != "" {
 		b = l.text.appendWhy(b, e.Why, laneLeft+2)
@@ -333,10 +444,9 @@ func (l *Lanes) row(e *Event) {
 	l.buf = b
 }
 
-// appendLabel writes what an event is about within room columns: the
-// kind, the message and the note, cut with an ellipsis when too long.
-func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room int) []byte {
-	kind := e.Kind.String()
+// labelRest returns what an event's label says after its kind: the
+// message and the note.
+func labelRest(e *Event, prefix string) string {
 	var sb strings.Builder
 	sb.WriteString(prefix)
 	if e.HasMsg() {
@@ -359,7 +469,19 @@ func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room
 		}
 		sb.WriteString(e.Note)
 	}
-	rest := sb.String()
+	return sb.String()
+}
+
+// labelWidth returns how many columns e's label takes uncut.
+func (l *Lanes) labelWidth(e *Event) int {
+	return utf8.RuneCountInString(e.Kind.String()) + 1 + utf8.RuneCountInString(labelRest(e, ""))
+}
+
+// appendLabel writes what an event is about within room columns: the
+// kind, the message and the note, cut with an ellipsis when too long.
+func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room int) []byte {
+	kind := e.Kind.String()
+	rest := labelRest(e, prefix)
 	kn := utf8.RuneCountInString(kind)
 	b = look.append(b, kind)
 	room -= kn + 1
@@ -382,12 +504,3 @@ func (l *Lanes) appendLabel(b []byte, e *Event, prefix string, look *style, room
 
 // lanesLegend says what each arrow means, most important first.
 var lanesLegend = []string{" ━▶ command", " ┈▷ event", " ╌▶ reply", " ╌✔ ack", " ─∅ drop", " ╌↩ nack", " ╌⊘ ack lost", " ☒ dead letter"}
-
-// onlyHint suggests --only flags for the first lanes.
-func onlyHint(names []string) string {
-	s := "--only " + names[0]
-	if len(names) > 1 {
-		s += " --only " + names[1]
-	}
-	return s
-}

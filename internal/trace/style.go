@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"hash/fnv"
 	"strings"
 
 	"github.com/fatih/color"
@@ -27,19 +26,56 @@ func (s style) append(b []byte, text string) []byte {
 	return append(b, s.off...)
 }
 
-// actorPalette holds the colors actors are drawn in. Red is kept for
-// failures, so no actor wears it.
+// fg256 returns the attributes of color n of the 256-color palette.
+func fg256(n color.Attribute) []color.Attribute { return []color.Attribute{38, 5, n} }
+
+// actorPalette holds the 16-color terminal's actor colors, most distinct
+// first. Red is kept for failures, so no actor wears it.
 var actorPalette = [][]color.Attribute{
-	{color.FgCyan}, {color.FgGreen}, {color.FgYellow}, {color.FgBlue}, {color.FgMagenta},
-	{color.FgHiCyan}, {color.FgHiGreen}, {color.FgHiYellow}, {color.FgHiBlue}, {color.FgHiMagenta},
+	{color.FgBlue}, {color.FgGreen}, {color.FgMagenta}, {color.FgCyan}, {color.FgYellow},
+	{color.FgHiBlue}, {color.FgHiGreen}, {color.FgHiMagenta}, {color.FgHiCyan}, {color.FgHiYellow},
 }
 
-// actorColor returns the attributes of an actor's color, chosen by its name
-// so an actor keeps its color from run to run and pattern to pattern.
-func actorColor(name string) []color.Attribute {
-	h := fnv.New32a()
-	h.Write([]byte(name))
-	return actorPalette[h.Sum32()%uint32(len(actorPalette))]
+// actorPalette256 holds the actor colors of a 256-color terminal, most
+// distinct first. Each is of middle lightness, so it reads on a dark and
+// on a light background alike (a contrast of at least 3.3 against black
+// and against white); none is red.
+var actorPalette256 = []color.Attribute{
+	33,  // blue #0087ff
+	28,  // green #008700
+	136, // mustard #af8700
+	128, // purple #af00d7
+	30,  // teal #008787
+	163, // magenta #d700af
+	64,  // olive #5f8700
+	62,  // indigo #5f5fd7
+	130, // brown #af5f00
+	31,  // cerulean #0087af
+	133, // orchid #af5faf
+	29,  // sea green #00875f
+	100, // olive yellow #878700
+	67,  // steel blue #5f87af
+	98,  // violet #875fd7
+	32,  // azure #0087d7
+}
+
+// actor returns the style of an actor's name. Actors get colors in the
+// order they are first met — the run lists its services before its queues
+// — so no two actors of a run share one while the palette lasts; then the
+// colors come round again.
+func (t *Text) actor(name string) style {
+	s, ok := t.actors[name]
+	if !ok {
+		n := t.colors
+		t.colors++
+		if t.opt.Color256 {
+			s = newStyle(t.opt.Color, fg256(actorPalette256[n%len(actorPalette256)])...)
+		} else {
+			s = newStyle(t.opt.Color, actorPalette[n%len(actorPalette)]...)
+		}
+		t.actors[name] = s
+	}
+	return s
 }
 
 // roleAttrs are the terminal attributes of each role of kinds.go. Red is
@@ -53,4 +89,47 @@ var roleAttrs = [...][]color.Attribute{
 	alarm: {color.FgRed},
 	undo:  {color.FgMagenta},
 	quiet: {color.Faint},
+}
+
+// roleAttrs256 are the roles on a 256-color terminal: the same hues, of a
+// lightness that reads on dark and light backgrounds (the 16 colors'
+// yellow and cyan vanish on white).
+var roleAttrs256 = [...][]color.Attribute{
+	plain: nil,
+	info:  fg256(30),
+	good:  fg256(28),
+	warn:  fg256(136),
+	bad:   append(fg256(160), color.Bold),
+	alarm: fg256(160),
+	undo:  fg256(127),
+	quiet: fg256(244),
+}
+
+// grey256 is the grey of what is there to find rather than to read: the
+// times, the legends, the lane lines. Unlike the faint attribute it keeps
+// a readable contrast on both backgrounds.
+const grey256 = 244
+
+// setStyles makes the styles of the options: none without color, the 16
+// colors, or the 256-color palette.
+func (t *Text) setStyles() {
+	on := t.opt.Color
+	roles, dim := roleAttrs[:], []color.Attribute{color.Faint}
+	if t.opt.Color256 {
+		roles, dim = roleAttrs256[:], fg256(grey256)
+	}
+	for k := range kinds {
+		t.kinds[k] = newStyle(on, roles[kinds[k].role]...)
+	}
+	for c := range classes {
+		attrs := classes[c].attrs
+		if t.opt.Color256 && classes[c].attrs256 != nil {
+			attrs = classes[c].attrs256
+		}
+		t.class[c] = newStyle(on, attrs...)
+	}
+	t.dim = newStyle(on, dim...)
+	t.bold = newStyle(on, color.Bold)
+	t.good = newStyle(on, roles[good]...)
+	t.bad = newStyle(on, roles[bad]...)
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/fatih/color"
 )
 
 // DefaultWidth is how many columns the text trace keeps within.
@@ -15,10 +13,11 @@ const DefaultWidth = 100
 
 // TextOptions set how the text trace looks.
 type TextOptions struct {
-	Color bool // draw with ANSI colors
-	Quiet bool // show only the header and the summary
-	Width int  // columns to keep within; 0 means DefaultWidth
-	// Explain shows each event's Why under it, indented and dimmed.
+	Color    bool // draw with ANSI colors
+	Color256 bool // the terminal has 256 colors: actors get one each
+	Quiet    bool // show only the header and the summary
+	Width    int  // columns to keep within; 0 means DefaultWidth
+	// Explain shows each event's Why under it, indented.
 	Explain bool
 	// Brief leaves the summary's tables out, keeping its totals and checks.
 	Brief bool
@@ -34,11 +33,13 @@ type Text struct {
 	note []byte // a note made for one line ("took 5ms · …"), reused
 
 	actors map[string]style
+	colors int // how many actors have a color so far
 	actorW int // width of the actor column
 	msgCol int // column where the message starts
 	kinds  [numKinds]style
 	class  [len(classes)]style
-	dim    style
+	dim    style // what is there to find, not to read first: times, legends
+	prose  style // notes and explanations: to be read, so never dimmed
 	bold   style
 	good   style
 	bad    style
@@ -64,27 +65,8 @@ func NewText(w io.Writer, opt TextOptions) *Text {
 	}
 	t := &Text{w: w, opt: opt, actors: map[string]style{}}
 	t.setActorWidth(12)
-	on := opt.Color
-	for k := range kinds {
-		t.kinds[k] = newStyle(on, roleAttrs[kinds[k].role]...)
-	}
-	for c := range classes {
-		t.class[c] = newStyle(on, classes[c].attrs...)
-	}
-	t.dim = newStyle(on, color.Faint)
-	t.bold = newStyle(on, color.Bold)
-	t.good = newStyle(on, color.FgGreen)
-	t.bad = newStyle(on, color.FgRed, color.Bold)
+	t.setStyles()
 	return t
-}
-
-func (t *Text) actor(name string) style {
-	s, ok := t.actors[name]
-	if !ok {
-		s = newStyle(t.opt.Color, actorColor(name)...)
-		t.actors[name] = s
-	}
-	return s
 }
 
 // Event implements Sink.
@@ -123,6 +105,9 @@ func (t *Text) header(e *Event) {
 			longest = max(longest, utf8.RuneCountInString(a))
 		}
 		t.setActorWidth(longest)
+		for _, a := range e.Actors { // colors in the order the run lists its actors
+			t.actor(a)
+		}
 	}
 	b := t.bold.append(t.buf, "msgplay "+e.Note)
 	col := len("msgplay ") + len(e.Note)
@@ -202,6 +187,7 @@ func appendPadRight(b []byte, st style, s string, width int) []byte {
 }
 
 func (t *Text) line(e *Event) {
+	start := len(t.buf)
 	buf := t.appendTimeStyled(t.buf, e.T)
 	buf = append(buf, "  "...)
 	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, t.actorW)
@@ -238,12 +224,13 @@ func (t *Text) line(e *Event) {
 		case made == nil:
 			buf = t.appendWrapped(buf, note, col)
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
-			buf = append(append(append(buf, t.dim.on...), made...), t.dim.off...)
+			buf = append(append(append(buf, t.prose.on...), made...), t.prose.off...)
 		default:
 			buf = t.appendWrapped(buf, string(made), col)
 		}
 	}
 	buf = append(trimSpaces(buf), '\n')
+	buf = append(buf[:start], fitLines(buf[start:], t.opt.Width, t.msgCol+2)...)
 	if t.opt.Explain && e.Why != "" {
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}
@@ -254,14 +241,14 @@ func (t *Text) line(e *Event) {
 const whyMark = "» "
 
 // appendWhy writes an event's explanation on lines of its own, starting at
-// column indent, dimmed and wrapped to the width.
+// column indent, wrapped to the width.
 func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 	indent = min(indent, t.opt.Width-minNoteRoom-len(whyMark))
 	room := t.opt.Width - indent - utf8.RuneCountInString(whyMark)
 	first := true
 	for why != "" {
 		b = appendSpaces(b, indent)
-		b = append(b, t.dim.on...)
+		b = append(b, t.prose.on...)
 		if first {
 			b = append(b, whyMark...)
 		} else {
@@ -273,7 +260,7 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 			cut, _ = wrapAt(why, room)
 		}
 		b = append(b, strings.TrimRight(why[:cut], " ")...)
-		b = append(b, t.dim.off...)
+		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		why = strings.TrimLeft(why[cut:], " ")
 	}
@@ -322,7 +309,7 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		b = appendSpaces(b, t.msgCol)
 		room = t.opt.Width - t.msgCol
 	}
-	b = append(b, t.dim.on...)
+	b = append(b, t.prose.on...)
 	for {
 		if utf8.RuneCountInString(note) <= room {
 			b = append(b, note...)
@@ -330,14 +317,14 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		}
 		cut, _ := wrapAt(note, room)
 		b = append(b, strings.TrimRight(note[:cut], " ")...)
-		b = append(b, t.dim.off...)
+		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		b = appendSpaces(b, t.msgCol+2)
-		b = append(b, t.dim.on...)
+		b = append(b, t.prose.on...)
 		note = strings.TrimLeft(note[cut:], " ")
 		room = t.opt.Width - t.msgCol - 2
 	}
-	return append(b, t.dim.off...)
+	return append(b, t.prose.off...)
 }
 
 // wrapAt returns the byte index to cut s at so that the first part fits in

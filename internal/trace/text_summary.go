@@ -10,6 +10,7 @@ import (
 // the verdicts.
 func (t *Text) summary(r *Report) {
 	b := t.buf
+	start := len(b)
 	if !t.opt.Quiet {
 		b = append(b, '\n')
 	}
@@ -61,7 +62,7 @@ func (t *Text) summary(r *Report) {
 			b = t.appendVerdict(b, v)
 		}
 	}
-	t.buf = b
+	t.buf = append(b[:start], fitLines(b[start:], t.opt.Width, -1)...)
 }
 
 // appendTable writes a table with its first column left-aligned and the
@@ -78,6 +79,10 @@ func (t *Text) appendTable(b []byte, tb Table) []byte {
 			}
 		}
 	}
+	gap := "  " // one space between columns when two would pass the width
+	if total := 2 + sum(widths) + 2*(len(widths)-1); total > t.opt.Width {
+		gap = " "
+	}
 	writeRow := func(b []byte, cells []string, st style) []byte {
 		b = append(b, "  "...)
 		for i, cell := range cells {
@@ -88,7 +93,7 @@ func (t *Text) appendTable(b []byte, tb Table) []byte {
 				b = appendPadRight(b, st, cell, widths[0])
 				continue
 			}
-			b = append(b, "  "...)
+			b = append(b, gap...)
 			b = append(b, st.on...)
 			b = appendPadLeft(b, cell, widths[i])
 			b = append(b, st.off...)

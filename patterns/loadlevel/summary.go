@@ -3,7 +3,6 @@ package loadlevel
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
@@ -226,45 +225,14 @@ func (r *run) theoryTable(th Theory) trace.Table {
 	return t
 }
 
-// notesWidth is how wide a note line may be inside a table.
-const notesWidth = 94
-
-// notesTable sets sentences as the rows of a one-column table, wrapped.
+// notesTable sets sentences as the rows of a one-column table, one
+// bulleted sentence a row: the renderer wraps them to its width.
 func notesTable(notes []string) trace.Table {
 	t := trace.Table{Title: "notes", Columns: []string{"what theory says"}}
 	for _, n := range notes {
-		for i, l := range wrap(n, notesWidth-2) {
-			if i == 0 {
-				l = "• " + l
-			} else {
-				l = "  " + l
-			}
-			t.Rows = append(t.Rows, []string{l})
-		}
+		t.Rows = append(t.Rows, []string{"• " + n})
 	}
 	return t
-}
-
-func wrap(s string, width int) []string {
-	var lines []string
-	var cur []string
-	n := 0
-	for _, w := range strings.Fields(s) {
-		wl := len([]rune(w))
-		if n > 0 && n+1+wl > width {
-			lines = append(lines, strings.Join(cur, " "))
-			cur, n = nil, 0
-		}
-		if n > 0 {
-			n++
-		}
-		cur = append(cur, w)
-		n += wl
-	}
-	if len(cur) > 0 {
-		lines = append(lines, strings.Join(cur, " "))
-	}
-	return lines
 }
 
 // roughly rounds n to two significant figures.
