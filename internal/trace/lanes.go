@@ -15,12 +15,13 @@ type LanesOptions struct {
 	Explain  bool // show each event's Why under it
 	Width    int  // columns to keep within; 0 means DefaultWidth
 	// Only, when set, are the actors drawn as lanes from the start (the
-	// --only actors); the others join as they first take part. A queue
-	// named here keeps a lane of its own.
+	// --only actors); the others join as they first take part. The events
+	// come filtered to them, which hides how many consumers a queue has,
+	// so every queue keeps a lane of its own.
 	Only []string
 	// AllQueues gives every queue a lane of its own (--lanes all). Without
-	// it a queue that delivers to one consumer only, and loses nothing, is
-	// drawn in its consumer's lane, as a legend line says.
+	// it (and without Only) a queue that delivers to one consumer only, and
+	// loses nothing, is drawn in its consumer's lane, as a legend line says.
 	AllQueues bool
 	// Stream draws each event soon after it comes (for --speed and
 	// --step): only the events of the first instant are read before the
@@ -156,8 +157,8 @@ func (l *Lanes) layout() {
 		return
 	}
 	l.laidOut = true
-	if !l.opt.AllQueues {
-		l.home = foldQueues(l.pending, l.opt.Only)
+	if !l.opt.AllQueues && len(l.opt.Only) == 0 {
+		l.home = foldQueues(l.pending)
 	}
 	var names []string
 	seen := map[string]bool{}
@@ -210,6 +211,15 @@ func (l *Lanes) appendLegends(b []byte) []byte {
 		legend += " " + item
 	}
 	b = append(l.text.dim.append(b, legend), '\n')
+	var defs []string
+	for i, a := range l.lanes.names {
+		if l.lanes.shown[i] != a {
+			defs = append(defs, string(l.text.actor(a).append(nil, l.lanes.shown[i]))+" = "+a)
+		}
+	}
+	if len(defs) > 0 {
+		b = append(l.appendList(b, "", defs), '\n')
+	}
 	var folded []string
 	for _, a := range l.lanes.names {
 		for _, q := range sortedQueues(l.home, a) {
@@ -225,15 +235,6 @@ func (l *Lanes) appendLegends(b []byte) []byte {
 	if len(folded) > 0 {
 		b = l.appendList(b, "in their consumer's lane:", folded)
 		b = append(l.appendList(b, "", []string{string(l.text.dim.append(nil, "(--lanes all: a lane each)"))}), '\n')
-	}
-	var defs []string
-	for i, a := range l.lanes.names {
-		if l.lanes.shown[i] != a {
-			defs = append(defs, string(l.text.actor(a).append(nil, l.lanes.shown[i]))+" = "+a)
-		}
-	}
-	if len(defs) > 0 {
-		b = append(l.appendList(b, "", defs), '\n')
 	}
 	return b
 }

@@ -163,6 +163,9 @@ func shortNames(names []string) []string {
 		for n := 2; taken[s]; n++ {
 			s = abbreviate(a) + strconv.Itoa(n)
 		}
+		if utf8.RuneCountInString(s) >= utf8.RuneCountInString(a) {
+			s = a
+		}
 		taken[s] = true
 		out[i] = s
 	}
@@ -209,14 +212,11 @@ func abbreviate(name string) string {
 // foldQueues returns the queues that are drawn in their consumer's lane,
 // each with its consumer: a queue that delivered, in events, to one
 // consumer only and lost nothing — a queue that drops or dead-letters
-// keeps a lane of its own, since that is where the story is. A queue that
-// only names, or a consumer that is itself a queue, keeps its lane too.
-func foldQueues(events []Event, only []string) map[string]string {
+// keeps a lane of its own, since that is where the story is; so does a
+// queue whose consumer is itself a queue.
+func foldQueues(events []Event) map[string]string {
 	consumer := map[string]string{}
 	keep := map[string]bool{}
-	for _, a := range only {
-		keep[a] = true
-	}
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {

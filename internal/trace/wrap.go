@@ -71,11 +71,17 @@ func appendFitted(out, line []byte, width, indent int) []byte {
 	return append(out, line...)
 }
 
+// orphan is the fewest columns a wrapped line's last piece should have:
+// "above it" rather than "it" alone on a line.
+const orphan = 12
+
 // breakAt returns the byte index of the last space in line at which the
 // text before it fits in width columns, past the first indent columns
-// and not just after an arrow; -1 when there is none.
+// and not just after an arrow; -1 when there is none. When the rest would
+// be a short orphan, it takes an earlier space that leaves more.
 func breakAt(line []byte, width, indent int) int {
-	col, esc, cut := 0, false, -1
+	col, esc, cut, cutCol := 0, false, -1, 0
+	earlier := -1 // the space before cut
 	var prev rune
 	for i := 0; i < len(line); {
 		r, n := utf8.DecodeRune(line[i:])
@@ -84,14 +90,21 @@ func breakAt(line []byte, width, indent int) int {
 			esc = r != 'm'
 		case r == '\x1b':
 			esc = true
+		case r == '\n':
 		default:
 			if r == ' ' && col > indent && col <= width && prev != '→' && prev != ' ' {
-				cut = i
+				if cut >= 0 {
+					earlier = cut
+				}
+				cut, cutCol = i, col
 			}
 			col++
 			prev = r
 		}
 		i += n
+	}
+	if rest := col - cutCol - 1; rest < orphan && earlier >= 0 {
+		return earlier
 	}
 	return cut
 }
