@@ -68,6 +68,12 @@ type Sim struct {
 // event wakes them.
 type producers []*Arrivals
 
+// Wants implements trace.Choosy: only the events that settle a message.
+func (p *producers) Wants() trace.Kinds { return trace.KindsOf(trace.Ack, trace.DeadLetter, trace.Drop) }
+
+// Numeric implements trace.Numeric: the producers read no message text.
+func (p *producers) Numeric() {}
+
 // Event wakes the producers when a message settles: acked, dead-lettered
 // or lost.
 func (p *producers) Event(e *trace.Event) {
