@@ -69,7 +69,9 @@ type Sim struct {
 type producers []*Arrivals
 
 // Wants implements trace.Choosy: only the events that settle a message.
-func (p *producers) Wants() trace.Kinds { return trace.KindsOf(trace.Ack, trace.DeadLetter, trace.Drop) }
+func (p *producers) Wants() trace.Kinds {
+	return trace.KindsOf(trace.Ack, trace.DeadLetter, trace.Drop)
+}
 
 // Numeric implements trace.Numeric: the producers read no message text.
 func (p *producers) Numeric() {}
