@@ -74,7 +74,7 @@ function Run(script, box, index) {
 Run.prototype.layoutNodes = function () {
   var nodes = {}, order = [], ev = this.events;
   function node(n) {
-    if (!nodes[n]) { nodes[n] = { name: n, role: "actor", inn: [], out: [], consumers: [] }; order.push(n); }
+    if (!nodes[n]) { nodes[n] = { name: n, role: "actor", inn: [], out: [], consumers: [], writers: [] }; order.push(n); }
     return nodes[n];
   }
   (this.run && this.run.actors || []).forEach(node);
@@ -82,7 +82,11 @@ Run.prototype.layoutNodes = function () {
     if (e.arrow) { node(e.actor); node(e.to); }
     else if (e.kind !== "note" || e.actor !== "msgplay") { if (nodes[e.actor] || e.kind === "crash" || e.kind === "fault") node(e.actor); }
   });
-  var flow = { send: 1, publish: 1, deliver: 1, call: 1, replicate: 1 };
+  var flow = { send: 1, publish: 1, deliver: 1, call: 1, replicate: 1 }, tx = { begin: 1, commit: 1, rollback: 1 };
+  ev.forEach(function (e) { // the databases actors commit to, drawn beside them (no lane)
+    if (tx[e.kind] && e.to && !nodes[e.to]) { node(e.to).role = "store"; }
+    if (tx[e.kind] && e.to && nodes[e.to].role === "store") { e.store = true; if (nodes[e.to].writers.indexOf(e.actor) < 0) nodes[e.to].writers.push(e.actor); }
+  });
   ev.forEach(function (e) {
     if (e.kind === "deliver") { node(e.actor).role = "queue"; if (e.to) node(e.actor).consumers.push(e.to); }
     if (e.kind === "publish" && e.to) node(e.to).role = "topic";
@@ -97,13 +101,16 @@ Run.prototype.layoutNodes = function () {
       nodes[n].out.forEach(function (m) { if (rank[m] === undefined) { rank[m] = rank[n] + 1; queue.push(m); } });
     }
   }
-  order.forEach(function (n) { if (!nodes[n].inn.length) { rank[n] = 0; queue.push(n); } });
+  order.forEach(function (n) { if (!nodes[n].inn.length && nodes[n].role !== "store") { rank[n] = 0; queue.push(n); } });
   spread();
   // a cycle with no way in (request and reply): start from who sends first
   ev.forEach(function (e) {
     if (e.arrow && flow[e.kind] && rank[e.actor] === undefined) { rank[e.actor] = 0; queue.push(e.actor); spread(); }
   });
-  order.forEach(function (n) { if (rank[n] === undefined) rank[n] = 1; });
+  order.forEach(function (n) { if (rank[n] === undefined && nodes[n].role !== "store") rank[n] = 1; });
+  order.forEach(function (n) { // a store sits right of its first writer
+    if (nodes[n].role === "store") rank[n] = (rank[nodes[n].writers[0]] || 0) + 1;
+  });
   order.forEach(function (n) { // a queue feeds the actor right of it
     var q = nodes[n];
     if (q.role !== "queue" || !q.consumers.length) return;
@@ -122,7 +129,8 @@ Run.prototype.layoutNodes = function () {
   order.forEach(function (n) { if (!nodes[n].dlqOf) cols[nodes[n].col].push(n); });
   order.forEach(function (n) { if (nodes[n].dlqOf) cols[nodes[n].col].push(n); });
   this.nodes = nodes; this.cols = cols;
-  this.lanes = [].concat.apply([], cols);
+  this.lanes = [].concat.apply([], cols).filter(function (n) { return nodes[n].role !== "store"; });
+  this.nodeNames = [].concat.apply([], cols);
 };
 
 // build draws the topology and the sequence view into the run's box.
@@ -172,10 +180,10 @@ Run.prototype.layout = function () {
   var nodeG = s("g", { class: "nodes" }, topo);
   this.dotG = s("g", { class: "dots" }, topo);
   // nodes first, to know their widths
-  this.lanes.forEach(function (n) {
+  this.nodeNames.forEach(function (n) {
     var d = nodes[n], g = s("g", { class: "node " + d.role + (d.dlqOf ? " dlq" : ""), "data-name": n, transform: "translate(" + d.x + "," + d.y + ")" }, nodeG);
     d.g = g;
-    d.rect = s("rect", { x: -60, y: -20, width: 120, height: 40, rx: d.role === "topic" ? 20 : d.role === "queue" ? 4 : 9 }, g);
+    d.rect = s("rect", { x: -60, y: -20, width: 120, height: 40, rx: d.role === "topic" ? 20 : d.role === "queue" || d.role === "store" ? 4 : 9 }, g);
     var t = s("text", { class: "nm", y: d.role === "queue" ? -4 : 4 }, g, n);
     var w = Math.max(t.getComputedTextLength ? t.getComputedTextLength() : n.length * 7, 40) + 22;
     if (d.role === "queue") w = Math.max(w, 110);
@@ -192,9 +200,9 @@ Run.prototype.layout = function () {
   // edges: one curved path per ordered pair, bowed so there and back differ
   var edges = {};
   this.events.forEach(function (e) {
-    if (!e.arrow) return;
+    if (!e.arrow && !e.store) return;
     var key = e.actor + "\u0000" + e.to;
-    if (!edges[key]) edges[key] = { a: nodes[e.actor], b: nodes[e.to], cls: e.cls };
+    if (!edges[key]) edges[key] = { a: nodes[e.actor], b: nodes[e.to], cls: e.store ? "store" : e.cls };
     e.edge = key;
   });
   this.edges = edges;
@@ -328,7 +336,7 @@ Run.prototype.mark = function () {
 Run.prototype.stateAt = function (n) {
   var st = this.st;
   if (!st || st.n > n) {
-    st = this.st = { n: 0, depth: {}, crashed: {}, fault: {}, dlq: {}, handled: {} };
+    st = this.st = { n: 0, depth: {}, crashed: {}, fault: {}, dlq: {}, handled: {}, commit: {} };
     this.maxDepth = this.maxDepth || this.computeMax(); // the bars' scale
   }
   for (; st.n < n; st.n++) {
@@ -343,6 +351,7 @@ Run.prototype.stateAt = function (n) {
       case "restart": delete st.crashed[e.actor]; break;
       case "fault": case "breaker": if (st.fault[e.actor]) delete st.fault[e.actor]; else st.fault[e.actor] = e.note || e.kind; break;
       case "handle": st.handled[e.actor] = (st.handled[e.actor] || 0) + 1; break;
+      case "commit": if (e.store) st.commit[e.to] = st.n; break;
     }
   }
   return st;
@@ -368,6 +377,7 @@ Run.prototype.render = function (n, pos) {
     if (!d.g) continue;
     d.g.classList.toggle("crashed", !!st.crashed[name]);
     d.g.classList.toggle("faulted", !!st.fault[name]);
+    if (d.role === "store") d.g.classList.toggle("busy", st.commit[name] !== undefined && this.ps[st.commit[name]] >= pos - this.ctl.flight);
     d.mark.textContent = st.crashed[name] ? "✗" : st.fault[name] ? "▲" : "";
     if (d.bar) {
       var v = st.depth[name] || 0, m = Math.max(max[name] || 1, 1);
