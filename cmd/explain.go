@@ -62,6 +62,10 @@ func writeExplanation(w io.Writer, p pattern) error {
 	if len(p.demos) > 0 {
 		b.WriteString("\nDemos:\n" + examples(p.name, p.demos) + "\n")
 	}
+	if p.live != "" {
+		b.WriteString("\nLive mode (the live build, go build -tags live): --live runs it on NATS JetStream:\n" +
+			p.live + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -61,7 +61,7 @@ func (v scaleValue) Set(s string) error {
 func livePatterns() string {
 	var names []string
 	for _, p := range patternList {
-		if p.live {
+		if p.live != "" {
 			names = append(names, p.name)
 		}
 	}
@@ -92,7 +92,7 @@ func addLive(app *App, p pattern, c *cobra.Command, s scenario, run *runOptions)
 			}
 			return simulate(c, args)
 		}
-		if !p.live {
+		if p.live == "" {
 			return usagef("--live: %s has no live mode; the patterns that run live: %s", p.name, livePatterns())
 		}
 		if run.paced() {

@@ -53,7 +53,7 @@ type pattern struct {
 	variants             []variantInfo
 	tour                 *patterns.Chapter
 	hasFaults            bool
-	live                 bool // runs on a real broker too (--live, in the live build)
+	live                 string // how it maps onto JetStream with --live (in the live build); "" for none
 
 	// bind makes a scenario with the pattern's defaults and adds its flags,
 	// bound to that scenario, to fs.

@@ -40,9 +40,10 @@ type Def[C Config] struct {
 	// variant named; nil leaves the pattern out of the tour.
 	Tour *Chapter
 
-	// Live says the pattern runs on a real broker too (--live): its actors
-	// take their broker from Sim.Port.
-	Live bool
+	// Live, for a pattern that runs on a real broker too (--live, whose
+	// actors take their broker from Sim.Port), says how it maps onto NATS
+	// JetStream, for `msgplay explain`; "" for one that has no live mode.
+	Live string
 }
 
 // Variant is one way to run a pattern — the broken one or the fixed one —

@@ -72,5 +72,18 @@ var Definition = patterns.Def[Config]{
 		c.CrashRate, c.RestartAfter = 0.1, 200*time.Millisecond
 	},
 	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
-	Live: true,
+	Live: liveMapping,
 }
+
+// liveMapping is how competing runs on NATS JetStream with --live.
+const liveMapping = `  queue               a work-queue stream and one durable pull consumer shared by the workers
+                      (JetStream refuses several unfiltered consumers on a work-queue stream)
+  worker              a NATS connection of its own; a crash closes it
+  prefetch            each worker's fetch batch (MaxAckPending would cap the whole consumer)
+  visibility timeout  AckWait (0, back when the connection closes, has no equivalent)
+  max deliveries      MaxDeliver; the max-deliveries advisory is republished, with its reason,
+                      to a dead-letter stream (JetStream has no dead-letter queue)
+  nack                Nak (without requeue: Term and the same republish)
+  auto ack            AckNone, on a limits stream (JetStream refuses it on a work queue)
+  delivery count      Metadata().NumDelivered
+  message id          the Nats-Msg-Id header`
