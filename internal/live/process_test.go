@@ -173,7 +173,7 @@ func TestAJoinKilledMidMessageIsRedeliveredAndNothingIsLost(t *testing.T) {
 	ada := start(t, append([]string{"join", "competing", "--name", "ada"}, auth...)...)
 	bob := start(t, append([]string{"join", "competing", "--name", "bob"}, auth...)...)
 	presenter := start(t, append([]string{"competing", "--live", "--consumers", "1", "--messages", "12",
-		"--work", "150ms", "--visibility-timeout", "1s", "--until", "60s"}, auth...)...)
+		"--work", "400ms", "--visibility-timeout", "1s", "--until", "60s"}, auth...)...)
 
 	got := ada.line(t, regexp.MustCompile(`"kind":"deliver".*"to":"ada"`), 40*time.Second)
 	var held jsonEvent
