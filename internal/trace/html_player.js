@@ -162,7 +162,7 @@ Run.prototype.layout = function () {
   while (topo.firstChild) topo.removeChild(topo.firstChild);
   var defs = s("defs", {}, topo);
   ["cmd", "evt", "rep", "ack", "nack", "drop", "msg", "lost"].forEach(function (c) {
-    var m = s("marker", { id: "ah-" + self.index + "-" + c, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto" }, defs);
+    var m = s("marker", { id: "ah-" + self.index + "-" + c, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto" }, defs);
     s("path", { d: "M0,1L10,5L0,9z", class: "head " + c }, m);
   });
   var rows = Math.max.apply(null, cols.map(function (c) { return c.length; }).concat([1]));
@@ -254,7 +254,7 @@ Run.prototype.layout = function () {
   while (this.seq.firstChild) this.seq.removeChild(this.seq.firstChild);
   var sdefs = s("defs", {}, this.seq);
   ["cmd", "evt", "rep", "ack", "nack", "drop", "msg", "lost"].forEach(function (c) {
-    var m = s("marker", { id: "sh-" + self.index + "-" + c, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: "auto" }, sdefs);
+    var m = s("marker", { id: "sh-" + self.index + "-" + c, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 11, markerHeight: 11, markerUnits: "userSpaceOnUse", orient: "auto" }, sdefs);
     s("path", { d: "M0,1L10,5L0,9z", class: "head " + c }, m);
   });
   var bg = s("g", {}, this.seq);
