@@ -344,7 +344,17 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 		shown = trace.Tee(shown, s)
 	}
 	focus := trace.NewFocus(shown, o.only, o.follow)
-	run(focus, halt)
+	var sink trace.Sink = focus
+	// A long run shows how far it has come on a terminal's stderr, unless
+	// its events stream to the same terminal or are paced there.
+	var long *runProgress
+	if !o.paced() && (o.quiet || !app.IO.OutIsTerminal) {
+		if long = newRunProgress(app.IO, o.until); long != nil {
+			sink = trace.Tee(focus, long)
+		}
+	}
+	run(sink, halt)
+	long.finish()
 	if pacer != nil && pacer.Interrupted() {
 		app.cleanTerminal()
 	}
