@@ -175,3 +175,28 @@ func TestComparePageInChromium(t *testing.T) {
 		t.Errorf("the compared checks read %q", got)
 	}
 }
+
+// TestTourPageInChromium: the tour page shows one chapter at a time; its
+// table of contents switches chapter and the keys drive the one shown.
+func TestTourPageInChromium(t *testing.T) {
+	ctx := headless.Browser(t, 1600, 1000)
+	file := filepath.Join(t.TempDir(), "tour.html")
+	if code, _, stderr := run("tour", "--html", file); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	headless.Open(t, ctx, file)
+	const shown = `[...document.querySelectorAll("section.run")].filter(s => !s.hidden).map(s => s.id).join(",")`
+	if got := headless.Eval[string](t, ctx, shown); got != "s0" {
+		t.Errorf("sections shown at first: %q, want s0", got)
+	}
+	headless.Do(t, ctx, click(`nav.toc a[data-section='2']`), chromedp.KeyEvent(kb.ArrowRight))
+	if got := headless.Eval[string](t, ctx, shown); got != "s2" {
+		t.Errorf("sections shown after choosing chapter 3: %q, want s2", got)
+	}
+	if n := headless.Eval[int](t, ctx, `+document.querySelector("#s2 .time").dataset.n`); n != 1 {
+		t.Errorf("→ moved chapter 3's clock to event %d, want 1", n)
+	}
+	if errs := headless.Eval[string](t, ctx, `document.body.dataset.errors`); errs != "" {
+		t.Errorf("script errors: %s", errs)
+	}
+}
