@@ -30,9 +30,15 @@ func fitLines(b []byte, width, indent int) []byte {
 
 // tooWide reports whether some line of b is wider than width columns.
 func tooWide(b []byte, width int) bool {
+	if len(b) <= width {
+		return false // a column takes a byte at least
+	}
 	col, esc := 0, false
 	for len(b) > 0 {
-		r, n := utf8.DecodeRune(b)
+		r, n := rune(b[0]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b)
+		}
 		b = b[n:]
 		switch {
 		case esc:
