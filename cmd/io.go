@@ -17,6 +17,9 @@ type IOStreams struct {
 	Out io.Writer
 	Err io.Writer
 
+	// InIsTerminal reports whether In is a terminal: the tour pages its
+	// runs a screen at a time only when both In and Out are.
+	InIsTerminal bool
 	// OutIsTerminal reports whether Out is a terminal; color is on in auto
 	// mode only then.
 	OutIsTerminal bool
@@ -34,6 +37,7 @@ type IOStreams struct {
 func System() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		InIsTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		OutIsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
 		ErrIsTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:        os.Getenv,

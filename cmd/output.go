@@ -42,6 +42,7 @@ type runOptions struct {
 	cmdline string         // the command line that reproduces the run, for --html; "" to work it out
 	lines   <-chan string  // lines typed on the input, when a tour already reads them
 	live    bool           // a live run: each event is written out as it happens
+	out     io.Writer      // where the run is drawn, when not stdout: the tour's pager
 }
 
 func addRunFlags(c *cobra.Command, o *runOptions) {
@@ -60,16 +61,20 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	f.Var(choice(&o.lanes, "a lanes layout", LanesLayouts...), "lanes",
 		"lanes view: folded (a queue with one consumer is drawn in its lane) or all (every queue a lane; implies --format lanes)")
 	f.StringVar(&o.follow, "follow", "", "show only the life of one message, by `ID` (m3) or business key (order-1003)")
-	f.Var(speedValue{&o.speed}, "speed",
-		"replay virtual time on the wall clock at factor `X`, 0.001 to 1000 (1 = real time, 0.1 = ten times slower)")
-	f.Var(stepValue{&o.step}, "step",
-		"wait for Enter after each event (--step), or only after the interesting ones (--step interesting):\n"+
-			"crash, drop, timeout, dead-letter, compensation, fault, skip; q then Enter stops with the summary so far")
+	f.Var(speedValue{&o.speed}, "speed", speedUsage)
+	f.Var(stepValue{&o.step}, "step", stepUsage)
 	f.Lookup("step").NoOptDefVal = "all"
 	f.BoolVar(&o.brief, "brief", false,
-		"show only the events that carry the story, with deliveries, acks and commits folded into them;\n"+
-			"the summary keeps its totals and checks")
+		"show only the events that carry the story, deliveries, acks and\ncommits folded into them; the summary keeps its totals and checks")
 }
+
+// speedUsage and stepUsage are the help of --speed and --step, which the
+// pattern commands and the tour share.
+const (
+	speedUsage = "replay virtual time on the wall clock at factor `X`, 0.001 to 1000 (1 = real time, 0.1 = ten times slower)"
+	stepUsage  = "wait for Enter after each event, or (--step interesting) only after\n" +
+		"a crash, drop, timeout, dead letter, compensation, fault or skip;\nq then Enter stops the run and shows the summary so far"
+)
 
 func (o *runOptions) common() patterns.Common {
 	return patterns.Common{Seed: o.seed, Until: o.until}
@@ -259,6 +264,9 @@ type flusher interface {
 // format.
 func (app *App) renderer(o *runOptions) flusher {
 	w := app.IO.Out
+	if o.out != nil {
+		w = o.out
+	}
 	switch o.format {
 	case "json":
 		if o.quiet {

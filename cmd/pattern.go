@@ -52,6 +52,7 @@ type pattern struct {
 	demos                []patterns.Demo
 	variants             []variantInfo
 	tour                 *patterns.Chapter
+	intro                []patterns.Intro
 	hasFaults            bool
 	live                 string // how it maps onto JetStream with --live (in the live build); "" for none
 
@@ -70,7 +71,7 @@ type variantInfo struct {
 // patternOf erases the Config type of def, whose flags bind binds.
 func patternOf[C patterns.Config](def patterns.Def[C], bind binder[C]) pattern {
 	p := pattern{name: def.Name, summary: def.Summary, about: def.About, aliases: def.Aliases,
-		demos: def.Demos, tour: def.Tour, hasFaults: def.Faults != nil, live: def.Live}
+		demos: def.Demos, tour: def.Tour, intro: def.Intro, hasFaults: def.Faults != nil, live: def.Live}
 	for _, v := range def.Variants {
 		p.variants = append(p.variants, variantInfo{v.Name, v.About, v.Guarantees})
 	}
@@ -113,7 +114,7 @@ func (p pattern) command(app *App) *cobra.Command {
 		runner := s.runner()
 		return app.simulate(&run, func(out trace.Sink, halt func() string) *trace.Report {
 			c := run.common()
-			c.Halt = halt
+			c.Halt, c.Intro = halt, p.intro
 			return runner(c, out)
 		})
 	}

@@ -19,22 +19,28 @@ type tourOptions struct {
 	seed    uint64
 	format  string
 	html    string
+	brief   bool
+	step    string
+	speed   float64
 }
 
 // newTourCmd returns `msgplay tour`, a guided workshop: for every pattern,
-// a scenario run the broken way and then the fixed way with the same seed,
-// narrated, pausing between chapters.
+// a short scenario run the broken way and then the fixed way with the same
+// seed, narrated, pausing between runs and paging each run a screen at a
+// time on a terminal.
 func newTourCmd(app *App) *cobra.Command {
 	o := tourOptions{seed: 1, format: "text"}
 	c := &cobra.Command{
 		Use:   "tour",
 		Short: "a guided workshop: every pattern run the broken way, then the fixed way",
 		Long: `tour walks through every pattern msgplay has. For each one it picks a
-scenario where things go wrong, runs it the broken way, then the fixed way
-with the same seed — so both meet the same faults — with explanations under
-the events that teach something, and says which checks the fix repaired.
-It pauses between runs: Enter goes on, q then Enter ends the tour.`,
-		Example: "  msgplay tour\n  msgplay tour --no-pause\n  msgplay tour --html tour.html",
+short scenario where things go wrong, runs it the broken way, then the fixed
+way with the same seed — so both meet the same faults — with explanations
+under the events that teach something, and says which checks the fix
+repaired. It pauses between runs (Enter goes on, q then Enter ends the tour)
+and, on a terminal, shows each run a screen at a time. --brief, --step and
+--speed work as they do for every pattern command.`,
+		Example: "  msgplay tour\n  msgplay tour --brief --no-pause\n  msgplay tour --no-pause\n  msgplay tour --html tour.html",
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if o.html != "" {
@@ -44,11 +50,15 @@ It pauses between runs: Enter goes on, q then Enter ends the tour.`,
 		},
 	}
 	f := c.Flags()
-	f.BoolVar(&o.noPause, "no-pause", false, "do not wait for Enter between runs (for scripts)")
+	f.BoolVar(&o.noPause, "no-pause", false, "do not wait for Enter between runs or screens (for scripts)")
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every run of the tour")
 	f.Var(choice(&o.format, "a tour format", "text", "lanes"), "format",
 		"how runs are shown: text or lanes")
 	f.Var(fileValue{&o.html}, "html", "write every chapter as a compare page into one HTML `FILE` instead, without pauses")
+	f.BoolVar(&o.brief, "brief", false, "show only the events that carry each run's story")
+	f.Var(stepValue{&o.step}, "step", stepUsage)
+	f.Lookup("step").NoOptDefVal = "all"
+	f.Var(speedValue{&o.speed}, "speed", speedUsage)
 	return c
 }
 
@@ -56,6 +66,15 @@ It pauses between runs: Enter goes on, q then Enter ends the tour.`,
 type chapter struct {
 	p             pattern
 	broken, fixed int // indexes of the variants
+}
+
+// tourRun is what every run of a tour shares: the options, the lines the
+// reader types and where the runs are written.
+type tourRun struct {
+	*tourOptions
+	lines <-chan string
+	w     io.Writer
+	pager *pager // nil when the runs are not paged
 }
 
 // tourChapters returns the chapters of the tour, and the names of the
@@ -72,46 +91,78 @@ func tourChapters() (chapters []chapter, left []string) {
 }
 
 func (app *App) tour(o *tourOptions) error {
-	var lines <-chan string
-	if !o.noPause {
-		lines = readLines(app.IO.In)
+	t := tourRun{tourOptions: o, w: app.IO.Out}
+	if !o.noPause || o.step != "" {
+		t.lines = readLines(app.IO.In)
+	}
+	if !o.noPause && o.step == "" && o.speed == 0 && app.IO.InIsTerminal && app.IO.OutIsTerminal {
+		t.pager = &pager{w: app.IO.Out, lines: t.lines, interrupt: interrupts(), height: app.height()}
+		t.w = t.pager
 	}
 	chapters, left := tourChapters()
-	w := app.IO.Out
+	w := t.w
 	fmt.Fprintf(w, "msgplay tour · %d patterns · seed %d\n", len(chapters), o.seed)
 	fmt.Fprintln(w, "Each pattern runs twice with the same seed, so both runs meet the same faults:")
 	fmt.Fprintln(w, "first the broken way, then the fixed way. » lines explain what just happened.")
 	for i, ch := range chapters {
 		fmt.Fprintf(w, "\n━━ %d of %d · %s: %s\n\n", i+1, len(chapters), ch.p.name, ch.p.summary)
-		fmt.Fprintln(w, indent(ch.p.about, "  "))
-		fmt.Fprintf(w, "\nThe scenario: %s.\n", ch.p.tour.Title)
-		if err := app.pause(o, lines, "the broken way"); err != nil {
+		fmt.Fprintln(w, indent(firstParagraph(ch.p.about), "  "))
+		fmt.Fprintf(w, "  More: msgplay explain %s\n", ch.p.name)
+		fmt.Fprintf(w, "\n%s\n", narration("The scenario: "+ch.p.tour.Title+"."))
+		if err := app.pause(&t, "the broken way"); err != nil {
 			return err
 		}
-		before, err := app.tourRun(o, lines, ch, ch.broken, "The broken way")
+		before, err := app.tourRun(&t, ch, ch.broken, "The broken way")
 		if err != nil {
 			return err
 		}
-		if err := app.pause(o, lines, "the fixed way"); err != nil {
+		if err := app.pause(&t, "the fixed way"); err != nil {
 			return err
 		}
-		after, err := app.tourRun(o, lines, ch, ch.fixed, "The fixed way")
+		after, err := app.tourRun(&t, ch, ch.fixed, "The fixed way")
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(w)
 		fmt.Fprint(w, compareChecks(before, after))
 		if i < len(chapters)-1 {
-			if err := app.pause(o, lines, "the next pattern"); err != nil {
+			if err := app.pause(&t, "the next pattern"); err != nil {
 				return err
 			}
 		}
 	}
-	fmt.Fprintln(w, "\nThat is the tour. Run any command again with --seed N, --format lanes, --step or --explain.")
+	fmt.Fprintln(w, "\nThat is the tour. Run any command again with --seed N, --format lanes, --brief, --step or --explain.")
 	for _, name := range left {
 		fmt.Fprintf(w, "%s has no broken variant to set against a fixed one: see msgplay %s --help.\n", name, name)
 	}
+	return t.ended(app)
+}
+
+// ended returns how a paged tour ended: nil, or the reader's q or Ctrl-C.
+func (t *tourRun) ended(app *App) error {
+	switch {
+	case t.pager == nil:
+		return nil
+	case t.pager.interrupted:
+		app.cleanTerminal()
+		return &failure{code: ExitInterrupted}
+	case t.pager.quit:
+		fmt.Fprintln(app.IO.Out, "The tour ends here.")
+		return &failure{code: ExitOK}
+	}
 	return nil
+}
+
+// narration wraps a sentence of the tour to the text width, its later
+// lines indented.
+func narration(s string) string {
+	return strings.Join(trace.WrapWords(s, trace.DefaultWidth-2), "\n  ")
+}
+
+// firstParagraph returns s up to its first blank line.
+func firstParagraph(s string) string {
+	p, _, _ := strings.Cut(s, "\n\n")
+	return p
 }
 
 // chapterRun binds the scenario of p's tour chapter and applies variant i,
@@ -137,32 +188,54 @@ func chapterRun(p pattern, i int) (patterns.Runner, []string, error) {
 }
 
 // tourRun runs one variant of a chapter's scenario, with narration.
-func (app *App) tourRun(o *tourOptions, lines <-chan string, ch chapter, i int, title string) (*trace.Report, error) {
+func (app *App) tourRun(t *tourRun, ch chapter, i int, title string) (*trace.Report, error) {
+	if t.pager != nil && t.pager.done() {
+		return nil, t.ended(app)
+	}
 	run, args, err := chapterRun(ch.p, i)
 	if err != nil {
 		return nil, &failure{code: ExitFailure, msg: "tour: " + ch.p.name + ": " + err.Error()}
 	}
 	v := ch.p.variants[i]
-	w := app.IO.Out
-	fmt.Fprintf(w, "\n%s — %s: %s\n", title, v.name, v.about)
+	w := t.w
+	fmt.Fprintf(w, "\n%s\n", narration(title+" — "+v.name+": "+v.about))
 	if len(v.guarantees) > 0 {
-		fmt.Fprintf(w, "It promises: %s.\n", strings.Join(v.guarantees, ", "))
+		// A quiet run first, for the checks' titles: ids mean nothing yet.
+		titles := checkTitles(run(patterns.Common{Seed: t.seed}, nil), v.guarantees)
+		fmt.Fprintf(w, "%s\n", narration("It promises: "+strings.Join(titles, "; ")+"."))
 	}
-	line := shellLine(append([]string{ch.p.name}, args...), o.seed) + " --explain"
-	if o.format != "text" {
-		line += " --format " + o.format
+	extra := []string{"--explain"}
+	if t.format != "text" {
+		extra = append(extra, "--format", t.format)
 	}
+	if t.brief {
+		extra = append(extra, "--brief")
+	}
+	line := shellLine(append(append([]string{ch.p.name}, args...), extra...), t.seed)
 	fmt.Fprintf(w, "$ %s\n\n", line)
-	ro := &runOptions{seed: o.seed, format: o.format, explain: true, cmdline: line, lines: lines,
-		quiet: slices.ContainsFunc(args, isQuiet)}
+	ro := &runOptions{seed: t.seed, format: t.format, explain: true, brief: t.brief, step: t.step, speed: t.speed,
+		cmdline: line, lines: t.lines, out: t.w, quiet: slices.ContainsFunc(args, isQuiet)}
 	var report *trace.Report
 	err = app.simulate(ro, func(out trace.Sink, halt func() string) *trace.Report {
 		c := ro.common()
-		c.Halt = halt
+		c.Halt, c.Intro = halt, ch.p.intro
 		report = run(c, out)
 		return report
 	})
 	return report, err
+}
+
+// checkTitles returns the titles of the checks named, as the report r
+// gives them; a name r lacks stays as it is.
+func checkTitles(r *trace.Report, names []string) []string {
+	titles := make([]string, len(names))
+	for i, n := range names {
+		titles[i] = n
+		if v, ok := r.Verdict(n); ok && v.Title != "" {
+			titles[i] = v.Title
+		}
+	}
+	return titles
 }
 
 // compareChecks says, check by check, what the fix changed.
@@ -190,13 +263,19 @@ func compareChecks(before, after *trace.Report) string {
 
 // pause waits for Enter before what comes next; q then Enter, or Ctrl-C,
 // ends the tour.
-func (app *App) pause(o *tourOptions, lines <-chan string, next string) error {
-	if o.noPause {
+func (app *App) pause(t *tourRun, next string) error {
+	if t.noPause {
 		return nil
+	}
+	if t.pager != nil {
+		if t.pager.done() {
+			return t.ended(app)
+		}
+		t.pager.fresh()
 	}
 	fmt.Fprintf(app.IO.Out, "\n[Enter: %s · q then Enter: end the tour] ", next)
 	select {
-	case line, ok := <-lines:
+	case line, ok := <-t.lines:
 		if ok && strings.EqualFold(strings.TrimSpace(line), "q") {
 			fmt.Fprintln(app.IO.Out, "\nThe tour ends here.")
 			return &failure{code: ExitOK}

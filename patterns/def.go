@@ -40,6 +40,11 @@ type Def[C Config] struct {
 	// variant named; nil leaves the pattern out of the tour.
 	Tour *Chapter
 
+	// Intro says what the pattern is doing, under the first events of a
+	// shown run that match, with --explain: something to say on every
+	// run, the ones where nothing goes wrong too.
+	Intro []Intro
+
 	// Live, for a pattern that runs on a real broker too (--live, whose
 	// actors take their broker from Sim.Port), says how it maps onto NATS
 	// JetStream, for `msgplay explain`; "" for one that has no live mode.

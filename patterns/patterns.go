@@ -25,6 +25,10 @@ type Common struct {
 	// stop a paced run and still get the whole summary so far.
 	Halt func() string
 
+	// Intro explains what the pattern does at the first events it
+	// matches, for a run that is shown; a sweep leaves it out.
+	Intro []Intro
+
 	// Rewrite, when set, sees every event first and may change it before
 	// the statistics, the checks and the output do. msgplay's tests use it
 	// to reword every note and prove that no verdict depends on one.
@@ -127,7 +131,7 @@ func start(pattern string, c Common, params []trace.Param, checks, out trace.Sin
 	if c.Rewrite != nil {
 		rewrite = trace.SinkFunc(c.Rewrite) // each sink in turn is lent the same event
 	}
-	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, s.Stats, checks, out, &s.producers)))
+	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, newExplainer(c.Intro), s.Stats, checks, out, &s.producers)))
 	return s
 }
 

@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +138,7 @@ func (b *Brief) Flush() {
 			continue
 		}
 		out = append(out, e)
-		bursts = append(bursts, burst{ids: []string{e.Msg.ID}, keys: []string{e.Msg.Key}, note: e.Note})
+		bursts = append(bursts, burst{ids: []string{e.Msg.ID}, note: e.Note})
 	}
 	for i := range out {
 		b.next.Event(&out[i])
@@ -154,28 +153,25 @@ func sameFanOut(a, b *Event) bool {
 		a.To != "" && b.To != "" && a.To != b.To && b.Kind.carries()
 }
 
-// burst is a line standing for sends alike: their ids and keys, and the
-// note they share.
+// burst is a line standing for sends alike: their ids and the note they
+// share.
 type burst struct {
-	ids, keys []string
-	note      string
+	ids  []string
+	note string
 }
 
 // add folds the send e into the burst line l.
 func (u *burst) add(l, e *Event) {
 	u.ids = append(u.ids, e.Msg.ID)
-	u.keys = append(u.keys, e.Msg.Key)
-	l.Msg.ID = span(u.ids, false)
+	l.Msg.ID = span(u.ids)
 	l.Msg.Key = ""
-	if k := span(u.keys, true); !slices.Contains(u.keys, "") && strings.Contains(k, "…") {
-		l.Msg.Key = k // keys that are not a run are left to the ids
-	}
+	l.Msg.Key = "" // the ids say which; keys would push the line past the width
 	l.Note = joinNote(u.note, "· "+plural(len(u.ids), "message"))
 }
 
-// span writes names that count up one by one as "m1…m12" (or, short,
-// "order-1001…1012"), and others as a list: "o3,o5,o7".
-func span(names []string, short bool) string {
+// span writes names that count up one by one as "m1…m12", and others as
+// a list: "o3,o5,o7".
+func span(names []string) string {
 	first, last := names[0], names[len(names)-1]
 	prefix := commonPrefix(first, last)
 	from, err1 := strconv.Atoi(first[len(prefix):])
@@ -187,9 +183,6 @@ func span(names []string, short bool) string {
 		if n != prefix+strconv.Itoa(from+i) {
 			return strings.Join(names, ",")
 		}
-	}
-	if short {
-		last = strings.TrimPrefix(last, prefix)
 	}
 	return first + "…" + last
 }
@@ -237,7 +230,7 @@ func sameSend(a, b *Event) bool {
 }
 
 // commonPrefix returns the longest prefix of a and b that ends before a
-// digit run they differ in, so order-1001 and order-1012 share "order-".
+// digit run they differ in, so m1 and m12 share "m".
 func commonPrefix(a, b string) string {
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {

@@ -79,7 +79,7 @@ func TestBriefFoldsBurstsCopiesFanOutsAndNotes(t *testing.T) {
 		trace.Event{T: 3, Kind: trace.Note, Actor: "worker-1", Msg: e1, Note: "retry 1 of 4"},
 	)
 	want := []string{
-		"send producer m1…m3 order-1001…1003 orders 3 messages",
+		"send producer m1…m3 orders 3 messages",
 		"publish shop e1 orders 2 copies",
 		"replicate node-1 e1 node-2, node-3 entry 1",
 		"response gateway e1 worker-1 503 · retry 1 of 4",

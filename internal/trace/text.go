@@ -30,7 +30,8 @@ type Text struct {
 	opt  TextOptions
 	buf  []byte
 	err  error
-	note []byte // a note made for one line ("took 5ms · …"), reused
+	note []byte          // a note made for one line ("took 5ms · …"), reused
+	said map[string]bool // the explanations shown already
 
 	actors map[string]style
 	colors int // how many actors have a color so far
@@ -231,7 +232,13 @@ func (t *Text) line(e *Event) {
 	}
 	buf = append(trimSpaces(buf), '\n')
 	buf = append(buf[:start], fitLines(buf[start:], t.opt.Width, t.msgCol+2)...)
-	if t.opt.Explain && e.Why != "" {
+	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
+		// Each explanation once: the second drop for the same reason
+		// teaches nothing the first did not.
+		if t.said == nil {
+			t.said = map[string]bool{}
+		}
+		t.said[e.Why] = true
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}
 	t.buf = buf
@@ -352,4 +359,28 @@ func appendSpaces(b []byte, n int) []byte {
 		b = append(b, ' ')
 	}
 	return b
+}
+
+// WrapWords breaks s into lines of at most width columns, at spaces; a
+// word longer than width has a line of its own.
+func WrapWords(s string, width int) []string {
+	var lines []string
+	var cur []string
+	n := 0
+	for _, w := range strings.Fields(s) {
+		wl := utf8.RuneCountInString(w)
+		if n > 0 && n+1+wl > width {
+			lines = append(lines, strings.Join(cur, " "))
+			cur, n = nil, 0
+		}
+		if n > 0 {
+			n++
+		}
+		cur = append(cur, w)
+		n += wl
+	}
+	if len(cur) > 0 {
+		lines = append(lines, strings.Join(cur, " "))
+	}
+	return lines
 }

@@ -48,8 +48,8 @@ var Definition = patterns.Def[Config]{
 		c.RestartAfter = 150 * time.Millisecond
 	},
 	Tour: &patterns.Chapter{
-		Title:  "invoices and images bigger than the broker's 256KB limit",
-		Args:   []string{"--orders", "6", "--size", "10KB..1MB"},
+		Title:  "three orders with attachments of 10KB to 1MB, against the broker's 256KB limit",
+		Args:   []string{"--orders", "3", "--size", "10KB..1MB"},
 		Broken: "inline",
 		Fixed:  "claim-check",
 	},

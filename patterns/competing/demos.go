@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -71,7 +72,15 @@ var Definition = patterns.Def[Config]{
 	Faults: func(c *Config) {
 		c.CrashRate, c.RestartAfter = 0.1, 200*time.Millisecond
 	},
-	Tour: &patterns.Chapter{Title: demos[1].Title, Args: demos[1].Args, Broken: "auto-ack", Fixed: "manual-ack"},
+	Intro: []patterns.Intro{
+		{Kind: trace.Handle,
+			Why: "Competing consumers: the broker hands each order to one worker only, and the next one to whichever worker is free first, so the workers share the work without coordinating."},
+	},
+	Tour: &patterns.Chapter{
+		Title:  "six orders, and worker-2 crashes at 30ms while it holds two of them",
+		Args:   demos[1].Args,
+		Broken: "auto-ack", Fixed: "manual-ack",
+	},
 	Live: liveMapping,
 }
 

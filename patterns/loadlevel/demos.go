@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -130,6 +131,10 @@ var Definition = patterns.Def[Config]{
 		c.Messages = 300
 		c.Bursts = append(slices.Clip(c.Bursts), Burst{N: 200, At: time.Second})
 		c.MaxWait, c.Autoscale.Delay = time.Second, 100*time.Millisecond
+	},
+	Intro: []patterns.Intro{
+		{Kind: trace.Send,
+			Why: "Orders go to a queue, not straight to a worker: when they come faster than the workers take them they wait there, and the checkout never waits for a worker."},
 	},
 	Tour: &patterns.Chapter{
 		Title:  "a flash sale of 300 orders against a wait objective of 2s",

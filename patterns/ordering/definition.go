@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -109,9 +110,15 @@ var Definition = patterns.Def[Config]{
 	Demos:    Demos,
 	Variants: Variants,
 	Faults:   Faults,
+	Intro: []patterns.Intro{
+		{Kind: trace.Send, To: "orders",
+			Why: "All the events go to one shared queue, and three consumers take from it in turn: a later event of an order can be applied before an earlier one that another consumer still holds."},
+		{Kind: trace.Publish,
+			Why: "Each event goes to the partition its key hashes to: all of one order's events land in one partition, read by one consumer, in the order they were sent."},
+	},
 	Tour: &patterns.Chapter{
-		Title:  "one order's events handled by three consumers",
-		Args:   []string{"--orders", "4"},
+		Title:  "two orders' events (placed, paid, shipped or cancelled) handled by three consumers",
+		Args:   []string{"--orders", "2"},
 		Broken: "queue",
 		Fixed:  "partitions",
 	},

@@ -1,6 +1,9 @@
 package outbox
 
-import "github.com/msgplay/msgplay/patterns"
+import (
+	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+)
 
 // summaryText is the one-line description `msgplay list` shows.
 const summaryText = "save an order and announce it: dual write against the outbox"
@@ -86,5 +89,15 @@ var Definition = patterns.Def[Config]{
 	Faults: func(c *Config) {
 		c.Orders, c.CrashRate, c.DBFailRate, c.RelayCrashRate = 20, 0.05, 0.05, 0.1
 	},
-	Tour: &patterns.Chapter{Title: demos[3].Title, Args: demos[3].Args, Broken: "dual-write", Fixed: "outbox"},
+	Intro: []patterns.Intro{
+		{Kind: trace.Publish, Actor: "relay",
+			Why: "The relay publishes what it finds in the outbox table, in commit order, then deletes it: the order and its event were saved in one transaction, so neither exists without the other."},
+		{Kind: trace.Publish, Actor: "order-service",
+			Why: "The service commits the order, then publishes the event itself: two writes to two systems, and nothing makes both happen if it crashes or the broker is down in between."},
+	},
+	Tour: &patterns.Chapter{
+		Title:  "three orders saved while the broker is down from 20ms to 300ms",
+		Args:   []string{"--orders", "3", "--broker-down", "20ms..300ms"},
+		Broken: "dual-write", Fixed: "outbox",
+	},
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -36,9 +37,13 @@ var Definition = patterns.Def[Config]{
 		c.Crashes = []sim.Crash{{Actor: WorkerName(2), At: 300 * time.Millisecond}}
 		c.RestartAfter = 30 * time.Millisecond
 	},
+	Intro: []patterns.Intro{
+		{Kind: trace.Handle,
+			Why: "A worker takes whatever its queue hands it next: whether an express order can pass standard ones sent before it depends on the queues (--mode)."},
+	},
 	Tour: &patterns.Chapter{
-		Title:  "a burst of eight orders lands on two busy workers",
-		Args:   []string{},
+		Title:  "four orders 10ms apart, then a burst of eight at 20ms, on two workers",
+		Args:   []string{"--orders", "4"},
 		Broken: "fifo",
 		Fixed:  "separate-queues",
 	},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -105,7 +106,15 @@ var Definition = patterns.Def[Config]{
 		c.DuplicateRate = 0.2
 		c.Offline = addOnce(c.Offline, emailAway)
 	},
-	Tour: &patterns.Chapter{Title: demos[0].Title, Args: demos[0].Args, Broken: "transient", Fixed: "durable"},
+	Intro: []patterns.Intro{
+		{Kind: trace.Send,
+			Why: "The topic puts a copy of the event on every subscription's queue: each subscriber gets its own copy and takes it at its own pace, and the publisher waits for none of them."},
+	},
+	Tour: &patterns.Chapter{
+		Title:  "three orders fanned out to inventory and email; email is offline from 30ms to 90ms",
+		Args:   []string{"--events", "3", "--subscribers", "inventory,email"},
+		Broken: "transient", Fixed: "durable",
+	},
 }
 
 // emailAway is the window the variants and the faults take email offline.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -51,6 +52,10 @@ var Definition = patterns.Def[Config]{
 		c.Crashes = []sim.Crash{{Actor: c.ResponderName(Stock, 1), At: 15 * time.Millisecond}}
 		c.RestartAfter = 50 * time.Millisecond
 		c.DropReplyRate = 0.1
+	},
+	Intro: []patterns.Intro{
+		{Kind: trace.Send,
+			Why: "A request names the queue its reply must go to and carries a correlation id: the answer comes back on that queue and is matched to its question by the id, whatever the order answers arrive in."},
 	},
 	Tour: &patterns.Chapter{
 		Title:  "the stock service crashes after reserving, before it replies",

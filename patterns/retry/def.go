@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/msgplay/msgplay/internal/sim"
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -118,9 +119,13 @@ var Definition = patterns.Def[Config]{
 		c.Outage = sim.Window{From: 200 * time.Millisecond, To: 700 * time.Millisecond}
 		c.FailRate = 0.05
 	},
+	Intro: []patterns.Intro{
+		{Kind: trace.Call,
+			Why: "The worker calls the payment gateway and acks the order only once the call succeeded: a failed call can be tried again later without losing the order."},
+	},
 	Tour: &patterns.Chapter{
-		Title:  "the payment gateway goes down for 300ms while orders keep coming",
-		Args:   []string{"--orders", "8", "--arrival", "40ms", "--outage", "100ms..400ms"},
+		Title:  "five orders 60ms apart, and the payment gateway is down from 100ms to 400ms",
+		Args:   []string{"--orders", "5", "--arrival", "60ms", "--outage", "100ms..400ms"},
 		Broken: "no-retry", Fixed: "resilient",
 	},
 }

@@ -3,6 +3,7 @@ package saga
 import (
 	"maps"
 
+	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
 
@@ -96,7 +97,15 @@ var Definition = patterns.Def[Config]{
 		c.FailRate[steps[Shipping].name] = 0.3
 		c.DuplicateRate = 0.1
 	},
-	Tour: &patterns.Chapter{Title: demos[2].Title, Args: demos[2].Args, Broken: "naive", Fixed: "orchestration"},
+	Intro: []patterns.Intro{
+		{Kind: trace.Send, Actor: "orchestrator",
+			Why: "The orchestrator drives the saga one step at a time: each command waits for its reply before the next step goes out, and a refusal is answered by undoing the steps already done."},
+	},
+	Tour: &patterns.Chapter{
+		Title:  "inventory rejects the order after the payment was authorized",
+		Args:   demos[2].Args,
+		Broken: "naive", Fixed: "orchestration",
+	},
 }
 
 // guarantees are the checks a saga holds in every run, in either style.
