@@ -47,8 +47,10 @@ func newCompareCmd(app *App) *cobra.Command {
 		Long: `compare runs two variants of a pattern — by default the weakest and the
 strongest it declares — with the same flags, the same seed and so the same
 faults, and shows them side by side: the two summaries, then the checks line
-by line (✗ → ✔ no message lost). With no pattern flag, both runs meet the
-faults 'msgplay check' sweeps with.
+by line (✗ → ✔ no message lost). With no pattern flag, compare runs the
+scenario of the pattern's tour chapter, chosen to tell its broken and fixed
+variants apart (and those two variants unless --variants names others), or
+else the faults 'msgplay check' sweeps with.
 
 --html FILE writes one self-contained page instead: the two runs as players
 on one clock, with the checks compared at the top. Every duration and
@@ -93,7 +95,7 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 	if len(p.variants) < 2 {
 		return usagef("compare: %s declares fewer than two variants to compare", p.name)
 	}
-	chosen := []int{0, len(p.variants) - 1}
+	chosen := defaultPair(p)
 	if len(opt.variants) > 0 {
 		if len(opt.variants) != 2 {
 			return usagef("--variants: name two variants of %s, as %s,%s", p.name, p.variants[0].name, p.variants[len(p.variants)-1].name)
@@ -105,7 +107,15 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 	}
 	kept := ownArgsDropped(args[1:], compareFlagNames)
 	if !given.given() {
-		kept = append(kept, given.faults()...)
+		if p.tour != nil {
+			for _, a := range p.tour.Args {
+				if a != "--quiet" && a != "-q" { // compare shows summaries only
+					kept = append(kept, a)
+				}
+			}
+		} else {
+			kept = append(kept, given.faults()...)
+		}
 	}
 	var page *atomicFile
 	if opt.html != "" {
@@ -173,6 +183,20 @@ func compareFlagSet(path string, p pattern, opt *compareOptions) (*pflag.FlagSet
 	fs.SetOutput(io.Discard)
 	opt.register(fs)
 	return fs, p.bind(fs)
+}
+
+// defaultPair returns the variants compare shows when --variants is not
+// given: the broken and the fixed one of the pattern's tour chapter, whose
+// scenario is chosen to tell them apart, or else the weakest and the
+// strongest it declares.
+func defaultPair(p pattern) []int {
+	if p.tour != nil {
+		b, f := p.variantIndex(p.tour.Broken), p.variantIndex(p.tour.Fixed)
+		if b >= 0 && f >= 0 && b != f {
+			return []int{b, f}
+		}
+	}
+	return []int{0, len(p.variants) - 1}
 }
 
 // ownArgsDropped drops the flags named in own (and their values) from
