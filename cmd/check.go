@@ -48,7 +48,7 @@ func (o *checkOptions) register(fs *pflag.FlagSet) {
 }
 
 func newCheckCmd(app *App) *cobra.Command {
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "check PATTERN [pattern flags] [--seeds N] [--first-seed S] [--variants a,b]",
 		Short: "sweep many seeds and hold each variant of a pattern to its guarantees",
 		Long: `check runs every variant of a pattern — the broken one and the fixed one — once
@@ -59,8 +59,9 @@ so every failure comes with the command that reproduces it.
 
 A broken variant that breaks is the lesson. check exits 1 only when a
 variant breaks a check it claims to guarantee; 'msgplay explain PATTERN'
-lists the claims. Every duration and virtual time a flag takes is
-at most ` + sim.MaxTimeText + ".",
+lists the claims. The pattern's own flags are listed by
+'msgplay check PATTERN --help'. Every duration and virtual time a flag takes
+is at most ` + sim.MaxTimeText + ".",
 		Example: `  msgplay check competing --crash worker-2@30ms --messages 6 --seeds 200
   msgplay check competing --crash worker-2@30ms --messages 6 --variants manual-ack --seeds 1000 --format json`,
 		DisableFlagParsing: true,
@@ -68,6 +69,11 @@ at most ` + sim.MaxTimeText + ".",
 			return app.runCheck(c, args)
 		},
 	}
+	// check parses its flags itself, after the pattern's name; these are
+	// bound only for its help to list them.
+	var shown checkOptions
+	shown.register(c.Flags())
+	return c
 }
 
 // runCheck parses `check PATTERN flags…`, sweeps and reports.
@@ -114,8 +120,13 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	// sweeps with; each variant runs them, then its own flags, exactly as
 	// the command that reproduces one of its runs.
 	kept := patternArgs(userArgs)
+	var offer []string // the pattern's faults, when the user's flags replaced them
 	if !given.given() {
 		kept = append(kept, given.faults()...)
+	} else if p.hasFaults {
+		var ignore checkOptions
+		_, fresh := checkFlagSet(path, p, &ignore)
+		offer = fresh.faults()
 	}
 	var cases []check.Case
 	var ran []ranVariant
@@ -162,7 +173,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	interrupted := isClosed(stop)
 
 	rep := checkReport{pattern: p.name, args: kept, variants: ran, results: results,
-		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped, interrupted: interrupted}
+		first: opt.firstSeed, seeds: opt.seeds, skipped: skipped, interrupted: interrupted, faults: offer}
 	if opt.format == "json" {
 		err = rep.writeJSON(app.IO.Out)
 	} else {

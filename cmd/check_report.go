@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,6 +24,21 @@ type checkReport struct {
 	// interrupted says the sweep was stopped with Ctrl-C: the table counts
 	// only the runs done.
 	interrupted bool
+	// faults are the pattern's own sweep faults, offered when a sweep with
+	// flags of the user's separated no variant from another.
+	faults []string
+}
+
+// nothingFailed reports whether no check failed in any run of any variant.
+func (r *checkReport) nothingFailed() bool {
+	for _, res := range r.results {
+		for _, c := range res.Checks {
+			if c.Violated > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // runsDone is how many runs the sweep did, over all variants.
@@ -171,6 +187,11 @@ func (r *checkReport) writeText(w io.Writer) error {
 			b.WriteString("· no variant claims a guarantee under these flags\n")
 		} else {
 			fmt.Fprintf(&b, "✔ every guarantee held in all %d runs (%s)\n", r.seeds, strings.Join(held, "; "))
+		}
+		if !r.interrupted && len(r.faults) > 0 && r.nothingFailed() {
+			fmt.Fprintf(&b, "· every variant held every check: without faults nothing separates them; the faults\n"+
+				"  a sweep of %s uses by default do:\n    msgplay check %s %s\n", r.pattern, r.pattern,
+				strings.Join(append(slices.Clone(r.args), r.faults...), " "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
