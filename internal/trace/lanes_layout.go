@@ -156,14 +156,14 @@ func shortNames(names []string) []string {
 	out := make([]string, len(names))
 	for i, a := range names {
 		s := abbreviate(a)
-		if utf8.RuneCountInString(s) >= utf8.RuneCountInString(a) {
+		if laneWidth(s) >= laneWidth(a) {
 			out[i] = a
 			continue
 		}
 		for n := 2; taken[s]; n++ {
 			s = abbreviate(a) + strconv.Itoa(n)
 		}
-		if utf8.RuneCountInString(s) >= utf8.RuneCountInString(a) {
+		if laneWidth(s) >= laneWidth(a) { // no narrower lane: not worth a legend entry
 			s = a
 		}
 		taken[s] = true

@@ -231,7 +231,7 @@ func (t *Text) line(e *Event) {
 		}
 	}
 	buf = append(trimSpaces(buf), '\n')
-	buf = append(buf[:start], fitLines(buf[start:], t.opt.Width, t.msgCol+2)...)
+	buf = append(buf[:start], fitLines(buf[start:], t.opt.Width, t.msgCol+2, false)...)
 	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
 		// Each explanation once: the second drop for the same reason
 		// teaches nothing the first did not.

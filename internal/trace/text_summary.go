@@ -62,7 +62,7 @@ func (t *Text) summary(r *Report) {
 			b = t.appendVerdict(b, v)
 		}
 	}
-	t.buf = append(b[:start], fitLines(b[start:], t.opt.Width, -1)...)
+	t.buf = append(b[:start], fitLines(b[start:], t.opt.Width, -1, true)...)
 }
 
 // appendTable writes a table with its first column left-aligned and the

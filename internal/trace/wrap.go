@@ -9,9 +9,10 @@ import (
 // its last space that fits, continued on lines indented by indent columns
 // (or, when indent is negative, by two more than the line's own indent).
 // A space just after an arrow is no place to wrap, so "→ orders" stays
-// whole. Escape sequences take no columns. b is returned as it is when
-// every line fits.
-func fitLines(b []byte, width, indent int) []byte {
+// whole. With avoidOrphans, a line does not end with a short last piece
+// alone ("it" under a sentence). Escape sequences take no columns. b is
+// returned as it is when every line fits.
+func fitLines(b []byte, width, indent int, avoidOrphans bool) []byte {
 	if width <= 0 || !tooWide(b, width) {
 		return b
 	}
@@ -23,7 +24,7 @@ func fitLines(b []byte, width, indent int) []byte {
 		} else {
 			b = nil
 		}
-		out = appendFitted(out, line, width, indent)
+		out = appendFitted(out, line, width, indent, avoidOrphans)
 	}
 	return out
 }
@@ -57,7 +58,7 @@ func tooWide(b []byte, width int) bool {
 }
 
 // appendFitted appends one line (with its newline, if any), wrapped.
-func appendFitted(out, line []byte, width, indent int) []byte {
+func appendFitted(out, line []byte, width, indent int, avoidOrphans bool) []byte {
 	if indent < 0 {
 		lead := 0
 		for lead < len(line) && line[lead] == ' ' {
@@ -65,9 +66,9 @@ func appendFitted(out, line []byte, width, indent int) []byte {
 		}
 		indent = lead + 2
 	}
-	indent = min(indent, width/2)
+	indent = min(indent, width-minNoteRoom)
 	for tooWide(line, width) {
-		cut := breakAt(line, width, indent)
+		cut := breakAt(line, width, indent, avoidOrphans)
 		if cut < 0 {
 			break
 		}
@@ -84,8 +85,8 @@ const orphan = 12
 // breakAt returns the byte index of the last space in line at which the
 // text before it fits in width columns, past the first indent columns
 // and not just after an arrow; -1 when there is none. When the rest would
-// be a short orphan, it takes an earlier space that leaves more.
-func breakAt(line []byte, width, indent int) int {
+// be a short orphan, avoidOrphans takes an earlier space that leaves more.
+func breakAt(line []byte, width, indent int, avoidOrphans bool) int {
 	col, esc, cut, cutCol := 0, false, -1, 0
 	earlier := -1 // the space before cut
 	var prev rune
@@ -109,7 +110,7 @@ func breakAt(line []byte, width, indent int) int {
 		}
 		i += n
 	}
-	if rest := col - cutCol - 1; rest < orphan && earlier >= 0 {
+	if rest := col - cutCol - 1; avoidOrphans && rest < orphan && earlier >= 0 {
 		return earlier
 	}
 	return cut
