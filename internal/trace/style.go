@@ -37,21 +37,22 @@ var actorPalette = [][]color.Attribute{
 }
 
 // actorPalette256 holds the actor colors of a 256-color terminal, most
-// distinct first. Each is of middle lightness, so it reads on a dark and
+// distinct first, and first those unlike the roles' teal, green and
+// mustard, so the first actors are not mistaken for what happened. Each is of middle lightness, so it reads on a dark and
 // on a light background alike (a contrast of at least 3.3 against black
 // and against white); none is red.
 var actorPalette256 = []color.Attribute{
 	33,  // blue #0087ff
-	28,  // green #008700
-	136, // mustard #af8700
 	128, // purple #af00d7
-	30,  // teal #008787
-	163, // magenta #d700af
-	64,  // olive #5f8700
-	62,  // indigo #5f5fd7
 	130, // brown #af5f00
+	64,  // olive #5f8700
+	163, // magenta #d700af
 	31,  // cerulean #0087af
+	62,  // indigo #5f5fd7
 	133, // orchid #af5faf
+	30,  // teal #008787
+	136, // mustard #af8700
+	28,  // green #008700
 	29,  // sea green #00875f
 	100, // olive yellow #878700
 	67,  // steel blue #5f87af
