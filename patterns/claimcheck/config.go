@@ -143,8 +143,8 @@ func (c Config) isActor(name string) bool {
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	switch {
-	case c.Orders < 0 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
+	case c.Orders < 1 || c.Orders > MaxOrders:
+		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Consumers < 1 || c.Consumers > MaxConsumers:
 		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxConsumers, c.Consumers)
 	case c.MaxMessageSize < 0 || c.MaxMessageSize > MaxBytes:

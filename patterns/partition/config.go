@@ -221,8 +221,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--nodes must be from 3 to %d (got %d)", MaxNodes, c.Nodes)
 	case c.SiteA < 1 || c.SiteA >= c.Nodes:
 		return fmt.Errorf("--site-a must be from 1 to %d, leaving site B a node (got %d)", c.Nodes-1, c.SiteA)
-	case c.Orders < 0 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
+	case c.Orders < 1 || c.Orders > MaxOrders:
+		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Stock < 0 || c.Stock > MaxStock:
 		return fmt.Errorf("--stock must be from 0 to %d (got %d)", MaxStock, c.Stock)
 	case c.ElectionTimeout < 5*time.Millisecond || c.ElectionTimeout > MaxElectionTimeout:

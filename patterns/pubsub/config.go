@@ -190,8 +190,8 @@ func (c Config) LateAt(sub string) (time.Duration, bool) {
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	switch {
-	case c.Events < 0 || c.Events > MaxEvents:
-		return fmt.Errorf("--events must be from 0 to %d (got %d)", MaxEvents, c.Events)
+	case c.Events < 1 || c.Events > MaxEvents:
+		return fmt.Errorf("--events must be from 1 to %d (got %d)", MaxEvents, c.Events)
 	case len(c.Subscribers) == 0:
 		return fmt.Errorf("--subscribers needs at least one name, such as inventory,email")
 	case len(c.Subscribers) > MaxSubscribers:

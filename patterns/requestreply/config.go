@@ -171,7 +171,7 @@ func (c Config) responders() string {
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	if err := cmp.Or(
-		patterns.CheckRange("--requests", c.Requests, 0, MaxRequests),
+		patterns.CheckRange("--requests", c.Requests, 1, MaxRequests),
 		patterns.CheckRange("--requesters", c.Requesters, 1, MaxRequesters),
 		patterns.CheckRange("--responders", c.Responders, 1, MaxResponders),
 		patterns.CheckRange("--retries", c.Retries, 0, MaxRetries),

@@ -185,8 +185,8 @@ func (c Config) Validate() error {
 		}
 	}
 	switch {
-	case c.Orders < 0 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
+	case c.Orders < 1 || c.Orders > MaxOrders:
+		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Workers < 1 || c.Workers > MaxWorkers:
 		return fmt.Errorf("--workers must be from 1 to %d (got %d)", MaxWorkers, c.Workers)
 	case c.Outage.To > MaxTime:

@@ -106,7 +106,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--retries needs --style orchestration: in choreography no one waits for a reply")
 	}
 	if err := cmp.Or(
-		patterns.CheckRange("--orders", c.Orders, 0, MaxOrders),
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
 		patterns.CheckRange("--stock", c.Stock, 0, MaxStock),
 		patterns.CheckRange("--retries", c.Retries, 0, MaxRetries),
 		patterns.CheckDuplicateRate(c.DuplicateRate),
