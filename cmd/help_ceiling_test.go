@@ -78,7 +78,7 @@ func TestCountFlagsRefuseValuesPastTheirCeilings(t *testing.T) {
 		{[]string{"competing", "--max-deliveries", "101"}, "--max-deliveries must be from 0 to 100 (got 101)"},
 		{[]string{"saga", "--retries", "21"}, "--retries must be from 0 to 20 (got 21)"},
 		{[]string{"saga", "--stock", "10000001"}, "--stock must be from 0 to 10000000 (got 10000001)"},
-		{[]string{"saga", "--orders", "1000001"}, "--orders must be from 0 to 1000000 (got 1000001)"},
+		{[]string{"saga", "--orders", "1000001"}, "--orders must be from 1 to 1000000 (got 1000001)"},
 		{[]string{"saga", "--fail-compensation", "payment=101"}, "--fail-compensation payment: N must be from 0 to 100"},
 		{[]string{"outbox", "--batch", "10001"}, "--batch must be from 1 to 10000 (got 10001)"},
 		{[]string{"ordering", "--max-lag", "4000001"}, "--max-lag must be from 0 to 4000000 (got 4000001)"},

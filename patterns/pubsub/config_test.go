@@ -23,7 +23,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		edit func(c *Config)
 		want string
 	}{
-		{"events", func(c *Config) { c.Events = -1 }, "--events must be from 0"},
+		{"events", func(c *Config) { c.Events = 0 }, "--events must be from 1"},
 		{"no subscribers", func(c *Config) { c.Subscribers = nil }, "--subscribers needs at least one"},
 		{"twice", func(c *Config) { c.Subscribers = []string{"a", "a"} }, "--subscribers: a given twice"},
 		{"bad name", func(c *Config) { c.Subscribers = []string{"a/b"} }, `--subscribers: "a/b" is not a usable name`},
