@@ -5,7 +5,8 @@ import "strconv"
 // Focus is a sink that passes on only the events a reader asked to see: with
 // actors, those in which one of them takes part (as the actor or the
 // receiver); with a message to follow, those about it, matched by message id
-// or by business key. The run and summary events always pass, so the summary
+// or by business key, and what caused them: the faults, and the crash and
+// restart of the actor holding it. The run and summary events always pass, so the summary
 // still counts everything when the statistics read the unfiltered stream.
 type Focus struct {
 	next   Sink
@@ -13,6 +14,7 @@ type Focus struct {
 	follow string
 	seen   map[string]bool
 	kept   int
+	holder string // with follow: the actor the message was last delivered to, until settled
 }
 
 // Kept returns how many events other than the run and the summary passed.
@@ -39,10 +41,41 @@ func (f *Focus) Keep(e *Event) bool {
 	if f.only != nil && !f.only[e.Actor] && !f.only[e.To] {
 		return false
 	}
-	if f.follow != "" && (!e.HasMsg() || (e.Msg.ID != f.follow && e.Msg.Key != f.follow)) {
-		return false
+	if f.follow != "" && !f.about(e) {
+		return f.causes(e)
 	}
 	return true
+}
+
+// about reports whether e names the message followed.
+func (f *Focus) about(e *Event) bool {
+	return e.HasMsg() && (e.Msg.ID == f.follow || e.Msg.Key == f.follow)
+}
+
+// causes reports whether e, which does not name the message followed,
+// still shapes its life: a fault, or a crash or restart of the actor that
+// holds it.
+func (f *Focus) causes(e *Event) bool {
+	switch e.Kind {
+	case Fault:
+		return true
+	case Crash, Restart:
+		return f.holder != "" && e.Actor == f.holder
+	}
+	return false
+}
+
+// track follows who holds the message followed.
+func (f *Focus) track(e *Event) {
+	if f.follow == "" || !f.about(e) {
+		return
+	}
+	switch e.Kind {
+	case Deliver, Call:
+		f.holder = e.To
+	case Ack, Nack, DeadLetter, Drop, Timeout:
+		f.holder = ""
+	}
 }
 
 // Wants implements Choosy: with no actor or message to focus on, what
@@ -56,6 +89,7 @@ func (f *Focus) Wants() Kinds {
 
 // Event implements Sink.
 func (f *Focus) Event(e *Event) {
+	f.track(e)
 	if !f.Keep(e) {
 		return
 	}

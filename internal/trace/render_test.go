@@ -152,7 +152,7 @@ func TestFocusOnlyAndFollow(t *testing.T) {
 		{[]string{"w2"}, "", "run:> deliver:q>w2 crash:w2> summary:>"},
 		{[]string{"w1", "p"}, "", "run:> send:p>q deliver:q>w1 summary:>"},
 		{nil, "m1", "run:> send:p>q deliver:q>w1 summary:>"},
-		{nil, "o-2", "run:> deliver:q>w2 summary:>"},
+		{nil, "o-2", "run:> deliver:q>w2 crash:w2> summary:>"}, // the crash of the worker holding it
 		{[]string{"w1"}, "m1", "run:> deliver:q>w1 summary:>"},
 	}
 	for _, c := range cases {
