@@ -233,7 +233,7 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 	m.live = d
 	note := ""
 	if m.Attempt > 1 {
-		note = "redelivery #" + strconv.Itoa(m.Attempt-1)
+		note = "delivery #" + strconv.Itoa(m.Attempt) // n ≥ 2: a redelivery, numbered as in --brief
 	}
 	w.Emit(trace.Event{Kind: trace.Deliver, Actor: q.Name, To: c.Name, Msg: m.Msg, Note: note})
 	q.b.working++

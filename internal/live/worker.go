@@ -117,7 +117,7 @@ func (wk *worker) receive(life int, msg jetstream.Msg) {
 	m := &broker.Message{Msg: traceMsg(msg.Headers(), attempt)}
 	note := ""
 	if attempt > 1 {
-		note = fmt.Sprintf("redelivery #%d", attempt-1)
+		note = fmt.Sprintf("delivery #%d", attempt)
 	}
 	stale := life != wk.life || !wk.a.Up()
 	if stale {
