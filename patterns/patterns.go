@@ -181,6 +181,7 @@ type Ending struct {
 // pattern adds — emits it as the summary event and returns it.
 func (s *Sim) Finish(e Ending) *trace.Report {
 	r := &trace.Report{Pattern: s.Pattern, Seed: s.World.Seed(), End: s.World.Now(), Stopped: s.World.Stopped()}
+	r.Warnings = s.World.Unhappened()
 	s.Stats.Fill(r)
 	if e.OwnTables {
 		r.Tables = nil

@@ -23,6 +23,28 @@ func (w *World) ScheduleCrashes(crashes []Crash, restartAfter time.Duration) {
 	for _, c := range crashes {
 		if a, ok := w.Lookup(c.Actor); ok {
 			a.CrashAt(c.At, restartAfter)
+			w.planned = append(w.planned, plannedFault{"crash " + c.String(), c.At})
 		}
 	}
+}
+
+// plannedFault is a fault a user asked for, as its flag is written, and the
+// virtual time it starts.
+type plannedFault struct {
+	flag string
+	at   time.Duration
+}
+
+// Unhappened says, one line each, which faults scheduled with
+// ScheduleCrashes or ScheduleOutage start after now, the end of the run:
+// "crash relay@120ms never happened: the run ended at 115ms". A reader who
+// asked for a fault must not believe the run met it.
+func (w *World) Unhappened() []string {
+	var out []string
+	for _, f := range w.planned {
+		if f.at > w.now {
+			out = append(out, f.flag+" never happened: the run ended at "+trace.FormatDuration(w.now))
+		}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ func (w *World) ScheduleOutage(actor string, win Window, failing, back string) {
 	if win == (Window{}) {
 		return
 	}
+	w.planned = append(w.planned, plannedFault{actor + " down " + win.String(), win.From})
 	w.At(win.From, nil, func() {
 		w.Emit(trace.Event{Kind: trace.Fault, Actor: actor,
 			Note: "down until " + trace.FormatDuration(win.To) + ": " + failing})

@@ -63,6 +63,8 @@ type World struct {
 	halt     func() string // asked before each callback; a reason ends the run
 
 	rt *realtime // set for a live run on the wall clock; see RealTime
+
+	planned []plannedFault // faults asked for, to tell which the run outlived
 }
 
 // entry is what the heap orders. It holds no pointers, so moving entries

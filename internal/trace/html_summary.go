@@ -37,6 +37,9 @@ func (h *HTML) summary(b *bytes.Buffer) {
 		b.WriteString(" · " + esc(c.Name) + " <b>" + strconv.FormatInt(c.Value, 10) + "</b>")
 	}
 	b.WriteString("</p>\n")
+	for _, w := range r.Warnings {
+		b.WriteString("<p class=\"bad\">⚠ " + esc(w) + "</p>\n")
+	}
 	charted := map[string]bool{}
 	if len(r.Series) > 0 {
 		b.WriteString("<div class=\"charts\">")

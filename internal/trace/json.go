@@ -155,6 +155,10 @@ func appendReport(b []byte, r *Report) []byte {
 		b = append(b, `,"in_flight":`...)
 		b = appendJSONStrings(b, r.InFlight)
 	}
+	if len(r.Warnings) > 0 {
+		b = append(b, `,"warnings":`...)
+		b = appendJSONStrings(b, r.Warnings)
+	}
 	b = append(b, `,"totals":{`...)
 	for i, c := range r.Totals {
 		if i > 0 {

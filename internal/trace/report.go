@@ -9,6 +9,7 @@ type Report struct {
 	Seed     uint64
 	End      time.Duration // virtual time when the run ended
 	Stopped  string        // why the run stopped before every message settled; "" when it settled
+	Warnings []string      // faults asked for that the run never met, one line each
 	InFlight []string      // ids of the messages still unsettled at the end (at most a few)
 	Totals   []Count
 	Tables   []Table

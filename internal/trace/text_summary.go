@@ -28,6 +28,10 @@ func (t *Text) summary(r *Report) {
 		tables = nil
 	}
 	b = append(b, '\n')
+	for _, w := range r.Warnings {
+		b = t.bad.append(append(b, "  ⚠ "...), w)
+		b = append(b, '\n')
+	}
 	if len(r.InFlight) > 0 {
 		b = append(b, "  still in flight: "...)
 		b = append(b, strings.Join(r.InFlight, ", ")...)
