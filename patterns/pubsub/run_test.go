@@ -120,7 +120,7 @@ func TestLateTransientMissesWhatCameBeforeAndDurableGetsTheBacklog(t *testing.T)
 		t.Errorf("analytics handled %v, want all six", got)
 	}
 	v := verdict(t, r, "transient-missed")
-	if v.OK || v.Detail != "email missed 3 of 6" || len(v.Evidence) != 3 ||
+	if v.OK || v.Detail != "email missed 3 of 6 events (3 dropped uncopied while it was away)" || len(v.Evidence) != 3 ||
 		v.Evidence[0] != "e1 order-1001: published while email was not connected" {
 		t.Errorf("transient-missed: %+v", v)
 	}

@@ -391,7 +391,8 @@ func (s *Sink) Missed() (v trace.Verdict, ok bool) {
 			continue
 		}
 		total += st.missed
-		parts = append(parts, fmt.Sprintf("%s missed %d of %d", st.name, st.missed, st.received+st.unsent))
+		parts = append(parts, fmt.Sprintf("%s missed %d of %d events (%s)", st.name, st.missed,
+			st.received+st.unsent, droppedHow(st.unsent, st.missed-st.unsent)))
 		evidence = append(evidence, st.missedWhy...)
 		if more := st.missed - int64(len(st.missedWhy)); more > 0 {
 			evidence = append(evidence, fmt.Sprintf("and %d more for %s", more, st.name))
@@ -405,6 +406,20 @@ func (s *Sink) Missed() (v trace.Verdict, ok bool) {
 	v.Detail = strings.Join(parts, "; ")
 	v.Evidence = evidence
 	return v, ok
+}
+
+// droppedHow says how a transient subscription's missed events were
+// dropped, in the words of the summary's "dropped" total: before the topic
+// copied them, or from the subscription's queue.
+func droppedHow(uncopied, fromQueue int64) string {
+	var how []string
+	if uncopied > 0 {
+		how = append(how, fmt.Sprintf("%d dropped uncopied while it was away", uncopied))
+	}
+	if fromQueue > 0 {
+		how = append(how, fmt.Sprintf("%d dropped from its queue", fromQueue))
+	}
+	return strings.Join(how, ", ")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -65,7 +65,7 @@ func TestSinkCountsBacklogAndMisses(t *testing.T) {
 			st.maxBacklog, st.backlog, st.missed, st.unsent)
 	}
 	v, ok := s.Missed()
-	if !ok || v.OK || v.Detail != "email missed 2 of 3" {
+	if !ok || v.OK || v.Detail != "email missed 2 of 3 events (1 dropped uncopied while it was away, 1 dropped from its queue)" {
 		t.Errorf("%+v", v)
 	}
 }
