@@ -21,7 +21,7 @@ services, only compensating transactions.
 
 Two styles (--style):
   - orchestration: the orchestrator sends commands (cmd) to each service's
-    queue and handles their replies (rep) on orchestrator.replies. It keeps
+    queue and handles their replies (rep) on its queue replies. It keeps
     each saga's pending step in orchestrator-db, so after a crash and a
     restart it resumes where it was. A step without a reply in --timeout is
     sent again (--retries), then compensated;
