@@ -73,7 +73,7 @@ func TestCountFlagsRefuseValuesPastTheirCeilings(t *testing.T) {
 		want string
 	}{
 		{[]string{"competing", "--consumers", "1001"}, "--consumers must be from 1 to 1000 (got 1001)"},
-		{[]string{"competing", "--messages", "10000001"}, "--messages must be from 0 to 10000000 (got 10000001)"},
+		{[]string{"competing", "--messages", "10000001"}, "--messages must be from 1 to 10000000 (got 10000001)"},
 		{[]string{"competing", "--prefetch", "1001"}, "--prefetch must be from 0 to 1000 (got 1001)"},
 		{[]string{"competing", "--max-deliveries", "101"}, "--max-deliveries must be from 0 to 100 (got 101)"},
 		{[]string{"saga", "--retries", "21"}, "--retries must be from 0 to 20 (got 21)"},

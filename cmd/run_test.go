@@ -22,7 +22,7 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		{[]string{"competing", "--consumers", "0"}, "--consumers must be from 1 to 1000 (got 0)"},
 		{[]string{"competing", "--consumers", "-2"}, "--consumers must be from 1 to 1000 (got -2)"},
 		{[]string{"competing", "--consumers", "three"}, `--consumers: "three" is not a whole number`},
-		{[]string{"competing", "--messages", "-1"}, "--messages must be from 0 to 10000000 (got -1)"},
+		{[]string{"competing", "--messages", "-1"}, "--messages must be from 1 to 10000000 (got -1)"},
 		{[]string{"competing", "--prefetch", "-1"}, "--prefetch must be from 0 to 1000 (got -1)"},
 		{[]string{"competing", "--max-deliveries", "-1"}, "--max-deliveries must be from 0 to 100 (got -1)"},
 		{[]string{"competing", "--seed", "-1"}, `--seed: "-1" is not a whole number`},

@@ -82,7 +82,7 @@ var numbering = &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
 func (c Config) Validate() error {
 	if err := cmp.Or(
 		patterns.CheckRange("--consumers", c.Consumers, 1, MaxConsumers),
-		patterns.CheckRange("--messages", c.Messages, 0, MaxMessages),
+		patterns.CheckRange("--messages", c.Messages, 1, MaxMessages),
 		patterns.CheckRange("--prefetch", c.Prefetch, 0, MaxPrefetch),
 		patterns.CheckRange("--max-deliveries", c.MaxDeliveries, 0, MaxDeliveries),
 	); err != nil {

@@ -132,6 +132,9 @@ func (c Config) Validate() error {
 				b.N, trace.FormatDuration(b.At), trace.FormatDuration(c.Duration))
 		}
 	}
+	if c.Messages == 0 && c.Duration == 0 && len(c.Bursts) == 0 {
+		return fmt.Errorf("--messages 0 with no --duration or --burst sends no order: give at least one")
+	}
 	if orders > MaxOrders {
 		return fmt.Errorf("--messages, --duration and --burst send about %.0f orders together: at most %d",
 			orders, MaxOrders)
