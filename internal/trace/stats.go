@@ -151,8 +151,11 @@ func (s *Stats) Event(e *Event) {
 
 // Fill adds the totals and the consumer, queue and latency tables to r.
 func (s *Stats) Fill(r *Report) {
+	// A run with no queue (a replicated log, say) has no use for the queue
+	// totals it cannot have: delivered 0 beside acked 12 would only confuse.
+	queued := s.counts[Deliver] > 0 || s.counts[DeadLetter] > 0
 	for k := range kinds {
-		if ki := &kinds[k]; ki.total != "" && (s.counts[k] > 0 || !ki.ifAny) {
+		if ki := &kinds[k]; ki.total != "" && (s.counts[k] > 0 || (!ki.ifAny && queued)) {
 			r.Totals = append(r.Totals, Count{ki.total, s.counts[k]})
 		}
 	}
