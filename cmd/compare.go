@@ -264,6 +264,7 @@ func writeComparison(b *bytes.Buffer, pattern, scenario string, seed uint64, run
 	}
 }
 
+// checkMark is a verdict's mark in the terminal: ✔ held, ✗ broken.
 func checkMark(ok bool) string {
 	if ok {
 		return "✔"

@@ -246,17 +246,11 @@ func compareChecks(before, after *trace.Report) string {
 	var b strings.Builder
 	b.WriteString("What the fix changed:\n")
 	for _, v := range after.Checks {
-		mark := func(ok bool) string {
-			if ok {
-				return "✔"
-			}
-			return "✗"
-		}
 		was := "—"
 		if bv, ok := before.Verdict(v.Name); ok {
-			was = mark(bv.OK)
+			was = checkMark(bv.OK)
 		}
-		b.WriteString("  " + was + " → " + mark(v.OK) + "  " + v.Title + "\n")
+		b.WriteString("  " + was + " → " + checkMark(v.OK) + "  " + v.Title + "\n")
 	}
 	return b.String()
 }
