@@ -67,6 +67,10 @@ type Message struct {
 	live   *Delivery // the delivery that may settle it, if any
 	state  msgState
 	first  Delivery // the first delivery, kept inline
+
+	pool  *Pool // where it came from, to go back to once done; nil when not pooled
+	holds int32 // its deliveries not yet finished, and those waiting in a queue's expiring ring
+	acked bool  // settled by an ack: done, once nothing holds it
 }
 
 type msgState uint8

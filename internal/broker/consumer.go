@@ -152,6 +152,7 @@ func (c *Consumer) crashed() {
 	w := c.q.b.w
 	for _, d := range lost {
 		d.done = true
+		d.Msg.holds-- // given back below, once its events are told
 		c.q.b.working--
 		m := d.Msg
 		switch {
@@ -166,6 +167,7 @@ func (c *Consumer) crashed() {
 				Note: c.Name + "'s connection closed with it unacked; visible again"})
 			c.q.requeue(m)
 		}
+		m.retire()
 	}
 }
 
@@ -237,6 +239,7 @@ func (d *Delivery) finish() bool {
 func (d *Delivery) leave() {
 	c := d.consumer
 	d.done = true
+	d.Msg.holds-- // Ack, Nack and NackAfter give m back, if done, once over
 	c.q.b.working--
 	if c.mode == ManualAck {
 		c.held--
@@ -244,9 +247,12 @@ func (d *Delivery) leave() {
 }
 
 // after lets the queue hand out more and the consumer take its next delivery.
+// It reads nothing of d after the dispatch, which may give d's message
+// back to its pool.
 func (d *Delivery) after() {
-	d.consumer.q.dispatch()
-	d.consumer.pump()
+	c := d.consumer
+	c.q.dispatch()
+	c.pump()
 }
 
 // Handle records that the consumer applied the business effect of the
@@ -302,12 +308,14 @@ func (d *Delivery) Ack() {
 			d.release(acked)
 			w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg()})
 			q.settle(m)
+			m.acked = true
 		}
 	default:
 		w.Emit(trace.Event{Kind: trace.AckLost, Actor: c.Name, To: q.Name, Msg: d.TraceMsg(),
 			Note: d.lateNote("ack"), Why: d.lateWhy()})
 	}
 	d.after()
+	m.retire()
 }
 
 // Nack finishes the delivery as failed, saying why. With requeue the
@@ -344,6 +352,7 @@ func (d *Delivery) Nack(requeue bool, why string) {
 			Note: d.lateNote("nack"), Why: d.lateWhy()})
 	}
 	d.after()
+	m.retire()
 }
 
 func (d *Delivery) lateNote(what string) string {
@@ -397,4 +406,5 @@ func (d *Delivery) NackAfter(delay time.Duration, why string) {
 		w.AfterCall(delay, nil, q.returnLater, m)
 	}
 	d.after()
+	m.retire()
 }

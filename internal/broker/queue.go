@@ -231,6 +231,7 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 	}
 	*d = Delivery{Msg: m, consumer: c, life: c.life, attempt: m.Attempt, at: w.Now()}
 	m.live = d
+	m.holds++ // until the consumer finishes with it
 	note := ""
 	if m.Attempt > 1 {
 		note = "delivery #" + strconv.Itoa(m.Attempt) // n ≥ 2: a redelivery, numbered as in --brief
@@ -241,10 +242,12 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 		d.state = acked
 		w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: m.Msg, Note: "auto-ack on delivery"})
 		q.settle(m)
+		m.acked = true
 	} else {
 		c.held++
 		if q.opts.VisibilityTimeout > 0 {
 			q.expiring.pushBack(d)
+			m.holds++ // until it leaves the ring
 			q.armTimer()
 		}
 	}
@@ -255,7 +258,7 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 // unless a timer is already pending.
 func (q *Queue) armTimer() {
 	for q.expiring.len() > 0 && q.expiring.at(0).state != outstanding {
-		q.expiring.popFront()
+		q.expiring.popFront().Msg.unhold()
 	}
 	if q.timerSet || q.expiring.len() == 0 {
 		return
@@ -276,6 +279,7 @@ func (q *Queue) expireDue() {
 		}
 		q.expiring.popFront()
 		q.expire(d)
+		d.Msg.unhold()
 	}
 	q.armTimer()
 }

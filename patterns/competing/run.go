@@ -27,14 +27,10 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 		workers.add(w.Actor(WorkerName(i)), q)
 	}
 
-	var slab []broker.Message // messages are made 256 at a time: one allocation, not one each
+	var pool broker.Pool // the orders in flight, reused once acked: no allocation per order
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
 		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
-			if len(slab) == 0 {
-				slab = make([]broker.Message, min(256, cfg.Messages-i+1))
-			}
-			m := &slab[0]
-			slab = slab[1:]
+			m := pool.Get()
 			m.Msg = trace.Msg{Type: "PlaceOrder", Class: trace.Command, Num: uint64(i), Names: numbering}
 			q.Send(Producer, m)
 		}}
