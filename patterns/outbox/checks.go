@@ -13,13 +13,25 @@ import (
 // alone: which orders the order service committed, which events were
 // published and how often, and which effects the consumer applied.
 // Committed means a commit event by the order service about the event id.
+//
+// It keeps a few bytes per event and per key, in dense arrays by the
+// number an id such as e12 or a key such as order-1006 ends in, so that a
+// late duplicate is still told from a first sight when hundreds of
+// thousands of orders run; the time of a commit is kept only until its
+// event is published (or to the end, as evidence of a zombie). Ids and keys of any other form are kept in maps.
 type Checks struct {
 	service, consumer string
 
-	fates  []fate           // ids of the form e<N>, by N
-	other  map[string]*fate // any other id
-	others []*fate          // the other ids, in the order first seen
-	keys   map[string]keyOrder
+	events     check.Dense[fate]       // ids of the form e<N>, by N
+	other      map[string]*fate        // any other id
+	others     []string                // the other ids, in the order first seen
+	unsent     map[*fate]time.Duration // commit time of the committed events not yet published
+	keys       check.Dense[keyOrder]   // keys of the form keyPrefix<N>, by N
+	keyPrefix  string
+	hasPrefix  bool
+	otherKeys  map[string]int32 // any other key: index into otherOrder
+	otherNames []string
+	otherOrder []keyOrder
 
 	lag   trace.Histogram
 	depth trace.Sparkline
@@ -30,56 +42,120 @@ type Checks struct {
 	end                                   time.Duration
 }
 
+// fate is what the checks keep of one event id: 16 bytes.
 type fate struct {
-	id, key    string
-	seen       bool
-	committed  bool
-	commitAt   time.Duration
-	publishes  int32
-	handles    int32
-	pos        int32 // its place among the committed events of its key
-	outOfOrder bool
+	key       keyRef // its key: see Checks.keyText
+	pos       int32  // its place among the committed events of its key
+	handles   int32  // effects applied
+	publishes uint8  // up to 2: only none, once and more than once matter
+	flags     uint8
 }
 
+const (
+	seen uint8 = 1 << iota
+	committed
+	outOfOrder
+)
+
+// keyRef names a key: N ≥ 0 for keyPrefix<N>, or ^i for otherNames[i].
+type keyRef int32
+
+// maxDense is the highest number an id or a key may end in to be kept in
+// a dense array: above 2×MaxOrders events and 1000+MaxOrders keys.
+const maxDense = 1 << 25
+
+// keyOrder is the per-key order of one key: how many of its events were
+// committed, and the highest place among them handled so far, plus one (0
+// when none was).
 type keyOrder struct {
-	committed   int32
-	maxHandled  int32
-	handledSome bool
+	committed  int32
+	maxHandled int32
 }
 
 // NewChecks returns the checks for a run whose order service and consumer
 // have the given actor names.
 func NewChecks(service, consumer string) *Checks {
-	return &Checks{service: service, consumer: consumer, other: map[string]*fate{}, keys: map[string]keyOrder{}}
+	return &Checks{service: service, consumer: consumer}
 }
 
 // fate returns the record of an event id, making it on first sight.
 func (c *Checks) fate(m *trace.Msg) *fate {
 	id := m.ID
+	n, ok := eventNumber(id)
 	var f *fate
-	if n, ok := eventNumber(id); ok {
-		if n > len(c.fates) {
-			c.fates = append(c.fates, make([]fate, n-len(c.fates))...)
-		}
-		f = &c.fates[n-1]
+	if ok {
+		f = c.events.At(n)
 	} else if f = c.other[id]; f == nil {
+		if c.other == nil {
+			c.other = map[string]*fate{}
+		}
 		f = &fate{}
 		c.other[id] = f
-		c.others = append(c.others, f)
+		c.others = append(c.others, id)
 	}
-	if !f.seen {
-		f.seen, f.id, f.key = true, id, m.Key
+	if f.flags&seen == 0 {
+		f.flags |= seen
+		f.key = c.keyRef(m.Key)
 	}
 	return f
 }
 
-// eventNumber returns N for an id "eN" with N from 1 to a million.
+// eventNumber returns N for an id "eN" with N from 1 to maxDense.
 func eventNumber(id string) (int, bool) {
-	if len(id) < 2 || id[0] != 'e' || id[1] == '0' {
-		return 0, false
+	n, ok := patterns.KeyNumber(id, "e", 0)
+	return n, ok && n <= maxDense
+}
+
+// keyRef returns the reference of key, making one on first sight. The
+// first key that ends in a number (as order-1001 does) sets the prefix
+// kept dense.
+func (c *Checks) keyRef(key string) keyRef {
+	if !c.hasPrefix {
+		if p, ok := numberPrefix(key); ok {
+			c.keyPrefix, c.hasPrefix = p, true
+		}
 	}
-	n, err := strconv.Atoi(id[1:])
-	return n, err == nil && n > 0 && n <= 1<<20
+	if c.hasPrefix {
+		if n, ok := patterns.KeyNumber(key, c.keyPrefix, 0); ok && n <= maxDense {
+			return keyRef(n)
+		}
+	}
+	i, ok := c.otherKeys[key]
+	if !ok {
+		if c.otherKeys == nil {
+			c.otherKeys = map[string]int32{}
+		}
+		i = int32(len(c.otherNames))
+		c.otherKeys[key] = i
+		c.otherNames = append(c.otherNames, key)
+		c.otherOrder = append(c.otherOrder, keyOrder{})
+	}
+	return ^keyRef(i)
+}
+
+// numberPrefix returns what comes before the decimal number key ends in.
+func numberPrefix(key string) (string, bool) {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	return key[:i], i < len(key)
+}
+
+// keyText returns the key a reference names.
+func (c *Checks) keyText(k keyRef) string {
+	if k < 0 {
+		return c.otherNames[^k]
+	}
+	return c.keyPrefix + strconv.Itoa(int(k))
+}
+
+// order returns the per-key order of a key.
+func (c *Checks) order(k keyRef) *keyOrder {
+	if k < 0 {
+		return &c.otherOrder[^k]
+	}
+	return c.keys.At(int(k))
 }
 
 // Event implements trace.Sink.
@@ -94,29 +170,34 @@ func (c *Checks) Event(e *trace.Event) {
 			return
 		}
 		f := c.fate(&e.Msg)
-		if f.committed {
+		if f.flags&committed != 0 {
 			return
 		}
-		f.committed, f.commitAt = true, e.T
+		f.flags |= committed
 		c.committed++
-		k := c.keys[f.key]
+		k := c.order(f.key)
 		f.pos = k.committed
 		k.committed++
-		c.keys[f.key] = k
 		if f.publishes == 0 {
+			if c.unsent == nil {
+				c.unsent = map[*fate]time.Duration{}
+			}
+			c.unsent[f] = e.T
 			c.now++
 			c.depth.Record(e.T, c.now)
 		}
 	case trace.Publish:
 		f := c.fate(&e.Msg)
-		f.publishes++
 		c.published++
-		if f.publishes > 1 {
+		if f.publishes > 0 {
+			f.publishes = 2
 			c.extraPublished++
 			return
 		}
-		if f.committed {
-			c.lag.Record(e.T - f.commitAt)
+		f.publishes = 1
+		if f.flags&committed != 0 {
+			c.lag.Record(e.T - c.unsent[f])
+			delete(c.unsent, f)
 			c.now--
 			c.depth.Record(e.T, c.now)
 		}
@@ -131,15 +212,12 @@ func (c *Checks) Event(e *trace.Event) {
 			c.extraApplied++
 			return
 		}
-		if f.committed {
-			k := c.keys[f.key]
-			if k.handledSome && f.pos < k.maxHandled {
-				f.outOfOrder = true
+		if f.flags&committed != 0 {
+			k := c.order(f.key)
+			if k.maxHandled > 0 && f.pos < k.maxHandled-1 {
+				f.flags |= outOfOrder
 			}
-			if !k.handledSome || f.pos > k.maxHandled {
-				k.maxHandled, k.handledSome = f.pos, true
-				c.keys[f.key] = k
-			}
+			k.maxHandled = max(k.maxHandled, f.pos+1)
 		}
 	case trace.Skip:
 		if e.Actor == c.consumer {
@@ -147,6 +225,9 @@ func (c *Checks) Event(e *trace.Event) {
 		}
 	}
 }
+
+// commitAt returns the commit time of f, committed and not yet published.
+func (c *Checks) commitAt(f *fate) time.Duration { return c.unsent[f] }
 
 // Finish closes the depth record at the end of the run.
 func (c *Checks) Finish(end time.Duration) {
@@ -158,31 +239,45 @@ func (c *Checks) Finish(end time.Duration) {
 // no-ghost, exactly-once-effect and per-key-order.
 func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 	var zombies, ghosts, effects, order check.Cases
-	all := make([]*fate, 0, len(c.fates)+len(c.others))
-	for i := range c.fates {
-		all = append(all, &c.fates[i])
-	}
-	for _, f := range append(all, c.others...) {
-		if !f.seen {
-			continue
+	judge := func(id string, n int, f *fate) {
+		if f.flags&seen == 0 {
+			return
+		}
+		cm := f.flags&committed != 0
+		// line writes a line of evidence only when it will be shown.
+		line := func(cs *check.Cases, why func() string) {
+			if !cs.Room() {
+				cs.Add("")
+				return
+			}
+			if id == "" {
+				id = "e" + strconv.Itoa(n)
+			}
+			cs.Add(check.Line(id, c.keyText(f.key), why()))
 		}
 		switch {
-		case f.committed && f.publishes == 0:
-			zombies.Add(check.Line(f.id, f.key, "committed at "+trace.FormatDuration(f.commitAt)+", never published"))
-		case !f.committed && f.publishes > 0:
-			ghosts.Add(check.Line(f.id, f.key, "published, never committed"))
+		case cm && f.publishes == 0:
+			line(&zombies, func() string {
+				return "committed at " + trace.FormatDuration(c.commitAt(f)) + ", never published"
+			})
+		case !cm && f.publishes > 0:
+			line(&ghosts, func() string { return "published, never committed" })
 		}
 		switch {
-		case f.committed && f.handles == 0:
-			effects.Add(check.Line(f.id, f.key, "committed, never applied downstream"))
+		case cm && f.handles == 0:
+			line(&effects, func() string { return "committed, never applied downstream" })
 		case f.handles > 1:
-			effects.Add(check.Line(f.id, f.key, "applied "+strconv.Itoa(int(f.handles))+" times"))
-		case !f.committed && f.handles > 0:
-			effects.Add(check.Line(f.id, f.key, "applied, but the order was never committed"))
+			line(&effects, func() string { return "applied " + strconv.Itoa(int(f.handles)) + " times" })
+		case !cm && f.handles > 0:
+			line(&effects, func() string { return "applied, but the order was never committed" })
 		}
-		if f.outOfOrder {
-			order.Add(check.Line(f.id, f.key, "handled after a later event of "+f.key))
+		if f.flags&outOfOrder != 0 {
+			line(&order, func() string { return "handled after a later event of " + c.keyText(f.key) })
 		}
+	}
+	c.events.All(func(n int, f *fate) { judge("", n, f) })
+	for _, id := range c.others {
+		judge(id, 0, c.other[id])
 	}
 	verdicts := []trace.Verdict{
 		verdict("no-zombie", "no zombie records", &zombies,
