@@ -34,6 +34,16 @@ func (x *explainer) Event(e *trace.Event) {
 	}
 }
 
+// Wants implements trace.Choosy: the kinds of its intros, so the events of
+// other kinds (most of a long run's) pass it by.
+func (x *explainer) Wants() trace.Kinds {
+	var k trace.Kinds
+	for i := range x.pending {
+		k |= trace.KindsOf(x.pending[i].Kind)
+	}
+	return k
+}
+
 // Numeric implements trace.Numeric: it matches on kinds and actors.
 func (x *explainer) Numeric() {}
 

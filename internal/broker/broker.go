@@ -33,6 +33,16 @@ func New(w *sim.World) *Broker {
 	return &Broker{w: w, queues: map[string]*Queue{}, topics: map[string]*Topic{}}
 }
 
+// tell records an event of kind k about message m, at the given attempt,
+// from actor to to: the events every message has, filled in place.
+func (b *Broker) tell(k trace.Kind, actor, to string, m *trace.Msg, attempt int, took time.Duration, note string) {
+	if e := b.w.NextEvent(k); e != nil {
+		e.Actor, e.To, e.Msg, e.Took, e.Note = actor, to, *m, took, note
+		e.Msg.Attempt = attempt
+		b.w.Record(e)
+	}
+}
+
 // Names returns the names of the queues and topics, in the order they were
 // declared.
 func (b *Broker) Names() []string { return b.names }

@@ -274,7 +274,12 @@ func (d *Delivery) SkipWhy(note, why string) {
 
 func (d *Delivery) emitEffect(k trace.Kind, note, why string) {
 	c := d.consumer
-	c.q.b.w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note, Why: why})
+	w := c.q.b.w
+	if why == "" {
+		c.q.b.tell(k, c.Name, c.q.Name, &d.Msg.Msg, d.attempt, d.Took(), note)
+		return
+	}
+	w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note, Why: why})
 }
 
 // Ack finishes the delivery successfully. With manual acks the message is
@@ -306,7 +311,7 @@ func (d *Delivery) Ack() {
 			}
 		} else {
 			d.release(acked)
-			w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: d.TraceMsg()})
+			q.b.tell(trace.Ack, c.Name, q.Name, &m.Msg, d.attempt, 0, "")
 			q.settle(m)
 			m.acked = true
 		}

@@ -174,7 +174,7 @@ func (q *Queue) send(from string, m *Message) bool {
 	m.order = q.b.sent
 	q.b.unsettled++
 	w.Progress()
-	w.Emit(trace.Event{Kind: trace.Send, Actor: from, To: q.Name, Msg: m.Msg})
+	q.b.tell(trace.Send, from, q.Name, &m.Msg, m.Attempt, 0, "")
 	if limit := q.opts.MaxLength; limit > 0 && q.Ready() >= limit {
 		w.Emit(trace.Event{Kind: trace.Drop, Actor: q.Name, To: q.Name, Msg: m.Msg,
 			Note: fmt.Sprintf("queue full: %d waiting, the limit; refused and lost", limit),
@@ -236,11 +236,11 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 	if m.Attempt > 1 {
 		note = "delivery #" + strconv.Itoa(m.Attempt) // n ≥ 2: a redelivery, numbered as in --brief
 	}
-	w.Emit(trace.Event{Kind: trace.Deliver, Actor: q.Name, To: c.Name, Msg: m.Msg, Note: note})
+	q.b.tell(trace.Deliver, q.Name, c.Name, &m.Msg, m.Attempt, 0, note)
 	q.b.working++
 	if c.mode == AutoAck {
 		d.state = acked
-		w.Emit(trace.Event{Kind: trace.Ack, Actor: c.Name, To: q.Name, Msg: m.Msg, Note: "auto-ack on delivery"})
+		q.b.tell(trace.Ack, c.Name, q.Name, &m.Msg, m.Attempt, 0, "auto-ack on delivery")
 		q.settle(m)
 		m.acked = true
 	} else {

@@ -12,18 +12,33 @@ type byName[T any] struct {
 	names []string
 	vals  []*T
 	index map[string]*T // nil until there are more than scanMax names
+	seen  [16]seenName[T]
+}
+
+// seenName is a name held by a byName, found by the address of its bytes:
+// the names kept alive by names, so no other string can have that
+// address unless it shares the very bytes.
+type seenName[T any] struct {
+	p *byte
+	n int
+	v *T
 }
 
 // get returns the value of name, or nil.
 func (b *byName[T]) get(name string) *T {
-	if b.index != nil {
-		return b.index[name]
-	}
 	// A name given on every event is most often the very string first
 	// given: look for it by address, comparing no bytes, before by value.
 	p := unsafe.StringData(name)
+	s := &b.seen[uintptr(unsafe.Pointer(p))>>3&(uintptr(len(b.seen))-1)]
+	if s.p == p && s.n == len(name) && p != nil {
+		return s.v
+	}
+	if b.index != nil {
+		return b.index[name]
+	}
 	for i, n := range b.names {
 		if unsafe.StringData(n) == p && len(n) == len(name) {
+			*s = seenName[T]{p, len(n), b.vals[i]}
 			return b.vals[i]
 		}
 	}

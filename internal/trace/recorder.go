@@ -8,9 +8,10 @@ import "time"
 type Recorder struct {
 	now   func() time.Duration
 	seq   int64
-	sink  Sink
-	wants Kinds // the kinds some sink wants: the others are numbered, then dropped
-	text  Kinds // the kinds some sink wants with the text of a numbered message
+	sink  Sink             // every sink, for a kind beyond the table
+	by    [numKinds][]Sink // the sinks that want each kind, in order
+	wants Kinds            // the kinds some sink wants: the others are numbered, then dropped
+	text  Kinds            // the kinds some sink wants with the text of a numbered message
 	cur   Event
 	names [1 << 10]madeText // the text last made for numbers, by their low bits
 }
@@ -27,24 +28,60 @@ type madeText struct {
 // events to sinks in the order given (see Tee).
 func NewRecorder(now func() time.Duration, sinks ...Sink) *Recorder {
 	s := Tee(sinks...)
-	return &Recorder{now: now, sink: s, wants: WantsOf(s), text: textWants(s)}
+	r := &Recorder{now: now, sink: s, wants: WantsOf(s), text: textWants(s)}
+	all, wants := []Sink{s}, []Kinds{r.wants}
+	if t, ok := s.(*tee); ok {
+		all, wants = t.sinks, t.wants
+	}
+	for k := range r.by {
+		for i, s := range all {
+			if wants[i].Has(Kind(k)) {
+				r.by[k] = append(r.by[k], s)
+			}
+		}
+	}
+	return r
 }
 
 // Emit stamps e with the next sequence number and the current virtual time
 // and passes it to every sink that wants its kind. A numbered message
 // gets its ID and Key text when a sink that is not Numeric wants it.
 func (r *Recorder) Emit(e Event) {
-	r.seq++
-	if !r.wants.Has(e.Kind) {
-		return
+	if p := r.Next(e.Kind); p != nil {
+		*p = e
+		r.Record(p)
 	}
+}
+
+// Next numbers the next event, of kind k, and returns it, empty but for
+// its kind, for the caller to fill in and pass to Record; or nil when no
+// sink wants k, and then there is nothing more to do. It spares a hot
+// path the copies of Emit; the event is the Recorder's, lent until the
+// next call.
+func (r *Recorder) Next(k Kind) *Event {
+	r.seq++
+	if !r.wants.Has(k) {
+		return nil
+	}
+	r.cur = Event{Kind: k}
+	return &r.cur
+}
+
+// Record stamps e, which Next returned, with its sequence number and the
+// current virtual time, and passes it to every sink that wants its kind.
+func (r *Recorder) Record(e *Event) {
 	e.Seq = r.seq
 	e.T = r.now()
 	if e.Msg.Names != nil && e.Msg.ID == "" && r.text.Has(e.Kind) {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}
-	r.cur = e
-	r.sink.Event(&r.cur)
+	if e.Kind >= numKinds {
+		r.sink.Event(e)
+		return
+	}
+	for _, s := range r.by[e.Kind] {
+		s.Event(e)
+	}
 }
 
 // textOf returns the id and key of a numbered message, made once for all
