@@ -418,7 +418,7 @@ func (l *Lanes) row(e *Event) {
 		label = e.Actor + " "
 	}
 
-	b := l.text.appendTimeStyled(l.buf, e.T)
+	b, _ := l.text.appendTimeColumn(l.buf, e.T)
 	b = append(b, ' ')
 	var cur *style
 	for _, c := range cells {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +309,59 @@ func benchRenderer(b *testing.B, mk func(w io.Writer) interface {
 		s.Event(&trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: &trace.Report{}})
 		s.Flush()
 	}
+}
+
+// headlineEvents returns the events of n messages shaped as the late part
+// of the headline run (competing --messages 1000000 --consumers 8): ids
+// of seven digits, times past 750s, eight workers, handle lines whose
+// note must wrap. Each message is sent, delivered, handled and acked.
+func headlineEvents(n int) []trace.Event {
+	ev := make([]trace.Event, 0, 4*n)
+	workers := []string{"worker-1", "worker-2", "worker-3", "worker-4", "worker-5", "worker-6", "worker-7", "worker-8"}
+	for i := range n {
+		num := 750_001 + i
+		m := trace.Msg{ID: "m" + strconv.Itoa(num), Type: "PlaceOrder", Class: trace.Command,
+			Key: "order-" + strconv.Itoa(1000+num), Attempt: 1}
+		w := workers[i%len(workers)]
+		t := 750*time.Second + time.Duration(i)*time.Millisecond
+		took := time.Duration(i*7919%6000+100) * time.Microsecond
+		ev = append(ev,
+			trace.Event{Kind: trace.Send, T: t, Actor: "producer", To: "orders", Msg: m},
+			trace.Event{Kind: trace.Deliver, T: t, Actor: "orders", To: w, Msg: m},
+			trace.Event{Kind: trace.Handle, T: t + took, Actor: w, To: "orders", Msg: m, Took: took, Note: "order placed"},
+			trace.Event{Kind: trace.Ack, T: t + took, Actor: w, To: "orders", Msg: m},
+		)
+	}
+	return ev
+}
+
+// benchHeadline renders the events of 250,000 headline messages (a
+// million events) per op.
+func benchHeadline(b *testing.B, mk func(w io.Writer) flushSink) {
+	events := headlineEvents(250_000)
+	for b.Loop() {
+		s := mk(io.Discard)
+		s.Event(&trace.Event{Kind: trace.Run, Actor: "msgplay", Note: "competing",
+			Actors: []string{"producer", "orders", "worker-1", "worker-2", "worker-3", "worker-4",
+				"worker-5", "worker-6", "worker-7", "worker-8"}})
+		for i := range events {
+			events[i].Seq = int64(i + 2)
+			s.Event(&events[i])
+		}
+		s.Event(&trace.Event{Kind: trace.Summary, Actor: "msgplay", Report: &trace.Report{}})
+		s.Flush()
+	}
+}
+
+// BenchmarkTextHeadline renders a million events of the headline's late
+// part as text: long ids and times, a wrapped note on every handle line.
+func BenchmarkTextHeadline(b *testing.B) {
+	benchHeadline(b, func(w io.Writer) flushSink { return trace.NewText(w, trace.TextOptions{}) })
+}
+
+// BenchmarkJSONHeadline renders the same million events as JSON Lines.
+func BenchmarkJSONHeadline(b *testing.B) {
+	benchHeadline(b, func(w io.Writer) flushSink { return trace.NewJSON(w) })
 }
 
 type flushSink = interface {

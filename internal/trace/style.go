@@ -2,6 +2,7 @@ package trace
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 )
@@ -60,23 +61,89 @@ var actorPalette256 = []color.Attribute{
 	32,  // azure #0087d7
 }
 
-// actor returns the style of an actor's name. Actors get colors in the
-// order they are first met — the run lists its services before its queues
-// — so no two actors of a run share one while the palette lasts; then the
+// label is a piece of a text line drawn the same on every line it is on
+// (an actor's name in the actor column, a kind's mark and name), made
+// once: styled, and padded to its column.
+type label struct {
+	text []byte
+	cols int // the columns it takes
+}
+
+// newLabel returns s in style st, padded with spaces to width columns.
+func newLabel(st style, s string, width int) label {
+	return label{appendPadRight(nil, st, s, width), max(utf8.RuneCountInString(s), width)}
+}
+
+// actorLook is how one actor is drawn: its style, its name's columns,
+// and its name as the actor column shows it.
+type actorLook struct {
+	st     style
+	cols   int
+	column label // padded to columnW columns
+	// columnW is the width column was made for; the run event may widen
+	// the column after an actor was first drawn.
+	columnW int
+}
+
+// actor returns the style of an actor's name.
+func (t *Text) actor(name string) style { return t.look(name).st }
+
+// look returns how an actor is drawn. Actors get colors in the order
+// they are first met — the run lists its services before its queues — so
+// no two actors of a run share one while the palette lasts; then the
 // colors come round again.
-func (t *Text) actor(name string) style {
-	s, ok := t.actors[name]
-	if !ok {
-		n := t.colors
-		t.colors++
-		if t.opt.Color256 {
-			s = newStyle(t.opt.Color, fg256(actorPalette256[n%len(actorPalette256)])...)
-		} else {
-			s = newStyle(t.opt.Color, actorPalette[n%len(actorPalette)]...)
-		}
-		t.actors[name] = s
+func (t *Text) look(name string) *actorLook {
+	if a := t.actors.get(name); a != nil {
+		return a
 	}
-	return s
+	n := t.colors
+	t.colors++
+	a := t.actors.add(name)
+	if t.opt.Color256 {
+		a.st = newStyle(t.opt.Color, fg256(actorPalette256[n%len(actorPalette256)])...)
+	} else {
+		a.st = newStyle(t.opt.Color, actorPalette[n%len(actorPalette)]...)
+	}
+	a.cols = utf8.RuneCountInString(name)
+	return a
+}
+
+// appendActorColumn writes an actor's name in the actor column and
+// returns how many columns it took.
+func (t *Text) appendActorColumn(b []byte, name string) ([]byte, int) {
+	a := t.look(name)
+	if a.column.text == nil || a.columnW != t.actorW {
+		a.column, a.columnW = newLabel(a.st, name, t.actorW), t.actorW
+	}
+	return append(b, a.column.text...), a.column.cols
+}
+
+// kindColumn returns the label of the kind column of e: the kind's
+// symbol, or its message's class mark, and its name.
+func (t *Text) kindColumn(e *Event) *label {
+	row := &t.kindLabels[min(e.Kind, numKinds)]
+	if e.HasMsg() {
+		return &row[1+e.Msg.Class.known()]
+	}
+	return &row[0]
+}
+
+// setKindLabels makes the kind column's labels: for each kind (and a
+// last row for a kind with none), its own symbol, then for each class of
+// message its class mark where the kind shows one, else its symbol again.
+func (t *Text) setKindLabels() {
+	for k := range t.kindLabels {
+		kind := Kind(k)
+		ki, st := kind.info(), t.kinds[kind.known()]
+		own := newLabel(st, ki.symbol+" "+kind.String(), kindWidth)
+		t.kindLabels[k][0] = own
+		for c := range classes {
+			t.kindLabels[k][1+c] = own
+			if ki.classMark {
+				t.kindLabels[k][1+c] = newLabel(st, classes[c].mark+" "+kind.String(), kindWidth)
+			}
+		}
+	}
 }
 
 // roleAttrs are the terminal attributes of each role of kinds.go. Red is
@@ -133,4 +200,5 @@ func (t *Text) setStyles() {
 	t.bold = newStyle(on, color.Bold)
 	t.good = newStyle(on, roles[good]...)
 	t.bad = newStyle(on, roles[bad]...)
+	t.setKindLabels()
 }

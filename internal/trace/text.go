@@ -33,7 +33,7 @@ type Text struct {
 	note []byte          // a note made for one line ("took 5ms · …"), reused
 	said map[string]bool // the explanations shown already
 
-	actors map[string]style
+	actors byName[actorLook]
 	colors int // how many actors have a color so far
 	actorW int // width of the actor column
 	msgCol int // column where the message starts
@@ -44,6 +44,11 @@ type Text struct {
 	bold   style
 	good   style
 	bad    style
+
+	// kindLabels are the kind column's labels, by kind (a last row for a
+	// kind with none), then 0 for no message or 1+class (see kindColumn).
+	kindLabels [numKinds + 1][1 + len(classes)]label
+	fit        []byte // a line being wrapped, reused
 }
 
 const (
@@ -64,7 +69,7 @@ func NewText(w io.Writer, opt TextOptions) *Text {
 	if opt.Width <= 0 {
 		opt.Width = DefaultWidth
 	}
-	t := &Text{w: w, opt: opt, actors: map[string]style{}}
+	t := &Text{w: w, opt: opt}
 	t.setActorWidth(12)
 	t.setStyles()
 	return t
@@ -187,23 +192,23 @@ func appendPadRight(b []byte, st style, s string, width int) []byte {
 	return b
 }
 
+// line writes one event's line. It counts the columns it writes (at most
+// as many as the bytes of the names and notes), so that only a line that
+// may pass the width is measured again and wrapped.
 func (t *Text) line(e *Event) {
 	start := len(t.buf)
-	buf := t.appendTimeStyled(t.buf, e.T)
+	buf, cols := t.appendTimeColumn(t.buf, e.T)
 	buf = append(buf, "  "...)
-	buf = appendPadRight(buf, t.actor(e.Actor), e.Actor, t.actorW)
+	buf, n := t.appendActorColumn(buf, e.Actor)
 	buf = append(buf, ' ')
-	ki := e.Kind.info()
-	symbol := ki.symbol
-	if ki.classMark && e.HasMsg() {
-		symbol = e.Msg.Class.info().mark
-	}
-	buf = appendPadRight(buf, t.kinds[e.Kind.known()], symbol+" "+e.Kind.String(), kindWidth)
-	col := t.msgCol
+	kind := t.kindColumn(e)
+	buf = append(buf, kind.text...)
+	cols += 2 + n + 1 + kind.cols
+	col := t.msgCol // where the note starts, were the columns before it their usual width
 	if e.HasMsg() {
-		var n int
 		buf, n = t.appendMsg(buf, e)
 		col += n
+		cols += n
 	}
 	note, n := e.Note, utf8.RuneCountInString(e.Note)
 	var made []byte // the note when this line makes it, built without allocating
@@ -214,24 +219,35 @@ func (t *Text) line(e *Event) {
 		}
 		t.note, n = made, utf8.RuneCount(made)
 	}
+	oneLine := true // no line break but the last: cols measures the line
 	if n > 0 {
 		if e.HasMsg() {
 			col += 2
 			if col+n <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
 				buf = append(buf, "  "...)
+				cols += 2
 			}
 		}
 		switch {
-		case made == nil:
-			buf = t.appendWrapped(buf, note, col)
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
-			buf = append(append(append(buf, t.prose.on...), made...), t.prose.off...)
+			buf = append(buf, t.prose.on...)
+			if made != nil {
+				buf = append(buf, made...)
+			} else {
+				buf = append(buf, note...)
+			}
+			buf = append(buf, t.prose.off...)
+			cols += n
+		case made == nil:
+			buf, oneLine = t.appendWrapped(buf, note, col), false
 		default:
-			buf = t.appendWrapped(buf, string(made), col)
+			buf, oneLine = t.appendWrapped(buf, string(made), col), false
 		}
 	}
 	buf = append(trimSpaces(buf), '\n')
-	buf = append(buf[:start], fitLines(buf[start:], t.opt.Width, t.msgCol+2, false)...)
+	if !oneLine || cols > t.opt.Width {
+		buf = t.fitFrom(buf, start)
+	}
 	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
 		// Each explanation once: the second drop for the same reason
 		// teaches nothing the first did not.
@@ -242,6 +258,13 @@ func (t *Text) line(e *Event) {
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}
 	t.buf = buf
+}
+
+// fitFrom wraps the lines of b from start that pass the width, through a
+// buffer kept for it, so wrapping allocates nothing.
+func (t *Text) fitFrom(b []byte, start int) []byte {
+	t.fit = appendFitLines(t.fit[:0], b[start:], t.opt.Width, t.msgCol+2, false)
+	return append(b[:start], t.fit...)
 }
 
 // whyMark opens an explanation line of --explain.
@@ -274,10 +297,14 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 	return b
 }
 
-func (t *Text) appendTimeStyled(b []byte, d time.Duration) []byte {
+// appendTimeColumn writes the time column, dimmed, and returns how many
+// columns it took.
+func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
 	b = append(b, t.dim.on...)
+	n := len(b)
 	b = appendTime(b, d)
-	return append(b, t.dim.off...)
+	n = len(b) - n
+	return append(b, t.dim.off...), n
 }
 
 // appendMsg writes "m1 cmd PlaceOrder order-1001 → worker-1" and returns
@@ -291,7 +318,9 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 		b = append(b, ' ')
 	}
 	b = append(b, ' ')
-	b = st.append(b, m.Class.info().tag+" "+m.Type)
+	b = append(b, st.on...)
+	b = append(append(append(b, m.Class.info().tag...), ' '), m.Type...)
+	b = append(b, st.off...)
 	n += 1 + 4 + len(m.Type)
 	if m.Key != "" {
 		b = append(b, ' ')
@@ -299,9 +328,10 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 		n += 1 + len(m.Key)
 	}
 	if e.To != "" && e.Kind.carries() {
+		to := t.look(e.To)
 		b = append(b, " → "...)
-		b = t.actor(e.To).append(b, e.To)
-		n += 3 + utf8.RuneCountInString(e.To)
+		b = to.st.append(b, e.To)
+		n += 3 + to.cols
 	}
 	return b, n
 }

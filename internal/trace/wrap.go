@@ -16,7 +16,12 @@ func fitLines(b []byte, width, indent int, avoidOrphans bool) []byte {
 	if width <= 0 || !tooWide(b, width) {
 		return b
 	}
-	var out []byte
+	return appendFitLines(nil, b, width, indent, avoidOrphans)
+}
+
+// appendFitLines appends b to out with its lines wrapped as fitLines
+// wraps them.
+func appendFitLines(out, b []byte, width, indent int, avoidOrphans bool) []byte {
 	for len(b) > 0 {
 		line := b
 		if i := bytes.IndexByte(b, '\n'); i >= 0 {
@@ -35,18 +40,25 @@ func tooWide(b []byte, width int) bool {
 		return false // a column takes a byte at least
 	}
 	col, esc := 0, false
-	for len(b) > 0 {
-		r, n := rune(b[0]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRune(b)
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= utf8.RuneSelf {
+			_, n := utf8.DecodeRune(b[i:])
+			i += n
+			if !esc {
+				if col++; col > width {
+					return true
+				}
+			}
+			continue
 		}
-		b = b[n:]
+		i++
 		switch {
 		case esc:
-			esc = r != 'm'
-		case r == '\x1b':
+			esc = c != 'm'
+		case c == '\x1b':
 			esc = true
-		case r == '\n':
+		case c == '\n':
 			col = 0
 		default:
 			if col++; col > width {
@@ -57,7 +69,9 @@ func tooWide(b []byte, width int) bool {
 	return false
 }
 
-// appendFitted appends one line (with its newline, if any), wrapped.
+// appendFitted appends one line (with its newline, if any), wrapped. Each
+// piece after the first is written as indent spaces and the rest of the
+// line, which is then measured as starting at that column.
 func appendFitted(out, line []byte, width, indent int, avoidOrphans bool) []byte {
 	if indent < 0 {
 		lead := 0
@@ -67,13 +81,15 @@ func appendFitted(out, line []byte, width, indent int, avoidOrphans bool) []byte
 		indent = lead + 2
 	}
 	indent = min(indent, width-minNoteRoom)
-	for tooWide(line, width) {
-		cut := breakAt(line, width, indent, avoidOrphans)
-		if cut < 0 {
+	from := 0 // the columns of spaces written before line
+	for {
+		cut, wide := breakAt(line, from, width, indent, avoidOrphans)
+		if !wide || cut < 0 {
 			break
 		}
 		out = append(trimSpaces(append(out, line[:cut]...)), '\n')
-		line = append(appendSpaces(nil, indent), bytes.TrimLeft(line[cut:], " ")...)
+		out = appendSpaces(out, indent)
+		line, from = bytes.TrimLeft(line[cut:], " "), max(indent, 0)
 	}
 	return append(out, line...)
 }
@@ -86,12 +102,24 @@ const orphan = 12
 // text before it fits in width columns, past the first indent columns
 // and not just after an arrow; -1 when there is none. When the rest would
 // be a short orphan, avoidOrphans takes an earlier space that leaves more.
-func breakAt(line []byte, width, indent int, avoidOrphans bool) int {
-	col, esc, cut, cutCol := 0, false, -1, 0
+// The line starts at column from, after as many spaces; wide reports
+// whether it ends past the width.
+func breakAt(line []byte, from, width, indent int, avoidOrphans bool) (cut int, wide bool) {
+	if from+len(line) <= width {
+		return -1, false // a column takes a byte at least
+	}
+	col, esc, cutCol := from, false, 0
+	cut = -1
 	earlier := -1 // the space before cut
 	var prev rune
+	if from > 0 {
+		prev = ' '
+	}
 	for i := 0; i < len(line); {
-		r, n := utf8.DecodeRune(line[i:])
+		r, n := rune(line[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(line[i:])
+		}
 		switch {
 		case esc:
 			esc = r != 'm'
@@ -111,9 +139,9 @@ func breakAt(line []byte, width, indent int, avoidOrphans bool) int {
 		i += n
 	}
 	if rest := col - cutCol - 1; avoidOrphans && rest < orphan && earlier >= 0 {
-		return earlier
+		return earlier, col > width
 	}
-	return cut
+	return cut, col > width
 }
 
 // sum returns the sum of ns.
