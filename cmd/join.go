@@ -4,7 +4,9 @@ package cmd
 
 import (
 	"fmt"
+	"os"
 	"regexp"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -13,12 +15,18 @@ import (
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/competing"
+	"github.com/msgplay/msgplay/patterns/pubsub"
 )
 
 // joiners run one more worker of a pattern's live run, by pattern name.
 var joiners = map[string]func(cfg any, c patterns.Common, name string, out trace.Sink) *trace.Report{
 	competing.Name: func(cfg any, c patterns.Common, name string, out trace.Sink) *trace.Report {
 		return cfg.(competing.Config).Join(c, name, out)
+	},
+	// One more instance of the subscriber name: the actor is name#PID,
+	// unlike the presenter's instances and any other join process's.
+	pubsub.Name: func(cfg any, c patterns.Common, name string, out trace.Sink) *trace.Report {
+		return cfg.(pubsub.Config).Join(c, name, name+"#"+strconv.Itoa(os.Getpid()), out)
 	},
 }
 
@@ -33,25 +41,28 @@ func newJoinCmd(app *App) *cobra.Command {
 	var name string
 	c := &cobra.Command{
 		Use:   "join PATTERN",
-		Short: "Join a live run as one more worker",
-		Long: `join adds this process to a live run going on at --broker as one more worker,
-called --name: the presenter's trace shows its deliveries and acks. It takes
-the run's own flags (work time, ack mode, prefetch, poison …) from the broker,
-waiting up to ` + live.JoinWait.String() + ` for the run to begin, and ends when the run does.
-Killing it (Ctrl-C, kill -9) is a real crash: what it held unacked is
-delivered again to another worker after the run's AckWait.
+		Short: "Join a live run as one more worker or subscriber",
+		Long: `join adds this process to a live run going on at --broker: competing, as one
+more worker called --name; pubsub, as one more instance, called NAME#PID, of
+the subscriber --name, sharing its subscription. The presenter's trace shows
+its deliveries and acks. It takes the run's own flags (work time, ack mode,
+prefetch, poison, filters …) from the broker, waiting up to ` + live.JoinWait.String() + ` for the
+run to begin, and ends when the run does. Killing it (Ctrl-C, kill -9) is a
+real crash: what it held unacked is delivered again to another worker or
+instance after the run's AckWait.
 
-Patterns that can be joined: competing.`,
-		Example: `  msgplay join competing --broker nats://192.168.1.20:4222 --token T --name ada`,
+Patterns that can be joined: competing, pubsub.`,
+		Example: `  msgplay join competing --broker nats://192.168.1.20:4222 --token T --name ada
+  msgplay join pubsub --broker nats://192.168.1.20:4222 --token T --name email`,
 	}
 	addRunFlags(c, &run)
 	f := c.Flags()
-	f.StringVar(&name, "name", "", "the worker's `NAME` in the run, as ada")
+	f.StringVar(&name, "name", "", "the worker's `NAME` in the run, as ada; pubsub: the subscriber's, as email")
 	addLiveFlags(f, &o)
 	f.Lookup("time-scale").Hidden = true // the run's own scale applies
 	c.Args = func(c *cobra.Command, args []string) error {
 		if len(args) != 1 {
-			return usagef("join takes one pattern (competing), as msgplay join competing --broker URL --name NAME")
+			return usagef("join takes one pattern (competing or pubsub), as msgplay join competing --broker URL --name NAME")
 		}
 		return nil
 	}
@@ -60,7 +71,7 @@ Patterns that can be joined: competing.`,
 		p, found := findPattern(args[0])
 		switch {
 		case !ok || !found:
-			return usagef("join %s: only competing can be joined", args[0])
+			return usagef("join %s: only competing and pubsub can be joined", args[0])
 		case o.broker == "":
 			return usagef("join needs --broker nats://HOST:PORT: the run to join")
 		case name == "":
@@ -90,6 +101,11 @@ Patterns that can be joined: competing.`,
 			return &failure{code: ExitFailure, msg: fmt.Sprintf("the run's flags %q: %v", given, err)}
 		}
 		cfg := s.config()
+		if j, ok := cfg.(interface{ CanJoin(string) error }); ok {
+			if err := j.CanJoin(name); err != nil {
+				return usagef("%v", err)
+			}
+		}
 		return app.runLive(&run, b, func(c patterns.Common, out trace.Sink) *trace.Report {
 			return join(cfg, c, name, out)
 		})

@@ -119,8 +119,12 @@ func addLive(app *App, p pattern, c *cobra.Command, s scenario, run *runOptions)
 	}
 }
 
-// liveReady refuses what a live broker cannot do.
+// liveReady refuses what a live broker cannot do: a pattern's config
+// says so with LiveReady.
 func liveReady(cfg any) error {
+	if c, ok := cfg.(interface{ LiveReady() error }); ok {
+		return c.LiveReady()
+	}
 	if c, ok := cfg.(competing.Config); ok && c.VisibilityTimeout == 0 {
 		return errors.New("--visibility-timeout 0 (back when the connection closes, as RabbitMQ) has no " +
 			"JetStream equivalent in --live: give an AckWait, such as 500ms")

@@ -11,6 +11,9 @@ type Port interface {
 	// Queue returns the queue called name, declaring it with opts on
 	// first use.
 	Queue(name string, opts QueueOptions) QueuePort
+	// Topic returns the topic called name, declaring it on first use (see
+	// TopicPort).
+	Topic(name string) TopicPort
 	// Idle reports whether nothing is left to do: every message sent so
 	// far is settled and no consumer is working on a delivery.
 	Idle() bool
@@ -41,6 +44,10 @@ type Work interface {
 	// Handle records that the handler applied the message's business
 	// effect. Call it before Ack.
 	Handle(note string)
+	// SkipWhy records that the handler recognised the message as a
+	// duplicate and did not apply it again; why teaches the reason, for
+	// --explain. Call it before Ack.
+	SkipWhy(note, why string)
 	// Ack finishes the delivery successfully.
 	Ack()
 	// Nack finishes the delivery as failed: with requeue the message is

@@ -51,13 +51,16 @@ type Broker struct {
 	w       *sim.World
 	pattern string
 	queues  []*queue
+	topics  []*topic
 	errs    []string
 
-	unsettled map[string]bool   // ids sent and not yet acked, dead-lettered or lost
+	// The books, keyed by queue and id (see bookKey): a topic copies one
+	// event into several subscriptions.
+	unsettled map[string]bool   // sent and not yet acked, dead-lettered or lost
 	working   int               // deliveries in this process's workers' hands
-	remote    map[string]string // id → the join process worker working on it
-	holder    map[string]string // id → who had its last delivery
-	nacked    map[string]bool   // id → its last delivery was nacked, not left to time out
+	remote    map[string]string // → the join process worker working on it
+	holder    map[string]string // → who had its last delivery
+	nacked    map[string]bool   // → its last delivery was nacked, not left to time out
 	over      bool              // a join process: the presenter said the run is over
 	subs      []*nats.Subscription
 }
@@ -148,6 +151,9 @@ func (b *Broker) subscribe(subject string, fn nats.MsgHandler) {
 // Names implements broker.Port.
 func (b *Broker) Names() []string {
 	var names []string
+	for _, t := range b.topics {
+		names = append(names, t.name)
+	}
 	for _, q := range b.queues {
 		names = append(names, q.name, q.name+".dlq")
 	}
@@ -241,9 +247,9 @@ func (b *Broker) emitRemote(we wireEvent) {
 	e := trace.Event{Kind: k, Actor: we.Actor, To: we.To, Note: we.Note, Took: we.Took, Msg: we.Msg}
 	switch k {
 	case trace.Deliver:
-		b.remote[e.Msg.IDText()] = e.To
-	case trace.Handle, trace.Nack, trace.Drop:
-		delete(b.remote, e.Msg.IDText())
+		b.remote[bookKey(&e)] = e.To
+	case trace.Handle, trace.Skip, trace.Nack, trace.Drop:
+		delete(b.remote, bookKey(&e))
 	case trace.Crash:
 		for id, who := range b.remote {
 			if who == e.Actor {
@@ -260,15 +266,15 @@ func (b *Broker) emitRemote(we wireEvent) {
 // book keeps what Idle and the timeouts need from an event about to be
 // recorded.
 func (b *Broker) book(e *trace.Event) {
-	id := e.Msg.IDText()
+	key := bookKey(e)
 	switch e.Kind {
 	case trace.Send:
-		b.unsettled[id] = true
+		b.unsettled[key] = true
 	case trace.Deliver:
-		if e.Msg.Attempt > 1 && !b.nacked[id] {
-			who, ok := b.holder[id]
+		if e.Msg.Attempt > 1 && !b.nacked[key] {
+			who, ok := b.holder[key]
 			if who != e.To {
-				delete(b.remote, id)
+				delete(b.remote, key)
 			}
 			m := e.Msg
 			m.Attempt--
@@ -284,13 +290,25 @@ func (b *Broker) book(e *trace.Event) {
 				Why: "JetStream cannot tell a slow consumer from a dead one: after AckWait without an ack " +
 					"it hands the message to the next fetch, from any worker."})
 		}
-		b.holder[id] = e.To
-		b.nacked[id] = false
+		b.holder[key] = e.To
+		b.nacked[key] = false
 	case trace.Nack:
-		b.nacked[id] = true
+		b.nacked[key] = true
 	case trace.Ack, trace.DeadLetter, trace.Drop:
-		delete(b.unsettled, id)
+		delete(b.unsettled, key)
 	}
+}
+
+// bookKey names the message of e in its queue: the queue is the event's
+// receiver, or its actor for what a queue does (deliver, time out,
+// dead-letter).
+func bookKey(e *trace.Event) string {
+	q := e.To
+	switch e.Kind {
+	case trace.Deliver, trace.Timeout, trace.DeadLetter:
+		q = e.Actor
+	}
+	return q + "\x00" + e.Msg.IDText()
 }
 
 // ackWait returns the AckWait of the queue called name, as the trace

@@ -263,7 +263,9 @@ func TestBadBrokersAreOneLineAndBounded(t *testing.T) {
 		{[]string{"join", "competing", "--broker", url, "--token", "wrong", "--name", "eve"}, 1, "--token"},
 		{[]string{"competing", "--live", "--broker", "http://example.com"}, 2, "--broker"},
 		{[]string{"competing", "--broker", url}, 2, "--broker needs --live"},
-		{[]string{"pubsub", "--live"}, 2, "competing"},
+		{[]string{"saga", "--live"}, 2, "has no live mode"},
+		{[]string{"pubsub", "--live", "--filter", "shipping=orders.#"}, 2, "no NATS equivalent"},
+		{[]string{"pubsub", "--live", "--mode", "direct"}, 2, "--mode direct"},
 		{[]string{"competing", "--live", "--visibility-timeout", "0"}, 2, "--visibility-timeout"},
 		{[]string{"join", "competing", "--broker", url, "--name", "worker-1"}, 2, "--name"},
 	} {

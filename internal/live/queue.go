@@ -38,13 +38,15 @@ type queue struct {
 	dlq     string // the dead-letter stream
 	subject string
 	ack     broker.AckMode
-	cons    bool // the consumer is made (on the first Consume)
+	cons    bool   // the consumer is made (on the first Consume)
+	durable string // the consumer's name: Durable, or a subscription's
+	shared  bool   // the stream is a topic's, shared by its subscriptions: keep what is dead-lettered
 	workers []*worker
 }
 
 // streamName returns a JetStream name for the queue of the pattern.
 func streamName(pattern, queue string) string {
-	r := strings.NewReplacer(".", "_", "-", "_", " ", "_", "*", "_", ">", "_")
+	r := strings.NewReplacer(".", "_", "-", "_", " ", "_", "*", "_", ">", "_", "/", "_")
 	return "MSGPLAY_" + strings.ToUpper(r.Replace(pattern)+"_"+r.Replace(queue))
 }
 
@@ -58,7 +60,7 @@ func (b *Broker) Queue(name string, opts broker.QueueOptions) broker.QueuePort {
 		}
 	}
 	q := &queue{b: b, name: name, opts: opts, stream: streamName(b.pattern, name),
-		dlq: streamName(b.pattern, name+".dlq"), subject: b.subject(name)}
+		dlq: streamName(b.pattern, name+".dlq"), subject: b.subject(name), durable: Durable}
 	b.queues = append(b.queues, q)
 	return q
 }
@@ -98,11 +100,17 @@ func (q *queue) declare(ack broker.AckMode) {
 		q.b.fail("creating the streams of queue %s: %v", q.name, err)
 		return
 	}
-	_, err = q.b.nc.Subscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+q.stream+"."+Durable, q.maxDeliveries)
+	q.deadLetters()
+	q.consumer(c, ack)
+}
+
+// deadLetters listens to JetStream's max-deliveries advisory for the
+// queue's consumer.
+func (q *queue) deadLetters() {
+	_, err := q.b.nc.Subscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+q.stream+"."+q.durable, q.maxDeliveries)
 	if err != nil {
 		q.b.fail("subscribing to the max-deliveries advisory: %v", err)
 	}
-	q.consumer(c, ack)
 }
 
 // consumer makes the durable consumer every worker shares.
@@ -130,14 +138,7 @@ func (q *queue) wall(d time.Duration) time.Duration {
 func (q *queue) Send(from string, m *broker.Message) error {
 	b := q.b
 	q.declare(broker.ManualAck)
-	msg := nats.NewMsg(q.subject)
-	id, key := m.Text() // a numbered message has no text until asked
-	msg.Header.Set("Msgplay-Id", id)
-	msg.Header.Set("Msgplay-Type", m.Type)
-	msg.Header.Set("Msgplay-Class", strconv.Itoa(int(m.Class)))
-	msg.Header.Set("Msgplay-Key", key)
-	msg.Header.Set("Msgplay-Num", strconv.FormatUint(m.Num, 10))
-	msg.Data = []byte(key)
+	msg, id := natsMsg(q.subject, m)
 	c, cancel := ctx()
 	defer cancel()
 	b.w.Progress()
@@ -151,10 +152,25 @@ func (q *queue) Send(from string, m *broker.Message) error {
 	return nil
 }
 
+// natsMsg returns m as a NATS message on subject, its trace identity in
+// headers (traceMsg reads them back), and its id.
+func natsMsg(subject string, m *broker.Message) (*nats.Msg, string) {
+	msg := nats.NewMsg(subject)
+	id, key := m.Text() // a numbered message has no text until asked
+	msg.Header.Set("Msgplay-Id", id)
+	msg.Header.Set("Msgplay-Type", m.Type)
+	msg.Header.Set("Msgplay-Class", strconv.Itoa(int(m.Class)))
+	msg.Header.Set("Msgplay-Key", key)
+	msg.Header.Set("Msgplay-Num", strconv.FormatUint(m.Num, 10))
+	msg.Data = []byte(key)
+	return msg, id
+}
+
 // maxDeliveries handles JetStream's max-deliveries advisory: JetStream has
 // no dead-letter queue, so msgplay builds the common one. It copies the
 // message to the dead-letter stream with the reason, then removes it from
-// the work queue, where it would otherwise stay for ever.
+// the work queue, where it would otherwise stay for ever (a topic's stream
+// keeps it: the other subscriptions have their own copies to read).
 func (q *queue) maxDeliveries(m *nats.Msg) {
 	var adv struct {
 		StreamSeq  uint64 `json:"stream_seq"`
@@ -180,7 +196,7 @@ func (q *queue) maxDeliveries(m *nats.Msg) {
 	dead.Header = raw.Header
 	dead.Header.Set("Msgplay-Reason", reason)
 	dead.Data = raw.Data
-	if _, err = js.PublishMsg(c, dead); err == nil {
+	if _, err = js.PublishMsg(c, dead); err == nil && !q.shared {
 		err = s.DeleteMsg(c, adv.StreamSeq)
 	}
 	tm := traceMsg(raw.Header, int(adv.Deliveries))
@@ -209,6 +225,11 @@ func traceMsg(h nats.Header, attempt int) trace.Msg {
 // own that fetches in batches of its prefetch.
 func (q *queue) Consume(a *sim.Actor, opts broker.ConsumerOptions, h func(broker.Work)) {
 	q.declare(opts.Ack)
+	q.addWorker(a, opts, h)
+}
+
+// addWorker makes actor a a worker of the queue's consumer.
+func (q *queue) addWorker(a *sim.Actor, opts broker.ConsumerOptions, h func(broker.Work)) {
 	wk := &worker{q: q, a: a, opts: opts, h: h}
 	q.workers = append(q.workers, wk)
 	a.Describe(wk.describe)
@@ -229,7 +250,7 @@ func (q *queue) findConsumer(js jetstream.JetStream) (jetstream.Consumer, error)
 	deadline := time.Now().Add(JoinWait)
 	for {
 		c, cancel := ctx()
-		cons, err := js.Consumer(c, q.stream, Durable)
+		cons, err := js.Consumer(c, q.stream, q.durable)
 		cancel()
 		if err == nil || q.b.opts.Join == "" || time.Now().After(deadline) {
 			return cons, err

@@ -46,7 +46,7 @@ func (wk *worker) start() {
 		cons, err = wk.q.findConsumer(js)
 		if err != nil {
 			nc.Close()
-			err = fmt.Errorf("no consumer %s on stream %s (is the run going on?): %v", Durable, wk.q.stream, err)
+			err = fmt.Errorf("no consumer %s on stream %s (is the run going on?): %v", wk.q.durable, wk.q.stream, err)
 		}
 	}
 	if err != nil {
@@ -229,10 +229,15 @@ type delivery struct {
 func (d *delivery) Message() *broker.Message { return d.m }
 
 // Handle implements broker.Work.
-func (d *delivery) Handle(note string) {
+func (d *delivery) Handle(note string) { d.effect(trace.Handle, note, "") }
+
+// SkipWhy implements broker.Work.
+func (d *delivery) SkipWhy(note, why string) { d.effect(trace.Skip, note, why) }
+
+func (d *delivery) effect(k trace.Kind, note, why string) {
 	b := d.wk.q.b
-	b.emit(trace.Event{Kind: trace.Handle, Actor: d.wk.a.Name, To: d.wk.q.name, Msg: d.m.Msg,
-		Took: b.w.Now() - d.started, Note: note})
+	b.emit(trace.Event{Kind: k, Actor: d.wk.a.Name, To: d.wk.q.name, Msg: d.m.Msg,
+		Took: b.w.Now() - d.started, Note: note, Why: why})
 }
 
 // finish marks the worker's work on d as over, gives back its room, and

@@ -115,6 +115,7 @@ var Definition = patterns.Def[Config]{
 		Args:   []string{"--events", "3", "--subscribers", "inventory,email"},
 		Broken: "transient", Fixed: "durable",
 	},
+	Live: liveMapping,
 }
 
 // emailAway is the window the variants and the faults take email offline.

@@ -96,7 +96,8 @@ func (d *direct) next(o *order) {
 }
 
 // reply sends a service's answer to the command it was delivered.
-func (d *direct) reply(name string, del *broker.Delivery, ok bool) {
+func (d *direct) reply(name string, w broker.Work, ok bool) {
+	del := w.(*broker.Delivery) // direct mode runs on the simulated broker only
 	cmd := del.Msg.ID
 	d.replied[cmd]++
 	id := "r" + cmd[1:]

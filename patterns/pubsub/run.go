@@ -22,7 +22,9 @@ type run struct {
 	orders  *patterns.Arrivals
 	placed  int
 	pending int // joins and restarts still to come: the run waits for them
-	topic   *broker.Topic
+	port    broker.Port
+	topic   broker.TopicPort
+	event   broker.Message // the event being published
 	direct  *direct
 	seen    map[string]bool // idempotency memory: subscriber/message id
 }
@@ -41,17 +43,18 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	if cfg.Idempotent {
 		r.seen = map[string]bool{}
 	}
+	r.port = r.s.Port()
 	if cfg.Mode == Direct {
 		r.direct = newDirect(r)
 	} else {
-		r.topic = r.s.Broker.Topic(Topic)
+		r.topic = r.port.Topic(Topic)
 	}
 	for _, name := range cfg.Subscribers {
 		r.subscribe(name)
 	}
 	r.s.Produce(r.orders)
 
-	b := r.s.Broker
+	b := r.port
 	r.s.Run(func() bool { return r.orders.Done() && r.pending == 0 && b.Idle() })
 
 	row := "subscription"
@@ -72,26 +75,22 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 // instances and schedules when they join, go offline and come back.
 func (r *run) subscribe(name string) {
 	cfg, w := r.cfg, r.w
-	opts := broker.QueueOptions{MaxDeliveries: MaxDeliveries, DuplicateRate: cfg.DuplicateRate}
-	var consume func(a *sim.Actor, h broker.Handler)
+	opts := cfg.queueOptions()
+	var consume func(a *sim.Actor, h func(broker.Work))
 	if cfg.Mode == Direct {
 		q := r.s.Broker.Queue(cfg.QueueName(name), opts)
 		r.direct.queues[name] = q
-		consume = func(a *sim.Actor, h broker.Handler) { q.Subscribe(a, broker.ConsumerOptions{Prefetch: 1}, h) }
+		consume = func(a *sim.Actor, h func(broker.Work)) {
+			q.Subscribe(a, broker.ConsumerOptions{Prefetch: 1}, func(d *broker.Delivery) { h(d) })
+		}
 	} else {
 		// Durable subscriptions are declared with the system, before any
 		// order: they hold events for subscribers that start late or go
 		// away. A transient one only begins when its subscriber connects.
-		sub := r.topic.Subscribe(name, broker.SubscriptionOptions{
-			Durable: !cfg.IsTransient(name), Filter: cfg.FilterOf(name), Queue: opts})
-		consume = func(a *sim.Actor, h broker.Handler) { sub.Consume(a, broker.ConsumerOptions{Prefetch: 1}, h) }
+		sub := r.topic.Subscribe(name, cfg.subscriptionOptions(name))
+		consume = func(a *sim.Actor, h func(broker.Work)) { sub.Consume(a, broker.ConsumerOptions{Prefetch: 1}, h) }
 	}
-	work := w.Rand("work:" + name)
-	factor := 1.0
-	if f, ok := cfg.Slow[name]; ok {
-		factor = f
-	}
-	failing := slices.Contains(cfg.Fail, name)
+	handler := r.handlers(name)
 	if at, late := cfg.LateAt(name); late {
 		w.At(at, nil, func() { r.joined(name) })
 	}
@@ -99,8 +98,7 @@ func (r *run) subscribe(name string) {
 	for _, inst := range cfg.InstanceNames(name) {
 		a := w.Actor(inst)
 		actors = append(actors, a)
-		finish := func(arg any) { r.finish(name, failing, arg.(*broker.Delivery)) }
-		h := func(d *broker.Delivery) { w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d) }
+		h := handler(a)
 		if at, late := cfg.LateAt(name); late {
 			r.pending++
 			w.At(at, nil, func() {
@@ -116,6 +114,32 @@ func (r *run) subscribe(name string) {
 			continue
 		}
 		r.offline(actors, o.Window)
+	}
+}
+
+func (cfg Config) queueOptions() broker.QueueOptions {
+	return broker.QueueOptions{MaxDeliveries: MaxDeliveries, DuplicateRate: cfg.DuplicateRate}
+}
+
+func (cfg Config) subscriptionOptions(name string) broker.SubscriptionOptions {
+	return broker.SubscriptionOptions{Durable: !cfg.IsTransient(name), Filter: cfg.FilterOf(name),
+		Queue: cfg.queueOptions()}
+}
+
+// handlers returns what makes the handler of each instance of subscriber
+// name: it works on a delivery for a sampled time (slower by its --slow
+// factor), then finishes it. The instances share one work-time stream.
+func (r *run) handlers(name string) func(a *sim.Actor) func(broker.Work) {
+	cfg, w := r.cfg, r.w
+	work := w.Rand("work:" + name)
+	factor := 1.0
+	if f, ok := cfg.Slow[name]; ok {
+		factor = f
+	}
+	failing := slices.Contains(cfg.Fail, name)
+	return func(a *sim.Actor) func(broker.Work) {
+		finish := func(arg any) { r.finish(name, failing, arg.(broker.Work)) }
+		return func(d broker.Work) { w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d) }
 	}
 }
 
@@ -157,20 +181,23 @@ func (r *run) offline(actors []*sim.Actor, win sim.Window) {
 	})
 }
 
-// finish ends one subscriber's work on a delivery.
-func (r *run) finish(name string, failing bool, d *broker.Delivery) {
+// finish ends one subscriber's work on a delivery: the same code on the
+// simulated broker and on a live one. Only direct mode, which replies
+// through the simulated broker, reads past broker.Work.
+func (r *run) finish(name string, failing bool, d broker.Work) {
 	if failing {
-		last := d.Attempt() >= MaxDeliveries
+		last := r.direct != nil && d.(*broker.Delivery).Attempt() >= MaxDeliveries
 		d.Nack(true, "failed: "+failure(name))
-		if r.direct != nil && last {
+		if last {
 			r.direct.reply(name, d, false) // given up: the caller hears of it
 		}
 		return
 	}
 	if r.seen != nil {
-		k := name + "/" + d.Msg.ID
+		id := d.Message().ID
+		k := name + "/" + id
 		if r.seen[k] {
-			d.SkipWhy("duplicate", name+" remembers handling "+d.Msg.ID+": at-least-once delivery brought "+
+			d.SkipWhy("duplicate", name+" remembers handling "+id+": at-least-once delivery brought "+
 				"it again, and an idempotent subscriber acks the repeat without applying it twice.")
 			if r.direct != nil {
 				r.direct.reply(name, d, true)
@@ -194,9 +221,12 @@ func (r *run) place(i int) {
 	if r.direct != nil {
 		r.direct.place(i)
 	} else {
-		r.topic.Publish(Publisher, &broker.Message{
+		// One message value serves every publication: Publish keeps copies,
+		// never m, and through the port a fresh one would cost an allocation.
+		r.event = broker.Message{
 			Msg:     trace.Msg{ID: EventID(i), Type: "OrderPlaced", Class: trace.EventMsg, Key: OrderKey(i)},
-			Subject: Subject(i)})
+			Subject: Subject(i)}
+		r.topic.Publish(Publisher, &r.event)
 		if i == r.cfg.Events {
 			r.w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher,
 				Note: "all " + itoa(int64(i)) + " orders placed: the order service waited for no subscriber"})
