@@ -30,4 +30,4 @@ func (s *Store) Connect(a *sim.Actor) *Conn {
 
 // Begin starts a transaction of the connection's actor and emits a begin
 // event; see Store.Begin.
-func (c *Conn) Begin(about trace.Msg) *Tx { return c.s.begin(c.a, c.fail, about) }
+func (c *Conn) Begin(about trace.Msg) *Tx { return c.s.begin(c, about) }

@@ -8,7 +8,6 @@ package store
 
 import (
 	"errors"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,13 +35,12 @@ type Options struct {
 type Store struct {
 	Name string
 
-	w     *sim.World
-	owner *sim.Actor
-	opts  Options
-	fail  *rand.Rand
-	data  map[string]string
-	open  []*Tx // open transactions, oldest first
-	next  int
+	w    *sim.World
+	own  Conn // the owner's own connection
+	opts Options
+	data map[string]string
+	open []*Tx // open transactions, oldest first
+	next int
 
 	indexes []*index // keys kept in the order they were first written; see Index
 	tables  []*table // rows kept one byte each; see Table
@@ -51,9 +49,10 @@ type Store struct {
 
 // New returns an empty store called name, owned by owner, living in w.
 func New(w *sim.World, owner *sim.Actor, name string, opts Options) *Store {
-	s := &Store{Name: name, w: w, owner: owner, opts: opts, data: map[string]string{}}
+	s := &Store{Name: name, w: w, opts: opts, data: map[string]string{}}
+	s.own = Conn{s: s, a: owner}
 	if opts.FailRate > 0 {
-		s.fail = w.Rand("faults:db:" + name)
+		s.own.fail = w.Rand("faults:db:" + name)
 	}
 	owner.OnCrash(func() { s.dropOpen(owner) })
 	return s
@@ -122,12 +121,12 @@ func (s *Store) remove(key string) {
 // Begin starts a transaction and emits a begin event. about, when it has an
 // id, is the message the transaction is for; its events carry it.
 func (s *Store) Begin(about trace.Msg) *Tx {
-	return s.begin(s.owner, s.fail, about)
+	return s.own.Begin(about)
 }
 
-func (s *Store) begin(by *sim.Actor, fail *rand.Rand, about trace.Msg) *Tx {
+func (s *Store) begin(c *Conn, about trace.Msg) *Tx {
 	s.next++
-	tx := &Tx{s: s, id: s.next, about: about, by: by, fail: fail}
+	tx := &Tx{c: c, id: uint32(s.next), about: about}
 	tx.writes = tx.inline[:0]
 	s.open = append(s.open, tx)
 	s.emit(trace.Begin, tx, "")
@@ -141,6 +140,10 @@ func (s *Store) emit(k trace.Kind, tx *Tx, note string) {
 // emitWrites emits a transaction event whose note is "tx N", then note, then
 // (with writes) the transaction's writes, built in one allocation.
 func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
+	e := s.w.NextEvent(k)
+	if e == nil {
+		return // no sink wants it: no note to write
+	}
 	b := append(s.note[:0], "tx "...)
 	b = strconv.AppendInt(b, int64(tx.id), 10)
 	if note != "" || (writes && len(tx.writes) > 0) {
@@ -151,7 +154,7 @@ func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
 		b = tx.appendWrites(b)
 	}
 	s.note = b
-	e := trace.Event{Kind: k, Actor: tx.by.Name, To: s.Name, Msg: tx.about, Note: string(b)}
+	e.Actor, e.To, e.Msg, e.Note = tx.c.a.Name, s.Name, tx.about, string(b)
 	if writes {
 		// Only ever appended to, so the event may keep what it is lent.
 		e.Writes = tx.writes
@@ -159,7 +162,7 @@ func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
 	if k != trace.Begin {
 		e.Why = tx.why
 	}
-	s.w.Emit(e)
+	s.w.Record(e)
 }
 
 // dropOpen drops every open transaction of actor a, which crashed: what it
@@ -167,7 +170,7 @@ func (s *Store) emitWrites(k trace.Kind, tx *Tx, note string, writes bool) {
 func (s *Store) dropOpen(a *sim.Actor) {
 	var dropped []*Tx
 	for _, tx := range s.open {
-		if tx.by == a {
+		if tx.c.a == a {
 			dropped = append(dropped, tx)
 		}
 	}
@@ -191,15 +194,14 @@ func (s *Store) close(tx *Tx) {
 }
 
 // Tx is one transaction. Its writes are invisible to others until Commit.
+// It fits in 256 bytes, a transaction being made for every write.
 type Tx struct {
-	s      *Store
-	id     int
+	c      *Conn // whose transaction it is (the owner's, or another actor's) and its fault stream
 	about  trace.Msg
-	by     *sim.Actor // whose transaction it is: the owner, or a Conn's actor
-	fail   *rand.Rand // the fault stream its commit draws from; nil for none
-	why    string     // the teaching sentence of its commit or rollback event
+	why    string // the teaching sentence of its commit or rollback event
 	writes []trace.Write
 	inline [2]trace.Write // room for the writes of most transactions, spared an allocation
+	id     uint32
 	done   bool
 }
 
@@ -219,20 +221,20 @@ func (tx *Tx) Get(key string) (string, bool) {
 			return w.Value, !w.Deleted
 		}
 	}
-	return tx.s.Get(key)
+	return tx.c.s.Get(key)
 }
 
 // Commit applies every write at once and emits a commit event that lists
 // them. It fails, rolling back, when the store injects a failure, and
 // returns ErrAborted when the transaction is over or its owner crashed.
 func (tx *Tx) Commit() error {
-	s := tx.s
-	if tx.done || !tx.by.Up() {
+	s := tx.c.s
+	if tx.done || !tx.c.a.Up() {
 		return ErrAborted
 	}
 	tx.done = true
 	s.close(tx)
-	if tx.fail != nil && tx.fail.Float64() < s.opts.FailRate {
+	if f := tx.c.fail; f != nil && f.Float64() < s.opts.FailRate {
 		s.emit(trace.Rollback, tx, "commit failed (injected database fault); nothing written")
 		return ErrCommitFailed
 	}
@@ -257,8 +259,8 @@ func (tx *Tx) Rollback(why string) {
 		return
 	}
 	tx.done = true
-	tx.s.close(tx)
-	tx.s.emit(trace.Rollback, tx, why)
+	tx.c.s.close(tx)
+	tx.c.s.emit(trace.Rollback, tx, why)
 }
 
 // appendWrites lists the writes: "orders/order-1001=PENDING, outbox/e1 deleted".

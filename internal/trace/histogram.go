@@ -21,6 +21,7 @@ type Histogram struct {
 	n       int64
 	max     time.Duration
 	exact   []time.Duration
+	sorted  bool    // exact is in order: no sample came since the last sort
 	buckets []int64 // nil until the samples outgrow exact
 }
 
@@ -34,6 +35,7 @@ func (h *Histogram) Record(d time.Duration) {
 	if h.buckets == nil {
 		if len(h.exact) < exactSamples {
 			h.exact = append(h.exact, d)
+			h.sorted = false
 			return
 		}
 		h.buckets = make([]int64, 64<<subBits)
@@ -63,9 +65,11 @@ func (h *Histogram) Percentile(p float64) time.Duration {
 	}
 	rank = min(max(rank, 1), h.n)
 	if h.buckets == nil {
-		s := slices.Clone(h.exact)
-		slices.Sort(s)
-		return s[rank-1]
+		if !h.sorted {
+			slices.Sort(h.exact) // in place: the order of the samples tells nothing
+			h.sorted = true
+		}
+		return h.exact[rank-1]
 	}
 	var seen int64
 	for i, c := range h.buckets {

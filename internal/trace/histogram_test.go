@@ -20,6 +20,21 @@ func TestHistogramExactForSmallRuns(t *testing.T) {
 	}
 }
 
+// A percentile asked between records sees the samples recorded since.
+func TestHistogramPercentileBetweenRecords(t *testing.T) {
+	var h Histogram
+	h.Record(30 * time.Millisecond)
+	h.Record(10 * time.Millisecond)
+	if got := h.Percentile(100); got != 30*time.Millisecond {
+		t.Fatalf("p100 = %v, want 30ms", got)
+	}
+	h.Record(20 * time.Millisecond)
+	h.Record(5 * time.Millisecond)
+	if lo, mid := h.Percentile(25), h.Percentile(75); lo != 5*time.Millisecond || mid != 20*time.Millisecond {
+		t.Fatalf("after two more records p25 = %v, p75 = %v, want 5ms and 20ms", lo, mid)
+	}
+}
+
 func TestHistogramFoldsWithinResolution(t *testing.T) {
 	var h Histogram
 	const n = 100000

@@ -158,6 +158,11 @@ func (c *Checks) order(k keyRef) *keyOrder {
 	return c.keys.At(int(k))
 }
 
+// Wants implements trace.Choosy: the checks read only these kinds.
+func (c *Checks) Wants() trace.Kinds {
+	return trace.KindsOf(trace.Commit, trace.Publish, trace.Handle, trace.Skip)
+}
+
 // Event implements trace.Sink.
 func (c *Checks) Event(e *trace.Event) {
 	c.end = e.T
@@ -229,7 +234,8 @@ func (c *Checks) Event(e *trace.Event) {
 // commitAt returns the commit time of f, committed and not yet published.
 func (c *Checks) commitAt(f *fate) time.Duration { return c.unsent[f] }
 
-// Finish closes the depth record at the end of the run.
+// Finish closes the depth record at the end of the run, end: the time of
+// the last event or later.
 func (c *Checks) Finish(end time.Duration) {
 	c.end = max(c.end, end)
 	c.depth.Record(c.end, c.now)
