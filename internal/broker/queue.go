@@ -209,12 +209,20 @@ func (q *Queue) dispatch() {
 	q.dispatching = false
 }
 
+// pick returns the next consumer in turn that has room, or nil.
 func (q *Queue) pick() *Consumer {
 	n := len(q.consumers)
-	for i := 0; i < n; i++ {
-		c := q.consumers[(q.next+i)%n]
+	j := q.next // below n: scale.go keeps it there as consumers go
+	if j >= n {
+		j = 0
+	}
+	for range n {
+		c := q.consumers[j]
+		if j++; j == n {
+			j = 0
+		}
 		if c.hasRoom() {
-			q.next = (q.next + i + 1) % n
+			q.next = j
 			return c
 		}
 	}

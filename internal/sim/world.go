@@ -252,16 +252,19 @@ func (w *World) push(at time.Duration, ev event) {
 		w.slots = append(w.slots, ev)
 	}
 	w.seq++
-	q := append(w.queue, entry{at: at, seq: w.seq, slot: slot})
+	// Sift up: move parents down into the hole until the new entry fits.
+	e := entry{at: at, seq: w.seq, slot: slot}
+	q := append(w.queue, e)
 	i := len(q) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !q[i].before(&q[p]) {
+		if !e.before(&q[p]) {
 			break
 		}
-		q[i], q[p] = q[p], q[i]
+		q[i] = q[p]
 		i = p
 	}
+	q[i] = e
 	w.queue = q
 }
 
@@ -269,8 +272,10 @@ func (w *World) pop() (time.Duration, event) {
 	q := w.queue
 	top := q[0]
 	n := len(q) - 1
-	q[0] = q[n]
+	last := q[n]
 	q = q[:n]
+	// Sift down: move the earlier child up into the hole until the last
+	// entry fits there.
 	i := 0
 	for {
 		l := 2*i + 1
@@ -281,11 +286,14 @@ func (w *World) pop() (time.Duration, event) {
 		if r := l + 1; r < n && q[r].before(&q[l]) {
 			m = r
 		}
-		if !q[m].before(&q[i]) {
+		if !q[m].before(&last) {
 			break
 		}
-		q[i], q[m] = q[m], q[i]
+		q[i] = q[m]
 		i = m
+	}
+	if n > 0 {
+		q[i] = last
 	}
 	w.queue = q
 	ev := w.slots[top.slot]
