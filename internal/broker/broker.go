@@ -36,11 +36,7 @@ func New(w *sim.World) *Broker {
 // tell records an event of kind k about message m, at the given attempt,
 // from actor to to: the events every message has, filled in place.
 func (b *Broker) tell(k trace.Kind, actor, to string, m *trace.Msg, attempt int, took time.Duration, note string) {
-	if e := b.w.NextEvent(k); e != nil {
-		e.Actor, e.To, e.Msg, e.Took, e.Note = actor, to, *m, took, note
-		e.Msg.Attempt = attempt
-		b.w.Record(e)
-	}
+	b.w.EmitMsg(k, actor, to, m, attempt, took, note)
 }
 
 // Names returns the names of the queues and topics, in the order they were

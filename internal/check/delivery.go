@@ -18,8 +18,8 @@ import (
 // settled with no delivery still being worked on, so memory follows what is
 // in flight.
 type Delivery struct {
-	queues  []queueFates // where each unsettled message's fate is in slots, per queue
-	slots   []fate       // the fates, reused once settled: no allocation per message
+	queues  []queueFates // each unsettled message's fate, per queue
+	slots   []fate       // the fates of messages found by id, reused once settled: no allocation per message
 	free    []int32      // slots free for reuse
 	lastKey fateKey
 	last    int32 // slot of the last fate found, or -1
@@ -33,13 +33,13 @@ type Delivery struct {
 
 type fateKey struct{ queue, id string }
 
-// queueFates finds the slots of a queue's unsettled messages: numbered
-// ones by their number, the others by their id. Queues are few: they are
-// found by a scan.
+// queueFates holds the fates of a queue's unsettled messages: numbered
+// ones in a ring by their number, the others in slots found by their id.
+// Queues are few: they are found by a scan.
 type queueFates struct {
 	name string
 	ids  map[string]int32
-	nums trace.Numbered[int32]
+	nums trace.Numbered[fate]
 }
 
 // fates returns the fates of queue, made on first use.
@@ -73,10 +73,7 @@ func (c *Delivery) kept() int {
 // the last fate found by id is tried first.
 func (c *Delivery) get(queue string, m *trace.Msg) *fate {
 	if m.Num > 0 {
-		if i := c.fates(queue).nums.Get(m.Num); i != nil {
-			return &c.slots[*i]
-		}
-		return nil
+		return c.fates(queue).nums.Get(m.Num)
 	}
 	k := fateKey{queue, m.ID}
 	if c.last >= 0 && c.lastKey == k {
@@ -92,6 +89,10 @@ func (c *Delivery) get(queue string, m *trace.Msg) *fate {
 
 // add makes the fate of message m, first sent to queue now.
 func (c *Delivery) add(queue string, m *trace.Msg, f fate) {
+	if m.Num > 0 {
+		c.fates(queue).nums.Add(m.Num, f)
+		return
+	}
 	var i int32
 	if n := len(c.free); n > 0 {
 		i = c.free[n-1]
@@ -101,10 +102,6 @@ func (c *Delivery) add(queue string, m *trace.Msg, f fate) {
 		i = int32(len(c.slots))
 		c.slots = append(c.slots, f)
 	}
-	if m.Num > 0 {
-		c.fates(queue).nums.Add(m.Num, i)
-		return
-	}
 	c.fates(queue).ids[m.ID] = i
 	c.lastKey, c.last = fateKey{queue, m.ID}, i
 }
@@ -112,14 +109,12 @@ func (c *Delivery) add(queue string, m *trace.Msg, f fate) {
 // forget frees the slot of a sealed message.
 func (c *Delivery) forget(queue string, m *trace.Msg) {
 	q := c.fates(queue)
-	var i int32
 	if m.Num > 0 {
-		i = *q.nums.Get(m.Num)
 		q.nums.Delete(m.Num)
-	} else {
-		i = q.ids[m.ID]
-		delete(q.ids, m.ID)
+		return
 	}
+	i := q.ids[m.ID]
+	delete(q.ids, m.ID)
 	c.slots[i] = fate{}
 	c.free = append(c.free, i)
 	if c.last == i {
@@ -293,18 +288,17 @@ func (c *Delivery) seal(f *fate) {
 // duplicate-effects checks. stopped says why the run ended early, if it
 // did; pending holds the ids of the first messages never settled.
 func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
-	var rest []int32 // the slots still held
+	var rest []*fate // the fates still held
 	for i := range c.queues {
 		q := &c.queues[i]
 		for _, slot := range q.ids {
-			rest = append(rest, slot)
+			rest = append(rest, &c.slots[slot])
 		}
-		q.nums.All(func(_ uint64, slot *int32) { rest = append(rest, *slot) })
+		q.nums.All(func(_ uint64, f *fate) { rest = append(rest, f) })
 	}
-	sort.Slice(rest, func(i, j int) bool { return c.slots[rest[i]].seq < c.slots[rest[j]].seq })
+	sort.Slice(rest, func(i, j int) bool { return rest[i].seq < rest[j].seq })
 	var unsettled Cases
-	for _, slot := range rest {
-		f := &c.slots[slot]
+	for _, f := range rest {
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
