@@ -31,17 +31,18 @@ const JoinWait = 30 * time.Second
 // queue is a queue on JetStream: a work-queue stream, one durable pull
 // consumer, and a limits stream for the dead letters.
 type queue struct {
-	b       *Broker
-	name    string
-	opts    broker.QueueOptions
-	stream  string // the work-queue stream
-	dlq     string // the dead-letter stream
-	subject string
-	ack     broker.AckMode
-	cons    bool   // the consumer is made (on the first Consume)
-	durable string // the consumer's name: Durable, or a subscription's
-	shared  bool   // the stream is a topic's, shared by its subscriptions: keep what is dead-lettered
-	workers []*worker
+	b         *Broker
+	name      string
+	opts      broker.QueueOptions
+	stream    string // the work-queue stream
+	dlq       string // the dead-letter stream
+	subject   string
+	ack       broker.AckMode
+	cons      bool   // the consumer is made (on the first Consume)
+	durable   string // the consumer's name: Durable, or a subscription's
+	shared    bool   // the stream is a topic's, shared by its subscriptions: keep what is dead-lettered
+	transient bool   // a transient subscription's: its consumer goes when its last instance does
+	workers   []*worker
 }
 
 // streamName returns a JetStream name for the queue of the pattern.

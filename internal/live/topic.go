@@ -101,7 +101,8 @@ func (t *topic) Subscribe(name string, opts broker.SubscriptionOptions) broker.S
 		qo.VisibilityTimeout = TopicAckWait
 	}
 	q := &queue{b: t.b, name: qname, opts: qo, stream: t.stream, dlq: streamName(t.b.pattern, qname+".dlq"),
-		subject: t.b.subject(strings.ReplaceAll(qname, "/", "_")), durable: name, shared: true, cons: true}
+		subject: t.b.subject(strings.ReplaceAll(qname, "/", "_")), durable: name, shared: true, cons: true,
+		transient: !opts.Durable}
 	t.b.queues = append(t.b.queues, q)
 	s := &subscription{t: t, name: name, opts: opts, q: q}
 	t.subs = append(t.subs, s)

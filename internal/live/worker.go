@@ -178,8 +178,11 @@ func (wk *worker) describe() string {
 	if wk.opts.Ack == broker.AutoAck {
 		return "held " + strings.Join(ids, ", ") + ", already auto-acked: lost"
 	}
-	return "held " + strings.Join(ids, ", ") + " unacked: JetStream delivers them again after AckWait " +
-		trace.FormatDuration(wk.q.opts.VisibilityTimeout)
+	again := " unacked: JetStream delivers them again after AckWait " + trace.FormatDuration(wk.q.opts.VisibilityTimeout)
+	if wk.q.transient {
+		again += ", or they are lost if the transient subscription ends"
+	}
+	return "held " + strings.Join(ids, ", ") + again
 }
 
 // crashed closes the worker's connection and drops what it held:
