@@ -100,6 +100,15 @@ func (w *World) Seed() uint64 { return w.seed }
 // Emit records e at the current virtual time.
 func (w *World) Emit(e trace.Event) { w.rec.Emit(e) }
 
+// NextEvent numbers the next event, of kind k, and returns it for the
+// caller to fill in and pass to Record, or nil when no sink wants k: Emit
+// without the copies, and without making what nobody reads. See
+// trace.Recorder.Next.
+func (w *World) NextEvent(k trace.Kind) *trace.Event { return w.rec.Next(k) }
+
+// Record records e, which NextEvent returned, at the current virtual time.
+func (w *World) Record(e *trace.Event) { w.rec.Record(e) }
+
 // EmitMsg records the event of kind k about message m, at the given
 // attempt, from actor to to, at the current virtual time: Emit for the
 // events every message has, without the copies. See

@@ -72,6 +72,24 @@ func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took t
 	r.record(e)
 }
 
+// Next numbers the next event, of kind k, and returns it, empty but for
+// its kind, for the caller to fill in and pass to Record; or nil when no
+// sink wants k, and then there is nothing more to do. It spares the
+// caller the copies of Emit, and the making of what no sink reads; the
+// event is the Recorder's, lent until the next call.
+func (r *Recorder) Next(k Kind) *Event {
+	r.seq++
+	if !r.wants.Has(k) {
+		return nil
+	}
+	r.cur = Event{Kind: k}
+	return &r.cur
+}
+
+// Record stamps e, which Next returned, with its sequence number and the
+// current virtual time, and passes it to every sink that wants its kind.
+func (r *Recorder) Record(e *Event) { r.record(e) }
+
 // record stamps e, the recorder's own, with its sequence number and the
 // current virtual time, and passes it to every sink that wants its kind.
 func (r *Recorder) record(e *Event) {
