@@ -66,8 +66,9 @@ func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took t
 	// Field by field: every one is set, and the event is not cleared
 	// first (TestEmitMsgLeavesNothingOfTheEventBefore holds it to that).
 	e := &r.cur
-	e.Kind, e.Actor, e.To, e.Msg, e.Took, e.Note = k, actor, to, *m, took, note
+	e.Msg = *m
 	e.Msg.Attempt = attempt
+	e.Kind, e.Actor, e.To, e.Took, e.Note = k, actor, to, took, note
 	e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
 	r.record(e)
 }
