@@ -104,8 +104,7 @@ func (w *World) runReal(done func() bool) {
 			return
 		}
 		if len(w.queue) > 0 && w.queue[0].at <= now {
-			_, ev := w.pop()
-			w.fire(now, &ev)
+			w.fire(now, w.pop().slot)
 			continue
 		}
 		var wake <-chan time.Time

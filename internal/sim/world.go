@@ -215,8 +215,8 @@ func (w *World) Run(done func() bool) {
 			w.stopped = "stopped at the ceiling of virtual time, " + MaxTimeText
 			return
 		}
-		at, ev := w.pop()
-		w.fire(at, &ev)
+		top := w.pop()
+		w.fire(top.at, top.slot)
 	}
 }
 
@@ -235,17 +235,22 @@ func (w *World) over(done func() bool) bool {
 	return false
 }
 
-// fire runs ev at time at, unless its actor crashed since it was scheduled:
+// fire frees the slot of a callback taken off the heap and runs the
+// callback at time at, unless its actor crashed since it was scheduled:
 // then it is dropped, and neither runs nor moves the clock.
-func (w *World) fire(at time.Duration, ev *event) {
-	if a := ev.actor; a != nil && (!a.up || a.epoch != ev.epoch) {
+func (w *World) fire(at time.Duration, slot int32) {
+	ev := &w.slots[slot]
+	a, epoch, fn, fnArg, arg := ev.actor, ev.epoch, ev.fn, ev.fnArg, ev.arg
+	*ev = event{}
+	w.free = append(w.free, slot)
+	if a != nil && (!a.up || a.epoch != epoch) {
 		return
 	}
 	w.now = at
-	if ev.fnArg != nil {
-		ev.fnArg(ev.arg)
+	if fnArg != nil {
+		fnArg(arg)
 	} else {
-		ev.fn()
+		fn()
 	}
 }
 
@@ -276,7 +281,9 @@ func (w *World) push(at time.Duration, ev event) {
 	w.queue = q
 }
 
-func (w *World) pop() (time.Duration, event) {
+// pop takes the earliest entry off the heap; its slot is still held (see
+// fire).
+func (w *World) pop() entry {
 	q := w.queue
 	top := q[0]
 	n := len(q) - 1
@@ -304,10 +311,7 @@ func (w *World) pop() (time.Duration, event) {
 		q[i] = last
 	}
 	w.queue = q
-	ev := w.slots[top.slot]
-	w.slots[top.slot] = event{}
-	w.free = append(w.free, top.slot)
-	return top.at, ev
+	return top
 }
 
 func (e *entry) before(o *entry) bool {
