@@ -13,7 +13,7 @@ type Recorder struct {
 	wants Kinds            // the kinds some sink wants: the others are numbered, then dropped
 	text  Kinds            // the kinds some sink wants with the text of a numbered message
 	cur   Event
-	names [1 << 10]madeText // the text last made for numbers, by their low bits
+	names *[1 << 10]madeText // the text last made for numbers, by their low bits; made on first use
 }
 
 // madeText is the text of one numbered message, kept so that the events
@@ -111,6 +111,11 @@ func (r *Recorder) record(e *Event) {
 // textOf returns the id and key of a numbered message, made once for all
 // its events while it is in flight.
 func (r *Recorder) textOf(m *Msg) (id, key string) {
+	if r.names == nil {
+		// 48 KB: a run without numbered messages, or with no sink that
+		// reads their text (each run of a sweep), spares it.
+		r.names = new([1 << 10]madeText)
+	}
 	t := &r.names[m.Num&(uint64(len(r.names))-1)]
 	if t.num != m.Num || t.names != m.Names {
 		t.num, t.names = m.Num, m.Names
