@@ -1,6 +1,17 @@
 package broker
 
-import "github.com/msgplay/msgplay/internal/sim"
+import (
+	"time"
+
+	"github.com/msgplay/msgplay/internal/sim"
+)
+
+// LiveAckWait is the AckWait, in scenario time, a live broker gives a
+// subscription whose queue has no visibility timeout. The simulated one
+// gives a crashed subscriber's delivery back at once, as RabbitMQ does
+// when a connection dies; JetStream cannot tell a dead consumer from a
+// slow one and waits for AckWait, so a handler must finish well within it.
+const LiveAckWait = 2 * time.Second
 
 // TopicPort is a topic as actors see it, whichever broker runs underneath:
 // a publisher knows none of the subscribers; every subscription whose

@@ -16,12 +16,6 @@ import (
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
-// TopicAckWait is a subscription's AckWait, in scenario time, when its
-// options give no visibility timeout: the simulated one gives a crashed
-// subscriber's delivery back at once, as RabbitMQ does when a connection
-// dies, which JetStream cannot tell; it waits for AckWait.
-const TopicAckWait = 2 * time.Second
-
 // topic is a topic on JetStream: a limits stream on TOPIC.> that keeps
 // every event, with one consumer per subscription, filtered by subject.
 type topic struct {
@@ -98,7 +92,7 @@ func (t *topic) Subscribe(name string, opts broker.SubscriptionOptions) broker.S
 	qname := t.name + "/" + name
 	qo := opts.Queue
 	if qo.VisibilityTimeout == 0 {
-		qo.VisibilityTimeout = TopicAckWait
+		qo.VisibilityTimeout = broker.LiveAckWait
 	}
 	q := &queue{b: t.b, name: qname, opts: qo, stream: t.stream, dlq: streamName(t.b.pattern, qname+".dlq"),
 		subject: t.b.subject(strings.ReplaceAll(qname, "/", "_")), durable: name, shared: true, cons: true,

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/trace"
 )
 
 // LiveReady reports, naming the flag and saying why, what of the scenario
@@ -18,6 +22,17 @@ func (cfg Config) LiveReady() error {
 	case cfg.DuplicateRate > 0:
 		return errors.New("--duplicate-rate has no live equivalent: it loses acks inside the simulated " +
 			"broker, and JetStream confirms every ack; live duplicates come from real crashes")
+	}
+	for _, name := range cfg.Subscribers {
+		factor := 1.0
+		if f, ok := cfg.Slow[name]; ok {
+			factor = f
+		}
+		if mean := time.Duration(float64(cfg.Work.Mean()) * factor); mean > broker.LiveAckWait/4 {
+			return fmt.Errorf("--work and --slow: %s works %s on an event on average; live, an event "+
+				"unacked for AckWait %s is delivered again: keep it under %s",
+				name, trace.FormatDuration(mean), trace.FormatDuration(broker.LiveAckWait), trace.FormatDuration(broker.LiveAckWait/4))
+		}
 	}
 	for _, f := range cfg.Filters {
 		tokens := strings.Split(f.Filter.String(), ".")
@@ -48,4 +63,5 @@ const liveMapping = `  topic orders          a limits stream on orders.> (each e
                         dead-letter stream (the topic's stream keeps the event)
   redelivery            after AckWait 2s (the simulation gives it back when the
                         connection dies, which JetStream cannot tell)
-  not live              --mode direct, --duplicate-rate, filters with #`
+  not live              --mode direct, --duplicate-rate, filters with #, and a
+                        subscriber's mean work over 500ms (a quarter of AckWait)`
