@@ -34,7 +34,7 @@ func BenchmarkOutage100k(b *testing.B) {
 	cfg.BrokerDown = sim.Window{From: 10 * time.Second, To: 20 * time.Second}
 	for b.Loop() {
 		r := cfg.Run(cfg.Common, nil)
-		if r.Total("handled") != 100_000 {
+		if r.Total("handled") != 2*int64(cfg.Orders) { // two events an order
 			b.Fatalf("handled %d", r.Total("handled"))
 		}
 	}

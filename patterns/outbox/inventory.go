@@ -5,7 +5,6 @@ import (
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
-	"github.com/msgplay/msgplay/internal/store"
 )
 
 // inventory is the consumer: it reserves stock for each OrderCreated,
@@ -14,7 +13,7 @@ import (
 type inventory struct {
 	r        *run
 	a        *sim.Actor
-	db       *store.Store
+	db       DB
 	work     *rand.Rand
 	finishFn func(any)
 }
@@ -22,7 +21,7 @@ type inventory struct {
 func newInventory(r *run) *inventory {
 	w := r.w
 	inv := &inventory{r: r, a: w.Actor(Inventory), work: w.Rand("work:" + Inventory)}
-	inv.db = store.New(w, inv.a, InventoryDB, store.Options{})
+	inv.db = r.openDB(inv.a, InventoryDB, 0)
 	inv.finishFn = inv.finish
 	r.topic = r.b.Topic(Topic)
 	sub := r.topic.Subscribe(Subscription, broker.SubscriptionOptions{Durable: true})
@@ -39,10 +38,10 @@ func (inv *inventory) finish(arg any) {
 	cfg := &r.cfg
 	id := d.Msg.ID
 	tx := inv.db.Begin(d.TraceMsg())
-	var inboxKey string
+	var inbox string
 	if cfg.Inbox {
-		inboxKey = "inbox/" + id
-		if _, ok := tx.Get(inboxKey); ok {
+		var handled bool
+		if inbox, handled = tx.Inbox(id); handled {
 			tx.Explain(whyAbsorbed)
 			tx.Rollback(id + " is in the inbox: already handled")
 			d.Skip("duplicate absorbed by the inbox")
@@ -54,9 +53,9 @@ func (inv *inventory) finish(arg any) {
 	if d.Msg.Type == EventTypes[1] {
 		reservation = "adjusted"
 	}
-	tx.Put("stock/"+d.Msg.Key, reservation)
+	tx.Reserve(d.Msg.Key, reservation)
 	if cfg.Inbox && !cfg.BugSkipInboxRecord {
-		tx.Put(inboxKey, "handled")
+		tx.RecordInbox(inbox)
 	}
 	o := r.orderOf(id)
 	again := o != nil && r.handled[o.n] > 0

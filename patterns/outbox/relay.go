@@ -9,7 +9,6 @@ import (
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
-	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
@@ -24,7 +23,7 @@ import (
 type relay struct {
 	r       *run
 	a       *sim.Actor
-	conn    *store.Conn
+	conn    DB
 	work    *rand.Rand
 	threads *rand.Rand // the threads' publish times, with --relay-workers above 1
 	crashes *rand.Rand // faults:relay-crash, one draw per batch published
@@ -61,7 +60,7 @@ func newRelay(r *run) *relay {
 func (rl *relay) tick() {
 	r := rl.r
 	w := r.w
-	rl.rows = r.svc.db.Oldest(outboxPrefix, r.cfg.Batch, rl.rows[:0])
+	rl.rows = rl.conn.Unpublished(r.cfg.Batch, rl.rows[:0])
 	if len(rl.rows) == 0 {
 		w.After(r.cfg.PollInterval, rl.a, rl.tickFn)
 		return
@@ -126,7 +125,7 @@ func (rl *relay) mark() {
 	r := rl.r
 	tx := rl.conn.Begin(trace.Msg{})
 	for _, key := range rl.sent {
-		tx.Delete(key)
+		tx.MarkSent(key)
 	}
 	if tx.Commit() == nil {
 		r.rows -= len(rl.sent)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
-	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
 )
@@ -33,8 +32,6 @@ const (
 		"down: the relay keeps polling and publishes them, oldest first, once it is back."
 )
 
-const outboxPrefix = "outbox/"
-
 // Run simulates the scenario with the common options c, sending every
 // event to out (which may be nil), and returns the report that closes the
 // trace. cfg must be valid.
@@ -54,6 +51,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 // knows (which events were published or handled before, for the notes).
 type run struct {
 	cfg   Config
+	live  patterns.Live // the live broker, or nil
 	w     *sim.World
 	b     *broker.Broker
 	topic *broker.Topic
@@ -76,7 +74,6 @@ type run struct {
 type order struct {
 	n         int // the event number
 	msg       trace.Msg
-	tx        *store.Tx
 	crash     bool // the service crashes between its two writes for this one
 	committed bool
 	sent      bool // published by the order service itself
@@ -93,7 +90,7 @@ func (o *order) state() string {
 
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
-	r := &run{cfg: cfg, w: w, b: s.Broker,
+	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker,
 		orders: []*order{nil}, published: []uint8{0}, handled: []uint8{0}}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
@@ -132,6 +129,15 @@ func (r *run) arrive(n int) {
 // every outbox row published, the broker idle and any outage over.
 func (r *run) done() bool {
 	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.Idle() && r.b.OutagesOver()
+}
+
+// openDB opens a database of the run: SQLite when the live broker has
+// databases, else the simulated store.
+func (r *run) openDB(owner *sim.Actor, name string, failRate float64) DB {
+	if dbs, ok := r.live.(Databases); ok {
+		return dbs.OpenDB(r.w, owner, name, failRate)
+	}
+	return newSimDB(r.w, owner, name, failRate)
 }
 
 // restartLater restarts a, crashed by an injected fault, after the

@@ -5,7 +5,6 @@ import (
 
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
-	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
 )
 
@@ -14,13 +13,14 @@ import (
 type service struct {
 	r    *run
 	a    *sim.Actor
-	db   *store.Store
+	db   DB
 	work *rand.Rand
 	msg  broker.Message // reused for each publish: the topic copies it
 
 	pending []*order // orders waiting for the service, oldest first
 	head    int
 	cur     *order
+	tx      Tx // the transaction of the order in hand, until it commits or rolls back
 
 	commitFn, publishFn, crashFn func(any)
 }
@@ -28,11 +28,7 @@ type service struct {
 func newService(r *run) *service {
 	w := r.w
 	s := &service{r: r, a: w.Actor(OrderService), work: w.Rand("work:" + OrderService)}
-	s.db = store.New(w, s.a, OrdersDB, store.Options{FailRate: r.cfg.DBFailRate})
-	s.db.Table("orders/", orderRow, OrderKey, "created", "updated")
-	if r.cfg.Variant == Outbox {
-		s.db.Index(outboxPrefix)
-	}
+	s.db = r.openDB(s.a, OrdersDB, r.cfg.DBFailRate)
 	s.commitFn, s.publishFn, s.crashFn = s.commit, s.publish, s.crash
 	s.a.Describe(s.describe)
 	s.a.OnCrash(s.crashed)
@@ -61,12 +57,12 @@ func (s *service) next() {
 	s.pending[s.head] = nil
 	s.head++
 	s.cur = o
-	o.tx = s.db.Begin(o.msg)
-	o.tx.Put("orders/"+o.msg.Key, o.state())
+	s.tx = s.db.Begin(o.msg)
+	s.tx.SaveOrder(o.msg.Key, o.state())
 	step := s.commitFn
 	switch s.r.cfg.Variant {
 	case Outbox:
-		o.tx.Put(outboxPrefix+o.msg.ID, o.msg.Type)
+		s.tx.AddOutbox(o.msg.ID, o.msg.Type)
 	case PublishFirst:
 		step = s.publishFn
 	}
@@ -77,8 +73,8 @@ func (s *service) next() {
 func (s *service) commit(arg any) {
 	o := arg.(*order)
 	v := s.r.cfg.Variant
-	tx := o.tx
-	o.tx = nil // over either way: a finished order keeps no transaction
+	tx := s.tx
+	s.tx = nil // over either way
 	if err := tx.Commit(); err != nil {
 		if v == PublishFirst {
 			s.ghost(o)
@@ -116,8 +112,8 @@ func (s *service) publish(arg any) {
 				Note: "publish failed, broker unreachable: the order stays committed, unannounced",
 				Why:  whyZombie})
 		} else {
-			o.tx.Rollback("publish failed, broker unreachable: order not placed")
-			o.tx = nil
+			s.tx.Rollback("publish failed, broker unreachable: order not placed")
+			s.tx = nil
 		}
 		s.finish()
 		return
@@ -170,11 +166,10 @@ func (s *service) describe() string {
 // already dropped its open transaction.
 func (s *service) crashed() {
 	o := s.cur
-	s.cur = nil
+	s.cur, s.tx = nil, nil // the database rolled the transaction back
 	if o == nil {
 		return
 	}
-	o.tx = nil // the store dropped it
 	switch {
 	case o.committed && !o.sent && s.r.cfg.Variant == DualWrite:
 		s.r.w.Emit(trace.Event{Kind: trace.Drop, Actor: OrderService, To: Topic, Msg: o.msg,
