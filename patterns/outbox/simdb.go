@@ -22,19 +22,19 @@ func newSimDB(w *sim.World, owner *sim.Actor, name string, failRate float64) DB 
 		s.Table(ordersPrefix, orderRow, OrderKey, "created", "updated")
 		s.Index(outboxPrefix)
 	}
-	return simDB{s: s}
+	return &simDB{s: s}
 }
 
-func (d simDB) Begin(about trace.Msg) Tx {
+func (d *simDB) Begin(about trace.Msg) Tx {
 	if d.conn != nil {
 		return simTx{d.conn.Begin(about)}
 	}
 	return simTx{d.s.Begin(about)}
 }
 
-func (d simDB) Connect(a *sim.Actor) DB { return simDB{s: d.s, conn: d.s.Connect(a)} }
+func (d *simDB) Connect(a *sim.Actor) DB { return &simDB{s: d.s, conn: d.s.Connect(a)} }
 
-func (d simDB) Unpublished(n int, buf []string) []string { return d.s.Oldest(outboxPrefix, n, buf) }
+func (d *simDB) Unpublished(n int, buf []string) []string { return d.s.Oldest(outboxPrefix, n, buf) }
 
 // simTx is a transaction of the simulated store.
 type simTx struct{ tx *store.Tx }
