@@ -71,6 +71,7 @@ var Definition = patterns.Def[Config]{
 	About:   aboutText,
 	Default: Default,
 	Demos:   demos,
+	Live:    liveMapping,
 	Variants: []patterns.Variant[Config]{
 		{Name: "dual-write", About: "commit, then publish: a crash or outage between them loses the event (zombie)",
 			Apply: func(c *Config) { c.Variant, c.Inbox, c.RelayWorkers = DualWrite, false, 1 }},

@@ -15,7 +15,8 @@ type inventory struct {
 	a        *sim.Actor
 	db       DB
 	work     *rand.Rand
-	finishFn func(any)
+	cur      broker.Work // the delivery in hand: it takes one at a time (prefetch 1)
+	finishFn func()
 }
 
 func newInventory(r *run) *inventory {
@@ -23,37 +24,39 @@ func newInventory(r *run) *inventory {
 	inv := &inventory{r: r, a: w.Actor(Inventory), work: w.Rand("work:" + Inventory)}
 	inv.db = r.openDB(inv.a, InventoryDB, 0)
 	inv.finishFn = inv.finish
-	r.topic = r.b.Topic(Topic)
+	r.topic = r.port.Topic(Topic)
 	sub := r.topic.Subscribe(Subscription, broker.SubscriptionOptions{Durable: true})
-	sub.Consume(inv.a, broker.ConsumerOptions{Prefetch: 1, Ack: broker.ManualAck}, func(d *broker.Delivery) {
-		w.AfterCall(r.cfg.Work.Sample(inv.work), inv.a, inv.finishFn, d)
+	sub.Consume(inv.a, broker.ConsumerOptions{Prefetch: 1, Ack: broker.ManualAck}, func(d broker.Work) {
+		inv.cur = d
+		w.After(r.cfg.Work.Sample(inv.work), inv.a, inv.finishFn)
 	})
 	return inv
 }
 
 // finish handles a delivery in one local transaction.
-func (inv *inventory) finish(arg any) {
-	d := arg.(*broker.Delivery)
+func (inv *inventory) finish() {
+	d := inv.cur
+	m := d.Message()
 	r := inv.r
 	cfg := &r.cfg
-	id := d.Msg.ID
-	tx := inv.db.Begin(d.TraceMsg())
+	id := m.ID
+	tx := inv.db.Begin(m.Msg)
 	var inbox string
 	if cfg.Inbox {
 		var handled bool
 		if inbox, handled = tx.Inbox(id); handled {
 			tx.Explain(whyAbsorbed)
 			tx.Rollback(id + " is in the inbox: already handled")
-			d.Skip("duplicate absorbed by the inbox")
+			d.SkipWhy("duplicate absorbed by the inbox", "")
 			d.Ack()
 			return
 		}
 	}
 	reservation := "reserved"
-	if d.Msg.Type == EventTypes[1] {
+	if m.Type == EventTypes[1] {
 		reservation = "adjusted"
 	}
-	tx.Reserve(d.Msg.Key, reservation)
+	tx.Reserve(m.Key, reservation)
 	if cfg.Inbox && !cfg.BugSkipInboxRecord {
 		tx.RecordInbox(inbox)
 	}

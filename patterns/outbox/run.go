@@ -53,8 +53,9 @@ type run struct {
 	cfg   Config
 	live  patterns.Live // the live broker, or nil
 	w     *sim.World
-	b     *broker.Broker
-	topic *broker.Topic
+	b     *broker.Broker // the simulated broker: its outages (--broker-down, refused with --live)
+	port  broker.Port    // the broker the actors use: the simulated one, or the live one
+	topic broker.TopicPort
 
 	svc   *service
 	relay *relay
@@ -90,7 +91,7 @@ func (o *order) state() string {
 
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
-	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker,
+	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker, port: s.Port(),
 		orders: []*order{nil}, published: []uint8{0}, handled: []uint8{0}}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
@@ -128,7 +129,16 @@ func (r *run) arrive(n int) {
 // done reports whether everything that can happen has: every order taken,
 // every outbox row published, the broker idle and any outage over.
 func (r *run) done() bool {
-	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.Idle() && r.b.OutagesOver()
+	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.brokerIdle() && r.b.OutagesOver()
+}
+
+// brokerIdle reports whether the broker has nothing left to do. done
+// asks at every step: the simulated broker is asked directly.
+func (r *run) brokerIdle() bool {
+	if r.live == nil {
+		return r.b.Idle()
+	}
+	return r.port.Idle()
 }
 
 // openDB opens a database of the run: SQLite when the live broker has
