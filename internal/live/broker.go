@@ -38,6 +38,18 @@ type Options struct {
 	// Args are the pattern's flags as given, kept with the run's streams
 	// so that a join process works the same way.
 	Args []string
+	// DuplicateWindow is how long a topic's stream remembers a
+	// Nats-Msg-Id and drops a second publish with it; 0 is 2m, JetStream's
+	// default. At least 100ms (JetStream's floor).
+	DuplicateWindow time.Duration
+}
+
+// dupWindow returns the duplicate window of the run's topics.
+func (o Options) dupWindow() time.Duration {
+	if o.DuplicateWindow > 0 {
+		return o.DuplicateWindow
+	}
+	return 2 * time.Minute
 }
 
 // Broker is one live run's connection to NATS JetStream. It implements
@@ -63,6 +75,9 @@ type Broker struct {
 	nacked    map[string]bool   // → its last delivery was nacked, not left to time out
 	over      bool              // a join process: the presenter said the run is over
 	subs      []*nats.Subscription
+
+	dbs   []*sqliteDB // an outbox run's databases (sqlite.go)
+	dbDir string      // their files' directory
 }
 
 // Open connects to the broker o names (starting an embedded one when
@@ -208,6 +223,7 @@ func (b *Broker) Close() {
 	if b.srv != nil {
 		b.srv.Shutdown()
 	}
+	b.closeDBs()
 }
 
 // ctx returns a context bounded by DialTimeout for one call to the broker.

@@ -13,28 +13,37 @@ import (
 )
 
 // runBoth runs cfg simulated, then live on an embedded server, and
-// returns both reports and the live trace. A live run is bounded by
-// --until, so a broken broker fails the test instead of hanging it.
+// returns both reports and the live trace.
 func runBoth(t *testing.T, cfg competing.Config) (simulated, live *trace.Report, events []trace.Event) {
 	t.Helper()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	simulated = cfg.Run(patterns.Common{Seed: 1}, nil)
-	b, err := Open(Options{})
+	simulated, live, _, events = simAndLive(t, cfg.Run, Options{})
+	return simulated, live, events
+}
+
+// simAndLive runs a scenario simulated, then live on an embedded server
+// opened with o, and returns both reports and both traces. A live run is
+// bounded by --until, so a broken broker fails the test instead of
+// hanging it.
+func simAndLive(t *testing.T, run patterns.Runner, o Options) (simulated, live *trace.Report, simEvents, liveEvents []trace.Event) {
+	t.Helper()
+	simulated = run(patterns.Common{Seed: 1}, trace.SinkFunc(func(e *trace.Event) { simEvents = append(simEvents, *e) }))
+	b, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	live = cfg.Run(patterns.Common{Seed: 1, Until: 20 * time.Second, Live: b},
-		trace.SinkFunc(func(e *trace.Event) { events = append(events, *e) }))
+	live = run(patterns.Common{Seed: 1, Until: 20 * time.Second, Live: b},
+		trace.SinkFunc(func(e *trace.Event) { liveEvents = append(liveEvents, *e) }))
 	if err := b.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if live.Stopped != "" {
 		t.Fatalf("the live run was cut short: %s", live.Stopped)
 	}
-	return simulated, live, events
+	return simulated, live, simEvents, liveEvents
 }
 
 // verdicts returns each check's name and whether it held.

@@ -67,7 +67,7 @@ func (t *topic) declare() {
 	}
 	args, _ := json.Marshal(t.b.opts.Args)
 	_, err := js.CreateStream(c, jetstream.StreamConfig{Name: t.stream, Subjects: []string{t.name + ".>"},
-		Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Minute,
+		Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage, Duplicates: t.b.opts.dupWindow(),
 		Metadata: map[string]string{"msgplay-args": string(args),
 			"msgplay-time-scale": strconv.FormatFloat(t.b.opts.TimeScale, 'g', -1, 64)}})
 	if err != nil {
@@ -211,13 +211,22 @@ func (t *topic) Publish(from string, m *broker.Message) error {
 	b.w.Progress()
 	b.emit(trace.Event{Kind: trace.Publish, Actor: from, To: t.name, Msg: m.Msg, Note: t.publishNote(subject)})
 	c, cancel := ctx()
-	_, err := b.js.PublishMsg(c, msg, jetstream.WithMsgID(id))
+	ack, err := b.js.PublishMsg(c, msg, jetstream.WithMsgID(id))
 	cancel()
 	if err != nil {
 		b.emit(trace.Event{Kind: trace.Drop, Actor: t.name, To: t.name, Msg: m.Msg,
 			Note: "JetStream did not confirm the publish: " + err.Error()})
 		b.fail("publishing %s: %v", id, err)
 		return err
+	}
+	if ack.Duplicate {
+		b.emit(trace.Event{Kind: trace.Note, Actor: t.name, Msg: m.Msg,
+			Note: "duplicate Nats-Msg-Id " + id + ": JetStream stored it once already, within the " +
+				trace.FormatDuration(t.b.opts.dupWindow()) + " duplicate window; not stored or delivered again",
+			Why: "JetStream remembers every Nats-Msg-Id for the stream's duplicate window and drops a second " +
+				"publish with the same id: the broker absorbs a relay's repeat, but only within the window; " +
+				"after it the repeat is delivered again, and only an inbox absorbs it."})
+		return nil
 	}
 	for _, s := range t.subs {
 		if !s.opts.Filter.Match(subject) {

@@ -11,7 +11,6 @@ import (
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
-	"github.com/msgplay/msgplay/patterns"
 	"github.com/msgplay/msgplay/patterns/pubsub"
 )
 
@@ -25,21 +24,7 @@ func runPubsubBoth(t *testing.T, cfg pubsub.Config) (simulated, live *trace.Repo
 	if err := cfg.LiveReady(); err != nil {
 		t.Fatal(err)
 	}
-	simulated = cfg.Run(patterns.Common{Seed: 1}, trace.SinkFunc(func(e *trace.Event) { simEvents = append(simEvents, *e) }))
-	b, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	live = cfg.Run(patterns.Common{Seed: 1, Until: 20 * time.Second, Live: b},
-		trace.SinkFunc(func(e *trace.Event) { liveEvents = append(liveEvents, *e) }))
-	if err := b.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if live.Stopped != "" {
-		t.Fatalf("the live run was cut short: %s", live.Stopped)
-	}
-	return simulated, live, simEvents, liveEvents
+	return simAndLive(t, cfg.Run, Options{})
 }
 
 // twoSubscribers is inventory and email, email away from 60ms to 180ms
