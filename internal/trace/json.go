@@ -13,9 +13,10 @@ import (
 // writes (commit), then params (run) or summary (summary). A param's value
 // is written without its hint: the JSON is data.
 type JSON struct {
-	w   io.Writer
-	buf []byte
-	err error
+	w    io.Writer
+	buf  []byte
+	err  error
+	memo jsonMemo
 }
 
 // NewJSON returns a JSON Lines renderer writing to w.
@@ -23,7 +24,7 @@ func NewJSON(w io.Writer) *JSON { return &JSON{w: w} }
 
 // Event implements Sink.
 func (j *JSON) Event(e *Event) {
-	j.buf = AppendJSON(j.buf, e)
+	j.buf = appendEventJSON(j.buf, e, &j.memo)
 	j.buf = append(j.buf, '\n')
 	if len(j.buf) > 32<<10 || e.Kind == Summary {
 		j.Flush()
@@ -39,59 +40,40 @@ func (j *JSON) Flush() error {
 	return j.err
 }
 
-// AppendJSON appends e as one JSON object, without a newline.
-func AppendJSON(b []byte, e *Event) []byte {
-	b = append(b, `{"seq":`...)
-	b = strconv.AppendInt(b, e.Seq, 10)
-	b = append(b, `,"t_us":`...)
-	b = strconv.AppendInt(b, int64(e.T/time.Microsecond), 10)
-	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, e.Kind.String())
-	b = append(b, `,"actor":`...)
-	b = appendJSONString(b, e.Actor)
-	if e.To != "" {
-		b = append(b, `,"to":`...)
-		b = appendJSONString(b, e.To)
+// jsonKinds holds each kind's field as AppendJSON writes it,
+// `,"kind":"send"`, and last the field of a kind beyond the table.
+var jsonKinds = func() (fields [numKinds + 1]string) {
+	for k := range fields {
+		fields[k] = string(appendJSONString([]byte(`,"kind":`), Kind(k).String()))
 	}
+	return fields
+}()
+
+// jsonClasses holds each class's field as AppendJSON writes it,
+// `,"class":"command"`.
+var jsonClasses = func() (fields [len(classes)]string) {
+	for c := range fields {
+		fields[c] = string(appendJSONString([]byte(`,"class":`), Class(c).String()))
+	}
+	return fields
+}()
+
+// AppendJSON appends e as one JSON object, without a newline.
+func AppendJSON(b []byte, e *Event) []byte { return appendEventJSON(b, e, nil) }
+
+// appendEventJSON appends e as one JSON object, with what memo remembers
+// of the events before when memo is not nil.
+func appendEventJSON(b []byte, e *Event, memo *jsonMemo) []byte {
+	b = memo.appendStamp(b, e)
+	b = memo.appendWho(b, e)
 	if e.HasMsg() {
-		m := &e.Msg
-		b = append(b, `,"msg":{"id":`...)
-		b = appendJSONString(b, m.ID)
-		b = append(b, `,"type":`...)
-		b = appendJSONString(b, m.Type)
-		if m.Class != NoClass {
-			b = append(b, `,"class":`...)
-			b = appendJSONString(b, m.Class.String())
-		}
-		if m.Key != "" {
-			b = append(b, `,"key":`...)
-			b = appendJSONString(b, m.Key)
-		}
-		if m.Attempt > 0 {
-			b = append(b, `,"attempt":`...)
-			b = strconv.AppendInt(b, int64(m.Attempt), 10)
-		}
-		if m.ReplyTo != "" {
-			b = append(b, `,"reply_to":`...)
-			b = appendJSONString(b, m.ReplyTo)
-		}
-		if m.CorrelationID != "" {
-			b = append(b, `,"correlation_id":`...)
-			b = appendJSONString(b, m.CorrelationID)
-		}
-		if m.Size > 0 {
-			b = append(b, `,"size":`...)
-			b = strconv.AppendInt(b, m.Size, 10)
-		}
-		b = append(b, '}')
+		b = appendMsgJSON(b, &e.Msg, memo)
 	}
 	if e.Note != "" {
-		b = append(b, `,"note":`...)
-		b = appendJSONString(b, e.Note)
+		b = memo.appendField(b, `,"note":`, e.Note)
 	}
 	if e.Why != "" {
-		b = append(b, `,"why":`...)
-		b = appendJSONString(b, e.Why)
+		b = memo.appendField(b, `,"why":`, e.Why)
 	}
 	if e.Took > 0 {
 		b = append(b, `,"took_us":`...)
@@ -137,6 +119,80 @@ func AppendJSON(b []byte, e *Event) []byte {
 	}
 	return append(b, '}')
 }
+
+// appendStamp opens e's object with its sequence number and time:
+// `{"seq":7,"t_us":1500`.
+func appendStamp(b []byte, e *Event) []byte {
+	b = strconv.AppendInt(append(b, seqField...), e.Seq, 10)
+	return strconv.AppendInt(append(b, timeField...), int64(e.T/time.Microsecond), 10)
+}
+
+// The fields appendStamp writes.
+const (
+	seqField  = `{"seq":`
+	timeField = `,"t_us":`
+)
+
+// appendWho appends what happened and who took part:
+// `,"kind":"deliver","actor":"orders","to":"worker-1"`.
+func appendWho(b []byte, e *Event) []byte {
+	b = append(b, jsonKinds[min(e.Kind, numKinds)]...)
+	b = appendJSONString(append(b, `,"actor":`...), e.Actor)
+	if e.To != "" {
+		b = appendJSONString(append(b, `,"to":`...), e.To)
+	}
+	return b
+}
+
+// appendMsgJSON appends the field of a message: its object.
+func appendMsgJSON(b []byte, m *Msg, memo *jsonMemo) []byte {
+	b = memo.appendMsgHead(b, m)
+	if m.Attempt > 0 {
+		b = appendAttempt(b, m.Attempt)
+	}
+	if m.ReplyTo != "" {
+		b = memo.appendField(b, `,"reply_to":`, m.ReplyTo)
+	}
+	if m.CorrelationID != "" {
+		b = memo.appendField(b, `,"correlation_id":`, m.CorrelationID)
+	}
+	if m.Size > 0 {
+		b = append(b, `,"size":`...)
+		b = strconv.AppendInt(b, m.Size, 10)
+	}
+	return append(b, '}')
+}
+
+// appendMsgHead appends the start of a message's field, which the events
+// of a message in flight repeat: `,"msg":{"id":"m1","type":"PlaceOrder"`,
+// its class and its key.
+func appendMsgHead(b []byte, m *Msg, memo *jsonMemo) []byte {
+	b = appendJSONString(append(b, `,"msg":{"id":`...), m.ID)
+	b = memo.appendField(b, `,"type":`, m.Type)
+	if m.Class != NoClass {
+		b = append(b, jsonClasses[m.Class.known()]...)
+	}
+	if m.Key != "" {
+		b = appendJSONString(append(b, `,"key":`...), m.Key)
+	}
+	return b
+}
+
+// appendAttempt appends a message's attempt field: `,"attempt":1`.
+func appendAttempt(b []byte, n int) []byte {
+	if n < len(jsonAttempts) {
+		return append(b, jsonAttempts[n]...)
+	}
+	return strconv.AppendInt(append(b, `,"attempt":`...), int64(n), 10)
+}
+
+// jsonAttempts holds the attempt fields of the first attempts.
+var jsonAttempts = func() (fields [10]string) {
+	for n := range fields {
+		fields[n] = `,"attempt":` + strconv.Itoa(n)
+	}
+	return fields
+}()
 
 func appendReport(b []byte, r *Report) []byte {
 	b = append(b, `{"pattern":`...)
@@ -245,35 +301,76 @@ const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
 // control characters escaped, invalid UTF-8 replaced, the rest as it is.
+// Runs of bytes that need no escaping are copied whole.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
+	for {
+		n := plainJSON(s)
+		b = append(b, s[:n]...)
+		if s = s[n:]; s == "" {
+			return append(b, '"')
+		}
+		if c := s[0]; c < utf8.RuneSelf {
+			b = appendJSONEscape(b, c)
+			s = s[1:]
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(s)
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, `\ufffd`...)
 		} else {
-			b = append(b, s[i:i+size]...)
+			b = append(b, s[:size]...)
 		}
-		i += size
+		s = s[size:]
 	}
-	return append(b, '"')
+}
+
+// plainJSON returns how many bytes s starts with that a JSON string holds
+// as they are: printable ASCII but the quote and the backslash. It looks
+// at eight bytes at a time while they are all plain.
+func plainJSON(s string) int {
+	i := 0
+	for ; i+8 <= len(s) && plain8(load8(s[i:])); i += 8 {
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// load8 returns the first eight bytes of s, the first lowest.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plain8 reports whether each of the eight bytes in x is plain, as
+// plainJSON means it. Each term sets the top bit of some byte when there
+// is one that is not: below 0x20 (a control character); 0x7f or above
+// (delete, or a byte of a multi-byte character: a carry out of 0xff
+// comes from a byte found already); a quote; a backslash (x-ones&^x finds
+// a zero byte, and a byte xor the quote is zero where x holds a quote).
+func plain8(x uint64) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := x^(ones*'"'), x^(ones*'\\')
+	return ((x-ones*0x20)&^x|x|(x+ones)|(quote-ones)&^quote|(backslash-ones)&^backslash)&tops == 0
+}
+
+// appendJSONEscape appends the escape of an ASCII byte that a JSON string
+// cannot hold as it is.
+func appendJSONEscape(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }
 
 // AppendJSONString appends s as a JSON string, escaped as the trace's own

@@ -1,0 +1,176 @@
+package trace
+
+import (
+	"strconv"
+	"time"
+	"unsafe"
+)
+
+// jsonMemo is what a JSON renderer remembers from one event to the next,
+// so as not to make the same text twice: the last sequence number and
+// time, and the pieces of the objects made lately that the next events
+// repeat (the kind, actor and receiver; the start of a message's object;
+// a type, a note). A piece is found by the address of its strings' bytes and
+// confirmed by their values, and it keeps them. Its methods on a nil memo
+// remember nothing.
+type jsonMemo struct {
+	seq, time lastNumber
+	who       [1 << memoBits]whoJSON
+	heads     [1 << memoBits]headJSON
+	fields    [1 << memoBits]fieldJSON
+}
+
+// memoBits is the log2 of the slots of each of a jsonMemo's caches. The
+// kinds with actors and the message heads are kept two to a hash, the
+// one used last first (a pair of keys that hash alike would otherwise
+// push each other out on every event).
+const memoBits = 8
+
+// whoJSON is what appendWho wrote for a kind, an actor and a receiver.
+type whoJSON struct {
+	kind      Kind
+	actor, to string
+	json      []byte
+}
+
+// headJSON is what appendMsgHead wrote for a message.
+type headJSON struct {
+	id, typ, key string
+	class        Class
+	json         []byte
+}
+
+// fieldJSON is a field, a string, and their JSON.
+type fieldJSON struct {
+	name, s string
+	json    []byte
+}
+
+// appendStamp appends what the appendStamp function does.
+func (memo *jsonMemo) appendStamp(b []byte, e *Event) []byte {
+	if memo == nil {
+		return appendStamp(b, e)
+	}
+	b = memo.seq.append(b, seqField, e.Seq)
+	return memo.time.append(b, timeField, int64(e.T/time.Microsecond))
+}
+
+// appendWho appends what the appendWho function does.
+func (memo *jsonMemo) appendWho(b []byte, e *Event) []byte {
+	if memo == nil {
+		return appendWho(b, e)
+	}
+	i := slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind)) &^ 1
+	if w := twoWays(memo.who[:], i, func(w *whoJSON) bool {
+		return w.json != nil && w.kind == e.Kind && same(w.actor, e.Actor) && same(w.to, e.To)
+	}); w != nil {
+		return append(b, w.json...)
+	}
+	spare := memo.who[i+1].json
+	memo.who[i+1] = memo.who[i] // the one used less lately goes
+	w := &memo.who[i]
+	n := len(b)
+	b = appendWho(b, e)
+	w.kind, w.actor, w.to, w.json = e.Kind, e.Actor, e.To, append(spare[:0], b[n:]...)
+	return b
+}
+
+// appendMsgHead appends what the appendMsgHead function does.
+func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
+	if memo == nil {
+		return appendMsgHead(b, m, nil)
+	}
+	i := slot(addr(m.ID)) &^ 1
+	if h := twoWays(memo.heads[:], i, func(h *headJSON) bool {
+		return h.json != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
+	}); h != nil {
+		return append(b, h.json...)
+	}
+	spare := memo.heads[i+1].json
+	memo.heads[i+1] = memo.heads[i]
+	h := &memo.heads[i]
+	n := len(b)
+	b = appendMsgHead(b, m, memo)
+	h.id, h.typ, h.key, h.class = m.ID, m.Type, m.Key, m.Class
+	h.json = append(spare[:0], b[n:]...)
+	return b
+}
+
+// twoWays returns the one of ways[i] and ways[i+1] that matches, moved to
+// ways[i] (the one used last comes first), or nil.
+func twoWays[T any](ways []T, i int, matches func(*T) bool) *T {
+	if matches(&ways[i]) {
+		return &ways[i]
+	}
+	if matches(&ways[i+1]) {
+		ways[i], ways[i+1] = ways[i+1], ways[i]
+		return &ways[i]
+	}
+	return nil
+}
+
+// appendField appends a field whose value is a string: name, such as
+// `,"note":`, then s quoted.
+func (memo *jsonMemo) appendField(b []byte, name, s string) []byte {
+	if memo == nil {
+		return appendJSONString(append(b, name...), s)
+	}
+	f := &memo.fields[slot(addr(s)+addr(name))]
+	if f.json != nil && same(f.s, s) && same(f.name, name) {
+		return append(b, f.json...)
+	}
+	n := len(b)
+	b = appendJSONString(append(b, name...), s)
+	f.name, f.s, f.json = name, s, append(f.json[:0], b[n:]...)
+	return b
+}
+
+// addr returns the address of the bytes of s.
+func addr(s string) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) }
+
+// slot returns the slot of a memo's cache for a key hashed to h.
+func slot(h uint64) int { return int(h * 0x9e3779b97f4a7c15 >> (64 - memoBits)) }
+
+// same reports whether a and b are equal, trying the address of their
+// bytes before the bytes.
+func same(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
+// lastNumber is the last number written in a field and its text, the
+// field's name then the number's decimal digits: the next number is
+// often the same (a delivery at the time of its send) or one more (the
+// next sequence number), and then costs no division.
+type lastNumber struct {
+	v      int64
+	text   []byte
+	digits int // where the digits start in text
+}
+
+// append appends the field name with v in decimal.
+func (l *lastNumber) append(b []byte, name string, v int64) []byte {
+	switch {
+	case l.text != nil && v == l.v:
+	case l.text != nil && v == l.v+1 && l.v >= 0:
+		l.addOne()
+	default:
+		l.text = strconv.AppendInt(append(l.text[:0], name...), v, 10)
+		l.digits = len(name)
+	}
+	l.v = v
+	return append(b, l.text...)
+}
+
+// addOne adds one to the number in the text, of zero or more.
+func (l *lastNumber) addOne() {
+	i := len(l.text) - 1
+	for ; i >= l.digits && l.text[i] == '9'; i-- {
+		l.text[i] = '0'
+	}
+	if i >= l.digits {
+		l.text[i]++
+		return
+	}
+	l.text = append(l.text, '0')
+	l.text[l.digits] = '1' // 999 became 000: now 1000
+}

@@ -1,0 +1,109 @@
+package trace
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestJSONMemoWritesWhatAppendJSONWrites renders random streams whose
+// strings come again (the very same strings, equal ones made anew, and
+// prefixes sharing their bytes), whose sequence numbers run on, jump and
+// go back and whose times repeat, through one JSON renderer, and holds
+// each line to the JSON that AppendJSON, which remembers nothing, writes.
+func TestJSONMemoWritesWhatAppendJSONWrites(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	kept := []string{"", "worker-1", "orders", "PlaceOrder", "order placed", "m9", "m99", "order-1009",
+		"a \"quoted\" \\ name\n", "ünïcödé", "bad\xffbyte", "tab\there\x7f"}
+	pick := func() string {
+		s := kept[r.IntN(len(kept))]
+		switch r.IntN(4) {
+		case 0: // equal bytes elsewhere
+			return strings.Clone(s)
+		case 1: // a prefix sharing the bytes
+			return s[:r.IntN(len(s)+1)]
+		}
+		return s
+	}
+	for run := range 20 {
+		var out bytes.Buffer
+		j := NewJSON(&out)
+		var want []byte
+		seq, us := int64(r.IntN(3)), int64(r.IntN(2000)-1000)
+		for range 3000 {
+			switch r.IntN(10) {
+			case 0:
+				seq += int64(r.IntN(1000)) - 500
+			case 1:
+				seq = int64(r.IntN(3)) * 999
+			default:
+				seq++
+			}
+			switch r.IntN(4) {
+			case 0:
+				us += int64(r.IntN(3)) - 1
+			case 1:
+				us += int64(r.IntN(100000))
+			}
+			e := Event{Seq: seq, T: time.Duration(us) * time.Microsecond, Kind: Kind(r.IntN(int(numKinds) + 2)),
+				Actor: pick(), To: pick(), Note: pick(), Why: pick()}
+			if r.IntN(4) > 0 {
+				e.Msg = Msg{ID: pick() + "x", Type: pick(), Class: Class(r.IntN(5)), Key: pick(),
+					Attempt: r.IntN(3), ReplyTo: pick(), CorrelationID: pick(), Size: int64(r.IntN(2))}
+			}
+			j.Event(&e)
+			want = append(AppendJSON(want, &e), '\n')
+		}
+		j.Flush()
+		if got := out.Bytes(); !bytes.Equal(got, want) {
+			g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+			for i := range min(len(g), len(w)) {
+				if g[i] != w[i] {
+					t.Fatalf("run %d, line %d:\n got %s\nwant %s", run, i+1, g[i], w[i])
+				}
+			}
+			t.Fatalf("run %d: %d lines, want %d", run, len(g), len(w))
+		}
+	}
+}
+
+// TestLastNumberCounts holds the text a lastNumber keeps, a field name
+// and decimal digits, to strconv's, across carries (9 → 10, 999 → 1000), repeats, jumps and
+// negative numbers.
+func TestLastNumberCounts(t *testing.T) {
+	var l lastNumber
+	for _, v := range []int64{0, 0, 1, 2, 9, 10, 11, 99, 100, 100, 999, 1000, 1001, 5, -3, -2, -1, 0, 1,
+		9999999, 10000000, 1 << 62, 1<<62 + 1} {
+		if got, want := string(l.append(nil, "n=", v)), "n="+strconv.FormatInt(v, 10); got != want {
+			t.Errorf("after %d: %q, want %q", l.v, got, want)
+		}
+	}
+	for v := int64(0); v < 100_000; v++ {
+		if got := l.append(nil, "n=", v); string(got) != "n="+strconv.FormatInt(v, 10) {
+			t.Fatalf("%d written %q", v, got)
+		}
+	}
+}
+
+// TestPlainJSONStopsAtEveryByteToEscape puts each of the 256 byte values
+// at each place of a string that takes two eight-byte steps and more, and
+// holds plainJSON to the first byte a JSON string cannot hold as it is.
+func TestPlainJSONStopsAtEveryByteToEscape(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' }
+	for c := range 256 {
+		for at := range 19 {
+			s := []byte(strings.Repeat("a~ Z09}!", 3)[:19])
+			s[at] = byte(c)
+			want := len(s)
+			if !plain(byte(c)) {
+				want = at
+			}
+			if got := plainJSON(string(s)); got != want {
+				t.Fatalf("byte %#x at %d of %q: plainJSON says %d, want %d", c, at, s, got, want)
+			}
+		}
+	}
+}
