@@ -26,6 +26,7 @@ type Checks struct {
 	other      map[string]*fate        // any other id
 	others     []string                // the other ids, in the order first seen
 	unsent     map[*fate]time.Duration // commit time of the committed events not yet published
+	many       map[*fate]int64         // effects applied beyond maxHandles
 	keys       check.Dense[keyOrder]   // keys of the form keyPrefix<N>, by N
 	keyPrefix  string
 	hasPrefix  bool
@@ -42,14 +43,17 @@ type Checks struct {
 	end                                   time.Duration
 }
 
-// fate is what the checks keep of one event id: 16 bytes.
+// fate is what the checks keep of one event id: 12 bytes.
 type fate struct {
 	key       keyRef // its key: see Checks.keyText
 	pos       int32  // its place among the committed events of its key
-	handles   int32  // effects applied
+	handles   uint16 // effects applied, up to maxHandles; see Checks.manyHandles
 	publishes uint8  // up to 2: only none, once and more than once matter
 	flags     uint8
 }
+
+// maxHandles is the most effects a fate counts itself.
+const maxHandles = 1<<16 - 1
 
 const (
 	seen uint8 = 1 << iota
@@ -211,7 +215,14 @@ func (c *Checks) Event(e *trace.Event) {
 			return
 		}
 		f := c.fate(&e.Msg)
-		f.handles++
+		if f.handles < maxHandles {
+			f.handles++
+		} else {
+			if c.many == nil {
+				c.many = map[*fate]int64{}
+			}
+			c.many[f]++
+		}
 		c.handled++
 		if f.handles > 1 {
 			c.extraApplied++
@@ -273,7 +284,7 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 		case cm && f.handles == 0:
 			line(&effects, func() string { return "committed, never applied downstream" })
 		case f.handles > 1:
-			line(&effects, func() string { return "applied " + strconv.Itoa(int(f.handles)) + " times" })
+			line(&effects, func() string { return "applied " + itoa(int64(f.handles)+c.many[f]) + " times" })
 		case !cm && f.handles > 0:
 			line(&effects, func() string { return "applied, but the order was never committed" })
 		}

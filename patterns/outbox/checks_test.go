@@ -165,3 +165,20 @@ func TestChecksForgetWhatIsPublished(t *testing.T) {
 		t.Errorf("%d ids and %d keys of the usual form kept in maps", len(c.other), len(c.otherKeys))
 	}
 }
+
+// An effect applied more often than a fate counts itself is still told
+// exactly.
+func TestChecksCountManyEffects(t *testing.T) {
+	c := NewChecks(OrderService, Inventory)
+	e := trace.Event{Kind: trace.Commit, Actor: OrderService, Msg: trace.Msg{ID: "e1", Key: "order-1001"}}
+	c.Event(&e)
+	e.Kind, e.Actor = trace.Handle, Inventory
+	for range maxHandles + 5 {
+		c.Event(&e)
+	}
+	_, verdicts := c.Report()
+	want := "e1 order-1001: applied " + strconv.Itoa(maxHandles+5) + " times"
+	if v := verdicts[2]; v.OK || len(v.Evidence) != 1 || v.Evidence[0] != want {
+		t.Fatalf("%s: %v, want %q", v.Name, v.Evidence, want)
+	}
+}

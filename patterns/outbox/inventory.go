@@ -60,8 +60,8 @@ func (inv *inventory) finish() {
 	if cfg.Inbox && !cfg.BugSkipInboxRecord {
 		tx.RecordInbox(inbox)
 	}
-	o := r.orderOf(id)
-	again := o != nil && r.handled[o.n] > 0
+	n, ours := r.event(id)
+	again := ours && r.told.At(n).handled > 0
 	if again {
 		tx.Explain(whyApplied)
 	}
@@ -69,15 +69,15 @@ func (inv *inventory) finish() {
 		d.Nack(true, "commit failed")
 		return
 	}
-	if o != nil {
-		r.handled[o.n]++
+	if ours {
+		r.told.At(n).handled++
 	}
 	switch {
 	case again:
 		d.Handle("stock " + reservation + " again: a duplicate effect")
-	case o != nil && o.n%2 == 0 && r.handled[o.n-1] == 0:
+	case ours && n%2 == 0 && r.told.At(n-1).handled == 0:
 		d.Handle("reservation adjusted before it was made: its OrderCreated has not arrived")
-	case o != nil && o.n%2 == 1 && o.n+1 < len(r.handled) && r.handled[o.n+1] > 0:
+	case ours && n%2 == 1 && n+1 <= r.events && r.told.At(n+1).handled > 0:
 		d.Handle("stock reserved after its update: the adjustment is overwritten")
 	default:
 		d.Handle("stock " + reservation)

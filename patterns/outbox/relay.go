@@ -93,17 +93,19 @@ func (rl *relay) tick() {
 // publish publishes the event of one outbox row.
 func (rl *relay) publish(key string) {
 	r := rl.r
-	o := r.orderOf(strings.TrimPrefix(key, outboxPrefix))
-	if o == nil {
+	id := strings.TrimPrefix(key, outboxPrefix)
+	n, ok := r.event(id)
+	if !ok {
 		return
 	}
-	if r.published[o.n] > 0 {
-		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: o.msg,
+	msg := eventMsg(n, id, OrderKey((n+1)/2))
+	if r.told.At(n).published > 0 {
+		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: msg,
 			Note: "published before, never marked sent: out again", Why: whyRepublish})
 	}
-	rl.msg = broker.Message{Msg: o.msg}
+	rl.msg = broker.Message{Msg: msg}
 	r.topic.Publish(Relay, &rl.msg)
-	r.published[o.n]++
+	r.told.At(n).published++
 	rl.sent = append(rl.sent, key)
 }
 

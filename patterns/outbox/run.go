@@ -2,10 +2,10 @@ package outbox
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
@@ -61,17 +61,22 @@ type run struct {
 	relay *relay
 	inv   *inventory
 
-	orders    []*order   // the writes, by event number, from 1 (index 0 unused); grows as orders arrive
-	arrived   int        // orders arrived
-	rows      int        // outbox rows committed and not yet marked sent
-	crashes   *rand.Rand // faults:crash, one draw per event in every variant
-	published []uint8    // publishes per event, for the narration
-	handled   []uint8    // effects per event
+	arrived int                    // orders arrived
+	rows    int                    // outbox rows committed and not yet marked sent
+	crashes *rand.Rand             // faults:crash, one draw per event in every variant
+	events  int                    // events arrived, numbered from 1
+	told    check.Dense[narration] // what happened to each event, by number
 }
+
+// narration is what the narrator knows of one event: how often it was
+// published and applied (counting on from 255 to 0 again).
+type narration struct{ published, handled uint8 }
 
 // order is one write of an order: the change to its row and the event that
 // announces it. Order n is written twice, as events 2n-1 (OrderCreated)
-// and 2n (OrderUpdated), so its key has an order that can be broken.
+// and 2n (OrderUpdated), so its key has an order that can be broken. It
+// lives while the order service has it; the run keeps only a byte or two
+// per event after (its narration), so memory follows what is in flight.
 type order struct {
 	n         int // the event number
 	msg       trace.Msg
@@ -91,8 +96,7 @@ func (o *order) state() string {
 
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
-	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker, port: s.Port(),
-		orders: []*order{nil}, published: []uint8{0}, handled: []uint8{0}}
+	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker, port: s.Port()}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
 	}
@@ -112,16 +116,9 @@ func newRun(cfg Config, s *patterns.Sim) *run {
 // its own.
 func (r *run) arrive(n int) {
 	r.arrived = n
-	for i, typ := range EventTypes {
-		e := 2*(n-1) + i + 1
-		o := &order{n: e, msg: trace.Msg{ID: EventID(e), Type: typ, Class: trace.EventMsg, Key: OrderKey(n)}}
-		if r.crashes != nil {
-			o.crash = r.crashes.Float64() < r.cfg.CrashRate
-		}
-		r.orders = append(r.orders, o)
-		r.published = append(r.published, 0)
-		r.handled = append(r.handled, 0)
-		r.svc.take(o)
+	for range EventTypes {
+		r.events++
+		r.svc.arrive(r.events)
 	}
 	r.w.Progress()
 }
@@ -161,11 +158,14 @@ func (r *run) restartLater(a *sim.Actor) {
 // two steps.
 func half(d time.Duration) time.Duration { return (d / 2).Round(time.Microsecond) }
 
-// orderOf returns the write an event id such as "e12" belongs to.
-func (r *run) orderOf(id string) *order {
-	n, err := strconv.Atoi(id[1:])
-	if err != nil || n < 1 || n >= len(r.orders) {
-		return nil
-	}
-	return r.orders[n]
+// eventMsg returns the message of event e, whose id and order key are
+// given.
+func eventMsg(e int, id, key string) trace.Msg {
+	return trace.Msg{ID: id, Type: EventTypes[(e-1)%2], Class: trace.EventMsg, Key: key}
+}
+
+// event returns the number of an event id such as "e12" of this run.
+func (r *run) event(id string) (int, bool) {
+	n, ok := eventNumber(id)
+	return n, ok && n <= r.events
 }

@@ -340,3 +340,36 @@ func TestTheOvertakenCreationIsNarrated(t *testing.T) {
 		t.Errorf("narrated %v, the check found %v", told, v.Evidence)
 	}
 }
+
+// heapAtSummary reads the live heap when the summary is emitted: what a
+// run still holds at its end.
+type heapAtSummary struct{ live uint64 }
+
+func (h *heapAtSummary) Event(e *trace.Event) {
+	if e.Kind == trace.Summary {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		h.live = m.HeapAlloc
+	}
+}
+
+// TestMemoryFollowsWhatIsInFlight: a run whose order service falls far
+// behind (orders wait for it) keeps a few bytes per event once settled
+// or waiting, not a record with its strings.
+func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
+	cfg := Default()
+	cfg.Orders = 50_000
+	cfg.Arrival = sim.Const(time.Millisecond) // ten times faster than the service
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	h := &heapAtSummary{}
+	cfg.Run(cfg.Common, h)
+	events := uint64(2 * cfg.Orders)
+	per := (h.live - min(h.live, before.HeapAlloc)) / events
+	t.Logf("%d bytes per event", per)
+	if per > 48 {
+		t.Errorf("the run held %d bytes per event at its end, want at most 48", per)
+	}
+}

@@ -17,8 +17,9 @@ type service struct {
 	work *rand.Rand
 	msg  broker.Message // reused for each publish: the topic copies it
 
-	pending []*order // orders waiting for the service, oldest first
-	head    int
+	arrived int    // the last event arrived: events taken+1 … arrived wait, oldest first
+	taken   int    // the last event taken
+	key     string // the key of the order of the last event taken
 	cur     *order
 	tx      Tx // the transaction of the order in hand, until it commits or rolls back
 
@@ -37,25 +38,30 @@ func newService(r *run) *service {
 }
 
 // idle reports whether no order waits or is in hand.
-func (s *service) idle() bool { return s.cur == nil && s.head == len(s.pending) }
+func (s *service) idle() bool { return s.cur == nil && s.taken == s.arrived }
 
-// take queues an arrived order.
-func (s *service) take(o *order) {
-	if s.head == len(s.pending) {
-		s.pending, s.head = s.pending[:0], 0
-	}
-	s.pending = append(s.pending, o)
+// arrive queues event e, the next after those arrived: a number is all a
+// waiting order costs.
+func (s *service) arrive(e int) {
+	s.arrived = e
 	s.next()
 }
 
 // next starts on the oldest waiting order, if the service is up and free.
 func (s *service) next() {
-	if s.cur != nil || !s.a.Up() || s.head == len(s.pending) {
+	if s.cur != nil || !s.a.Up() || s.taken == s.arrived {
 		return
 	}
-	o := s.pending[s.head]
-	s.pending[s.head] = nil
-	s.head++
+	s.taken++
+	e := s.taken
+	if e%2 == 1 {
+		s.key = OrderKey((e + 1) / 2)
+	}
+	o := &order{n: e, msg: eventMsg(e, EventID(e), s.key)}
+	if r := s.r; r.crashes != nil {
+		// One draw per event, in event order, as they are taken in.
+		o.crash = r.crashes.Float64() < r.cfg.CrashRate
+	}
 	s.cur = o
 	s.tx = s.db.Begin(o.msg)
 	s.tx.SaveOrder(o.msg.Key, o.state())
@@ -120,7 +126,7 @@ func (s *service) publish(arg any) {
 	}
 	s.msg = broker.Message{Msg: o.msg}
 	r.topic.Publish(OrderService, &s.msg)
-	r.published[o.n]++
+	r.told.At(o.n).published++
 	o.sent = true
 	if r.cfg.Variant == PublishFirst {
 		if o.crash {

@@ -14,13 +14,17 @@ type simDB struct {
 }
 
 // newSimDB makes the simulated database called name, owned by owner, with
-// the orders table kept one byte a row and the outbox rows indexed in the
-// order they were written.
+// the orders, stock and inbox tables kept one byte a row and the outbox
+// rows indexed in the order they were written.
 func newSimDB(w *sim.World, owner *sim.Actor, name string, failRate float64) DB {
 	s := store.New(w, owner, name, store.Options{FailRate: failRate})
-	if name == OrdersDB {
+	switch name {
+	case OrdersDB:
 		s.Table(ordersPrefix, orderRow, OrderKey, "created", "updated")
 		s.Index(outboxPrefix)
+	case InventoryDB:
+		s.Table(stockPrefix, orderRow, OrderKey, "reserved", "adjusted")
+		s.Table(inboxPrefix, eventNumber, EventID, "handled")
 	}
 	return &simDB{s: s}
 }
