@@ -20,8 +20,9 @@ type service struct {
 	arrived int    // the last event arrived: events taken+1 … arrived wait, oldest first
 	taken   int    // the last event taken
 	key     string // the key of the order of the last event taken
-	cur     *order
-	tx      Tx // the transaction of the order in hand, until it commits or rolls back
+	cur     *order // the order in hand: &slot, or nil
+	slot    order  // the order in hand, reused: the service has one at a time, and a crash drops its pending steps
+	tx      Tx     // the transaction of the order in hand, until it commits or rolls back
 
 	commitFn, publishFn, crashFn func(any)
 }
@@ -57,7 +58,8 @@ func (s *service) next() {
 	if e%2 == 1 {
 		s.key = OrderKey((e + 1) / 2)
 	}
-	o := &order{n: e, msg: eventMsg(e, EventID(e), s.key)}
+	s.slot = order{n: e, msg: eventMsg(e, EventID(e), s.key)}
+	o := &s.slot
 	if r := s.r; r.crashes != nil {
 		// One draw per event, in event order, as they are taken in.
 		o.crash = r.crashes.Float64() < r.cfg.CrashRate
