@@ -266,6 +266,7 @@ func TestBadBrokersAreOneLineAndBounded(t *testing.T) {
 		{[]string{"saga", "--live"}, 2, "has no live mode"},
 		{[]string{"pubsub", "--live", "--filter", "shipping=orders.#"}, 2, "no NATS equivalent"},
 		{[]string{"pubsub", "--live", "--mode", "direct"}, 2, "--mode direct"},
+		{[]string{"outbox", "--live", "--broker-down", "1s..2s"}, 2, "--broker-down"},
 		{[]string{"competing", "--live", "--visibility-timeout", "0"}, 2, "--visibility-timeout"},
 		{[]string{"join", "competing", "--broker", url, "--name", "worker-1"}, 2, "--name"},
 	} {

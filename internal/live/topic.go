@@ -65,6 +65,14 @@ func (t *topic) declare() {
 	if err := js.DeleteStream(c, t.stream); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		t.b.fail("deleting stream %s: %v", t.stream, err)
 	}
+	// Another pattern's topic on the same subjects (pubsub's and outbox's
+	// are both orders.>) is a previous run's: JetStream refuses two
+	// streams whose subjects overlap.
+	if other, err := js.StreamNameBySubject(c, t.name+".>"); err == nil && strings.HasPrefix(other, "MSGPLAY_") {
+		if err := js.DeleteStream(c, other); err != nil {
+			t.b.fail("deleting stream %s, whose subjects overlap %s.>: %v", other, t.name, err)
+		}
+	}
 	args, _ := json.Marshal(t.b.opts.Args)
 	_, err := js.CreateStream(c, jetstream.StreamConfig{Name: t.stream, Subjects: []string{t.name + ".>"},
 		Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage, Duplicates: t.b.opts.dupWindow(),
