@@ -113,10 +113,14 @@ func (t *topic) Subscribe(name string, opts broker.SubscriptionOptions) broker.S
 	}
 	c, cancel := ctx()
 	defer cancel()
-	_, err := t.b.js.CreateStream(c, jetstream.StreamConfig{Name: q.dlq, Subjects: []string{q.subject + ".dlq"},
-		Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage})
-	if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-		t.b.fail("creating the dead-letter stream of %s: %v", qname, err)
+	// Afresh, as the topic's stream: a previous run's dead letters are not this one's.
+	err := t.b.js.DeleteStream(c, q.dlq)
+	if err == nil || errors.Is(err, jetstream.ErrStreamNotFound) {
+		_, err = t.b.js.CreateStream(c, jetstream.StreamConfig{Name: q.dlq, Subjects: []string{q.subject + ".dlq"},
+			Retention: jetstream.LimitsPolicy, Storage: jetstream.FileStorage})
+	}
+	if err != nil {
+		t.b.fail("making the dead-letter stream of %s: %v", qname, err)
 	}
 	q.deadLetters()
 	if opts.Durable {

@@ -150,3 +150,27 @@ func TestAGroupSharesTheWorkSimulatedAndLive(t *testing.T) {
 		t.Errorf("live: %d events handled by %d instances, want 12 by at least 2", len(seen), workers)
 	}
 }
+
+func TestAFailingSubscriberDeadLettersAfterExactlyThreeDeliveriesSimulatedAndLive(t *testing.T) {
+	cfg := pubsub.Default()
+	cfg.Events, cfg.Subscribers, cfg.Fail = 3, []string{"inventory", "payment"}, []string{"payment"}
+	s, l, _, events := runPubsubBoth(t, cfg)
+	sameVerdicts(t, s, l, map[string]bool{"every-event-delivered": false, "no-loss": true})
+	deliveries, dead := map[string]int{}, map[string]int{}
+	for _, e := range events {
+		switch {
+		case e.Kind == trace.Deliver && e.Actor == "orders/payment":
+			deliveries[e.Msg.IDText()]++
+		case e.Kind == trace.DeadLetter && e.Actor == "orders/payment":
+			dead[e.Msg.IDText()]++
+		case e.Kind == trace.DeadLetter:
+			t.Errorf("live: %s dead-lettered %s, want only payment's copies", e.Actor, e.Msg.IDText())
+		}
+	}
+	for _, id := range []string{"e1", "e2", "e3"} {
+		if deliveries[id] != pubsub.MaxDeliveries || dead[id] != 1 {
+			t.Errorf("live: payment's %s delivered %d times and dead-lettered %d times, want %d and 1",
+				id, deliveries[id], dead[id], pubsub.MaxDeliveries)
+		}
+	}
+}
