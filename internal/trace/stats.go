@@ -120,7 +120,9 @@ func (s *Stats) Event(e *Event) {
 	case Ack:
 		s.consumer(e.Actor).acked++
 		q := s.queue(e.To)
-		q.add(-1)
+		if q.depth > 0 { // a live join sees acks of messages others sent
+			q.add(-1)
+		}
 		if t0, ok := q.settled(&e.Msg); ok {
 			s.latency.Record(e.T - t0)
 		}
