@@ -18,7 +18,8 @@ import (
 // number an id such as e12 or a key such as order-1006 ends in, so that a
 // late duplicate is still told from a first sight when hundreds of
 // thousands of orders run; the time of a commit is kept only until its
-// event is published (or to the end, as evidence of a zombie). Ids and keys of any other form are kept in maps.
+// event is published (or to the end, as evidence of a zombie). Ids and
+// keys of any other form are kept in maps.
 type Checks struct {
 	service, consumer string
 
@@ -47,7 +48,7 @@ type Checks struct {
 type fate struct {
 	key       keyRef // its key: see Checks.keyText
 	pos       int32  // its place among the committed events of its key
-	handles   uint16 // effects applied, up to maxHandles; see Checks.manyHandles
+	handles   uint16 // effects applied, up to maxHandles; see Checks.many
 	publishes uint8  // up to 2: only none, once and more than once matter
 	flags     uint8
 }
@@ -55,6 +56,7 @@ type fate struct {
 // maxHandles is the most effects a fate counts itself.
 const maxHandles = 1<<16 - 1
 
+// The flags of a fate.
 const (
 	seen uint8 = 1 << iota
 	committed

@@ -21,8 +21,10 @@ type service struct {
 	taken   int    // the last event taken
 	key     string // the key of the order of the last event taken
 	cur     *order // the order in hand: &slot, or nil
-	slot    order  // the order in hand, reused: the service has one at a time, and a crash drops its pending steps
-	tx      Tx     // the transaction of the order in hand, until it commits or rolls back
+	// slot holds the order in hand, reused for the next: the service has
+	// one at a time, and a crash drops the steps pending for it.
+	slot order
+	tx   Tx // the transaction of the order in hand, until it commits or rolls back
 
 	commitFn, publishFn, crashFn func(any)
 }
