@@ -20,7 +20,8 @@ type jsonMemo struct {
 	fields    [1 << memoBits]fieldJSON
 }
 
-// memoBits is the log2 of the slots of each of a jsonMemo's caches. The
+// memoBits is the log2 of the slots of each of a jsonMemo's caches (and
+// of the Text renderer's message heads). The
 // kinds with actors and the message heads are kept two to a hash, the
 // one used last first (a pair of keys that hash alike would otherwise
 // push each other out on every event).

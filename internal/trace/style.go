@@ -79,7 +79,9 @@ func newLabel(st style, s string, width int) label {
 type actorLook struct {
 	st     style
 	cols   int
-	column label // padded to columnW columns
+	plain  bool   // the name holds no escape and no line break: its runes are its columns
+	arrow  []byte // " → " and the name, styled: the actor as a receiver
+	column label  // padded to columnW columns
 	// columnW is the width column was made for; the run event may widen
 	// the column after an actor was first drawn.
 	columnW int
@@ -105,6 +107,8 @@ func (t *Text) look(name string) *actorLook {
 		a.st = newStyle(t.opt.Color, actorPalette[n%len(actorPalette)]...)
 	}
 	a.cols = utf8.RuneCountInString(name)
+	a.plain = !strings.ContainsAny(name, "\x1b\n")
+	a.arrow = a.st.append([]byte(" → "), name)
 	return a
 }
 

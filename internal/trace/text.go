@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"strings"
@@ -49,6 +50,10 @@ type Text struct {
 	// kind with none), then 0 for no message or 1+class (see kindColumn).
 	kindLabels [numKinds + 1][1 + len(classes)]label
 	fit        []byte // a line being wrapped, reused
+	wholeLines bool   // for tests: measure every line that may pass the width whole
+	heads      [1 << memoBits]msgHead
+	lastT      time.Duration // the time of the last line, and its column
+	lastTime   label
 }
 
 const (
@@ -166,15 +171,39 @@ func (t *Text) appendLegend(b []byte) []byte {
 // in timeWidth columns, without allocating: it runs once per line.
 func appendTime(b []byte, d time.Duration) []byte {
 	us := int64(d / time.Microsecond)
+	if us < 0 {
+		return appendTimeBefore(b, us)
+	}
+	var text [24]byte
+	i := len(text) - len("ms")
+	copy(text[i:], "ms")
+	for range 3 {
+		i--
+		text[i] = byte('0' + us%10)
+		us /= 10
+	}
+	i--
+	text[i] = '.'
+	for {
+		i--
+		text[i] = byte('0' + us%10)
+		if us /= 10; us == 0 {
+			break
+		}
+	}
+	return append(appendSpaces(b, timeWidth-(len(text)-i)), text[i:]...) // ASCII: bytes are columns
+}
+
+// appendTimeBefore writes a time before the start of the run, which no
+// run has, as such times were always written: the milliseconds, then
+// the remainder's last two digits.
+func appendTimeBefore(b []byte, us int64) []byte {
 	var tmp, frac [24]byte
 	s := strconv.AppendInt(tmp[:0], us/1000, 10)
 	s = append(s, '.')
-	s = append(s, strconv.AppendInt(frac[:0], us%1000+1000, 10)[1:]...) // zero-padded
+	s = append(s, strconv.AppendInt(frac[:0], us%1000+1000, 10)[1:]...)
 	s = append(s, "ms"...)
-	for n := len(s); n < timeWidth; n++ { // ASCII: bytes are columns
-		b = append(b, ' ')
-	}
-	return append(b, s...)
+	return append(appendSpaces(b, timeWidth-len(s)), s...)
 }
 
 func appendPadLeft(b []byte, s string, width int) []byte {
@@ -220,17 +249,23 @@ func (t *Text) line(e *Event) {
 		t.note, n = made, utf8.RuneCount(made)
 	}
 	oneLine := true // no line break but the last: cols measures the line
+	var spot noteSpot
 	if n > 0 {
+		spaced := false
 		if e.HasMsg() {
 			col += 2
 			if col+n <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
 				buf = append(buf, "  "...)
 				cols += 2
+				spaced = true
 			}
 		}
 		switch {
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
 			buf = append(buf, t.prose.on...)
+			if spaced && cols+n > t.opt.Width && t.exact(e) {
+				spot = noteSpot{len(buf), cols}
+			}
 			if made != nil {
 				buf = append(buf, made...)
 			} else {
@@ -246,7 +281,7 @@ func (t *Text) line(e *Event) {
 	}
 	buf = append(trimSpaces(buf), '\n')
 	if !oneLine || cols > t.opt.Width {
-		buf = t.fitFrom(buf, start)
+		buf = t.fitFrom(buf, start, spot)
 	}
 	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
 		// Each explanation once: the second drop for the same reason
@@ -261,11 +296,34 @@ func (t *Text) line(e *Event) {
 }
 
 // fitFrom wraps the lines of b from start that pass the width, through a
-// buffer kept for it, so wrapping allocates nothing.
-func (t *Text) fitFrom(b []byte, start int) []byte {
-	t.fit = appendFitLines(t.fit[:0], b[start:], t.opt.Width, t.msgCol+2, false)
+// buffer kept for it, so wrapping allocates nothing. A line that breaks
+// in its note, when note says where that starts, is measured from there.
+func (t *Text) fitFrom(b []byte, start int, note noteSpot) []byte {
+	width := t.opt.Width
+	indent := min(t.msgCol+2, width-minNoteRoom)
+	if note.at > start && note.at < len(b) && bytes.IndexByte(b[note.at:], '\n') == len(b)-1-note.at && !t.wholeLines {
+		cut, wide := breakAt(b[note.at:], note.col, width, indent, false)
+		if !wide {
+			return b
+		}
+		if cut >= 0 {
+			out, rest := appendBreak(t.fit[:0], b[start:], note.at-start+cut, indent)
+			t.fit = appendBroken(out, rest, max(indent, 0), width, indent, false)
+			return append(b[:start], t.fit...)
+		}
+	}
+	t.fit = appendFitLines(t.fit[:0], b[start:], width, t.msgCol+2, false)
 	return append(b[:start], t.fit...)
 }
+
+// noteSpot is where an event line's note starts: the byte after its
+// style, and its column. The columns before it are known exactly and
+// hold no escape, and the note follows two spaces, so the last place to
+// break the line, when there is one in the note, is found from there
+// alone: the last space breakAt would find in the whole line. (Unless
+// the note holds a line break, or was all spaces, trimmed away: fitFrom
+// looks for the line's only line break just where it ends.)
+type noteSpot struct{ at, col int }
 
 // whyMark opens an explanation line of --explain.
 const whyMark = "» "
@@ -297,20 +355,75 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 	return b
 }
 
+// exact reports whether the columns line counts for e before its note
+// are the columns it takes: its names hold no escape or line break, and
+// its message's id, type and key are printable ASCII, a byte a column.
+func (t *Text) exact(e *Event) bool {
+	return t.look(e.Actor).plain && (e.To == "" || !e.Kind.carries() || t.look(e.To).plain) &&
+		t.msgHead(&e.Msg).ascii
+}
+
 // appendTimeColumn writes the time column, dimmed, and returns how many
-// columns it took.
+// columns it took. A time like the last line's (a delivery at the time
+// of its send) is copied.
 func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
-	b = append(b, t.dim.on...)
-	n := len(b)
-	b = appendTime(b, d)
-	n = len(b) - n
-	return append(b, t.dim.off...), n
+	if d != t.lastT || t.lastTime.text == nil {
+		b := append(t.lastTime.text[:0], t.dim.on...)
+		n := len(b)
+		b = appendTime(b, d)
+		n = len(b) - n
+		t.lastT, t.lastTime = d, label{append(b, t.dim.off...), n}
+	}
+	return append(b, t.lastTime.text...), t.lastTime.cols
 }
 
 // appendMsg writes "m1 cmd PlaceOrder order-1001 → worker-1" and returns
-// how many columns it took.
+// how many columns it took (a byte of a name, id or key counted as one).
 func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
-	m := &e.Msg
+	h := t.msgHead(&e.Msg)
+	b = append(b, h.text...)
+	n := h.cols
+	if e.To != "" && e.Kind.carries() {
+		to := t.look(e.To)
+		b = append(b, to.arrow...)
+		n += 3 + to.cols
+	}
+	return b, n
+}
+
+// msgHead is the start of a message's part of a line, as written for its
+// last event, "m1  cmd PlaceOrder order-1001": the events of a message
+// in flight repeat it.
+type msgHead struct {
+	id, typ, key string
+	class        Class
+	text         []byte
+	cols         int  // its columns, a byte of the id, type and key counted as one
+	ascii        bool // the id, type and key are printable ASCII, so cols are exact
+}
+
+// msgHead returns the start of m's part of a line, made when m's is not
+// among the heads made lately.
+func (t *Text) msgHead(m *Msg) *msgHead {
+	i := slot(addr(m.ID)) &^ 1
+	if h := twoWays(t.heads[:], i, func(h *msgHead) bool {
+		return h.text != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
+	}); h != nil {
+		return h
+	}
+	spare := t.heads[i+1].text
+	t.heads[i+1] = t.heads[i]
+	h := &t.heads[i]
+	*h = msgHead{id: m.ID, typ: m.Type, key: m.Key, class: m.Class}
+	h.text, h.cols = t.appendMsgHead(spare[:0], m)
+	ascii := func(s string) bool { return plainJSON(s) == len(s) }
+	h.ascii = ascii(m.ID) && ascii(m.Type) && ascii(m.Key)
+	return h
+}
+
+// appendMsgHead writes the id, the class and type, and the key of m, and
+// returns how many columns they took.
+func (t *Text) appendMsgHead(b []byte, m *Msg) ([]byte, int) {
 	st := t.class[m.Class.known()]
 	b = append(b, m.ID...)
 	n := len(m.ID)
@@ -327,12 +440,6 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 		b = append(b, m.Key...)
 		n += 1 + len(m.Key)
 	}
-	if e.To != "" && e.Kind.carries() {
-		to := t.look(e.To)
-		b = append(b, " → "...)
-		b = to.st.append(b, e.To)
-		n += 3 + to.cols
-	}
 	return b, n
 }
 
@@ -344,7 +451,7 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
 		b = append(trimSpaces(b), '\n')
 		b = appendSpaces(b, t.msgCol)
-		room = t.opt.Width - t.msgCol
+		room = max(t.opt.Width-t.msgCol, 1) // a terminal narrower than the message column still gets every note
 	}
 	b = append(b, t.prose.on...)
 	for {
@@ -359,7 +466,7 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		b = appendSpaces(b, t.msgCol+2)
 		b = append(b, t.prose.on...)
 		note = strings.TrimLeft(note[cut:], " ")
-		room = t.opt.Width - t.msgCol - 2
+		room = max(t.opt.Width-t.msgCol-2, 1)
 	}
 	return append(b, t.prose.off...)
 }

@@ -69,9 +69,7 @@ func tooWide(b []byte, width int) bool {
 	return false
 }
 
-// appendFitted appends one line (with its newline, if any), wrapped. Each
-// piece after the first is written as indent spaces and the rest of the
-// line, which is then measured as starting at that column.
+// appendFitted appends one line (with its newline, if any), wrapped.
 func appendFitted(out, line []byte, width, indent int, avoidOrphans bool) []byte {
 	if indent < 0 {
 		lead := 0
@@ -80,18 +78,30 @@ func appendFitted(out, line []byte, width, indent int, avoidOrphans bool) []byte
 		}
 		indent = lead + 2
 	}
-	indent = min(indent, width-minNoteRoom)
-	from := 0 // the columns of spaces written before line
+	return appendBroken(out, line, 0, width, min(indent, width-minNoteRoom), avoidOrphans)
+}
+
+// appendBroken appends line, which starts at column from, broken at the
+// spaces breakAt finds until each piece fits. Each piece after the first
+// is written as indent spaces and the rest of the line, which is then
+// measured as starting at that column.
+func appendBroken(out, line []byte, from, width, indent int, avoidOrphans bool) []byte {
 	for {
 		cut, wide := breakAt(line, from, width, indent, avoidOrphans)
 		if !wide || cut < 0 {
-			break
+			return append(out, line...)
 		}
-		out = append(trimSpaces(append(out, line[:cut]...)), '\n')
-		out = appendSpaces(out, indent)
-		line, from = bytes.TrimLeft(line[cut:], " "), max(indent, 0)
+		out, line = appendBreak(out, line, cut, indent)
+		from = max(indent, 0)
 	}
-	return append(out, line...)
+}
+
+// appendBreak appends line up to cut, where it breaks, without the spaces
+// there, then the next line's indent, and returns the rest of line to
+// write after it.
+func appendBreak(out, line []byte, cut, indent int) ([]byte, []byte) {
+	out = append(trimSpaces(append(out, line[:cut]...)), '\n')
+	return appendSpaces(out, indent), bytes.TrimLeft(line[cut:], " ")
 }
 
 // orphan is the fewest columns a wrapped line's last piece should have:
@@ -116,6 +126,13 @@ func breakAt(line []byte, from, width, indent int, avoidOrphans bool) (cut int, 
 		prev = ' '
 	}
 	for i := 0; i < len(line); {
+		if n := wordRun(line[i:]); n > 0 && !esc { // most of a line: no break there
+			col += n
+			prev = rune(line[i+n-1])
+			if i += n; i == len(line) {
+				break
+			}
+		}
 		r, n := rune(line[i]), 1
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRune(line[i:])
@@ -142,6 +159,18 @@ func breakAt(line []byte, from, width, indent int, avoidOrphans bool) (cut int, 
 		return earlier, col > width
 	}
 	return cut, col > width
+}
+
+// wordRun returns how many bytes b starts with that are visible ASCII
+// characters but the space: each takes a column, and none is a place to
+// break a line.
+func wordRun(b []byte) int {
+	for i, c := range b {
+		if c <= ' ' || c >= 0x7f {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // sum returns the sum of ns.

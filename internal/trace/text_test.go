@@ -1,0 +1,100 @@
+package trace
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTextNoteBreaksAsWholeLines renders random event lines, many of them
+// just too wide, with names, ids and notes holding spaces, arrows,
+// escapes, line breaks and characters of several bytes, at many widths,
+// with and without color, and holds the lines wrapped from where their
+// note starts to the lines measured and wrapped whole.
+func TestTextNoteBreaksAsWholeLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words := []string{"worker-1", "orders", "m853359", "order-854359", "PlaceOrder", "a", "→", "·", "µs", "ünï",
+		"\x1b[1mbold\x1b[0m", "two  spaces", "line\nbreak", "placed", "x", "order placed", "→ q", "  "}
+	pick := func(n int) string {
+		var b strings.Builder
+		for i := range 1 + r.IntN(n) {
+			if i > 0 {
+				b.WriteString([]string{" ", "", "-", "  "}[r.IntN(4)])
+			}
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		return b.String()
+	}
+	broken := 0
+	for run := range 300 {
+		opt := TextOptions{Color: r.IntN(2) == 0, Color256: r.IntN(2) == 0, Width: 30 + r.IntN(110)}
+		var fast, whole bytes.Buffer
+		a, b := NewText(&fast, opt), NewText(&whole, opt)
+		b.wholeLines = true
+		for i := range 200 {
+			e := Event{Seq: int64(i), T: time.Duration(r.Int64N(int64(2000 * time.Second))),
+				Kind: Kind(r.IntN(int(numKinds))), Actor: pick(1), To: pick(1), Note: pick(4)}
+			if r.IntN(8) > 0 {
+				e.Msg = Msg{ID: pick(1), Type: pick(1), Class: Class(r.IntN(4)), Key: pick(1)}
+			}
+			if r.IntN(2) == 0 {
+				e.Took = time.Duration(r.Int64N(int64(10 * time.Millisecond)))
+			}
+			if e.Kind == Run || e.Kind == Summary {
+				continue
+			}
+			a.Event(&e)
+			b.Event(&e)
+		}
+		a.Flush()
+		b.Flush()
+		broken += strings.Count(whole.String(), "\n ")
+		if fast.String() != whole.String() {
+			f, w := strings.Split(fast.String(), "\n"), strings.Split(whole.String(), "\n")
+			for i := range min(len(f), len(w)) {
+				if f[i] != w[i] {
+					t.Fatalf("run %d (%+v), line %d:\n got %q\nwant %q", run, opt, i+1, f[i], w[i])
+				}
+			}
+			t.Fatalf("run %d: %d lines, want %d", run, len(f), len(w))
+		}
+	}
+	if broken < 1000 {
+		t.Errorf("only %d lines broken: the test no longer tries the shortcut", broken)
+	}
+}
+
+// TestTextNarrowerThanTheMessageColumn renders a note on a terminal
+// narrower than the column where messages start: every character of the
+// note must still be written, in order, and the run end (it once wrapped
+// an empty rest of the note forever).
+func TestTextNarrowerThanTheMessageColumn(t *testing.T) {
+	for _, width := range []int{1, 10, 20, 30, 39, 40, 41} {
+		var out bytes.Buffer
+		x := NewText(&out, TextOptions{Width: width})
+		x.Event(&Event{Kind: Handle, Actor: "worker-1", To: "orders", Note: "order placed at last",
+			Msg: Msg{ID: "m1", Type: "PlaceOrder", Class: Command, Key: "order-1001"}, Took: time.Millisecond})
+		x.Flush()
+		if got := strings.Join(strings.Fields(out.String()), ""); !strings.HasSuffix(got, "took1ms·orderplacedatlast") {
+			t.Errorf("width %d: the note is not all written:\n%s", width, out.String())
+		}
+	}
+}
+
+// TestAppendTimeWritesMilliseconds holds the time column to milliseconds
+// with three decimals, right-aligned in timeWidth columns, from the start
+// of a run to past the column's width.
+func TestAppendTimeWritesMilliseconds(t *testing.T) {
+	for _, us := range []int64{0, 1, 9, 10, 999, 1000, 1001, 123456, 99999999, 100000000, 853593014, 1 << 50} {
+		want := fmt.Sprintf("%*s", timeWidth, fmt.Sprintf("%d.%03dms", us/1000, us%1000))
+		if got := string(appendTime(nil, time.Duration(us)*time.Microsecond)); got != want {
+			t.Errorf("%dµs written %q, want %q", us, got, want)
+		}
+	}
+	if got := string(appendTime(nil, -1500*time.Microsecond)); got != "    -1.00ms" {
+		t.Errorf("-1.5ms written %q, as it always was: \"    -1.00ms\"", got)
+	}
+}
