@@ -143,13 +143,18 @@ func liveError(err error) error {
 
 // runLive runs a live scenario with the output the run flags ask for.
 // Ctrl-C stops it with the summary so far and exit 130; a broker failure
-// during the run exits 1.
+// stops it at once, with the summary so far, and exits 1.
 func (app *App) runLive(run *runOptions, b *live.Broker, runner patterns.Runner) error {
 	run.live = true
 	stop := app.interrupt()
 	halt := func() string {
-		if isClosed(stop) {
+		switch {
+		case isClosed(stop):
 			return "interrupted (Ctrl-C)"
+		case b.Err() != nil:
+			// What the broker failed to do will not happen: waiting for it
+			// would only wait for the idle limit.
+			return "stopped: the live broker failed"
 		}
 		return ""
 	}
