@@ -54,6 +54,10 @@ type Text struct {
 	heads      [1 << memoBits]msgHead
 	lastT      time.Duration // the time of the last line, and its column
 	lastTime   label
+	lastNote   struct {
+		s    string
+		cols int
+	}
 }
 
 const (
@@ -170,10 +174,10 @@ func (t *Text) appendLegend(b []byte) []byte {
 // appendTime writes d as milliseconds with three decimals, right-aligned
 // in timeWidth columns, without allocating: it runs once per line.
 func appendTime(b []byte, d time.Duration) []byte {
-	us := int64(d / time.Microsecond)
-	if us < 0 {
-		return appendTimeBefore(b, us)
+	if d < 0 {
+		return appendTimeBefore(b, int64(d/time.Microsecond))
 	}
+	us := uint64(d / time.Microsecond)
 	var text [24]byte
 	i := len(text) - len("ms")
 	copy(text[i:], "ms")
@@ -239,14 +243,16 @@ func (t *Text) line(e *Event) {
 		col += n
 		cols += n
 	}
-	note, n := e.Note, utf8.RuneCountInString(e.Note)
+	note, n := e.Note, t.noteCols(e.Note)
 	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
 		made = AppendDuration(append(t.note[:0], "took "...), e.Took)
+		took := utf8.RuneCount(made)
 		if note != "" {
 			made = append(append(made, " · "...), note...)
+			took += 3 // " · "
 		}
-		t.note, n = made, utf8.RuneCount(made)
+		t.note, n = made, took+n
 	}
 	oneLine := true // no line break but the last: cols measures the line
 	var spot noteSpot
@@ -293,6 +299,15 @@ func (t *Text) line(e *Event) {
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}
 	t.buf = buf
+}
+
+// noteCols returns the runes of a note, counted again only when the note
+// is not the last one counted: most events of a run say the same few.
+func (t *Text) noteCols(note string) int {
+	if !same(note, t.lastNote.s) {
+		t.lastNote.s, t.lastNote.cols = note, utf8.RuneCountInString(note)
+	}
+	return t.lastNote.cols
 }
 
 // fitFrom wraps the lines of b from start that pass the width, through a
@@ -360,7 +375,7 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 // its message's id, type and key are printable ASCII, a byte a column.
 func (t *Text) exact(e *Event) bool {
 	return t.look(e.Actor).plain && (e.To == "" || !e.Kind.carries() || t.look(e.To).plain) &&
-		t.msgHead(&e.Msg).ascii
+		t.msgHead(&e.Msg).exact()
 }
 
 // appendTimeColumn writes the time column, dimmed, and returns how many
@@ -398,8 +413,21 @@ type msgHead struct {
 	id, typ, key string
 	class        Class
 	text         []byte
-	cols         int  // its columns, a byte of the id, type and key counted as one
-	ascii        bool // the id, type and key are printable ASCII, so cols are exact
+	cols         int // its columns, a byte of the id, type and key counted as one
+	ascii        int // 1 when the id, type and key are printable ASCII, so cols are exact; -1 when not; 0 not known yet
+}
+
+// exact reports whether the head's columns are exact: its id, type and
+// key are printable ASCII, a byte a column.
+func (h *msgHead) exact() bool {
+	if h.ascii == 0 {
+		ascii := func(s string) bool { return plainJSON(s) == len(s) }
+		h.ascii = -1
+		if ascii(h.id) && ascii(h.typ) && ascii(h.key) {
+			h.ascii = 1
+		}
+	}
+	return h.ascii > 0
 }
 
 // msgHead returns the start of m's part of a line, made when m's is not
@@ -416,8 +444,6 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 	h := &t.heads[i]
 	*h = msgHead{id: m.ID, typ: m.Type, key: m.Key, class: m.Class}
 	h.text, h.cols = t.appendMsgHead(spare[:0], m)
-	ascii := func(s string) bool { return plainJSON(s) == len(s) }
-	h.ascii = ascii(m.ID) && ascii(m.Type) && ascii(m.Key)
 	return h
 }
 
