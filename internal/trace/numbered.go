@@ -54,6 +54,14 @@ func (n *Numbered[T]) Add(k uint64, v T) *T {
 			n.grow()
 			continue
 		}
+		if k-n.base >= 2*uint64(len(n.ring)) {
+			// The window would pass every slot: spill them all at once
+			// and start it at k, rather than move it one number at a time
+			// across the gap.
+			n.spillAll()
+			n.base, n.head = k, 0
+			break
+		}
 		n.spillOldest()
 	}
 	s := &n.ring[(n.head+int(k-n.base))&(len(n.ring)-1)]
@@ -91,6 +99,17 @@ func (n *Numbered[T]) spillOldest() {
 	}
 	n.head = (n.head + 1) & (len(n.ring) - 1)
 	n.base++
+}
+
+// spillAll moves every value in the ring to the map.
+func (n *Numbered[T]) spillAll() {
+	for i := range n.ring {
+		if s := &n.ring[(n.head+i)&(len(n.ring)-1)]; s.used {
+			n.toSpill(n.base+uint64(i), s.v)
+			*s = numSlot[T]{}
+		}
+	}
+	n.live = 0
 }
 
 // Delete forgets number k.

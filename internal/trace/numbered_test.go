@@ -83,3 +83,28 @@ func TestNumberedSpillsAStraggler(t *testing.T) {
 		t.Errorf("All gave %v", keys)
 	}
 }
+
+// A number far past the window (an id such as e1099511627776 after e1)
+// moves the window there in one step, keeping every value: moving it one
+// number at a time would take as many steps as the gap, which is as good
+// as a hang.
+func TestNumberedJumpsAFarGap(t *testing.T) {
+	var n Numbered[int]
+	for k := uint64(1); k <= maxWindow; k++ {
+		n.Add(k, int(k))
+	}
+	far := uint64(1) << 40
+	n.Add(far, -1)
+	n.Add(far+1, -2)
+	if n.Len() != maxWindow+2 {
+		t.Fatalf("%d held, want %d", n.Len(), maxWindow+2)
+	}
+	for _, k := range []uint64{1, maxWindow, far, far + 1} {
+		if n.Get(k) == nil {
+			t.Errorf("Get(%d) = nil after the jump", k)
+		}
+	}
+	if *n.Get(far+1) != -2 || *n.Get(maxWindow) != maxWindow {
+		t.Errorf("values moved: Get(far+1) = %d, Get(maxWindow) = %d", *n.Get(far+1), *n.Get(maxWindow))
+	}
+}
