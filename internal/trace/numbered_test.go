@@ -104,7 +104,7 @@ func TestNumberedJumpsAFarGap(t *testing.T) {
 			t.Errorf("Get(%d) = nil after the jump", k)
 		}
 	}
-	if *n.Get(far+1) != -2 || *n.Get(maxWindow) != maxWindow {
-		t.Errorf("values moved: Get(far+1) = %d, Get(maxWindow) = %d", *n.Get(far+1), *n.Get(maxWindow))
+	if *n.Get(far + 1) != -2 || *n.Get(maxWindow) != maxWindow {
+		t.Errorf("values moved: Get(far+1) = %d, Get(maxWindow) = %d", *n.Get(far + 1), *n.Get(maxWindow))
 	}
 }
