@@ -28,6 +28,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the live build the process tests made, if any.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary != "" && buildErr == nil {
+		os.RemoveAll(filepath.Dir(binary))
+	}
+	os.Exit(code)
+}
+
 // msgplay returns the path of the live build of msgplay, built once.
 func msgplay(t *testing.T) string {
 	t.Helper()
@@ -61,6 +70,9 @@ type proc struct {
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(msgplay(t), args...)
+	// What a process killed by the test leaves (an embedded server's
+	// store) goes with the test's own temporary directory.
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -233,6 +245,7 @@ func run(t *testing.T, limit time.Duration, args ...string) (int, string) {
 	c, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(c, msgplay(t), args...)
+	cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	start := time.Now()
