@@ -469,6 +469,14 @@ func (t *Text) appendMsgHead(b []byte, m *Msg) ([]byte, int) {
 	return b, n
 }
 
+// noteIndent returns the column a note's own lines start at: the message
+// column plus more, or, on a terminal too narrow to leave minNoteRoom
+// columns there, as far left as it takes, so a note keeps whole words
+// instead of a character a line.
+func (t *Text) noteIndent(more int) int {
+	return max(min(t.msgCol+more, t.opt.Width-minNoteRoom), 0)
+}
+
 // appendWrapped writes a note starting at column col, wrapping it onto
 // lines indented to the message column so no line passes the width.
 func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
@@ -476,8 +484,9 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 	firstWord, _, _ := strings.Cut(note, " ")
 	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
 		b = append(trimSpaces(b), '\n')
-		b = appendSpaces(b, t.msgCol)
-		room = max(t.opt.Width-t.msgCol, 1) // a terminal narrower than the message column still gets every note
+		first := t.noteIndent(0)
+		b = appendSpaces(b, first)
+		room = max(t.opt.Width-first, 1)
 	}
 	b = append(b, t.prose.on...)
 	for {
@@ -489,10 +498,10 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		b = append(b, strings.TrimRight(note[:cut], " ")...)
 		b = append(b, t.prose.off...)
 		b = append(b, '\n')
-		b = appendSpaces(b, t.msgCol+2)
+		b = appendSpaces(b, t.noteIndent(2))
 		b = append(b, t.prose.on...)
 		note = strings.TrimLeft(note[cut:], " ")
-		room = max(t.opt.Width-t.msgCol-2, 1)
+		room = max(t.opt.Width-t.noteIndent(2), 1)
 	}
 	return append(b, t.prose.off...)
 }

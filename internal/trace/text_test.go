@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,23 @@ func TestTextNarrowerThanTheMessageColumn(t *testing.T) {
 		x.Flush()
 		if got := strings.Join(strings.Fields(out.String()), ""); !strings.HasSuffix(got, "took1ms·orderplacedatlast") {
 			t.Errorf("width %d: the note is not all written:\n%s", width, out.String())
+		}
+	}
+	// From minNoteRoom columns on, a note wraps between words, not a
+	// character or two a line.
+	for _, width := range []int{20, 30, 40, 50, 60} {
+		var out bytes.Buffer
+		x := NewText(&out, TextOptions{Width: width})
+		x.Event(&Event{Kind: Handle, Actor: "orders/inventory", To: "orders", Took: time.Millisecond,
+			Note: "stock reserved for the order, and the reservation written to the inventory database at last",
+			Msg:  Msg{ID: "e1", Type: "OrderPlaced", Class: EventMsg, Key: "order-1001"}})
+		x.Flush()
+		words := strings.Fields(out.String())
+		for _, w := range []string{"reserved", "reservation", "inventory", "database"} {
+			if !slices.Contains(words, w) {
+				t.Errorf("width %d: %q is cut across lines:\n%s", width, w, out.String())
+				break
+			}
 		}
 	}
 }
