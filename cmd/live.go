@@ -5,11 +5,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -23,24 +20,6 @@ import (
 func init() {
 	liveMode = addLive
 	liveCommands = append(liveCommands, newServeCmd, newJoinCmd)
-}
-
-// ExitBrokenPipe is the exit code of a live run whose output pipe closed:
-// 128 + SIGPIPE, what a shell shows for a process that signal killed.
-const ExitBrokenPipe = 141
-
-// brokenPipe returns a channel closed when a write to a closed pipe raises
-// SIGPIPE. From the call on, SIGPIPE no longer kills msgplay: the write
-// fails instead, and the live run stops and cleans up (see runLive).
-func brokenPipe() <-chan struct{} {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGPIPE)
-	closed := make(chan struct{})
-	go func() {
-		<-ch
-		close(closed)
-	}()
-	return closed
 }
 
 // MaxTimeScale is the highest --time-scale: a step of a millisecond may
@@ -164,18 +143,24 @@ func liveError(err error) error {
 
 // runLive runs a live scenario with the output the run flags ask for.
 // Ctrl-C stops it with the summary so far and exit 130; a broker failure
-// stops it at once, with the summary so far, and exits 1; a closed output
-// pipe stops it at once and exits 141, silently, as SIGPIPE would have
-// but with the embedded server's and SQLite's temporary files removed.
+// stops it at once, with the summary so far, and exits 1. A closed output
+// pipe, SIGTERM or SIGHUP stops it at once and exits as the signal would
+// have (141, 143, 129), silently, but only after the caller has closed
+// the broker and removed the embedded server's and SQLite's files.
 func (app *App) runLive(run *runOptions, b *live.Broker, runner patterns.Runner) error {
 	run.live = true
-	stop, pipe := app.interrupt(), brokenPipe()
+	stop, ends := app.interrupt(), watchEnds()
+	w := app.IO.Out
+	if run.out != nil {
+		w = run.out
+	}
+	run.out = ends.watch(w)
 	halt := func() string {
 		switch {
 		case isClosed(stop):
 			return "interrupted (Ctrl-C)"
-		case isClosed(pipe):
-			return "stopped: the output pipe closed"
+		case ends.ended():
+			return "stopped: " + ends.why()
 		case b.Err() != nil:
 			// What the broker failed to do will not happen: waiting for it
 			// would only wait for the idle limit.
@@ -188,11 +173,8 @@ func (app *App) runLive(run *runOptions, b *live.Broker, runner patterns.Runner)
 		c.Halt, c.Live = halt, b
 		return runner(c, out)
 	})
-	if isClosed(pipe) {
-		// Like a process killed by SIGPIPE (`msgplay outbox --live | head`),
-		// but only once the caller has closed the broker and removed its
-		// files.
-		return &failure{code: ExitBrokenPipe}
+	if ends.ended() {
+		return &failure{code: ends.code()}
 	}
 	if err != nil {
 		return err
