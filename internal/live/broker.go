@@ -311,7 +311,11 @@ func (b *Broker) book(e *trace.Event) {
 	case trace.Nack:
 		b.nacked[key] = true
 	case trace.Ack, trace.DeadLetter, trace.Drop:
+		// Settled: JetStream delivers it no more, so nothing of it is
+		// kept, and a long run's books hold only what is in flight.
 		delete(b.unsettled, key)
+		delete(b.holder, key)
+		delete(b.nacked, key)
 	}
 }
 

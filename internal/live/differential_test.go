@@ -43,6 +43,9 @@ func simAndLive(t *testing.T, run patterns.Runner, o Options) (simulated, live *
 	if live.Stopped != "" {
 		t.Fatalf("the live run was cut short: %s", live.Stopped)
 	}
+	if n := len(b.holder) + len(b.nacked); n > 0 && len(b.unsettled) == 0 {
+		t.Errorf("every message settled, yet the books still hold %d entries: they grow with the run", n)
+	}
 	return simulated, live, simEvents, liveEvents
 }
 
