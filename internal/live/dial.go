@@ -70,8 +70,10 @@ func (d dialer) dial(name string) (*nats.Conn, jetstream.JetStream, error) {
 		case errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization"):
 			return nil, nil, fmt.Errorf("the broker at %s refused the connection: wrong or missing --token", where)
 		case errors.Is(err, nats.ErrNoServers):
-			return nil, nil, fmt.Errorf("cannot reach a broker at %s within %s (is msgplay serve running?)",
-				where, DialTimeout)
+			// Refused at once, or silent for DialTimeout: either way
+			// nothing there speaks NATS.
+			return nil, nil, fmt.Errorf("cannot reach a broker at %s: nothing answered, or not within %s "+
+				"(is msgplay serve running?)", where, DialTimeout)
 		}
 		return nil, nil, fmt.Errorf("cannot connect to the broker at %s: %v", where, err)
 	}
