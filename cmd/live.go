@@ -14,7 +14,6 @@ import (
 	"github.com/msgplay/msgplay/internal/live"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
-	"github.com/msgplay/msgplay/patterns/competing"
 )
 
 func init() {
@@ -124,10 +123,6 @@ func addLive(app *App, p pattern, c *cobra.Command, s scenario, run *runOptions)
 func liveReady(cfg any) error {
 	if c, ok := cfg.(interface{ LiveReady() error }); ok {
 		return c.LiveReady()
-	}
-	if c, ok := cfg.(competing.Config); ok && c.VisibilityTimeout == 0 {
-		return errors.New("--visibility-timeout 0 (back when the connection closes, as RabbitMQ) has no " +
-			"JetStream equivalent in --live: give an AckWait, such as 500ms")
 	}
 	return nil
 }
