@@ -112,10 +112,9 @@ func (t *Text) look(name string) *actorLook {
 	return a
 }
 
-// appendActorColumn writes an actor's name in the actor column and
-// returns how many columns it took.
-func (t *Text) appendActorColumn(b []byte, name string) ([]byte, int) {
-	a := t.look(name)
+// appendActorColumn writes an actor's name, drawn as a, in the actor
+// column and returns how many columns it took.
+func (t *Text) appendActorColumn(b []byte, a *actorLook, name string) ([]byte, int) {
 	if a.column.text == nil || a.columnW != t.actorW {
 		a.column, a.columnW = newLabel(a.st, name, t.actorW), t.actorW
 	}

@@ -232,14 +232,24 @@ func (t *Text) line(e *Event) {
 	start := len(t.buf)
 	buf, cols := t.appendTimeColumn(t.buf, e.T)
 	buf = append(buf, "  "...)
-	buf, n := t.appendActorColumn(buf, e.Actor)
+	actor := t.look(e.Actor)
+	buf, n := t.appendActorColumn(buf, actor, e.Actor)
 	buf = append(buf, ' ')
 	kind := t.kindColumn(e)
 	buf = append(buf, kind.text...)
 	cols += 2 + n + 1 + kind.cols
 	col := t.msgCol // where the note starts, were the columns before it their usual width
+	var head *msgHead
+	var to *actorLook // the receiver, when the line shows one
 	if e.HasMsg() {
-		buf, n = t.appendMsg(buf, e)
+		head = t.msgHead(&e.Msg)
+		buf = append(buf, head.text...)
+		n = head.cols
+		if e.To != "" && e.Kind.carries() {
+			to = t.look(e.To)
+			buf = append(buf, to.arrow...)
+			n += 3 + to.cols
+		}
 		col += n
 		cols += n
 	}
@@ -255,10 +265,10 @@ func (t *Text) line(e *Event) {
 		t.note, n = made, took+n
 	}
 	oneLine := true // no line break but the last: cols measures the line
-	var spot noteSpot
+	broken := false // the note is written broken already: the line needs no fitting
 	if n > 0 {
 		spaced := false
-		if e.HasMsg() {
+		if head != nil {
 			col += 2
 			if col+n <= t.opt.Width || t.opt.Width-col >= minNoteRoom {
 				buf = append(buf, "  "...)
@@ -269,8 +279,14 @@ func (t *Text) line(e *Event) {
 		switch {
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
 			buf = append(buf, t.prose.on...)
-			if spaced && cols+n > t.opt.Width && t.exact(e) {
-				spot = noteSpot{len(buf), cols}
+			if spaced && cols+n > t.opt.Width && actor.plain && (to == nil || to.plain) && head.exact() {
+				if made == nil {
+					made = append(t.note[:0], note...)
+					t.note = made
+				}
+				if buf, broken = t.appendNoteBroken(buf, made, cols); broken {
+					break
+				}
 			}
 			if made != nil {
 				buf = append(buf, made...)
@@ -286,8 +302,8 @@ func (t *Text) line(e *Event) {
 		}
 	}
 	buf = append(trimSpaces(buf), '\n')
-	if !oneLine || cols > t.opt.Width {
-		buf = t.fitFrom(buf, start, spot)
+	if !broken && (!oneLine || cols > t.opt.Width) {
+		buf = t.fitFrom(buf, start)
 	}
 	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
 		// Each explanation once: the second drop for the same reason
@@ -301,6 +317,33 @@ func (t *Text) line(e *Event) {
 	t.buf = buf
 }
 
+// appendNoteBroken writes a note that starts at column col, on a line
+// whose columns before it are exact and hold no escape, after two
+// spaces, broken where fitFrom would break the whole line, and reports
+// whether it did; when it did not (the note has a line break or ends in
+// a space, its style writes escapes, or the line breaks before the
+// note), it writes nothing. The last place to break the line, when
+// there is one in the note, is found from the note alone: the last space
+// breakAt would find in the whole line. It spares writing the line, then
+// measuring and copying it again.
+func (t *Text) appendNoteBroken(b, note []byte, col int) ([]byte, bool) {
+	if t.wholeLines || t.prose.on != "" || t.prose.off != "" || len(note) == 0 || note[len(note)-1] == ' ' ||
+		bytes.IndexByte(note, '\n') >= 0 {
+		return b, false
+	}
+	width := t.opt.Width
+	indent := min(t.msgCol+2, width-minNoteRoom)
+	cut, wide := breakAt(note, col, width, indent, false)
+	switch {
+	case !wide:
+		return append(b, note...), true
+	case cut < 0:
+		return b, false
+	}
+	b, rest := appendBreak(b, note, cut, indent)
+	return appendBroken(b, rest, max(indent, 0), width, indent, false), true
+}
+
 // noteCols returns the runes of a note, counted again only when the note
 // is not the last one counted: most events of a run say the same few.
 func (t *Text) noteCols(note string) int {
@@ -311,34 +354,11 @@ func (t *Text) noteCols(note string) int {
 }
 
 // fitFrom wraps the lines of b from start that pass the width, through a
-// buffer kept for it, so wrapping allocates nothing. A line that breaks
-// in its note, when note says where that starts, is measured from there.
-func (t *Text) fitFrom(b []byte, start int, note noteSpot) []byte {
-	width := t.opt.Width
-	indent := min(t.msgCol+2, width-minNoteRoom)
-	if note.at > start && note.at < len(b) && bytes.IndexByte(b[note.at:], '\n') == len(b)-1-note.at && !t.wholeLines {
-		cut, wide := breakAt(b[note.at:], note.col, width, indent, false)
-		if !wide {
-			return b
-		}
-		if cut >= 0 {
-			out, rest := appendBreak(t.fit[:0], b[start:], note.at-start+cut, indent)
-			t.fit = appendBroken(out, rest, max(indent, 0), width, indent, false)
-			return append(b[:start], t.fit...)
-		}
-	}
-	t.fit = appendFitLines(t.fit[:0], b[start:], width, t.msgCol+2, false)
+// buffer kept for it, so wrapping allocates nothing.
+func (t *Text) fitFrom(b []byte, start int) []byte {
+	t.fit = appendFitLines(t.fit[:0], b[start:], t.opt.Width, t.msgCol+2, false)
 	return append(b[:start], t.fit...)
 }
-
-// noteSpot is where an event line's note starts: the byte after its
-// style, and its column. The columns before it are known exactly and
-// hold no escape, and the note follows two spaces, so the last place to
-// break the line, when there is one in the note, is found from there
-// alone: the last space breakAt would find in the whole line. (Unless
-// the note holds a line break, or was all spaces, trimmed away: fitFrom
-// looks for the line's only line break just where it ends.)
-type noteSpot struct{ at, col int }
 
 // whyMark opens an explanation line of --explain.
 const whyMark = "» "
@@ -368,14 +388,6 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 		why = strings.TrimLeft(why[cut:], " ")
 	}
 	return b
-}
-
-// exact reports whether the columns line counts for e before its note
-// are the columns it takes: its names hold no escape or line break, and
-// its message's id, type and key are printable ASCII, a byte a column.
-func (t *Text) exact(e *Event) bool {
-	return t.look(e.Actor).plain && (e.To == "" || !e.Kind.carries() || t.look(e.To).plain) &&
-		t.msgHead(&e.Msg).exact()
 }
 
 // appendTimeColumn writes the time column, dimmed, and returns how many
