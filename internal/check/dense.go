@@ -1,34 +1,35 @@
 package check
 
-// densePage is how many values one page of a Dense holds.
-const densePage = 256
+// DensePage is how many values one page of a Dense holds: the numbers
+// n/DensePage share a page.
+const DensePage = 256
 
 // Dense holds a value per number from 0, in pages of a few hundred made
 // on first use: a value per order costs its bytes and no map entry, and a
 // number far out costs one page, not everything below it. Pointers to
 // values stay valid as it grows. The zero Dense is empty and ready to use.
 type Dense[T any] struct {
-	pages []*[densePage]T
+	pages []*[DensePage]T
 }
 
 // At returns the value of number n (n ≥ 0), making its page if needed.
 func (d *Dense[T]) At(n int) *T {
-	i := n / densePage
+	i := n / DensePage
 	if i >= len(d.pages) {
-		d.pages = append(d.pages, make([]*[densePage]T, i+1-len(d.pages))...)
+		d.pages = append(d.pages, make([]*[DensePage]T, i+1-len(d.pages))...)
 	}
 	p := d.pages[i]
 	if p == nil {
-		p = new([densePage]T)
+		p = new([DensePage]T)
 		d.pages[i] = p
 	}
-	return &p[n%densePage]
+	return &p[n%DensePage]
 }
 
 // Get returns the value of number n, or nil when its page was never made.
 func (d *Dense[T]) Get(n int) *T {
-	if i := n / densePage; n >= 0 && i < len(d.pages) && d.pages[i] != nil {
-		return &d.pages[i][n%densePage]
+	if i := n / DensePage; n >= 0 && i < len(d.pages) && d.pages[i] != nil {
+		return &d.pages[i][n%DensePage]
 	}
 	return nil
 }
@@ -41,7 +42,16 @@ func (d *Dense[T]) All(fn func(n int, v *T)) {
 			continue
 		}
 		for j := range p {
-			fn(i*densePage+j, &p[j])
+			fn(i*DensePage+j, &p[j])
 		}
+	}
+}
+
+// Free drops the page holding number n, so a sink can forget numbers that
+// are settled for good: Get returns nil for them after, All skips them, and
+// At makes their page anew, every value zero.
+func (d *Dense[T]) Free(n int) {
+	if i := n / DensePage; n >= 0 && i < len(d.pages) {
+		d.pages[i] = nil
 	}
 }

@@ -16,7 +16,7 @@ func TestDenseKeepsValuesInPages(t *testing.T) {
 	if d.At(3) != first || *d.Get(3) != 30 {
 		t.Fatal("the value of 3 moved or changed as the Dense grew")
 	}
-	if d.Get(densePage) != nil || d.Get(-1) != nil || d.Get(1<<30) != nil {
+	if d.Get(DensePage) != nil || d.Get(-1) != nil || d.Get(1<<30) != nil {
 		t.Fatal("Get made or found a page never used")
 	}
 	var set []int
@@ -27,7 +27,24 @@ func TestDenseKeepsValuesInPages(t *testing.T) {
 			set = append(set, n)
 		}
 	})
-	if !slices.Equal(set, []int{3, 5, 1 << 20}) || made != 2*densePage {
+	if !slices.Equal(set, []int{3, 5, 1 << 20}) || made != 2*DensePage {
 		t.Fatalf("All listed %v out of %d values, want 3, 5 and %d out of two pages", set, made, 1<<20)
+	}
+}
+
+// Free forgets one page and nothing else: its numbers read as never made,
+// the others keep their values.
+func TestDenseFreeForgetsOnePage(t *testing.T) {
+	var d Dense[int]
+	*d.At(1) = 10
+	*d.At(DensePage + 1) = 20
+	d.Free(2)
+	d.Free(-1)
+	d.Free(1 << 30)
+	if d.Get(1) != nil || *d.Get(DensePage + 1) != 20 {
+		t.Fatal("Free dropped the wrong page")
+	}
+	if *d.At(1) != 0 {
+		t.Error("a freed page came back with its old values")
 	}
 }

@@ -4,6 +4,7 @@
 package patterntest
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/msgplay/msgplay/internal/trace"
@@ -107,4 +108,45 @@ func MostInFlight(t *testing.T, cfg patterns.Config) (most, sent int) {
 		t.Errorf("%d messages unsettled at the end (%s)", n, r.Stopped)
 	}
 	return most, sent
+}
+
+// heapAtSummary is a sink that reads the live heap when the summary is
+// emitted: what a run still holds at its end.
+type heapAtSummary struct{ live uint64 }
+
+func (h *heapAtSummary) Event(e *trace.Event) {
+	if e.Kind == trace.Summary {
+		h.live = liveHeap()
+	}
+}
+
+func (h *heapAtSummary) Wants() trace.Kinds { return trace.KindsOf(trace.Summary) }
+
+func liveHeap() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// HeapPerOrder runs the run that config(n) makes, for small and then large
+// orders, and returns the bytes the live heap at each run's end grew by
+// per order between the two: about 0 when memory follows what is in
+// flight, the bytes kept per settled order when it does not.
+func HeapPerOrder(t *testing.T, config func(n int) patterns.Config, small, large int) float64 {
+	t.Helper()
+	at := func(n int) uint64 {
+		cfg := config(n)
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		before := liveHeap()
+		h := &heapAtSummary{}
+		cfg.Run(patterns.Common{Seed: 1}, h)
+		return h.live - min(h.live, before)
+	}
+	a, b := at(small), at(large)
+	per := (float64(b) - float64(a)) / float64(large-small)
+	t.Logf("live heap at the end: %d bytes after %d orders, %d after %d: %.1f bytes an order", a, small, b, large, per)
+	return per
 }

@@ -24,8 +24,10 @@ type Sink struct {
 	// any other id gets a slot from extra, counted down from -1.
 	prefix    byte
 	extra     map[string]int32
-	origin    []time.Duration          // by slot: when the event was published, -1 if not
-	originKey map[string]time.Duration // order key → when placed, in direct mode
+	origin    check.Dense[time.Duration] // by slot: 1 + when the event was published, 0 if not
+	originKey map[string]time.Duration   // order key → when placed, in direct mode
+	top       int32                      // the highest numbered slot published
+	forgotten check.Dense[int32]         // by page of slots: the subscriptions that forgot it
 	nPublish  int64
 	end       time.Duration
 }
@@ -51,10 +53,28 @@ type subStats struct {
 
 	spark     trace.Sparkline
 	lag       trace.Histogram
-	unsent    int64            // matching events dropped at publication, never received
-	state     []uint8          // by numbered slot
-	extra     map[int32]*uint8 // by other slots
-	missedWhy []string         // the first few events missed, with why
+	unsent    int64                 // matching events dropped at publication, never received
+	state     check.Dense[uint8]    // by numbered slot
+	pages     check.Dense[pageLife] // by page of numbered slots
+	settled   uint8                 // what a forgotten slot reads as (see forget)
+	extra     map[int32]*uint8      // by other slots
+	missedWhy []string              // the first few events missed, with why
+}
+
+// pageLife is what a subscription knows of one page of numbered slots:
+// how many of its messages are pending (see pending), and whether the
+// page was forgotten.
+type pageLife struct {
+	pending   int32
+	forgotten bool
+}
+
+// pending reports whether a message in state b may yet change a verdict:
+// it was received and not handled, and, on a durable subscription, a dead
+// letter or a loss is evidence to keep (a transient one's losses are
+// counted, not listed).
+func (st *subStats) pending(b uint8) bool {
+	return b&sentBit != 0 && b&countMask == 0 && (st.durable || b&(deadBit|droppedBit) == 0)
 }
 
 // NewSink returns a Sink that learns the subscriptions from the run event:
@@ -169,8 +189,9 @@ func (s *Sink) numbered(id string) (int32, bool) {
 	return int32(n), true
 }
 
-// slot returns the state of message id in st, making room for it.
-func (s *Sink) slot(st *subStats, id string) *uint8 {
+// slot returns the state of message id in st, making room for it, and
+// the page of a numbered slot (-1 for others).
+func (s *Sink) slot(st *subStats, id string) (*uint8, int) {
 	i := s.slotOf(id)
 	if i < 0 {
 		if st.extra == nil {
@@ -181,18 +202,77 @@ func (s *Sink) slot(st *subStats, id string) *uint8 {
 			p = new(uint8)
 			st.extra[i] = p
 		}
-		return p
+		return p, -1
 	}
-	for int(i) >= len(st.state) {
-		st.state = append(st.state, 0)
+	page := int(i) / check.DensePage
+	if st.pages.At(page).forgotten {
+		st.settled = sentBit | 1
+		return &st.settled, -1
 	}
-	return &st.state[i]
+	return st.state.At(int(i)), page
+}
+
+// change applies fn to the state of message id in st, keeps its page's
+// count of pending messages, and forgets the page once it can. It returns
+// the state before.
+func (s *Sink) change(st *subStats, id string, fn func(*uint8)) uint8 {
+	p, page := s.slot(st, id)
+	was := *p
+	fn(p)
+	if page < 0 || st.pending(was) == st.pending(*p) {
+		return was
+	}
+	life := st.pages.At(page)
+	if st.pending(*p) {
+		life.pending++
+	} else {
+		life.pending--
+		s.forget(st, page)
+	}
+	return was
+}
+
+// forget drops st's page of numbered slots once no message in it can change
+// a verdict: every one published a page ago or more (a topic copies an
+// event as it is published), and none pending. Each of its messages then
+// reads as handled: those never received here are never listed, and one
+// received again is a duplicate, as it would be. Once every subscription
+// forgot a page, so does the publication time of its events. So a long run
+// keeps what is in flight, not a byte per message.
+func (s *Sink) forget(st *subStats, page int) {
+	life := st.pages.At(page)
+	if life.forgotten || life.pending > 0 || int(s.top) < (page+2)*check.DensePage {
+		return
+	}
+	life.forgotten = true
+	st.state.Free(page * check.DensePage)
+	n := s.forgotten.At(page)
+	if *n++; int(*n) == len(s.subs) {
+		s.origin.Free(page * check.DensePage)
+	}
+}
+
+// published moves the highest numbered slot published to i, forgetting
+// the pages that passes.
+func (s *Sink) published(i int32) {
+	if i <= s.top {
+		return
+	}
+	from := max(int(s.top)/check.DensePage-1, 0)
+	s.top = i
+	for page := from; (page+2)*check.DensePage <= int(i); page++ {
+		for _, st := range s.subs {
+			s.forget(st, page)
+		}
+	}
 }
 
 // originOf returns when the order behind a message was placed.
 func (s *Sink) originOf(e *trace.Event) (time.Duration, bool) {
-	if i, ok := s.numbered(e.Msg.ID); ok && int(i) < len(s.origin) && s.origin[i] >= 0 {
-		return s.origin[i], true
+	if i, ok := s.numbered(e.Msg.ID); ok {
+		if t := s.origin.Get(int(i)); t != nil && *t > 0 {
+			return *t - 1, true
+		}
 	}
 	t, ok := s.originKey[e.Msg.Key]
 	return t, ok
@@ -218,10 +298,8 @@ func (s *Sink) Event(e *trace.Event) {
 	case trace.Publish:
 		s.nPublish++
 		if i, ok := s.numbered(e.Msg.ID); ok {
-			for int(i) >= len(s.origin) {
-				s.origin = append(s.origin, -1)
-			}
-			s.origin[i] = e.T
+			*s.origin.At(int(i)) = e.T + 1
+			s.published(i)
 		} else if _, ok := s.originKey[e.Msg.Key]; !ok {
 			s.originKey[e.Msg.Key] = e.T
 		}
@@ -232,14 +310,17 @@ func (s *Sink) Event(e *trace.Event) {
 			}
 		}
 		if st := s.byQueue[e.To]; st != nil {
-			*s.slot(st, e.Msg.ID) |= sentBit
+			s.change(st, e.Msg.ID, func(b *uint8) { *b |= sentBit })
 			st.received++
 			st.move(e.T, 1)
 		}
 	case trace.Handle:
 		if st := s.byQueue[e.To]; st != nil {
-			p := s.slot(st, e.Msg.ID)
-			n := *p & countMask
+			n := s.change(st, e.Msg.ID, func(b *uint8) {
+				if *b&countMask < countMask {
+					*b++
+				}
+			}) & countMask
 			if n == 0 {
 				st.handled++
 				if t0, ok := s.originOf(e); ok {
@@ -247,9 +328,6 @@ func (s *Sink) Event(e *trace.Event) {
 				}
 			} else {
 				st.dupHandled++
-			}
-			if n < countMask {
-				*p++
 			}
 		}
 	case trace.Skip:
@@ -262,13 +340,13 @@ func (s *Sink) Event(e *trace.Event) {
 		}
 	case trace.DeadLetter:
 		if st := s.byQueue[e.Actor]; st != nil {
-			*s.slot(st, e.Msg.ID) |= deadBit
+			s.change(st, e.Msg.ID, func(b *uint8) { *b |= deadBit })
 			st.deadLettered++
 			st.move(e.T, -1)
 		}
 	case trace.Drop:
 		if st := s.byQueue[e.To]; st != nil {
-			*s.slot(st, e.Msg.ID) |= droppedBit
+			s.change(st, e.Msg.ID, func(b *uint8) { *b |= droppedBit })
 			st.missed++
 			why := "lost from its queue when " + st.name + " disconnected"
 			if e.Actor == s.topic {
@@ -359,10 +437,14 @@ func (s *Sink) Delivered(direct bool) trace.Verdict {
 // order, then the others in the order they were first seen.
 func (s *Sink) states(st *subStats) func(yield func(string, uint8) bool) {
 	return func(yield func(string, uint8) bool) {
-		for i, b := range st.state {
-			if b != 0 && !yield(string(s.prefix)+strconv.Itoa(i), b) {
-				return
+		stop := false
+		st.state.All(func(i int, b *uint8) {
+			if !stop && *b != 0 && !yield(string(s.prefix)+strconv.Itoa(i), *b) {
+				stop = true
 			}
+		})
+		if stop {
+			return
 		}
 		ids := make([]string, len(s.extra))
 		for id, i := range s.extra {

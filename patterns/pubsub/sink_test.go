@@ -2,11 +2,16 @@ package pubsub
 
 import (
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/msgplay/msgplay/internal/broker"
+	"github.com/msgplay/msgplay/internal/check"
+	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/patterntest"
 )
 
 // newSink returns a Sink that has seen cfg's run event.
@@ -107,4 +112,53 @@ func TestSinkLearnsSubscriptionsFromTheRunEvent(t *testing.T) {
 		{"email", "email.in", "commands", "all"},
 		{"payment", "payment.in", "commands", "all"},
 	})
+}
+
+// A long steady run keeps what is in flight: each subscription forgets the
+// messages it handled (they once kept a byte each per subscription, and
+// their publication time eight), so ten times the events leave about the
+// same heap at the end.
+func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
+	per := patterntest.HeapPerOrder(t, func(n int) patterns.Config {
+		cfg := Default()
+		cfg.Events = n
+		cfg.Arrival = sim.Exp(10 * time.Millisecond)
+		cfg.Work = sim.Exp(5 * time.Millisecond)
+		return cfg
+	}, 20_000, 200_000)
+	if per > 2 {
+		t.Errorf("the run kept %.1f bytes per event at its end, want at most 2", per)
+	}
+}
+
+// A page of handled messages is forgotten once publication is a page past
+// it, and what it held still counts: a message handled again there is a
+// duplicate, and one never handled keeps its page and its evidence.
+func TestSinkForgetsHandledPages(t *testing.T) {
+	cfg := Default()
+	cfg.Subscribers = []string{"email"}
+	s := newSink(cfg)
+	q := cfg.QueueName("email")
+	n := 4 * check.DensePage
+	for i := 1; i <= n; i++ {
+		id := "e" + strconv.Itoa(i)
+		feed(s, 0, trace.Publish, Publisher, Topic, id, "k")
+		feed(s, 0, trace.Send, Topic, q, id, "k")
+		if i != 2*check.DensePage+5 {
+			feed(s, 0, trace.Handle, "email", q, id, "k")
+		}
+	}
+	st := s.subs[0]
+	if st.state.Get(1) != nil || st.state.Get(2*check.DensePage+5) == nil {
+		t.Fatal("the handled page was kept, or the page with a message pending was forgotten")
+	}
+	feed(s, 0, trace.Handle, "email", q, "e1", "k")
+	if st.handled != int64(n-1) || st.dupHandled != 1 {
+		t.Errorf("handled %d, dups %d: want %d, 1", st.handled, st.dupHandled, n-1)
+	}
+	v := s.Delivered(false)
+	want := "e" + strconv.Itoa(2*check.DensePage+5) + " for email: still waiting in orders/email"
+	if v.OK || len(v.Evidence) != 1 || v.Evidence[0] != want {
+		t.Errorf("%+v", v)
+	}
 }
