@@ -87,6 +87,16 @@ func (f *Focus) Wants() Kinds {
 	return AllKinds
 }
 
+// textKinds says for which kinds Focus needs a numbered message's text:
+// every kind when it follows one by its id or key, else those the next
+// sink needs.
+func (f *Focus) textKinds() Kinds {
+	if f.follow != "" {
+		return AllKinds
+	}
+	return textWants(f.next)
+}
+
 // Event implements Sink.
 func (f *Focus) Event(e *Event) {
 	if f.only == nil && f.follow == "" { // nothing to focus on: every event passes
@@ -144,6 +154,10 @@ type Cap struct {
 // NewCap returns a Cap passing at most max events (besides the run and the
 // summary) on to next.
 func NewCap(next Sink, max int) *Cap { return &Cap{next: next, max: int64(max)} }
+
+// textKinds says for which kinds Cap needs a numbered message's text:
+// those the next sink needs.
+func (c *Cap) textKinds() Kinds { return textWants(c.next) }
 
 // Event implements Sink.
 func (c *Cap) Event(e *Event) {

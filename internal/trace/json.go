@@ -31,6 +31,10 @@ func (j *JSON) Event(e *Event) {
 	}
 }
 
+// Numeric implements Numeric: the text of a numbered message's id and
+// key is written from its number.
+func (j *JSON) Numeric() {}
+
 // Flush writes what is buffered and returns the first write error.
 func (j *JSON) Flush() error {
 	if len(j.buf) > 0 && j.err == nil {
@@ -167,15 +171,31 @@ func appendMsgJSON(b []byte, m *Msg, memo *jsonMemo) []byte {
 // of a message in flight repeat: `,"msg":{"id":"m1","type":"PlaceOrder"`,
 // its class and its key.
 func appendMsgHead(b []byte, m *Msg, memo *jsonMemo) []byte {
-	b = appendJSONString(append(b, `,"msg":{"id":`...), m.ID)
+	numbered := m.ID == "" && m.Names != nil
+	b = append(b, `,"msg":{"id":`...)
+	if numbered {
+		b = appendNumberedJSON(b, m.Names.ID, m.Num)
+	} else {
+		b = appendJSONString(b, m.ID)
+	}
 	b = memo.appendField(b, `,"type":`, m.Type)
 	if m.Class != NoClass {
 		b = append(b, jsonClasses[m.Class.known()]...)
 	}
-	if m.Key != "" {
+	switch {
+	case numbered && m.Names.Key != "":
+		b = appendNumberedJSON(append(b, `,"key":`...), m.Names.Key, m.Names.KeyFrom+m.Num)
+	case !numbered && m.Key != "":
 		b = appendJSONString(append(b, `,"key":`...), m.Key)
 	}
 	return b
+}
+
+// appendNumberedJSON appends prefix followed by the digits of n as one
+// JSON string: the id or key of a numbered message (see Numbering).
+func appendNumberedJSON(b []byte, prefix string, n uint64) []byte {
+	b = appendJSONString(b, prefix)
+	return append(strconv.AppendUint(b[:len(b)-1], n, 10), '"')
 }
 
 // appendAttempt appends a message's attempt field: `,"attempt":1`.

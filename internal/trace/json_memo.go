@@ -17,6 +17,7 @@ type jsonMemo struct {
 	seq, time lastNumber
 	who       [1 << memoBits]whoJSON
 	heads     [1 << memoBits]headJSON
+	nums      [1 << memoBits]headJSON // the heads of numbered messages, by their number's low bits
 	fields    [1 << memoBits]fieldJSON
 }
 
@@ -38,6 +39,8 @@ type whoJSON struct {
 type headJSON struct {
 	id, typ, key string
 	class        Class
+	names        *Numbering // for a numbered message, its numbering and number
+	num          uint64
 	json         []byte
 }
 
@@ -81,6 +84,9 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 	if memo == nil {
 		return appendMsgHead(b, m, nil)
 	}
+	if m.ID == "" && m.Names != nil {
+		return memo.appendNumHead(b, m)
+	}
 	i := slot(addr(m.ID)) &^ 1
 	if h := twoWays(memo.heads[:], i, func(h *headJSON) bool {
 		return h.json != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
@@ -94,6 +100,21 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 	b = appendMsgHead(b, m, memo)
 	h.id, h.typ, h.key, h.class = m.ID, m.Type, m.Key, m.Class
 	h.json = append(spare[:0], b[n:]...)
+	return b
+}
+
+// appendNumHead appends the start of a numbered message's field, found
+// by its number, and made from it when it is not the one of the last
+// message of that number's slot.
+func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
+	h := &memo.nums[m.Num&(uint64(len(memo.nums))-1)]
+	if h.json != nil && h.num == m.Num && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
+		return append(b, h.json...)
+	}
+	n := len(b)
+	b = appendMsgHead(b, m, memo)
+	h.names, h.num, h.typ, h.class = m.Names, m.Num, m.Type, m.Class
+	h.json = append(h.json[:0], b[n:]...)
 	return b
 }
 

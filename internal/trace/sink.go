@@ -46,6 +46,14 @@ type Numeric interface {
 	Numeric()
 }
 
+// passer is a sink that passes events on to others (a filter such as
+// Focus): it needs the text of a numbered message for the kinds it says,
+// those it reads itself and those the sinks after it need.
+type passer interface {
+	Sink
+	textKinds() Kinds
+}
+
 // textWants returns the kinds of event for which s needs the text of a
 // numbered message.
 func textWants(s Sink) Kinds {
@@ -54,6 +62,8 @@ func textWants(s Sink) Kinds {
 		return s.text
 	case Numeric:
 		return 0
+	case passer:
+		return s.textKinds()
 	}
 	return WantsOf(s)
 }

@@ -97,3 +97,31 @@ func TestRecorderMakesTextOnlyForWhoReadsIt(t *testing.T) {
 		t.Errorf("Text() = %q, %q", id, key)
 	}
 }
+
+// Focus and Cap pass on that the renderer after them reads numbered
+// messages by number, so the recorder makes no text for them; a Focus
+// following a message by its id needs the text, and gets it.
+func TestFiltersPassOnThatTheirRendererIsNumeric(t *testing.T) {
+	msg := trace.Msg{Num: 7, Names: &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}}
+	for _, c := range []struct {
+		name string
+		mk   func(next trace.Sink) trace.Sink
+		want string
+	}{
+		{"focus", func(n trace.Sink) trace.Sink { return trace.NewFocus(n, nil, "") }, ""},
+		{"focus on actors", func(n trace.Sink) trace.Sink { return trace.NewFocus(n, []string{"orders"}, "") }, ""},
+		{"cap", func(n trace.Sink) trace.Sink { return trace.NewCap(n, 10) }, ""},
+		{"focus on a message", func(n trace.Sink) trace.Sink { return trace.NewFocus(n, nil, "m7") }, "m7"},
+		{"focus then cap", func(n trace.Sink) trace.Sink { return trace.NewFocus(trace.NewCap(n, 10), nil, "") }, ""},
+		{"not numeric", func(n trace.Sink) trace.Sink {
+			return trace.NewFocus(trace.SinkFunc(func(e *trace.Event) { n.Event(e) }), nil, "")
+		}, "m7"},
+	} {
+		num := &numeric{}
+		trace.NewRecorder(func() time.Duration { return 0 }, c.mk(num)).
+			Emit(trace.Event{Kind: trace.Send, Actor: "producer", To: "orders", Msg: msg})
+		if !slices.Equal(num.ids, []string{c.want}) {
+			t.Errorf("%s: the renderer saw ids %q, want %q", c.name, num.ids, c.want)
+		}
+	}
+}

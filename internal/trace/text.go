@@ -52,7 +52,8 @@ type Text struct {
 	fit        []byte // a line being wrapped, reused
 	wholeLines bool   // for tests: measure every line that may pass the width whole
 	heads      [1 << memoBits]msgHead
-	lastT      time.Duration // the time of the last line, and its column
+	numHeads   [1 << memoBits]msgHead // the heads of numbered messages, by their number's low bits
+	lastT      time.Duration          // the time of the last line, and its column
 	lastTime   label
 	lastNote   struct {
 		s    string
@@ -98,6 +99,10 @@ func (t *Text) Event(e *Event) {
 		t.Flush()
 	}
 }
+
+// Numeric implements Numeric: the text of a numbered message's id and
+// key is written from its number.
+func (t *Text) Numeric() {}
 
 // Flush writes what is buffered and returns the first write error.
 func (t *Text) Flush() error {
@@ -422,8 +427,10 @@ func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
 // last event, "m1  cmd PlaceOrder order-1001": the events of a message
 // in flight repeat it.
 type msgHead struct {
-	id, typ, key string
+	id, typ, key string // for a numbered message (names set), what its id and key start with
 	class        Class
+	names        *Numbering
+	num          uint64
 	text         []byte
 	cols         int // its columns, a byte of the id, type and key counted as one
 	ascii        int // 1 when the id, type and key are printable ASCII, so cols are exact; -1 when not; 0 not known yet
@@ -445,6 +452,9 @@ func (h *msgHead) exact() bool {
 // msgHead returns the start of m's part of a line, made when m's is not
 // among the heads made lately.
 func (t *Text) msgHead(m *Msg) *msgHead {
+	if m.ID == "" && m.Names != nil {
+		return t.numHead(m)
+	}
 	i := slot(addr(m.ID)) &^ 1
 	if h := twoWays(t.heads[:], i, func(h *msgHead) bool {
 		return h.text != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
@@ -459,12 +469,34 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 	return h
 }
 
+// numHead returns the start of a numbered message's part of a line,
+// found by its number, and made from it, not from the text of its id and
+// key, when it is not the one of the last message of that number's slot.
+func (t *Text) numHead(m *Msg) *msgHead {
+	h := &t.numHeads[m.Num&(uint64(len(t.numHeads))-1)]
+	if h.text != nil && h.num == m.Num && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
+		return h
+	}
+	spare := h.text
+	*h = msgHead{id: m.Names.ID, typ: m.Type, key: m.Names.Key, class: m.Class, names: m.Names, num: m.Num}
+	h.text, h.cols = t.appendMsgHead(spare[:0], m)
+	return h
+}
+
 // appendMsgHead writes the id, the class and type, and the key of m, and
 // returns how many columns they took.
 func (t *Text) appendMsgHead(b []byte, m *Msg) ([]byte, int) {
 	st := t.class[m.Class.known()]
-	b = append(b, m.ID...)
-	n := len(m.ID)
+	start := len(b)
+	id, key := m.ID, m.Key
+	numbered := id == "" && m.Names != nil
+	if numbered {
+		id, key = m.Names.ID, m.Names.Key
+		b = strconv.AppendUint(append(b, id...), m.Num, 10)
+	} else {
+		b = append(b, id...)
+	}
+	n := len(b) - start
 	for ; n < idWidth; n++ {
 		b = append(b, ' ')
 	}
@@ -473,10 +505,13 @@ func (t *Text) appendMsgHead(b []byte, m *Msg) ([]byte, int) {
 	b = append(append(append(b, m.Class.info().tag...), ' '), m.Type...)
 	b = append(b, st.off...)
 	n += 1 + 4 + len(m.Type)
-	if m.Key != "" {
-		b = append(b, ' ')
-		b = append(b, m.Key...)
-		n += 1 + len(m.Key)
+	if key != "" {
+		k := len(b)
+		b = append(append(b, ' '), key...)
+		if numbered {
+			b = strconv.AppendUint(b, m.Names.KeyFrom+m.Num, 10)
+		}
+		n += len(b) - k
 	}
 	return b, n
 }

@@ -116,3 +116,73 @@ func TestAppendTimeWritesMilliseconds(t *testing.T) {
 		t.Errorf("-1.5ms written %q, as it always was: \"    -1.00ms\"", got)
 	}
 }
+
+// numberedEvents returns events about numbered messages (no ID, a
+// Numbering) whose numbers meet in the renderers' caches: numbers 256
+// apart, two numberings, a number whose type changes, a key-less one.
+func numberedEvents() []Event {
+	orders := &Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
+	other := &Numbering{ID: "r"}
+	later := &Numbering{ID: "m", Key: "order-", KeyFrom: 5000} // types and classes as orders'
+	var ev []Event
+	for i, num := range []uint64{1, 7, 263, 7, 99, 100, 1_000_000, 263, 519, 100, 100} {
+		m := Msg{Type: "PlaceOrder", Class: Command, Num: num, Names: orders, Attempt: 1}
+		if i%3 == 2 {
+			m.Names, m.Type, m.Class = other, "Refund", Reply
+		}
+		if i == 3 {
+			m.Type = "CancelOrder"
+		}
+		if i == 10 {
+			m.Names = later
+		}
+		t := time.Duration(i) * 1500 * time.Microsecond
+		ev = append(ev,
+			Event{T: t, Kind: Send, Actor: "producer", To: "orders", Msg: m},
+			Event{T: t, Kind: Deliver, Actor: "orders", To: "worker-1", Msg: m},
+			Event{T: t, Kind: Handle, Actor: "worker-1", To: "orders", Msg: m, Took: 12885 * time.Microsecond,
+				Note: "order placed and written down"},
+			Event{T: t, Kind: Ack, Actor: "worker-1", To: "orders", Msg: m})
+	}
+	return ev
+}
+
+// A numbered message is written from its number as it would be from the
+// text of its id and key, by the text renderer and the JSON one.
+func TestRenderersWriteNumberedMessagesAsTheirText(t *testing.T) {
+	render := func(s interface {
+		Sink
+		Flush() error
+	}, named bool) {
+		for i, e := range numberedEvents() {
+			e.Seq = int64(i + 1)
+			if named {
+				e.Msg.ID, e.Msg.Key = e.Msg.Text()
+				e.Msg.Names = nil
+			}
+			s.Event(&e)
+		}
+		s.Flush()
+	}
+	for _, opt := range []TextOptions{{Width: 100}, {Width: 72, Color: true}, {Width: 40}, {Width: 200, Color: true, Color256: true}} {
+		var num, named bytes.Buffer
+		render(NewText(&num, opt), false)
+		render(NewText(&named, opt), true)
+		if num.String() != named.String() {
+			t.Errorf("%+v: numbered\n%s\nwant\n%s", opt, num.String(), named.String())
+		}
+		if opt.Width == 100 && (!strings.Contains(num.String(), "m1000000 cmd PlaceOrder order-1001000") ||
+			!strings.Contains(num.String(), "r263 rep Refund\n")) {
+			t.Errorf("%+v: ids and keys not written:\n%s", opt, num.String())
+		}
+	}
+	var num, named bytes.Buffer
+	render(NewJSON(&num), false)
+	render(NewJSON(&named), true)
+	if num.String() != named.String() {
+		t.Errorf("JSON: numbered\n%s\nwant\n%s", num.String(), named.String())
+	}
+	if !strings.Contains(num.String(), `"id":"m7","type":"CancelOrder"`) || !strings.Contains(num.String(), `"key":"order-5100"`) {
+		t.Errorf("JSON: a number's new type not written:\n%s", num.String())
+	}
+}
