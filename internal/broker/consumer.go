@@ -66,6 +66,7 @@ type Consumer struct {
 	actor    *sim.Actor
 	q        *Queue
 	prefetch int
+	room     int // the most deliveries held at once: prefetch, or no bound (auto-ack, prefetch 0)
 	mode     AckMode
 	handler  Handler
 	active   bool
@@ -85,12 +86,7 @@ func (c *Consumer) Queue() *Queue { return c.q }
 // (it may be down already, in a crash whose hooks have not all run yet).
 func (c *Consumer) up() bool { return c.active && c.actor.Up() }
 
-func (c *Consumer) hasRoom() bool {
-	if !c.up() {
-		return false
-	}
-	return c.mode == AutoAck || c.prefetch == 0 || c.held < c.prefetch
-}
+func (c *Consumer) hasRoom() bool { return c.held < c.room && c.active && c.actor.Up() }
 
 func (c *Consumer) receive(d *Delivery) {
 	c.buffer.pushBack(d)

@@ -3,6 +3,7 @@ package broker
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -151,11 +152,13 @@ func (q *Queue) DeadLetterQueue() *Queue {
 // takes nothing and returns ErrUnreachable; a message above the size limit
 // (see SetMaxMessageSize) it refuses with ErrTooLarge.
 func (q *Queue) Send(from string, m *Message) error {
-	if err := q.b.refuse(from, q.Name, m); err != nil {
-		return err
-	}
-	if err := q.b.tooLarge(from, q.Name, m); err != nil {
-		return err
+	if b := q.b; len(b.outages) > 0 || b.maxSize > 0 { // most brokers have neither
+		if err := b.refuse(from, q.Name, m); err != nil {
+			return err
+		}
+		if err := b.tooLarge(from, q.Name, m); err != nil {
+			return err
+		}
 	}
 	if !q.send(from, m) {
 		return ErrQueueFull
@@ -394,7 +397,11 @@ func (q *Queue) settle(m *Message) {
 
 // Subscribe attaches a consumer to the queue. See ConsumerOptions.
 func (q *Queue) Subscribe(a *sim.Actor, opts ConsumerOptions, h Handler) *Consumer {
-	c := &Consumer{Name: a.Name, actor: a, q: q, prefetch: opts.Prefetch, mode: opts.Ack, handler: h, active: a.Up()}
+	c := &Consumer{Name: a.Name, actor: a, q: q, prefetch: opts.Prefetch, room: opts.Prefetch, mode: opts.Ack,
+		handler: h, active: a.Up()}
+	if opts.Ack == AutoAck || opts.Prefetch == 0 {
+		c.room = math.MaxInt
+	}
 	q.consumers = append(q.consumers, c)
 	a.Describe(c.describe)
 	a.OnCrash(c.crashed)

@@ -18,11 +18,14 @@ import (
 // settled with no delivery still being worked on, so memory follows what is
 // in flight.
 type Delivery struct {
-	queues  []queueFates // each unsettled message's fate, per queue
-	slots   []fate       // the fates of messages found by id, reused once settled: no allocation per message
-	free    []int32      // slots free for reuse
+	queues  []*queueFates // each unsettled message's fate, per queue
+	slots   []fate        // the fates of messages found by id, reused once settled: no allocation per message
+	free    []int32       // slots free for reuse
 	lastKey fateKey
-	last    int32 // slot of the last fate found, or -1
+	last    int32       // slot of the last fate found, or -1
+	lastQ   *queueFates // the last queue found by the address of its name,
+	lastP   *byte       // which is here,
+	lastN   int         // this long (-1 before the first)
 	sent    int64
 	sendSeq int64
 
@@ -42,28 +45,41 @@ type queueFates struct {
 	nums trace.Numbered[fate]
 }
 
-// fates returns the fates of queue, made on first use.
+// fates returns the fates of queue, made on first use. The queue of the
+// event before is tried first, by the address of its name: most often the
+// very string first given, so no bytes are compared.
 func (c *Delivery) fates(queue string) *queueFates {
-	p := unsafe.StringData(queue) // most often the very string first given: no bytes to compare
-	for i := range c.queues {
-		if n := c.queues[i].name; unsafe.StringData(n) == p && len(n) == len(queue) {
-			return &c.queues[i]
+	if unsafe.StringData(queue) == c.lastP && len(queue) == c.lastN {
+		return c.lastQ
+	}
+	return c.findFates(queue)
+}
+
+func (c *Delivery) findFates(queue string) *queueFates {
+	p := unsafe.StringData(queue)
+	for _, q := range c.queues {
+		if unsafe.StringData(q.name) == p && len(q.name) == len(queue) {
+			c.lastQ, c.lastP, c.lastN = q, p, len(queue)
+			return q
 		}
 	}
-	for i := range c.queues {
-		if c.queues[i].name == queue {
-			return &c.queues[i]
+	for _, q := range c.queues {
+		if q.name == queue {
+			c.lastQ, c.lastP, c.lastN = q, p, len(queue)
+			return q
 		}
 	}
-	c.queues = append(c.queues, queueFates{name: queue, ids: map[string]int32{}})
-	return &c.queues[len(c.queues)-1]
+	q := &queueFates{name: queue, ids: map[string]int32{}}
+	c.queues = append(c.queues, q)
+	c.lastQ, c.lastP, c.lastN = q, p, len(queue)
+	return q
 }
 
 // kept returns how many unsettled messages the check remembers.
 func (c *Delivery) kept() int {
 	n := 0
-	for i := range c.queues {
-		n += len(c.queues[i].ids) + c.queues[i].nums.Len()
+	for _, q := range c.queues {
+		n += len(q.ids) + q.nums.Len()
 	}
 	return n
 }
@@ -75,6 +91,10 @@ func (c *Delivery) get(queue string, m *trace.Msg) *fate {
 	if m.Num > 0 {
 		return c.fates(queue).nums.Get(m.Num)
 	}
+	return c.getByID(queue, m)
+}
+
+func (c *Delivery) getByID(queue string, m *trace.Msg) *fate {
 	k := fateKey{queue, m.ID}
 	if c.last >= 0 && c.lastKey == k {
 		return &c.slots[c.last]
@@ -183,7 +203,7 @@ const (
 func (c *Delivery) Numeric() {}
 
 // NewDelivery returns an empty Delivery check.
-func NewDelivery() *Delivery { return &Delivery{last: -1} }
+func NewDelivery() *Delivery { return &Delivery{last: -1, lastN: -1} }
 
 // Event implements trace.Sink.
 func (c *Delivery) Event(e *trace.Event) {
@@ -289,8 +309,7 @@ func (c *Delivery) seal(f *fate) {
 // did; pending holds the ids of the first messages never settled.
 func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
 	var rest []*fate // the fates still held
-	for i := range c.queues {
-		q := &c.queues[i]
+	for _, q := range c.queues {
 		for _, slot := range q.ids {
 			rest = append(rest, &c.slots[slot])
 		}
@@ -320,7 +339,7 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 		}
 		c.seal(f)
 	}
-	c.queues, c.slots, c.free, c.last = nil, nil, nil, -1
+	c.queues, c.lastQ, c.lastP, c.lastN, c.slots, c.free, c.last = nil, nil, nil, -1, nil, nil, -1
 
 	lost, nUnsettled := c.lost.Count(), unsettled.Count()
 	loss := trace.Verdict{Name: "no-loss", Title: "no message lost", OK: lost == 0 && nUnsettled == 0}

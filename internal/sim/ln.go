@@ -29,15 +29,26 @@ func ln(x float64) float64 {
 		l6    = 1.531383769920937332e-01   // 3FC39A09 D078C69F
 		l7    = 1.479819860511658591e-01   // 3FC2F112 DF3E5244
 	)
-	switch {
-	case math.IsNaN(x) || math.IsInf(x, 1):
-		return x
-	case x < 0:
-		return math.NaN()
-	case x == 0:
-		return math.Inf(-1)
+	// Split x into f1 in [½, 1) and ki with x = f1·2^ki, as math.Frexp
+	// does, by integer operations on the bits: exact everywhere. The
+	// sampler's inputs are normal numbers in (0, 1], whose exponent field
+	// gives ki at once; the rest go the long way.
+	var f1 float64
+	var ki int
+	if b := math.Float64bits(x); b-1<<52 < 0x7ff<<52-1<<52 { // 0 < x < +Inf and normal
+		f1 = math.Float64frombits(b&^(0x7ff<<52) | 1022<<52)
+		ki = int(b>>52) - 1022
+	} else {
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 1):
+			return x
+		case x < 0:
+			return math.NaN()
+		case x == 0:
+			return math.Inf(-1)
+		}
+		f1, ki = math.Frexp(x)
 	}
-	f1, ki := math.Frexp(x) // integer operations on the bits: exact everywhere
 	if f1 < math.Sqrt2/2 {
 		f1 *= 2
 		ki--

@@ -59,6 +59,7 @@ type World struct {
 
 	until    time.Duration // the --until cap; 0 means none
 	progress time.Duration // time of the last sign of progress
+	last     time.Duration // the latest time a callback may run at: see limit
 	stopped  string
 	halt     func() string // asked before each callback; a reason ends the run
 
@@ -75,19 +76,25 @@ type entry struct {
 	slot int32
 }
 
+// event is a callback waiting in a slot: fn(arg), on behalf of actor as
+// it was at epoch. A plain func() is kept as the arg of callFunc, so a
+// fired callback is one indirect call, whichever way it was scheduled.
 type event struct {
 	actor *Actor // nil for the world's own callbacks, which always run
 	epoch uint32
-	fn    func()
-	fnArg func(any)
+	fn    func(any)
 	arg   any
 }
+
+// callFunc runs a callback scheduled as a plain func().
+func callFunc(f any) { f.(func())() }
 
 // New returns a World at time zero whose randomness comes from seed and whose
 // events go to sinks.
 func New(seed uint64, sinks ...trace.Sink) *World {
 	w := &World{seed: seed, streams: map[string]*rand.Rand{}, actors: map[string]*Actor{}}
 	w.rec = trace.NewRecorder(w.Now, sinks...)
+	w.limit()
 	return w
 }
 
@@ -121,7 +128,10 @@ func (w *World) EmitMsg(k trace.Kind, actor, to string, m *trace.Msg, attempt in
 func (w *World) Recorder() *trace.Recorder { return w.rec }
 
 // SetUntil caps the run at virtual time t; 0 removes the cap.
-func (w *World) SetUntil(t time.Duration) { w.until = t }
+func (w *World) SetUntil(t time.Duration) {
+	w.until = t
+	w.limit()
+}
 
 // SetHalt gives the world a function it asks before each callback: when
 // it returns a reason, the run ends there and Stopped reports the reason.
@@ -130,7 +140,24 @@ func (w *World) SetHalt(fn func() string) { w.halt = fn }
 
 // Progress tells the world that the run moved forward (a message was sent).
 // Without --until, a run is stopped IdleGrace after the last progress.
-func (w *World) Progress() { w.progress = w.now }
+func (w *World) Progress() {
+	w.progress = w.now
+	if w.until == 0 {
+		w.last = min(Add(w.now, IdleGrace), MaxTime-1)
+	}
+}
+
+// limit works out the latest time a callback may run at: --until when
+// set, else IdleGrace after the last progress, and in any case before
+// MaxTime. Run compares each callback's time with it alone.
+func (w *World) limit() {
+	w.last = MaxTime - 1
+	if w.until > 0 {
+		w.last = min(w.until, w.last)
+	} else {
+		w.last = min(Add(w.progress, IdleGrace), w.last)
+	}
+}
 
 // Stopped says why the run was cut short, or "" when it ran to its end.
 func (w *World) Stopped() string { return w.stopped }
@@ -153,24 +180,23 @@ func (w *World) Rand(name string) *rand.Rand {
 // actor a. If a crashes before then, fn never runs. A nil actor stands for
 // the world itself, whose callbacks always run.
 func (w *World) At(t time.Duration, a *Actor, fn func()) {
-	t = min(max(t, w.now), MaxTime)
-	var epoch uint32
-	if a != nil {
-		if !a.up {
-			return
-		}
-		epoch = a.epoch
-	}
-	w.push(t, event{actor: a, epoch: epoch, fn: fn})
+	w.schedule(min(max(t, w.now), MaxTime), a, callFunc, fn)
 }
 
 // After schedules fn d after now on behalf of actor a; see At.
-func (w *World) After(d time.Duration, a *Actor, fn func()) { w.At(Add(w.now, d), a, fn) }
+func (w *World) After(d time.Duration, a *Actor, fn func()) {
+	w.schedule(max(Add(w.now, d), w.now), a, callFunc, fn)
+}
 
 // AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
 // Unlike a fresh closure, a long-lived fn and a pointer arg cost no
 // allocation, which matters on paths taken once per message.
 func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
+	w.schedule(max(Add(w.now, d), w.now), a, fn, arg)
+}
+
+// schedule puts fn(arg) at time t, from now to MaxTime, on behalf of a.
+func (w *World) schedule(t time.Duration, a *Actor, fn func(any), arg any) {
 	var epoch uint32
 	if a != nil {
 		if !a.up {
@@ -178,7 +204,7 @@ func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
 		}
 		epoch = a.epoch
 	}
-	w.push(max(Add(w.now, d), w.now), event{actor: a, epoch: epoch, fnArg: fn, arg: arg})
+	w.push(t, event{actor: a, epoch: epoch, fn: fn, arg: arg})
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
@@ -197,22 +223,11 @@ func (w *World) Run(done func() bool) {
 		}
 	}()
 	for len(w.queue) > 0 {
-		if w.over(done) {
+		if (done != nil && done()) || (w.halt != nil && w.halted()) {
 			return
 		}
-		next := w.queue[0].at
-		switch {
-		case w.until > 0 && next > w.until:
-			w.now = w.until
-			w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
-			return
-		case w.until == 0 && next > Add(w.progress, IdleGrace):
-			w.now = Add(w.progress, IdleGrace)
-			w.stopped = "stopped: no message sent or settled in " + trace.FormatDuration(IdleGrace)
-			return
-		case next >= MaxTime:
-			w.now = MaxTime
-			w.stopped = "stopped at the ceiling of virtual time, " + MaxTimeText
+		if w.queue[0].at > w.last {
+			w.stopAt(w.queue[0].at)
 			return
 		}
 		top := w.pop()
@@ -220,19 +235,36 @@ func (w *World) Run(done func() bool) {
 	}
 }
 
+// stopAt ends a run whose next callback, at next, lies past the limit,
+// saying which limit it met.
+func (w *World) stopAt(next time.Duration) {
+	switch {
+	case w.until > 0 && next > w.until:
+		w.now = w.until
+		w.stopped = "stopped at --until " + trace.FormatDuration(w.until)
+	case w.until == 0 && next > Add(w.progress, IdleGrace):
+		w.now = Add(w.progress, IdleGrace)
+		w.stopped = "stopped: no message sent or settled in " + trace.FormatDuration(IdleGrace)
+	default:
+		w.now = MaxTime
+		w.stopped = "stopped at the ceiling of virtual time, " + MaxTimeText
+	}
+}
+
+// halted asks the halt function whether the run ends here, and notes its
+// reason when it does.
+func (w *World) halted() bool {
+	if why := w.halt(); why != "" {
+		w.stopped = why
+		return true
+	}
+	return false
+}
+
 // over reports whether the run ends before its next step: done reports
 // true, or the halt function gives a reason, which Stopped then reports.
 func (w *World) over(done func() bool) bool {
-	if done != nil && done() {
-		return true
-	}
-	if w.halt != nil {
-		if why := w.halt(); why != "" {
-			w.stopped = why
-			return true
-		}
-	}
-	return false
+	return (done != nil && done()) || (w.halt != nil && w.halted())
 }
 
 // fire frees the slot of a callback taken off the heap and runs the
@@ -240,18 +272,14 @@ func (w *World) over(done func() bool) bool {
 // then it is dropped, and neither runs nor moves the clock.
 func (w *World) fire(at time.Duration, slot int32) {
 	ev := &w.slots[slot]
-	a, epoch, fn, fnArg, arg := ev.actor, ev.epoch, ev.fn, ev.fnArg, ev.arg
+	a, epoch, fn, arg := ev.actor, ev.epoch, ev.fn, ev.arg
 	*ev = event{}
 	w.free = append(w.free, slot)
 	if a != nil && (!a.up || a.epoch != epoch) {
 		return
 	}
 	w.now = at
-	if fnArg != nil {
-		fnArg(arg)
-	} else {
-		fn()
-	}
+	fn(arg)
 }
 
 func (w *World) push(at time.Duration, ev event) {

@@ -29,7 +29,7 @@ func (n *Numbered[T]) Len() int { return n.live + len(n.spill) }
 // Get returns the value of number k, or nil. The pointer holds until the
 // next Add.
 func (n *Numbered[T]) Get(k uint64) *T {
-	if d := k - n.base; k >= n.base && d < uint64(len(n.ring)) {
+	if d := k - n.base; d < uint64(len(n.ring)) { // below base, d wraps past every length
 		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
 			return &s.v
 		}
@@ -112,17 +112,39 @@ func (n *Numbered[T]) spillAll() {
 	n.live = 0
 }
 
+// Take returns the value of number k and forgets it, with false when k
+// is not held: Get and Delete in one look.
+func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
+	if d := k - n.base; d < uint64(len(n.ring)) {
+		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
+			v = s.v
+			n.vacate(s)
+			return v, true
+		}
+	}
+	if p, ok := n.spill[k]; ok {
+		delete(n.spill, k)
+		return *p, true
+	}
+	return v, false
+}
+
+// vacate empties s, a used slot of the ring, and moves the window's start
+// past the numbers no longer held.
+func (n *Numbered[T]) vacate(s *numSlot[T]) {
+	*s = numSlot[T]{}
+	n.live--
+	for n.live > 0 && !n.ring[n.head].used {
+		n.head = (n.head + 1) & (len(n.ring) - 1)
+		n.base++
+	}
+}
+
 // Delete forgets number k.
 func (n *Numbered[T]) Delete(k uint64) {
-	if d := k - n.base; k >= n.base && d < uint64(len(n.ring)) {
+	if d := k - n.base; d < uint64(len(n.ring)) {
 		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
-			*s = numSlot[T]{}
-			n.live--
-			// Move the window's start past the numbers no longer held.
-			for n.live > 0 && !n.ring[n.head].used {
-				n.head = (n.head + 1) & (len(n.ring) - 1)
-				n.base++
-			}
+			n.vacate(s)
 			return
 		}
 	}

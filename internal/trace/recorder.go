@@ -57,20 +57,38 @@ func (r *Recorder) Emit(e Event) {
 
 // EmitMsg is Emit for the events every message has, the hottest path of
 // a long run: the event of kind k about m, at the given attempt, from
-// actor to to, is made in place, with no copy.
+// actor to to, is made in place, with no copy, and only when some sink
+// wants it.
 func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
+	if k >= numKinds {
+		e := Event{Kind: k, Actor: actor, To: to, Msg: *m, Took: took, Note: note}
+		e.Msg.Attempt = attempt
+		r.Emit(e)
+		return
+	}
 	r.seq++
-	if !r.wants.Has(k) {
+	sinks := r.by[k]
+	if len(sinks) == 0 {
 		return
 	}
 	// Field by field: every one is set, and the event is not cleared
 	// first (TestEmitMsgLeavesNothingOfTheEventBefore holds it to that).
+	// The fields a message event never has are cleared only when an
+	// event before, or a sink, set one.
 	e := &r.cur
 	e.Msg = *m
 	e.Msg.Attempt = attempt
+	e.Seq, e.T = r.seq, r.now()
 	e.Kind, e.Actor, e.To, e.Took, e.Note = k, actor, to, took, note
-	e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
-	r.record(e)
+	if e.Why != "" || e.Writes != nil || e.Params != nil || e.Actors != nil || e.Report != nil {
+		e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
+	}
+	if r.text.Has(k) && e.Msg.Names != nil && e.Msg.ID == "" {
+		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
+	}
+	for _, s := range sinks {
+		s.Event(e)
+	}
 }
 
 // Next numbers the next event, of kind k, and returns it, empty but for
@@ -96,7 +114,7 @@ func (r *Recorder) Record(e *Event) { r.record(e) }
 func (r *Recorder) record(e *Event) {
 	e.Seq = r.seq
 	e.T = r.now()
-	if e.Msg.Names != nil && e.Msg.ID == "" && r.text.Has(e.Kind) {
+	if r.text.Has(e.Kind) && e.Msg.Names != nil && e.Msg.ID == "" {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}
 	if e.Kind >= numKinds {

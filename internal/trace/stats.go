@@ -49,13 +49,7 @@ func (q *queueStats) sent(m *Msg, t time.Duration) {
 // when it was not sent there (or already forgotten).
 func (q *queueStats) settled(m *Msg) (time.Duration, bool) {
 	if m.Num > 0 {
-		t := q.numSentAt.Get(m.Num)
-		if t == nil {
-			return 0, false
-		}
-		t0 := *t
-		q.numSentAt.Delete(m.Num)
-		return t0, true
+		return q.numSentAt.Take(m.Num)
 	}
 	t0, ok := q.sentAt[m.ID]
 	if ok {
