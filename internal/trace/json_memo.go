@@ -161,8 +161,10 @@ func same(a, b string) bool {
 
 // lastNumber is the last number written in a field and its text, the
 // field's name then the number's decimal digits: the next number is
-// often the same (a delivery at the time of its send) or one more (the
-// next sequence number), and then costs no division.
+// often the same (a delivery at the time of its send) or a little more
+// (the next sequence number, a later time), and then its digits are the
+// last one's with the difference added, which costs a division or two,
+// not one a digit.
 type lastNumber struct {
 	v      int64
 	text   []byte
@@ -173,8 +175,9 @@ type lastNumber struct {
 func (l *lastNumber) append(b []byte, name string, v int64) []byte {
 	switch {
 	case l.text != nil && v == l.v:
-	case l.text != nil && v == l.v+1 && l.v >= 0:
-		l.addOne()
+	case l.text != nil && v == l.v+1 && l.v >= 0 && l.text[len(l.text)-1] != '9':
+		l.text[len(l.text)-1]++ // the next sequence number, most often
+	case l.text != nil && v > l.v && l.v >= 0 && addDecimal(l.text, l.digits, len(l.text)-1, uint64(v-l.v)):
 	default:
 		l.text = strconv.AppendInt(append(l.text[:0], name...), v, 10)
 		l.digits = len(name)
@@ -183,16 +186,35 @@ func (l *lastNumber) append(b []byte, name string, v int64) []byte {
 	return append(b, l.text...)
 }
 
-// addOne adds one to the number in the text, of zero or more.
-func (l *lastNumber) addOne() {
-	i := len(l.text) - 1
-	for ; i >= l.digits && l.text[i] == '9'; i-- {
-		l.text[i] = '0'
+// addDecimal adds d to the decimal number written in text from first to
+// last (its last digit), and reports whether it fits there: digits are
+// added from the right, a '.' passed over, and a space left of the
+// number (right-aligned padding) taken by a digit when the sum grows
+// into it. When the sum does not fit, text holds part of it and must be
+// written again.
+func addDecimal(text []byte, first, last int, d uint64) bool {
+	if first < 0 || last >= len(text) {
+		return false
 	}
-	if i >= l.digits {
-		l.text[i]++
-		return
+	for i := last; d > 0; i-- {
+		if i < first {
+			return false
+		}
+		c := text[i]
+		switch c {
+		case '.':
+			continue
+		case ' ':
+			c = '0'
+		}
+		q := d / 10
+		s := uint64(c-'0') + d - q*10
+		d = q // what is left to add to the digits on the left, the carry too
+		if s >= 10 {
+			s -= 10
+			d++
+		}
+		text[i] = byte('0' + s)
 	}
-	l.text = append(l.text, '0')
-	l.text[l.digits] = '1' // 999 became 000: now 1000
+	return true
 }

@@ -86,6 +86,13 @@ func TestLastNumberCounts(t *testing.T) {
 			t.Fatalf("%d written %q", v, got)
 		}
 	}
+	// Times: jumps of every size, carries across many digits.
+	r := rand.New(rand.NewPCG(5, 6))
+	for v := int64(0); v < 1<<50; v += r.Int64N(int64(1) << r.IntN(40)) {
+		if got := l.append(nil, "n=", v); string(got) != "n="+strconv.FormatInt(v, 10) {
+			t.Fatalf("%d written %q", v, got)
+		}
+	}
 }
 
 // TestPlainJSONStopsAtEveryByteToEscape puts each of the 256 byte values

@@ -397,30 +397,23 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 
 // appendTimeColumn writes the time column, dimmed, and returns how many
 // columns it took. A time like the last line's (a delivery at the time
-// of its send) is copied.
+// of its send) is copied; a later one is the last one's digits with the
+// difference added, while they keep within the column.
 func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
-	if d != t.lastT || t.lastTime.text == nil {
+	made := t.lastTime.text != nil && d == t.lastT
+	if !made && t.lastTime.text != nil && d > t.lastT && t.lastT >= 0 {
+		last := len(t.lastTime.text) - len(t.dim.off) - len("ms") - 1
+		made = addDecimal(t.lastTime.text, len(t.dim.on), last, uint64(d/time.Microsecond-t.lastT/time.Microsecond))
+	}
+	if !made {
 		b := append(t.lastTime.text[:0], t.dim.on...)
 		n := len(b)
 		b = appendTime(b, d)
 		n = len(b) - n
-		t.lastT, t.lastTime = d, label{append(b, t.dim.off...), n}
+		t.lastTime = label{append(b, t.dim.off...), n}
 	}
+	t.lastT = d
 	return append(b, t.lastTime.text...), t.lastTime.cols
-}
-
-// appendMsg writes "m1 cmd PlaceOrder order-1001 → worker-1" and returns
-// how many columns it took (a byte of a name, id or key counted as one).
-func (t *Text) appendMsg(b []byte, e *Event) ([]byte, int) {
-	h := t.msgHead(&e.Msg)
-	b = append(b, h.text...)
-	n := h.cols
-	if e.To != "" && e.Kind.carries() {
-		to := t.look(e.To)
-		b = append(b, to.arrow...)
-		n += 3 + to.cols
-	}
-	return b, n
 }
 
 // msgHead is the start of a message's part of a line, as written for its
