@@ -43,7 +43,7 @@ func (r *run) copyTo(n, p *node, o *order) {
 
 // receive adds a copy of o to the node's log, unless it has it.
 func (n *node) receive(from *node, o *order) {
-	if n.has[o.n] || o.dropped {
+	if n.has(o.n) || o.dropped {
 		return
 	}
 	n.appendOrder(o, 0)
@@ -53,7 +53,7 @@ func (n *node) receive(from *node, o *order) {
 // holder returns the first node up, other than n, whose log has order m.
 func (r *run) holder(n *node, m int) *node {
 	for _, p := range r.nodes {
-		if p != n && p.a.Up() && p.has[m] {
+		if p != n && p.a.Up() && p.has(m) {
 			return p
 		}
 	}
@@ -63,7 +63,7 @@ func (r *run) holder(n *node, m int) *node {
 // syncTo sends node n a copy of every order another node has and n lacks.
 func (r *run) syncTo(n *node) {
 	for _, o := range r.union() {
-		if !n.has[o.n] {
+		if !n.has(o.n) {
 			if from := r.holder(n, o.n); from != nil {
 				r.copyTo(from, n, o)
 			}
@@ -99,7 +99,7 @@ func (r *run) only(side, other []string) []*order {
 }
 
 func (r *run) sideHas(side []string, m int) bool {
-	return slices.ContainsFunc(side, func(name string) bool { return r.node(name).has[m] })
+	return slices.ContainsFunc(side, func(name string) bool { return r.node(name).has(m) })
 }
 
 // healed reconciles the sides of a cut that just healed (the available
@@ -147,11 +147,11 @@ func (r *run) discard(side []string, o *order, why string) {
 	o.dropped = true
 	var by *node
 	for _, name := range side {
-		if n := r.node(name); n.has[o.n] {
+		if n := r.node(name); n.has(o.n) {
 			if by == nil {
 				by = n
 			}
-			delete(n.has, o.n)
+			n.release(o.n)
 			n.orders--
 			n.log = slices.DeleteFunc(n.log, func(e entry) bool { return e.o == o })
 		}

@@ -28,15 +28,16 @@ import (
 // served during partitions (accepted or sold out): a figure, always held) and
 // converged (every node up at the end holds the same orders).
 type Checks struct {
-	stock   int
-	inCut   bool
-	cuts    int
-	sent    map[string]sentRec  // orders not answered yet
-	acked   map[string]ackRec   // orders the customer was told are accepted
-	nodes   map[string]*replica // by node name
-	dropped map[string]time.Duration
-	comp    map[string]bool
-	during  [2]struct{ sent, served int }
+	stock  int
+	inCut  bool
+	cuts   int
+	ids    ids
+	sent   map[int]sentRec     // orders not answered yet, by number
+	facts  byNum[fact]         // by number: what became of each order
+	keys   map[int]string      // an accepted order's key, where it is not OrderKey's
+	nAcked int                 // orders the customer was told are accepted
+	nodes  map[string]*replica // by node name
+	during [2]struct{ sent, served int }
 }
 
 type sentRec struct {
@@ -45,28 +46,129 @@ type sentRec struct {
 	cut  int // the partition the order first came in, from 1; 0 for none
 }
 
-type ackRec struct {
-	key   string
-	site  int
-	acked time.Duration
+// fact is what became of one order: when the customer was told it is
+// accepted, and when a reconciliation discarded it.
+type fact struct {
+	acked, dropped time.Duration
+	flags          uint8
 }
+
+// The flags of a fact.
+const (
+	isAcked uint8 = 1 << iota
+	isDropped
+	isCompensated
+	siteB // the accepted order's shop is at site B
+)
 
 // replica is what the events say one node's log holds.
 type replica struct {
-	has  map[string]time.Duration // order id → when the node got it
+	has  byNum[time.Duration] // by number: 1 + when the node got the order, 0 if it has not
 	down bool
+}
+
+// ids numbers the order ids the events name, so that the records are
+// dense arrays and keep no string per order: o<N> is N, any other id
+// -1-k, k its place in others.
+type ids struct {
+	others []string
+	byName map[string]int
+}
+
+// num returns the number of id.
+func (x *ids) num(id string) int {
+	if n, ok := orderNum(id); ok {
+		return n
+	}
+	k, ok := x.byName[id]
+	if !ok {
+		if x.byName == nil {
+			x.byName = map[string]int{}
+		}
+		k = len(x.others)
+		x.others = append(x.others, id)
+		x.byName[id] = k
+	}
+	return -1 - k
+}
+
+// id returns the id numbered n.
+func (x *ids) id(n int) string {
+	if n >= 0 {
+		return OrderID(n)
+	}
+	return x.others[-1-n]
+}
+
+// compare orders numbered ids as byID orders the ids.
+func (x *ids) compare(a, b int) int {
+	if a >= 0 && b >= 0 {
+		return cmp.Compare(a, b)
+	}
+	return byID(x.id(a), x.id(b))
+}
+
+// byNum holds a value per order number, o<N>'s (N ≥ 0) and the other
+// ids' (below 0) each in a dense array.
+type byNum[T any] struct{ ids, others check.Dense[T] }
+
+// At returns the value of number n, making room for it.
+func (b *byNum[T]) At(n int) *T {
+	if n >= 0 {
+		return b.ids.At(n)
+	}
+	return b.others.At(-1 - n)
+}
+
+// Get returns the value of number n, or nil when there is none.
+func (b *byNum[T]) Get(n int) *T {
+	if n >= 0 {
+		return b.ids.Get(n)
+	}
+	return b.others.Get(-1 - n)
+}
+
+// All calls fn with every number that has room and its value.
+func (b *byNum[T]) All(fn func(n int, v *T)) {
+	b.others.All(func(k int, v *T) { fn(-1-k, v) })
+	b.ids.All(fn)
+}
+
+// orderNum reads N from an id o<N> (N from 1, no leading zero).
+func orderNum(id string) (int, bool) {
+	if len(id) < 2 || len(id) > 10 || id[0] != 'o' || id[1] == '0' {
+		return 0, false
+	}
+	n := 0
+	for _, c := range id[1:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// isOrderKey reports whether key is OrderKey(n) for the order id numbered
+// m, without making that key.
+func isOrderKey(key string, m int) bool {
+	rest, ok := strings.CutPrefix(key, "order-")
+	if !ok || m < 0 || len(rest) == 0 || rest[0] == '0' {
+		return false
+	}
+	k, err := strconv.Atoi(rest)
+	return err == nil && k == 1000+m
 }
 
 // NewChecks returns an empty Checks sink.
 func NewChecks() *Checks {
-	return &Checks{sent: map[string]sentRec{}, acked: map[string]ackRec{}, nodes: map[string]*replica{},
-		dropped: map[string]time.Duration{}, comp: map[string]bool{}}
+	return &Checks{sent: map[int]sentRec{}, keys: map[int]string{}, nodes: map[string]*replica{}}
 }
 
 func (c *Checks) replica(name string) *replica {
 	r, ok := c.nodes[name]
 	if !ok {
-		r = &replica{has: map[string]time.Duration{}}
+		r = &replica{}
 		c.nodes[name] = r
 	}
 	return r
@@ -84,7 +186,6 @@ func isNode(actor string) bool { return strings.HasPrefix(actor, "node-") }
 
 // Event follows one event.
 func (c *Checks) Event(e *trace.Event) {
-	id := e.Msg.ID
 	switch e.Kind {
 	case trace.Run:
 		for _, p := range e.Params {
@@ -100,44 +201,64 @@ func (c *Checks) Event(e *trace.Event) {
 			c.inCut = false
 		}
 	case trace.Send:
-		if _, again := c.sent[id]; e.Msg.Type == PlaceOrder && !again {
+		n := c.ids.num(e.Msg.ID)
+		if _, again := c.sent[n]; e.Msg.Type == PlaceOrder && !again {
 			s := siteOf(e.Actor)
 			rec := sentRec{site: s, at: e.T}
 			if c.inCut {
 				rec.cut = c.cuts
 				c.during[s].sent++
 			}
-			c.sent[id] = rec
+			c.sent[n] = rec
 		}
 	case trace.Response:
-		if rec, ok := c.sent[id]; ok && e.Msg.Type != Refused {
-			delete(c.sent, id)
+		n := c.ids.num(e.Msg.ID)
+		if rec, ok := c.sent[n]; ok && e.Msg.Type != Refused {
+			delete(c.sent, n)
 			if rec.cut > 0 && c.inCut && rec.cut == c.cuts {
 				c.during[rec.site].served++
 			}
 		}
-		if _, ok := c.acked[id]; e.Msg.Type == Accepted && !ok {
-			c.acked[id] = ackRec{key: e.Msg.Key, site: siteOf(e.To), acked: e.T}
+		if e.Msg.Type != Accepted {
+			break
+		}
+		if f := c.facts.At(n); f.flags&isAcked == 0 {
+			f.flags |= isAcked
+			f.acked = e.T
+			if siteOf(e.To) == 1 {
+				f.flags |= siteB
+			}
+			if !isOrderKey(e.Msg.Key, n) {
+				c.keys[n] = e.Msg.Key
+			}
+			c.nAcked++
 		}
 	case trace.Timeout:
-		delete(c.sent, id)
+		delete(c.sent, c.ids.num(e.Msg.ID))
 	case trace.Handle, trace.Ack:
 		if isNode(e.Actor) && e.HasMsg() {
-			c.replica(e.Actor).has[id] = e.T
+			*c.replica(e.Actor).has.At(c.ids.num(e.Msg.ID)) = e.T + 1
 		}
 	case trace.Rollback:
 		if isNode(e.Actor) {
-			delete(c.replica(e.Actor).has, id)
+			if t := c.replica(e.Actor).has.Get(c.ids.num(e.Msg.ID)); t != nil {
+				*t = 0
+			}
 		}
 	case trace.Drop:
 		if isNode(e.Actor) && e.HasMsg() {
+			n := c.ids.num(e.Msg.ID)
 			for _, r := range c.nodes {
-				delete(r.has, id)
+				if t := r.has.Get(n); t != nil {
+					*t = 0
+				}
 			}
-			c.dropped[id] = e.T
+			f := c.facts.At(n)
+			f.flags |= isDropped
+			f.dropped = e.T
 		}
 	case trace.Compensate:
-		c.comp[id] = true
+		c.facts.At(c.ids.num(e.Msg.ID)).flags |= isCompensated
 	case trace.Crash:
 		if isNode(e.Actor) {
 			c.replica(e.Actor).down = true
@@ -160,17 +281,33 @@ func (c *Checks) up() []string {
 	return out
 }
 
-// final returns the orders some node up at the end holds, with when each
-// was first logged.
-func (c *Checks) final() map[string]time.Duration {
-	out := map[string]time.Duration{}
-	for _, name := range c.up() {
-		for id, t := range c.nodes[name].has {
-			if old, ok := out[id]; !ok || t < old {
-				out[id] = t
-			}
+// logged returns when order n was first logged by a node of up, and
+// whether one has it.
+func (c *Checks) logged(n int, up []string) (time.Duration, bool) {
+	var first time.Duration
+	for _, name := range up {
+		if t := c.nodes[name].has.Get(n); t != nil && *t > 0 && (first == 0 || *t < first) {
+			first = *t
 		}
 	}
+	return first - 1, first > 0
+}
+
+// final returns the numbers of the orders some node up at the end holds,
+// in the order they were first logged.
+func (c *Checks) final(up []string) []int {
+	var out []int
+	for _, name := range up {
+		c.nodes[name].has.All(func(n int, t *time.Duration) {
+			if *t > 0 {
+				out = append(out, n)
+			}
+		})
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	at := func(n int) time.Duration { t, _ := c.logged(n, up); return t }
+	slices.SortFunc(out, func(a, b int) int { return cmp.Or(cmp.Compare(at(a), at(b)), c.ids.compare(a, b)) })
 	return out
 }
 
@@ -188,6 +325,21 @@ type figures struct {
 	diverged                          bool
 }
 
+func (x *fact) site() int {
+	if x.flags&siteB != 0 {
+		return 1
+	}
+	return 0
+}
+
+// key returns the key of the accepted order numbered n.
+func (c *Checks) key(n int) string {
+	if k, ok := c.keys[n]; ok {
+		return k
+	}
+	return OrderKey(n)
+}
+
 // Verdicts returns the checks' verdicts; stopped is why the run stopped
 // early, if it did.
 func (c *Checks) Verdicts(stopped string) []trace.Verdict {
@@ -197,52 +349,61 @@ func (c *Checks) Verdicts(stopped string) []trace.Verdict {
 
 func (c *Checks) judge(stopped string) ([]trace.Verdict, figures) {
 	var f figures
-	final := c.final()
-	f.kept = len(final)
+	up := c.up()
+	order := c.final(up)
+	f.kept = len(order)
 
+	var accepted []int
+	c.facts.All(func(n int, x *fact) {
+		if x.flags&isAcked != 0 {
+			accepted = append(accepted, n)
+		}
+	})
+	slices.SortFunc(accepted, c.ids.compare)
 	var lost check.Cases
-	for _, id := range slices.SortedFunc(maps.Keys(c.acked), byID) {
-		if _, ok := final[id]; ok {
+	for _, n := range accepted {
+		if _, ok := c.logged(n, up); ok {
 			continue
 		}
-		a := c.acked[id]
-		why := "site " + siteName(a.site) + ", accepted at " + trace.FormatDuration(a.acked) + ", "
-		if t, ok := c.dropped[id]; ok {
-			why += "discarded at " + trace.FormatDuration(t)
+		a := c.facts.Get(n)
+		id := c.ids.id(n)
+		why := "site " + siteName(a.site()) + ", accepted at " + trace.FormatDuration(a.acked) + ", "
+		if a.flags&isDropped != 0 {
+			why += "discarded at " + trace.FormatDuration(a.dropped)
 		} else {
 			why += "in no log of a node up at the end"
 		}
-		lost.Add(check.Line(id, a.key, why))
+		lost.Add(check.Line(id, c.key(n), why))
 		f.lostIDs = append(f.lostIDs, id)
 	}
 	f.lost = int(lost.Count())
 	acked := trace.Verdict{Name: "no-acked-loss", Title: "accepted orders are all in the final log",
 		OK: f.lost == 0, Evidence: check.Evidence(&lost)}
 	if acked.OK {
-		acked.Detail = "all " + patternsCount(len(c.acked), "accepted order") + " are in the log"
+		acked.Detail = "all " + patternsCount(c.nAcked, "accepted order") + " are in the log"
 	} else {
-		acked.Detail = strconv.Itoa(f.lost) + " of " + patternsCount(len(c.acked), "accepted order") + " are gone"
+		acked.Detail = strconv.Itoa(f.lost) + " of " + patternsCount(c.nAcked, "accepted order") + " are gone"
 	}
 
-	order := slices.SortedFunc(maps.Keys(final), func(a, b string) int {
-		return cmp.Or(cmp.Compare(final[a], final[b]), byID(a, b))
-	})
 	var over check.Cases
-	for i, id := range order {
-		if c.comp[id] {
+	for i, n := range order {
+		x := c.facts.Get(n)
+		comp := x != nil && x.flags&isCompensated != 0
+		if comp {
 			f.compensated++
 		}
 		if i < c.stock {
 			continue
 		}
-		why := "unit " + strconv.Itoa(i+1) + " of a stock of " + strconv.Itoa(c.stock) + ", logged at " + trace.FormatDuration(final[id])
-		if a, ok := c.acked[id]; ok {
-			why = "site " + siteName(a.site) + ", " + why
+		t, _ := c.logged(n, up)
+		why := "unit " + strconv.Itoa(i+1) + " of a stock of " + strconv.Itoa(c.stock) + ", logged at " + trace.FormatDuration(t)
+		if x != nil && x.flags&isAcked != 0 {
+			why = "site " + siteName(x.site()) + ", " + why
 		}
-		if c.comp[id] {
+		if comp {
 			why += "; compensated"
 		}
-		over.Add(check.Line(id, "", why))
+		over.Add(check.Line(c.ids.id(n), "", why))
 	}
 	f.oversold = int(over.Count())
 	sell := trace.Verdict{Name: "no-oversell", Title: "orders kept within the stock",
@@ -256,16 +417,18 @@ func (c *Checks) judge(stopped string) ([]trace.Verdict, figures) {
 		OK: true, Detail: c.availability()}
 
 	var diff check.Cases
-	up := c.up()
 	for _, name := range up {
 		var lacks []string
-		for _, id := range order {
-			if _, ok := c.nodes[name].has[id]; !ok {
-				lacks = append(lacks, id)
+		n := 0
+		for _, m := range order {
+			if t := c.nodes[name].has.Get(m); t == nil || *t == 0 {
+				if n++; n <= 6 {
+					lacks = append(lacks, c.ids.id(m))
+				}
 			}
 		}
-		if len(lacks) > 0 {
-			diff.Add(name + " lacks " + strings.Join(lacks[:min(len(lacks), 6)], ", ") + more(len(lacks)-6))
+		if n > 0 {
+			diff.Add(name + " lacks " + strings.Join(lacks, ", ") + more(n-6))
 		}
 	}
 	f.diverged = diff.Count() > 0

@@ -178,7 +178,7 @@ func (n *node) truncate(at int, by string, term int) {
 			continue
 		}
 		n.orders--
-		delete(n.has, e.o.n)
+		n.release(e.o.n)
 		n.r.w.Emit(trace.Event{Kind: trace.Rollback, Actor: n.name, Msg: orderMsg(e.o.n, PlaceOrder, trace.Command),
 			Note: "drops it from its log: it never reached a majority; " + by + "'s term " +
 				strconv.Itoa(term) + " log wins",

@@ -26,7 +26,6 @@ type node struct {
 
 	log    []entry
 	orders int           // orders in the log, against the stock
-	has    map[int]bool  // ap: the orders in the log, by number
 	tick   func()        // n.onTick, made once
 	every  time.Duration // the tick
 
@@ -49,7 +48,7 @@ type node struct {
 
 func newNode(r *run, i int) *node {
 	n := &node{r: r, a: r.w.Actor(NodeName(i)), name: NodeName(i), idx: i - 1, site: r.cfg.siteOf(i),
-		has: map[int]bool{}, every: r.cfg.ElectionTimeout / 5, term: 1, leader: NodeName(1)}
+		every: r.cfg.ElectionTimeout / 5, term: 1, leader: NodeName(1)}
 	n.tick = n.onTick
 	nodes := r.cfg.Nodes
 	n.next, n.match, n.shown, n.ackedAt = make([]int, nodes), make([]int, nodes), make([]int, nodes), make([]time.Duration, nodes)
@@ -98,10 +97,26 @@ func (n *node) appendOrder(o *order, term int) {
 	n.log = append(n.log, entry{o: o, term: term})
 	if o != nil {
 		n.orders++
-		n.has[o.n] = true
+		*n.r.held.At(o.n) |= n.bit()
 		if o.took == 0 {
 			o.took = n.r.w.Now()
 		}
+	}
+}
+
+// bit is the node's bit in run.held.
+func (n *node) bit() uint8 { return 1 << n.idx }
+
+// has reports whether order m is in the node's log.
+func (n *node) has(m int) bool {
+	h := n.r.held.Get(m)
+	return h != nil && *h&n.bit() != 0
+}
+
+// release notes that order m left the node's log.
+func (n *node) release(m int) {
+	if h := n.r.held.Get(m); h != nil {
+		*h &^= n.bit()
 	}
 }
 

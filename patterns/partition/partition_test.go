@@ -2,6 +2,7 @@ package partition
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,58 @@ func TestParsePartition(t *testing.T) {
 		if _, err := ParsePartition(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// steady is a long cp run at a steady rate, a partition cutting the leader
+// off every so often, with stock for every order or for only a few.
+func steady(orders, stock int) Config {
+	cfg := Default()
+	cfg.Orders, cfg.Stock = orders, stock
+	cfg.Arrival = sim.Exp(time.Millisecond)
+	cfg.Partitions = nil
+	for i := range 4 {
+		from := time.Duration(i)*10*time.Second + 5*time.Second
+		cfg.Partitions = append(cfg.Partitions, Partition{Win: sim.Window{From: from, To: from + 500*time.Millisecond}})
+	}
+	return cfg
+}
+
+// Memory follows the log, not the orders: an order in it costs its entry
+// in each node's log and a few dense bytes in the checks (they once kept
+// maps by id string, about 490 bytes an order in all); an order sold out
+// costs the checks nothing. What a sold-out order still costs, about 50
+// bytes, is the statistics' send time of an order sent to a node that is
+// not the leader (internal/trace: the acks of its replication name the
+// leader, so none settles it).
+func TestMemoryFollowsTheLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two runs of 100,000 orders")
+	}
+	logged := patterntest.HeapPerOrder(t, func(n int) patterns.Config { return steady(n, n) }, 10_000, 100_000)
+	if logged > 300 {
+		t.Errorf("an order in the log kept %.0f bytes, want at most 300", logged)
+	}
+	soldOut := patterntest.HeapPerOrder(t, func(n int) patterns.Config { return steady(n, 1000) }, 10_000, 100_000)
+	if soldOut > 64 {
+		t.Errorf("an order sold out kept %.0f bytes, want at most 64", soldOut)
+	}
+}
+
+// The checks read ids of any shape, not only o<N>: an accepted order in no
+// log is lost, with its own id and key.
+func TestChecksReadAnyID(t *testing.T) {
+	c := NewChecks()
+	c.Event(&trace.Event{Kind: trace.Run, Params: []trace.Param{{Name: "stock", Value: "5"}}})
+	for _, id := range []string{"o1", "odd", "o01"} {
+		c.Event(&trace.Event{Kind: trace.Handle, Actor: "node-1", Msg: trace.Msg{ID: "o1", Type: PlaceOrder}})
+		c.Event(&trace.Event{Kind: trace.Response, Actor: "node-1", To: "shop-b",
+			Msg: trace.Msg{ID: id, Type: Accepted, Key: "k-" + id}})
+	}
+	v := c.Verdicts("")[0]
+	want := []string{"odd k-odd: site B, accepted at 0s, in no log of a node up at the end",
+		"o01 k-o01: site B, accepted at 0s, in no log of a node up at the end"} // as byID sorts them
+	if v.OK || !slices.Equal(v.Evidence, want) || v.Detail != "2 of 3 accepted orders are gone" {
+		t.Errorf("%s %q", v.Detail, v.Evidence)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
 	"github.com/msgplay/msgplay/patterns"
@@ -53,7 +54,8 @@ type run struct {
 
 	lat, elect *rand.Rand
 
-	waiting map[int]*order // orders not answered yet, by number
+	waiting map[int]*order     // orders not answered yet, by number
+	held    check.Dense[uint8] // by order number: bit i, node i+1 has it in its log (MaxNodes ≤ 8)
 	sent    int
 	inAir   int // replication messages on the way (ap)
 }
