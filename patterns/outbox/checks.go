@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,6 +26,8 @@ type Checks struct {
 	service, consumer string
 
 	events     check.Dense[fate]       // ids of the form e<N>, by N
+	pages      check.Dense[pageLife]   // by page of events
+	back       map[int]*fate           // events of forgotten pages seen again, by N
 	other      map[string]*fate        // any other id
 	others     []string                // the other ids, in the order first seen
 	unsent     map[*fate]time.Duration // commit time of the committed events not yet published
@@ -51,6 +55,20 @@ type fate struct {
 	handles   uint16 // effects applied, up to maxHandles; see Checks.many
 	publishes uint8  // up to 2: only none, once and more than once matter
 	flags     uint8
+}
+
+// pageLife is what the checks know of one page of events: how many of
+// them are done (see done), and whether the page was forgotten.
+type pageLife struct {
+	done      int32
+	forgotten bool
+}
+
+// done reports whether f is an event whose story is told and judged fine:
+// committed, published, applied once and in order. Nothing but a duplicate
+// can happen to it any more, and a duplicate's event carries the key.
+func (f *fate) done() bool {
+	return f.flags&(seen|committed|outOfOrder) == seen|committed && f.publishes > 0 && f.handles == 1
 }
 
 // maxHandles is the most effects a fate counts itself.
@@ -84,12 +102,17 @@ func NewChecks(service, consumer string) *Checks {
 	return &Checks{service: service, consumer: consumer}
 }
 
-// fate returns the record of an event id, making it on first sight.
-func (c *Checks) fate(m *trace.Msg) *fate {
+// fate returns the record of an event id, making it on first sight, and
+// the page of a numbered one still kept (-1 for others).
+func (c *Checks) fate(m *trace.Msg) (*fate, int) {
 	id := m.ID
 	n, ok := eventNumber(id)
 	var f *fate
+	page := -1
 	if ok {
+		if page = n / check.DensePage; c.pages.At(page).forgotten {
+			return c.revive(n, m), -1
+		}
 		f = c.events.At(n)
 	} else if f = c.other[id]; f == nil {
 		if c.other == nil {
@@ -103,7 +126,40 @@ func (c *Checks) fate(m *trace.Msg) *fate {
 		f.flags |= seen
 		f.key = c.keyRef(m.Key)
 	}
+	return f, page
+}
+
+// revive returns the record of event n of a forgotten page: every event
+// there was done, so it comes back as done, with the key its message
+// carries.
+func (c *Checks) revive(n int, m *trace.Msg) *fate {
+	f := c.back[n]
+	if f == nil {
+		if c.back == nil {
+			c.back = map[int]*fate{}
+		}
+		f = &fate{key: c.keyRef(m.Key), publishes: 1, handles: 1, flags: seen | committed}
+		c.back[n] = f
+	}
 	return f
+}
+
+// track counts f, on page, done or not now that it was (or was not) done
+// before, and forgets the page once all its events are done: a long run
+// keeps what is in flight and what is wrong, not 12 bytes an event.
+func (c *Checks) track(page int, f *fate, was bool) {
+	if page < 0 || f.done() == was {
+		return
+	}
+	life := c.pages.At(page)
+	if was {
+		life.done--
+		return
+	}
+	if life.done++; life.done == check.DensePage {
+		life.forgotten = true
+		c.events.Free(page * check.DensePage)
+	}
 }
 
 // eventNumber returns N for an id "eN" with N from 1 to maxDense.
@@ -176,71 +232,89 @@ func (c *Checks) Event(e *trace.Event) {
 		return
 	}
 	switch e.Kind {
-	case trace.Commit:
-		if e.Actor != c.service {
+	case trace.Commit, trace.Handle, trace.Skip:
+		if e.Actor != c.service && e.Kind == trace.Commit || e.Actor != c.consumer && e.Kind != trace.Commit {
 			return
-		}
-		f := c.fate(&e.Msg)
-		if f.flags&committed != 0 {
-			return
-		}
-		f.flags |= committed
-		c.committed++
-		k := c.order(f.key)
-		f.pos = k.committed
-		k.committed++
-		if f.publishes == 0 {
-			if c.unsent == nil {
-				c.unsent = map[*fate]time.Duration{}
-			}
-			c.unsent[f] = e.T
-			c.now++
-			c.depth.Record(e.T, c.now)
 		}
 	case trace.Publish:
-		f := c.fate(&e.Msg)
-		c.published++
-		if f.publishes > 0 {
-			f.publishes = 2
-			c.extraPublished++
-			return
-		}
-		f.publishes = 1
-		if f.flags&committed != 0 {
-			c.lag.Record(e.T - c.unsent[f])
-			delete(c.unsent, f)
-			c.now--
-			c.depth.Record(e.T, c.now)
-		}
+	default:
+		return
+	}
+	if e.Kind == trace.Skip {
+		c.skipped++
+		return
+	}
+	f, page := c.fate(&e.Msg)
+	was := f.done()
+	switch e.Kind {
+	case trace.Commit:
+		c.commit(e, f)
+	case trace.Publish:
+		c.publish(e, f)
 	case trace.Handle:
-		if e.Actor != c.consumer {
-			return
+		c.handle(f)
+	}
+	c.track(page, f, was)
+}
+
+// commit follows the order service's commit of f.
+func (c *Checks) commit(e *trace.Event, f *fate) {
+	if f.flags&committed != 0 {
+		return
+	}
+	f.flags |= committed
+	c.committed++
+	k := c.order(f.key)
+	f.pos = k.committed
+	k.committed++
+	if f.publishes == 0 {
+		if c.unsent == nil {
+			c.unsent = map[*fate]time.Duration{}
 		}
-		f := c.fate(&e.Msg)
-		if f.handles < maxHandles {
-			f.handles++
-		} else {
-			if c.many == nil {
-				c.many = map[*fate]int64{}
-			}
-			c.many[f]++
+		c.unsent[f] = e.T
+		c.now++
+		c.depth.Record(e.T, c.now)
+	}
+}
+
+// publish follows a publication of f.
+func (c *Checks) publish(e *trace.Event, f *fate) {
+	c.published++
+	if f.publishes > 0 {
+		f.publishes = 2
+		c.extraPublished++
+		return
+	}
+	f.publishes = 1
+	if f.flags&committed != 0 {
+		c.lag.Record(e.T - c.unsent[f])
+		delete(c.unsent, f)
+		c.now--
+		c.depth.Record(e.T, c.now)
+	}
+}
+
+// handle follows the consumer applying f's effect.
+func (c *Checks) handle(f *fate) {
+	if f.handles < maxHandles {
+		f.handles++
+	} else {
+		if c.many == nil {
+			c.many = map[*fate]int64{}
 		}
-		c.handled++
-		if f.handles > 1 {
-			c.extraApplied++
-			return
+		c.many[f]++
+	}
+	c.handled++
+	if f.handles > 1 {
+		c.extraApplied++
+		return
+	}
+	if f.flags&committed != 0 {
+		k := c.order(f.key)
+		if k.maxHandled > 0 && f.pos < k.maxHandled-1 {
+			f.flags |= outOfOrder
 		}
-		if f.flags&committed != 0 {
-			k := c.order(f.key)
-			if k.maxHandled > 0 && f.pos < k.maxHandled-1 {
-				f.flags |= outOfOrder
-			}
-			k.maxHandled = max(k.maxHandled, f.pos+1)
-		}
-	case trace.Skip:
-		if e.Actor == c.consumer {
-			c.skipped++
-		}
+		k.maxHandled = max(k.maxHandled, f.pos+1)
 	}
 }
 
@@ -294,7 +368,19 @@ func (c *Checks) Report() ([]trace.Table, []trace.Verdict) {
 			line(&order, func() string { return "handled after a later event of " + c.keyText(f.key) })
 		}
 	}
-	c.events.All(func(n int, f *fate) { judge("", n, f) })
+	// The events seen again after their page was forgotten come in their
+	// place among the others.
+	back := slices.Sorted(maps.Keys(c.back))
+	c.events.All(func(n int, f *fate) {
+		for len(back) > 0 && back[0] < n {
+			judge("", back[0], c.back[back[0]])
+			back = back[1:]
+		}
+		judge("", n, f)
+	})
+	for _, n := range back {
+		judge("", n, c.back[n])
+	}
 	for _, id := range c.others {
 		judge(id, 0, c.other[id])
 	}

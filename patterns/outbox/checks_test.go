@@ -182,3 +182,39 @@ func TestChecksCountManyEffects(t *testing.T) {
 		t.Fatalf("%s: %v, want %q", v.Name, v.Evidence, want)
 	}
 }
+
+// A page of events that are all done is forgotten, and an event of it
+// seen again is judged as it would have been: applied twice, with its key,
+// in its place among the other evidence.
+func TestChecksForgetDonePages(t *testing.T) {
+	c := NewChecks("svc", "inv")
+	ev := func(k trace.Kind, actor string, n int) {
+		c.Event(&trace.Event{Kind: k, Actor: actor, Msg: trace.Msg{ID: "e" + strconv.Itoa(n), Key: "order-" + strconv.Itoa(1000+n)}})
+	}
+	last := 3 * check.DensePage
+	for n := 1; n <= last; n++ {
+		ev(trace.Commit, "svc", n)
+		ev(trace.Publish, "relay", n)
+		if n != 2*check.DensePage+7 {
+			ev(trace.Handle, "inv", n)
+		}
+	}
+	if c.events.Get(check.DensePage) != nil || c.events.Get(2*check.DensePage) == nil {
+		t.Fatal("the page of done events was kept, or the page with one not applied was forgotten")
+	}
+	ev(trace.Publish, "relay", check.DensePage+3)
+	ev(trace.Handle, "inv", check.DensePage+3)
+	ev(trace.Handle, "inv", 5)
+	_, verdicts := c.Report()
+	var once trace.Verdict
+	for _, v := range verdicts {
+		if v.Name == "exactly-once-effect" {
+			once = v
+		}
+	}
+	want := []string{"e5 order-1005: applied 2 times", "e259 order-1259: applied 2 times",
+		"e519 order-1519: committed, never applied downstream"}
+	if !slices.Equal(once.Evidence, want) {
+		t.Errorf("got %q, want %q", once.Evidence, want)
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
+	"github.com/msgplay/msgplay/patterns/patterntest"
 )
 
 // record runs cfg and returns its events.
@@ -341,19 +343,6 @@ func TestTheOvertakenCreationIsNarrated(t *testing.T) {
 	}
 }
 
-// heapAtSummary reads the live heap when the summary is emitted: what a
-// run still holds at its end.
-type heapAtSummary struct{ live uint64 }
-
-func (h *heapAtSummary) Event(e *trace.Event) {
-	if e.Kind == trace.Summary {
-		var m runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&m)
-		h.live = m.HeapAlloc
-	}
-}
-
 // TestMemoryFollowsWhatIsInFlight: a run whose order service falls far
 // behind (orders wait for it) keeps a few bytes per event once settled
 // or waiting, not a record with its strings.
@@ -361,15 +350,26 @@ func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
 	cfg := Default()
 	cfg.Orders = 50_000
 	cfg.Arrival = sim.Const(time.Millisecond) // ten times faster than the service
-	var before runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	h := &heapAtSummary{}
-	cfg.Run(cfg.Common, h)
 	events := uint64(2 * cfg.Orders)
-	per := (h.live - min(h.live, before.HeapAlloc)) / events
+	per := patterntest.HeapAtEnd(cfg, cfg.Common) / events
 	t.Logf("%d bytes per event", per)
 	if per > 48 {
 		t.Errorf("the run held %d bytes per event at its end, want at most 48", per)
+	}
+}
+
+// At a rate the service keeps up with, the checks forget the events that
+// are done (committed, published, applied once, in order): a settled order
+// keeps the few bytes of its key's order, its narration and its rows
+// (about 16 in all), not its events' 16-byte records (40 before).
+func TestSettledOrdersKeepFewBytes(t *testing.T) {
+	per := patterntest.HeapPerOrder(t, func(n int) patterns.Config {
+		cfg := Default()
+		cfg.Orders = n
+		cfg.Arrival = sim.Exp(2 * time.Millisecond)
+		return cfg
+	}, 10_000, 100_000)
+	if per > 24 {
+		t.Errorf("a settled order kept %.1f bytes, want at most 24", per)
 	}
 }

@@ -129,6 +129,15 @@ func liveHeap() uint64 {
 	return m.HeapAlloc
 }
 
+// HeapAtEnd runs cfg and returns how much the live heap grew from before
+// the run to its summary: what the run still holds at its end.
+func HeapAtEnd(cfg patterns.Config, common patterns.Common) uint64 {
+	before := liveHeap()
+	h := &heapAtSummary{}
+	cfg.Run(common, h)
+	return h.live - min(h.live, before)
+}
+
 // HeapPerOrder runs the run that config(n) makes, for small and then large
 // orders, and returns the bytes the live heap at each run's end grew by
 // per order between the two: about 0 when memory follows what is in
@@ -140,10 +149,7 @@ func HeapPerOrder(t *testing.T, config func(n int) patterns.Config, small, large
 		if err := cfg.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		before := liveHeap()
-		h := &heapAtSummary{}
-		cfg.Run(patterns.Common{Seed: 1}, h)
-		return h.live - min(h.live, before)
+		return HeapAtEnd(cfg, patterns.Common{Seed: 1})
 	}
 	a, b := at(small), at(large)
 	per := (float64(b) - float64(a)) / float64(large-small)
