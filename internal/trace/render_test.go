@@ -2,12 +2,13 @@ package trace_test
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -312,16 +313,16 @@ func benchRenderer(b *testing.B, mk func(w io.Writer) interface {
 }
 
 // headlineEvents returns the events of n messages shaped as the late part
-// of the headline run (competing --messages 1000000 --consumers 8): ids
-// of seven digits, times past 750s, eight workers, handle lines whose
-// note must wrap. Each message is sent, delivered, handled and acked.
+// of the headline run (competing --messages 1000000 --consumers 8):
+// numbered messages, as competing's are, with ids of six digits, times
+// past 750s, eight workers, handle lines whose note must wrap. Each message is sent, delivered, handled and acked.
 func headlineEvents(n int) []trace.Event {
 	ev := make([]trace.Event, 0, 4*n)
 	workers := []string{"worker-1", "worker-2", "worker-3", "worker-4", "worker-5", "worker-6", "worker-7", "worker-8"}
+	names := &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000} // as competing numbers its orders
 	for i := range n {
 		num := 750_001 + i
-		m := trace.Msg{ID: "m" + strconv.Itoa(num), Type: "PlaceOrder", Class: trace.Command,
-			Key: "order-" + strconv.Itoa(1000+num), Attempt: 1}
+		m := trace.Msg{Type: "PlaceOrder", Class: trace.Command, Num: uint64(num), Names: names, Attempt: 1}
 		w := workers[i%len(workers)]
 		t := 750*time.Second + time.Duration(i)*time.Millisecond
 		took := time.Duration(i*7919%6000+100) * time.Microsecond
@@ -332,6 +333,9 @@ func headlineEvents(n int) []trace.Event {
 			trace.Event{Kind: trace.Ack, T: t + took, Actor: w, To: "orders", Msg: m},
 		)
 	}
+	// In time order, as a run emits them: the events of a few messages
+	// interleave.
+	slices.SortStableFunc(ev, func(a, b trace.Event) int { return cmp.Compare(a.T, b.T) })
 	return ev
 }
 

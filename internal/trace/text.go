@@ -56,8 +56,9 @@ type Text struct {
 	lastT      time.Duration          // the time of the last line, and its column
 	lastTime   label
 	lastNote   struct {
-		s    string
-		cols int
+		s      string
+		cols   int
+		simple bool // valid UTF-8 with no escape and no line break: a column a rune
 	}
 }
 
@@ -269,7 +270,7 @@ func (t *Text) line(e *Event) {
 		}
 		t.note, n = made, took+n
 	}
-	oneLine := true // no line break but the last: cols measures the line
+	oneLine := true // no line break but the last
 	broken := false // the note is written broken already: the line needs no fitting
 	if n > 0 {
 		spaced := false
@@ -289,7 +290,7 @@ func (t *Text) line(e *Event) {
 					made = append(t.note[:0], note...)
 					t.note = made
 				}
-				if buf, broken = t.appendNoteBroken(buf, made, cols); broken {
+				if buf, broken = t.appendNoteBroken(buf, made, cols, n, note == "" || t.lastNote.simple); broken {
 					break
 				}
 			}
@@ -300,14 +301,20 @@ func (t *Text) line(e *Event) {
 			}
 			buf = append(buf, t.prose.off...)
 			cols += n
-		case made == nil:
-			buf, oneLine = t.appendWrapped(buf, note, col), false
 		default:
-			buf, oneLine = t.appendWrapped(buf, string(made), col), false
+			if made != nil {
+				note = string(made)
+			}
+			var first int
+			buf, first = t.appendWrapped(buf, note, col)
+			// Only the first line may pass the width: its columns
+			// before the note are at most cols.
+			cols += first
+			oneLine = false
 		}
 	}
 	buf = append(trimSpaces(buf), '\n')
-	if !broken && (!oneLine || cols > t.opt.Width) {
+	if !broken && (cols > t.opt.Width || !oneLine && t.wholeLines) {
 		buf = t.fitFrom(buf, start)
 	}
 	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
@@ -331,14 +338,23 @@ func (t *Text) line(e *Event) {
 // there is one in the note, is found from the note alone: the last space
 // breakAt would find in the whole line. It spares writing the line, then
 // measuring and copying it again.
-func (t *Text) appendNoteBroken(b, note []byte, col int) ([]byte, bool) {
+//
+// A simple note (see noteCols) of n columns is searched from its end: the
+// last space that fits is most often a word or two before it.
+func (t *Text) appendNoteBroken(b, note []byte, col, n int, simple bool) ([]byte, bool) {
 	if t.wholeLines || t.prose.on != "" || t.prose.off != "" || len(note) == 0 || note[len(note)-1] == ' ' ||
 		bytes.IndexByte(note, '\n') >= 0 {
 		return b, false
 	}
 	width := t.opt.Width
 	indent := min(t.msgCol+2, width-minNoteRoom)
-	cut, wide := breakAt(note, col, width, indent, false)
+	var cut int
+	var wide bool
+	if simple && col > 0 {
+		cut, wide = lastBreak(note, col+n, width, indent)
+	} else {
+		cut, wide = breakAt(note, col, width, indent, false)
+	}
 	switch {
 	case !wide:
 		return append(b, note...), true
@@ -349,11 +365,40 @@ func (t *Text) appendNoteBroken(b, note []byte, col int) ([]byte, bool) {
 	return appendBroken(b, rest, max(indent, 0), width, indent, false), true
 }
 
+// lastBreak returns what breakAt returns for a line that starts after a
+// space, holds valid UTF-8 with no escape and no line break, and ends at
+// column end: found from its end, counting a column a rune.
+func lastBreak(line []byte, end, width, indent int) (cut int, wide bool) {
+	if end <= width {
+		return -1, false
+	}
+	col := end
+	for i := len(line) - 1; i > 0 && col > indent; i-- {
+		c := line[i]
+		if c&0xc0 == 0x80 {
+			continue // within a rune
+		}
+		col-- // the column of the rune at i
+		if c != ' ' || col > width {
+			continue
+		}
+		// No break after a space, nor after an arrow: "→ orders" stays whole.
+		if p := line[i-1]; col > indent && p != ' ' && !(i >= 3 && p == 0x92 && line[i-2] == 0x86 && line[i-3] == 0xe2) {
+			return i, true
+		}
+	}
+	return -1, true
+}
+
 // noteCols returns the runes of a note, counted again only when the note
 // is not the last one counted: most events of a run say the same few.
 func (t *Text) noteCols(note string) int {
+	if note == "" {
+		return 0 // most lines have none: the last note stays
+	}
 	if !same(note, t.lastNote.s) {
 		t.lastNote.s, t.lastNote.cols = note, utf8.RuneCountInString(note)
+		t.lastNote.simple = utf8.ValidString(note) && !strings.ContainsAny(note, "\x1b\n")
 	}
 	return t.lastNote.cols
 }
@@ -518,24 +563,36 @@ func (t *Text) noteIndent(more int) int {
 }
 
 // appendWrapped writes a note starting at column col, wrapping it onto
-// lines indented to the message column so no line passes the width.
-func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
+// lines indented to the message column so no line passes the width. It
+// returns how many columns (runes) of the note it wrote on the line it
+// started on, 0 when the note starts on a line of its own: the lines
+// after that first one keep within the width.
+func (t *Text) appendWrapped(b []byte, note string, col int) ([]byte, int) {
 	room := t.opt.Width - col
+	first := -1 // not known yet
 	firstWord, _, _ := strings.Cut(note, " ")
 	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
 		b = append(trimSpaces(b), '\n')
-		first := t.noteIndent(0)
-		b = appendSpaces(b, first)
-		room = max(t.opt.Width-first, 1)
+		indent := t.noteIndent(0)
+		b = appendSpaces(b, indent)
+		room = max(t.opt.Width-indent, 1)
+		first = 0
 	}
 	b = append(b, t.prose.on...)
 	for {
-		if utf8.RuneCountInString(note) <= room {
+		if n := utf8.RuneCountInString(note); n <= room {
 			b = append(b, note...)
+			if first < 0 {
+				first = n
+			}
 			break
 		}
 		cut, _ := wrapAt(note, room)
-		b = append(b, strings.TrimRight(note[:cut], " ")...)
+		piece := strings.TrimRight(note[:cut], " ")
+		b = append(b, piece...)
+		if first < 0 {
+			first = utf8.RuneCountInString(piece)
+		}
 		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		b = appendSpaces(b, t.noteIndent(2))
@@ -543,7 +600,7 @@ func (t *Text) appendWrapped(b []byte, note string, col int) []byte {
 		note = strings.TrimLeft(note[cut:], " ")
 		room = max(t.opt.Width-t.noteIndent(2), 1)
 	}
-	return append(b, t.prose.off...)
+	return append(b, t.prose.off...), first
 }
 
 // wrapAt returns the byte index to cut s at so that the first part fits in
@@ -566,12 +623,19 @@ func wrapAt(s string, room int) (int, bool) {
 	return cut, false
 }
 
+// appendSpaces appends n spaces.
 func appendSpaces(b []byte, n int) []byte {
-	for ; n > 0; n-- {
-		b = append(b, ' ')
+	for ; n > len(spaces); n -= len(spaces) {
+		b = append(b, spaces...)
+	}
+	if n > 0 {
+		b = append(b, spaces[:n]...)
 	}
 	return b
 }
+
+// spaces is what appendSpaces copies.
+const spaces = "                                                                "
 
 // WrapWords breaks s into lines of at most width columns, at spaces; a
 // word longer than width has a line of its own.
