@@ -121,16 +121,6 @@ func (t *Text) appendActorColumn(b []byte, a *actorLook, name string) ([]byte, i
 	return append(b, a.column.text...), a.column.cols
 }
 
-// kindColumn returns the label of the kind column of e: the kind's
-// symbol, or its message's class mark, and its name.
-func (t *Text) kindColumn(e *Event) *label {
-	row := &t.kindLabels[min(e.Kind, numKinds)]
-	if e.HasMsg() {
-		return &row[1+e.Msg.Class.known()]
-	}
-	return &row[0]
-}
-
 // setKindLabels makes the kind column's labels: for each kind (and a
 // last row for a kind with none), its own symbol, then for each class of
 // message its class mark where the kind shows one, else its symbol again.

@@ -47,11 +47,12 @@ type Text struct {
 	bad    style
 
 	// kindLabels are the kind column's labels, by kind (a last row for a
-	// kind with none), then 0 for no message or 1+class (see kindColumn).
+	// kind with none), then 0 for no message or 1+class (see who).
 	kindLabels [numKinds + 1][1 + len(classes)]label
 	fit        []byte // a line being wrapped, reused
 	wholeLines bool   // for tests: measure every line that may pass the width whole
 	heads      [1 << memoBits]msgHead
+	whos       [1 << memoBits]lineWho
 	numHeads   [1 << memoBits]msgHead // the heads of numbered messages, by their number's low bits
 	lastT      time.Duration          // the time of the last line, and its column
 	lastTime   label
@@ -237,22 +238,16 @@ func appendPadRight(b []byte, st style, s string, width int) []byte {
 func (t *Text) line(e *Event) {
 	start := len(t.buf)
 	buf, cols := t.appendTimeColumn(t.buf, e.T)
-	buf = append(buf, "  "...)
-	actor := t.look(e.Actor)
-	buf, n := t.appendActorColumn(buf, actor, e.Actor)
-	buf = append(buf, ' ')
-	kind := t.kindColumn(e)
-	buf = append(buf, kind.text...)
-	cols += 2 + n + 1 + kind.cols
+	who := t.who(e)
+	buf = append(buf, who.text...)
+	cols += who.cols
 	col := t.msgCol // where the note starts, were the columns before it their usual width
 	var head *msgHead
-	var to *actorLook // the receiver, when the line shows one
-	if e.HasMsg() {
+	if who.mark > 0 {
 		head = t.msgHead(&e.Msg)
 		buf = append(buf, head.text...)
-		n = head.cols
-		if e.To != "" && e.Kind.carries() {
-			to = t.look(e.To)
+		n := head.cols
+		if to := who.to; to != nil {
 			buf = append(buf, to.arrow...)
 			n += 3 + to.cols
 		}
@@ -285,7 +280,7 @@ func (t *Text) line(e *Event) {
 		switch {
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
 			buf = append(buf, t.prose.on...)
-			if spaced && cols+n > t.opt.Width && actor.plain && (to == nil || to.plain) && head.exact() {
+			if spaced && cols+n > t.opt.Width && who.plain && head.exact() {
 				if made == nil {
 					made = append(t.note[:0], note...)
 					t.note = made
@@ -327,6 +322,50 @@ func (t *Text) line(e *Event) {
 		buf = t.appendWhy(buf, e.Why, t.msgCol)
 	}
 	t.buf = buf
+}
+
+// lineWho is the part of a line that says who did what, made once for
+// each actor, receiver, kind and class of message a run shows: the
+// actor and kind columns, "  worker-1 ● handle      ", and the receiver
+// that follows the message, " → orders".
+type lineWho struct {
+	actor, receiver string
+	kind            Kind
+	mark            int // 0 for no message, else 1 + its class
+	actorW          int // the width of the actor column it was made for
+	text            []byte
+	cols            int
+	to              *actorLook // the receiver, when the line shows one
+	plain           bool       // the names hold no escape or line break: their runes are their columns
+}
+
+// who returns the part of e's line that says who did what.
+func (t *Text) who(e *Event) *lineWho {
+	mark := 0
+	if e.HasMsg() {
+		mark = 1 + int(e.Msg.Class.known())
+	}
+	i := slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind)) &^ 1
+	if w := twoWays(t.whos[:], i, func(w *lineWho) bool {
+		return w.text != nil && w.kind == e.Kind && w.mark == mark && w.actorW == t.actorW &&
+			same(w.actor, e.Actor) && same(w.receiver, e.To)
+	}); w != nil {
+		return w
+	}
+	spare := t.whos[i+1].text
+	t.whos[i+1] = t.whos[i]
+	w := &t.whos[i]
+	*w = lineWho{actor: e.Actor, receiver: e.To, kind: e.Kind, mark: mark, actorW: t.actorW}
+	actor := t.look(e.Actor)
+	b, n := t.appendActorColumn(append(spare[:0], "  "...), actor, e.Actor)
+	kind := &t.kindLabels[min(e.Kind, numKinds)][mark]
+	w.text, w.cols = append(append(b, ' '), kind.text...), 2+n+1+kind.cols
+	w.plain = actor.plain
+	if mark > 0 && e.To != "" && e.Kind.carries() {
+		w.to = t.look(e.To)
+		w.plain = w.plain && w.to.plain
+	}
+	return w
 }
 
 // appendNoteBroken writes a note that starts at column col, on a line
