@@ -55,3 +55,36 @@ func (d *Dense[T]) Free(n int) {
 		d.pages[i] = nil
 	}
 }
+
+// Pages counts, for each page of numbers (see DensePage), how many are
+// done, so that a sink can forget a page of records once all of them are:
+// a record that is done reads as a value the sink knows without keeping
+// it. The zero Pages is ready to use.
+type Pages struct {
+	life Dense[pageLife]
+}
+
+type pageLife struct {
+	done      int32
+	forgotten bool
+}
+
+// Forgotten reports whether the page of number n was forgotten.
+func (p *Pages) Forgotten(n int) bool { return p.life.At(n / DensePage).forgotten }
+
+// Change notes that number n was done (was) and is now done (now) or not,
+// and reports whether that made its page all done: the page is forgotten
+// from then on, and the caller frees its records.
+func (p *Pages) Change(n int, was, now bool) bool {
+	if was == now {
+		return false
+	}
+	life := p.life.At(n / DensePage)
+	if was {
+		life.done--
+		return false
+	}
+	life.done++
+	life.forgotten = life.done == DensePage
+	return life.forgotten
+}

@@ -48,3 +48,21 @@ func TestDenseFreeForgetsOnePage(t *testing.T) {
 		t.Error("a freed page came back with its old values")
 	}
 }
+
+// Pages forgets a page when its last number is done, not before, and a
+// number that is done no more counts off.
+func TestPagesForgetWhenAllDone(t *testing.T) {
+	var p Pages
+	for n := DensePage; n < 2*DensePage-1; n++ {
+		if p.Change(n, false, true) {
+			t.Fatalf("forgotten at %d of %d", n-DensePage+1, DensePage)
+		}
+	}
+	p.Change(DensePage, true, false)
+	if p.Change(2*DensePage-1, false, true) || p.Forgotten(DensePage) {
+		t.Fatal("forgotten with a number no longer done")
+	}
+	if !p.Change(DensePage, false, true) || !p.Forgotten(2*DensePage-1) || p.Forgotten(0) {
+		t.Fatal("the page all done was not forgotten, or another was")
+	}
+}

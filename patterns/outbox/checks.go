@@ -26,7 +26,7 @@ type Checks struct {
 	service, consumer string
 
 	events     check.Dense[fate]       // ids of the form e<N>, by N
-	pages      check.Dense[pageLife]   // by page of events
+	pages      check.Pages             // which pages of events are all done
 	back       map[int]*fate           // events of forgotten pages seen again, by N
 	other      map[string]*fate        // any other id
 	others     []string                // the other ids, in the order first seen
@@ -55,13 +55,6 @@ type fate struct {
 	handles   uint16 // effects applied, up to maxHandles; see Checks.many
 	publishes uint8  // up to 2: only none, once and more than once matter
 	flags     uint8
-}
-
-// pageLife is what the checks know of one page of events: how many of
-// them are done (see done), and whether the page was forgotten.
-type pageLife struct {
-	done      int32
-	forgotten bool
 }
 
 // done reports whether f is an event whose story is told and judged fine:
@@ -103,14 +96,16 @@ func NewChecks(service, consumer string) *Checks {
 }
 
 // fate returns the record of an event id, making it on first sight, and
-// the page of a numbered one still kept (-1 for others).
+// the number of a numbered one still kept (-1 for others).
 func (c *Checks) fate(m *trace.Msg) (*fate, int) {
 	id := m.ID
 	n, ok := eventNumber(id)
 	var f *fate
-	page := -1
+	if !ok {
+		n = -1
+	}
 	if ok {
-		if page = n / check.DensePage; c.pages.At(page).forgotten {
+		if c.pages.Forgotten(n) {
 			return c.revive(n, m), -1
 		}
 		f = c.events.At(n)
@@ -126,7 +121,7 @@ func (c *Checks) fate(m *trace.Msg) (*fate, int) {
 		f.flags |= seen
 		f.key = c.keyRef(m.Key)
 	}
-	return f, page
+	return f, n
 }
 
 // revive returns the record of event n of a forgotten page: every event
@@ -144,21 +139,12 @@ func (c *Checks) revive(n int, m *trace.Msg) *fate {
 	return f
 }
 
-// track counts f, on page, done or not now that it was (or was not) done
-// before, and forgets the page once all its events are done: a long run
-// keeps what is in flight and what is wrong, not 12 bytes an event.
-func (c *Checks) track(page int, f *fate, was bool) {
-	if page < 0 || f.done() == was {
-		return
-	}
-	life := c.pages.At(page)
-	if was {
-		life.done--
-		return
-	}
-	if life.done++; life.done == check.DensePage {
-		life.forgotten = true
-		c.events.Free(page * check.DensePage)
+// track notes whether f, numbered n, is done now that it was (or was not)
+// before, and forgets its page once all its events are: a long run keeps
+// what is in flight and what is wrong, not 12 bytes an event.
+func (c *Checks) track(n int, f *fate, was bool) {
+	if n >= 0 && c.pages.Change(n, was, f.done()) {
+		c.events.Free(n)
 	}
 }
 
@@ -244,7 +230,7 @@ func (c *Checks) Event(e *trace.Event) {
 		c.skipped++
 		return
 	}
-	f, page := c.fate(&e.Msg)
+	f, n := c.fate(&e.Msg)
 	was := f.done()
 	switch e.Kind {
 	case trace.Commit:
@@ -254,7 +240,7 @@ func (c *Checks) Event(e *trace.Event) {
 	case trace.Handle:
 		c.handle(f)
 	}
-	c.track(page, f, was)
+	c.track(n, f, was)
 }
 
 // commit follows the order service's commit of f.

@@ -20,7 +20,12 @@ const MaxRows = 10
 // compensate events say what was undone. From them it builds the summary
 // table and the saga checks, so any trace can be judged the same way.
 type Ledger struct {
-	orders   []orderRec // by order number
+	orders   check.Dense[orderRec] // by order number, from 1 to total
+	total    int                   // the orders the run event declares
+	pages    check.Pages           // which pages of orders are all clean
+	back     map[int]*orderRec     // orders of forgotten pages written again
+	approved orderRec              // what every order of a forgotten page was
+	codesSet bool                  // approved holds the codes of an approved order
 	took     [MaxRows + 1]span
 	stock    int
 	stockSet bool
@@ -38,6 +43,68 @@ type orderRec struct {
 	final   [numSteps]uint16 // code of each step's last committed value
 	wasDone uint8            // bit s: step s was done at some point
 	comps   [numSteps]uint8  // compensations applied by each step's service, up to 255
+}
+
+// clean reports whether o is approved with every step done and nothing
+// compensated: every such order's record is the same, so a page of them
+// is forgotten and reads as l.approved.
+func (l *Ledger) clean(o *orderRec) bool {
+	if !l.codesSet {
+		a, ok := l.codes[approved]
+		if !ok {
+			return false
+		}
+		rec := orderRec{state: a, wasDone: 1<<numSteps - 1}
+		for s := range steps {
+			if rec.final[s], ok = l.codes[steps[s].doneVal]; !ok {
+				return false
+			}
+		}
+		l.approved, l.codesSet = rec, true
+	}
+	return *o == l.approved
+}
+
+// rec returns the record of order n (from 1 to total) to write, and n
+// while it is kept (-1 once forgotten: an order of a forgotten page
+// written again comes back as it was, approved).
+func (l *Ledger) rec(n int) (*orderRec, int) {
+	if !l.pages.Forgotten(n) {
+		return l.orders.At(n), n
+	}
+	o := l.back[n]
+	if o == nil {
+		if l.back == nil {
+			l.back = map[int]*orderRec{}
+		}
+		o = new(orderRec)
+		*o = l.approved
+		l.back[n] = o
+	}
+	return o, -1
+}
+
+// view returns the record of order n to read.
+func (l *Ledger) view(n int) *orderRec {
+	if o := l.orders.Get(n); o != nil {
+		return o
+	}
+	if l.pages.Forgotten(n) {
+		if o := l.back[n]; o != nil {
+			return o
+		}
+		return &l.approved
+	}
+	return &orderRec{}
+}
+
+// track notes whether o, order n, is clean now that it was (or was not)
+// before, and forgets its page once every order in it is: a long run keeps
+// the orders in flight and those that went wrong, not 12 bytes an order.
+func (l *Ledger) track(n int, o *orderRec, was bool) {
+	if n >= 0 && l.pages.Change(n, was, l.clean(o)) {
+		l.orders.Free(n)
+	}
 }
 
 // span is when an order was first written and when it ended, kept for the
@@ -79,7 +146,7 @@ func (l *Ledger) value(c uint16) string {
 // NewLedger returns an empty Ledger; the run event tells it how many
 // orders and how much stock there are, and the other events the rest.
 func NewLedger() *Ledger {
-	return &Ledger{orders: make([]orderRec, 1), comps: map[string]int{}, codes: map[string]uint16{}}
+	return &Ledger{comps: map[string]int{}, codes: map[string]uint16{}}
 }
 
 // Event implements trace.Sink.
@@ -93,7 +160,7 @@ func (l *Ledger) Event(e *trace.Event) {
 			}
 			switch p.Name {
 			case "orders":
-				l.orders = make([]orderRec, n+1)
+				l.total = n
 			case "stock":
 				l.stock = n
 			}
@@ -113,12 +180,14 @@ func (l *Ledger) Event(e *trace.Event) {
 func (l *Ledger) compensated(e *trace.Event) int {
 	n := orderNum(e.Msg.Key)
 	for s := range steps {
-		if steps[s].name == e.Actor && n > 0 && n < len(l.orders) {
-			c := &l.orders[n].comps[s]
-			if *c < 255 {
+		if steps[s].name == e.Actor && n > 0 && n <= l.total {
+			o, m := l.rec(n)
+			if c := &o.comps[s]; *c < 255 {
+				was := l.clean(o)
 				if *c++; *c == 1 {
 					l.nComps++
 				}
+				l.track(m, o, was)
 				return int(*c)
 			}
 		}
@@ -149,29 +218,37 @@ func (l *Ledger) commit(e *trace.Event) {
 			continue
 		}
 		n := orderNum(key)
-		if n <= 0 || n >= len(l.orders) {
+		if n <= 0 || n > l.total {
 			continue
 		}
-		o := &l.orders[n]
-		if prefix+"/" == orderPrefix {
-			o.state = l.code(v)
-			if n < len(l.took) {
-				t := &l.took[n]
-				if !t.started {
-					t.started, t.start = true, e.T
-				}
-				if v == approved || v == rejected {
-					t.end = e.T
-				}
+		o, m := l.rec(n)
+		was := l.clean(o)
+		l.write(o, n, prefix+"/", v, e.T)
+		l.track(m, o, was)
+	}
+}
+
+// write applies the write of value v under prefix to order n's record o
+// at time t.
+func (l *Ledger) write(o *orderRec, n int, prefix, v string, t time.Duration) {
+	if prefix == orderPrefix {
+		o.state = l.code(v)
+		if n < len(l.took) {
+			sp := &l.took[n]
+			if !sp.started {
+				sp.started, sp.start = true, t
 			}
-			continue
+			if v == approved || v == rejected {
+				sp.end = t
+			}
 		}
-		for i := range steps {
-			if steps[i].key == prefix+"/" {
-				o.final[i] = l.code(v)
-				if v == steps[i].doneVal {
-					o.wasDone |= 1 << i
-				}
+		return
+	}
+	for i := range steps {
+		if steps[i].key == prefix {
+			o.final[i] = l.code(v)
+			if v == steps[i].doneVal {
+				o.wasDone |= 1 << i
 			}
 		}
 	}
@@ -208,8 +285,8 @@ func (l *Ledger) Tables() []trace.Table {
 	t := trace.Table{Title: "orders", Columns: []string{"order", "state", "payment", "inventory", "shipping", "took"}}
 	counts := map[string]int{}
 	var names []string
-	for n := 1; n < len(l.orders); n++ {
-		o := &l.orders[n]
+	for n := 1; n <= l.total; n++ {
+		o := l.view(n)
 		state := l.finalState(o)
 		if counts[state] == 0 {
 			names = append(names, state)
@@ -225,7 +302,7 @@ func (l *Ledger) Tables() []trace.Table {
 		t.Rows = append(t.Rows, []string{OrderKey(n), state,
 			l.stepCell(o, Payment), l.stepCell(o, Inventory), l.stepCell(o, Shipping), took})
 	}
-	if more := len(l.orders) - 1 - MaxRows; more > 0 {
+	if more := l.total - MaxRows; more > 0 {
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("… %d more", more), "", "", "", "", ""})
 	}
 	var parts []string
@@ -253,8 +330,8 @@ func (l *Ledger) Tables() []trace.Table {
 func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	var stuck, torn, held check.Cases
 	var nApproved, nRejected int
-	for n := 1; n < len(l.orders); n++ {
-		o := &l.orders[n]
+	for n := 1; n <= l.total; n++ {
+		o := l.view(n)
 		key := OrderKey(n)
 		switch l.value(o.state) {
 		case approved:
@@ -287,7 +364,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 			stuck.Add(key + ": " + why)
 		}
 	}
-	total := len(l.orders) - 1
+	total := l.total
 	nStuck, nTorn, nHeld := stuck.Count(), torn.Count(), held.Count()
 	atomic := trace.Verdict{Name: "saga-atomic", Title: "every saga committed or compensated",
 		OK: nStuck == 0 && nTorn == 0 && nHeld == 0}

@@ -36,7 +36,7 @@ type orchestrator struct {
 	db    *store.Store
 	cmds  [numSteps]*broker.Queue
 	reply *broker.Queue
-	sagas []*sagaState // by order number; nil when none is running in memory
+	sagas map[int]*sagaState // by order number: the sagas running in memory
 
 	placeFn, replyFn, timeoutFn func(any)
 }
@@ -54,7 +54,7 @@ type sagaState struct {
 }
 
 func newOrchestrator(r *runner, checkout *broker.Queue) *orchestrator {
-	o := &orchestrator{r: r, a: r.lead, sagas: make([]*sagaState, r.cfg.Orders+1)}
+	o := &orchestrator{r: r, a: r.lead, sagas: map[int]*sagaState{}}
 	o.db = store.New(r.w, o.a, Orchestrator+"-db", store.Options{})
 	o.db.Table(orderPrefix, orderRow, OrderKey, pending, approved, rejected)
 	o.reply = r.b.Queue(RepliesQueue, r.opts)
@@ -291,7 +291,7 @@ func (o *orchestrator) finish(s *sagaState, about trace.Msg, state string) {
 	}
 	commit(tx)
 	s.waiting = false
-	o.sagas[s.n] = nil
+	delete(o.sagas, s.n)
 	o.r.waiting--
 	o.r.finished++
 }
@@ -378,7 +378,7 @@ func (o *orchestrator) restarted() {
 		v, _ := o.db.Get(k)
 		step, back, ok := commandStep(v)
 		n := orderNum(key)
-		if !ok || n <= 0 || n >= len(o.sagas) {
+		if !ok || n <= 0 || n > o.r.cfg.Orders {
 			continue
 		}
 		s := &sagaState{n: n, step: step, back: back}

@@ -113,7 +113,7 @@ func TestStockRace(t *testing.T) {
 		cfg.Run(cfg.Common, led)
 		approved, rejectedN := 0, 0
 		for n := 1; n <= 5; n++ {
-			switch led.value(led.orders[n].state) {
+			switch led.value(led.view(n).state) {
 			case "APPROVED":
 				approved++
 			case "REJECTED":
@@ -205,8 +205,8 @@ func TestFaultsPerOrderStable(t *testing.T) {
 	cfg.Naive = true
 	cfg.Run(cfg.Common, b)
 	for n := 1; n <= 50; n++ {
-		fa := a.final(&a.orders[n], Shipping) == steps[Shipping].failVal
-		fb := b.final(&b.orders[n], Shipping) == steps[Shipping].failVal
+		fa := a.final(a.view(n), Shipping) == steps[Shipping].failVal
+		fb := b.final(b.view(n), Shipping) == steps[Shipping].failVal
 		if fa != fb {
 			t.Fatalf("order %d: shipping failed %v with the saga, %v without", n, fa, fb)
 		}
