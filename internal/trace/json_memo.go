@@ -41,6 +41,7 @@ type headJSON struct {
 	class        Class
 	names        *Numbering // for a numbered message, its numbering and number
 	num          uint64
+	idEnd, keyAt int // for a numbered message: where its id's digits end, where its key's start (0: none)
 	json         []byte
 }
 
@@ -106,16 +107,42 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 // appendNumHead appends the start of a numbered message's field, found
 // by its number, and made from it when it is not the one of the last
 // message of that number's slot.
+//
+// A later number of the same numbering, type and class (most often the
+// one the slot held before) is written by adding the difference to the
+// digits of the field the slot holds, as the text renderer does.
 func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
 	h := &memo.nums[m.Num&(uint64(len(memo.nums))-1)]
-	if h.json != nil && h.num == m.Num && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
+	if h.json != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) &&
+		(h.num == m.Num || m.Num > h.num && h.renumber(m.Num)) {
 		return append(b, h.json...)
 	}
 	n := len(b)
 	b = appendMsgHead(b, m, memo)
 	h.names, h.num, h.typ, h.class = m.Names, m.Num, m.Type, m.Class
 	h.json = append(h.json[:0], b[n:]...)
+	// Where the digits are: the id's after its quoted prefix, the key's
+	// at the end, before the quote. A prefix JSON escapes is left alone.
+	h.idEnd, h.keyAt = 0, 0
+	if plainJSON(m.Names.ID) == len(m.Names.ID) {
+		h.idEnd = len(`,"msg":{"id":"`) + len(m.Names.ID) + decimalDigits(m.Num)
+	}
+	if m.Names.Key != "" {
+		h.keyAt = len(h.json) - 1 - decimalDigits(m.Names.KeyFrom+m.Num)
+	}
 	return b
+}
+
+// renumber makes h, the field of a numbered message, the field of the
+// later number num, as msgHead.renumber does.
+func (h *headJSON) renumber(num uint64) bool {
+	d := num - h.num
+	if h.idEnd == 0 || !addDecimal(h.json, h.idEnd-decimalDigits(h.num), h.idEnd-1, d) ||
+		h.keyAt > 0 && !addDecimal(h.json, h.keyAt, len(h.json)-2, d) {
+		return false // half written, perhaps: made again
+	}
+	h.num = num
+	return true
 }
 
 // twoWays returns the one of ways[i] and ways[i+1] that matches, moved to

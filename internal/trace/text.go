@@ -508,6 +508,7 @@ type msgHead struct {
 	class        Class
 	names        *Numbering
 	num          uint64
+	idEnd, keyAt int // for a numbered message: where its id's digits end, where its key's start (0: no key)
 	text         []byte
 	cols         int // its columns, a byte of the id, type and key counted as one
 	ascii        int // 1 when the id, type and key are printable ASCII, so cols are exact; -1 when not; 0 not known yet
@@ -549,15 +550,50 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 // numHead returns the start of a numbered message's part of a line,
 // found by its number, and made from it, not from the text of its id and
 // key, when it is not the one of the last message of that number's slot.
+//
+// A later number of the same numbering, type and class (most often the
+// one the slot held before, 256 less) is written by adding the
+// difference to the digits of the head the slot holds.
 func (t *Text) numHead(m *Msg) *msgHead {
 	h := &t.numHeads[m.Num&(uint64(len(t.numHeads))-1)]
-	if h.text != nil && h.num == m.Num && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
-		return h
+	if h.text != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
+		if h.num == m.Num {
+			return h
+		}
+		if m.Num > h.num && h.renumber(m.Num) {
+			return h
+		}
 	}
 	spare := h.text
 	*h = msgHead{id: m.Names.ID, typ: m.Type, key: m.Names.Key, class: m.Class, names: m.Names, num: m.Num}
 	h.text, h.cols = t.appendMsgHead(spare[:0], m)
+	h.idEnd = len(h.id) + decimalDigits(m.Num)
+	if h.key != "" {
+		h.keyAt = len(h.text) - decimalDigits(m.Names.KeyFrom+m.Num)
+	}
 	return h
+}
+
+// renumber makes h, the head of a numbered message, the head of the
+// later number num, by adding the difference to the digits of its id and
+// key, and reports whether they keep their places (when they do not, the
+// head must be made again).
+func (h *msgHead) renumber(num uint64) bool {
+	d := num - h.num
+	if !addDecimal(h.text, len(h.id), h.idEnd-1, d) || h.keyAt > 0 && !addDecimal(h.text, h.keyAt, len(h.text)-1, d) {
+		return false // half written, perhaps: made again
+	}
+	h.num = num
+	return true
+}
+
+// decimalDigits returns how many decimal digits n has.
+func decimalDigits(n uint64) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
 }
 
 // appendMsgHead writes the id, the class and type, and the key of m, and

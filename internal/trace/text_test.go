@@ -144,6 +144,13 @@ func numberedEvents() []Event {
 				Note: "order placed and written down"},
 			Event{T: t, Kind: Ack, Actor: "worker-1", To: "orders", Msg: m})
 	}
+	// Numbers that come back to their slots later, with carries, and ids
+	// and keys that grow a digit (the key alone at 500).
+	grows := &Numbering{ID: "m", Key: "k", KeyFrom: 9500}
+	for num := uint64(1); num < 3000; num++ {
+		m := Msg{Type: "PlaceOrder", Class: Command, Num: num, Names: grows}
+		ev = append(ev, Event{T: time.Second, Kind: Send, Actor: "producer", To: "orders", Msg: m})
+	}
 	return ev
 }
 
