@@ -23,3 +23,17 @@ func BenchmarkSweep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHundredThousand is one steady run of 100,000 orders (the
+// defaults: M/M/4 at 75% utilization, as `loadlevel --messages 100000
+// --quiet`), with the theory table but no rendering.
+func BenchmarkHundredThousand(b *testing.B) {
+	cfg := Default()
+	cfg.Messages = 100_000
+	for b.Loop() {
+		r := cfg.Run(cfg.Common, nil)
+		if got := r.Total("acked"); got != 100_000 {
+			b.Fatalf("acked %d orders, want 100000", got)
+		}
+	}
+}
