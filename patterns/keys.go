@@ -21,3 +21,13 @@ func KeyNumber(key, prefix string, from int) (int, bool) {
 	}
 	return n - from, n > from
 }
+
+// NumberPrefix returns what comes before the decimal number key ends in,
+// and false when it ends in none.
+func NumberPrefix(key string) (string, bool) {
+	i := len(key)
+	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
+		i--
+	}
+	return key[:i], i < len(key)
+}

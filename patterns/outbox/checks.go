@@ -159,7 +159,7 @@ func eventNumber(id string) (int, bool) {
 // kept dense.
 func (c *Checks) keyRef(key string) keyRef {
 	if !c.hasPrefix {
-		if p, ok := numberPrefix(key); ok {
+		if p, ok := patterns.NumberPrefix(key); ok {
 			c.keyPrefix, c.hasPrefix = p, true
 		}
 	}
@@ -179,15 +179,6 @@ func (c *Checks) keyRef(key string) keyRef {
 		c.otherOrder = append(c.otherOrder, keyOrder{})
 	}
 	return ^keyRef(i)
-}
-
-// numberPrefix returns what comes before the decimal number key ends in.
-func numberPrefix(key string) (string, bool) {
-	i := len(key)
-	for i > 0 && key[i-1] >= '0' && key[i-1] <= '9' {
-		i--
-	}
-	return key[:i], i < len(key)
 }
 
 // keyText returns the key a reference names.

@@ -1,7 +1,10 @@
 package pubsub
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,11 +20,24 @@ type direct struct {
 	r          *run
 	queues     map[string]*broker.Queue
 	replies    *broker.Queue
-	orders     []*order
-	awaiting   map[string]*order // command id → the order waiting for its reply
-	replied    map[string]int    // command id → replies sent for it
+	open       map[int]*order     // the orders not finished, by number
+	awaiting   map[string]*order  // command id → the order waiting for its reply
+	replied    check.Dense[uint8] // by command number: replies sent for it (at most MaxDeliveries)
 	commands   int
 	stallAfter time.Duration
+
+	// What the finished orders leave: counts, the times to complete, and
+	// the first few that failed or were held up.
+	placed, done, failed, held int64
+	took                       trace.Histogram
+	bad                        []badOrder // the lowest numbers, at most check.MaxEvidence
+	nBad                       int64
+}
+
+// badOrder is a finished order that failed or was held up, with why.
+type badOrder struct {
+	n    int
+	line string
 }
 
 type orderState uint8
@@ -34,6 +50,7 @@ const (
 
 // order is one order the direct order service is working through.
 type order struct {
+	n       int
 	key     string
 	steps   []string // the services to call, in turn
 	step    int
@@ -56,7 +73,7 @@ type replyBody struct {
 const StallFactor = 5
 
 func newDirect(r *run) *direct {
-	d := &direct{r: r, queues: map[string]*broker.Queue{}, awaiting: map[string]*order{}, replied: map[string]int{},
+	d := &direct{r: r, queues: map[string]*broker.Queue{}, open: map[int]*order{}, awaiting: map[string]*order{},
 		stallAfter: max(StallFactor*r.cfg.Work.Mean(), time.Millisecond)}
 	d.replies = r.s.Broker.Queue(Replies, broker.QueueOptions{})
 	d.replies.Subscribe(r.actor, broker.ConsumerOptions{}, d.onReply)
@@ -66,14 +83,15 @@ func newDirect(r *run) *direct {
 // place starts order i: the services whose filter takes its subject are
 // called in the order of --subscribers.
 func (d *direct) place(i int) {
-	o := &order{key: OrderKey(i), placed: d.r.w.Now()}
+	o := &order{n: i, key: OrderKey(i), placed: d.r.w.Now()}
 	subject := Subject(i)
 	for _, name := range d.r.cfg.Subscribers {
 		if d.r.cfg.FilterOf(name).Match(subject) {
 			o.steps = append(o.steps, name)
 		}
 	}
-	d.orders = append(d.orders, o)
+	d.placed++
+	d.open[i] = o
 	d.next(o)
 }
 
@@ -84,6 +102,7 @@ func (d *direct) next(o *order) {
 		o.state, o.done = completed, w.Now()
 		w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher, Note: fmt.Sprintf("%s complete: %d services replied, in turn, in %s",
 			o.key, len(o.steps), trace.ShortDuration(o.done-o.placed))})
+		d.finish(o)
 		return
 	}
 	name := o.steps[o.step]
@@ -99,9 +118,8 @@ func (d *direct) next(o *order) {
 func (d *direct) reply(name string, w broker.Work, ok bool) {
 	del := w.(*broker.Delivery) // direct mode runs on the simulated broker only
 	cmd := del.Msg.ID
-	d.replied[cmd]++
 	id := "r" + cmd[1:]
-	if n := d.replied[cmd]; n > 1 {
+	if n := d.repliedTo(cmd); n > 1 {
 		id += "." + strconv.Itoa(n)
 	}
 	typ := about(name).reply
@@ -140,6 +158,7 @@ func (d *direct) onReply(del *broker.Delivery) {
 		w.Emit(trace.Event{Kind: trace.Note, Actor: Publisher, Note: note,
 			Why: "In direct mode every service must succeed, in turn, for the order to succeed: one failing " +
 				"service fails it. With events the order stands and only " + rb.from + "'s copy fails."})
+		d.finish(o)
 		return
 	}
 	o.step++
@@ -158,6 +177,73 @@ func (d *direct) onReply(del *broker.Delivery) {
 	d.next(o)
 }
 
+// repliedTo counts one more reply to command cmd and returns how many
+// it has had: by its number when it is c<N>, as every command is.
+func (d *direct) repliedTo(cmd string) int {
+	n, err := strconv.Atoi(cmd[1:])
+	if err != nil || n < 0 {
+		panic("pubsub: a direct-mode command id is c<N>, got " + cmd)
+	}
+	c := d.replied.At(n)
+	if *c < 255 {
+		*c++
+	}
+	return int(*c)
+}
+
+// finish folds a finished order into the counts, the times and the first
+// evidence, and forgets it: memory follows the orders in flight.
+func (d *direct) finish(o *order) {
+	delete(d.open, o.n)
+	if o.state == completed {
+		d.done++
+		d.took.Record(o.done - o.placed)
+	} else {
+		d.failed++
+	}
+	if o.worst > d.stallAfter {
+		d.held++
+	}
+	if why := d.why(o); why != "" {
+		d.nBad++
+		d.keep(badOrder{o.n, o.key + ": " + why})
+	}
+}
+
+// why says how order o failed or was held up, or "" when it was not.
+func (d *direct) why(o *order) string {
+	switch {
+	case o.state == failed:
+		return "failed at " + o.failAt + " (" + failure(o.failAt) + ")"
+	case o.state == open:
+		return "never completed: still waiting for " + o.steps[o.step] + " after " +
+			trace.ShortDuration(d.r.w.Now()-o.since)
+	case o.worst > d.stallAfter:
+		return "waited " + trace.ShortDuration(o.worst) + " for " + o.worstBy
+	}
+	return ""
+}
+
+// keep adds b to the evidence kept, which holds the lowest order numbers
+// (the first in the order they were placed) and no more than is shown.
+func (d *direct) keep(b badOrder) {
+	i, _ := slices.BinarySearchFunc(d.bad, b.n, func(x badOrder, n int) int { return cmp.Compare(x.n, n) })
+	if i >= check.MaxEvidence {
+		return
+	}
+	d.bad = slices.Insert(d.bad, i, b)
+	if len(d.bad) > check.MaxEvidence {
+		d.bad = d.bad[:check.MaxEvidence]
+	}
+}
+
+// unfinished returns the orders still open, in the order they were placed.
+func (d *direct) unfinished() []*order {
+	out := slices.Collect(maps.Values(d.open))
+	slices.SortFunc(out, func(a, b *order) int { return cmp.Compare(a.n, b.n) })
+	return out
+}
+
 // ordersTable shows what happened to the orders: in events mode each is
 // complete the moment it is published; in direct mode only when the last
 // service has replied.
@@ -169,28 +255,19 @@ func (r *run) ordersTable() trace.Table {
 		t.Rows = [][]string{{string(Events), n, n, "0", "0", "0", "0s", "0s"}}
 		return t
 	}
-	var h trace.Histogram
-	var done, fail, held, unfinished int64
-	for _, o := range r.direct.orders {
-		switch o.state {
-		case completed:
-			done++
-			h.Record(o.done - o.placed)
-		case failed:
-			fail++
-		default:
-			unfinished++
-		}
-		if o.worst > r.direct.stallAfter {
+	d := r.direct
+	held := d.held
+	for _, o := range d.open {
+		if o.worst > d.stallAfter {
 			held++
 		}
 	}
 	p50, p99 := "-", "-"
-	if h.Count() > 0 {
+	if h := &d.took; h.Count() > 0 {
 		p50, p99 = trace.ShortDuration(h.Percentile(50)), trace.ShortDuration(h.Percentile(99))
 	}
-	t.Rows = [][]string{{string(Direct), itoa(int64(len(r.direct.orders))), itoa(done), itoa(fail), itoa(held),
-		itoa(unfinished), p50, p99}}
+	t.Rows = [][]string{{string(Direct), itoa(d.placed), itoa(d.done), itoa(d.failed), itoa(held),
+		itoa(int64(len(d.open))), p50, p99}}
 	return t
 }
 
@@ -203,31 +280,29 @@ func (r *run) heldUp() trace.Verdict {
 		return v
 	}
 	d := r.direct
-	now := r.w.Now()
-	var bad check.Cases
-	for _, o := range d.orders {
-		var why string
-		switch {
-		case o.state == failed:
-			why = "failed at " + o.failAt + " (" + failure(o.failAt) + ")"
-		case o.state == open:
-			why = "never completed: still waiting for " + o.steps[o.step] + " after " +
-				trace.ShortDuration(now-o.since)
-		case o.worst > d.stallAfter:
-			why = "waited " + trace.ShortDuration(o.worst) + " for " + o.worstBy
-		default:
-			continue
-		}
-		bad.Add(o.key + ": " + why)
+	bad := slices.Clone(d.bad)
+	n := d.nBad
+	for _, o := range d.unfinished() {
+		n++
+		bad = append(bad, badOrder{o.n, o.key + ": " + d.why(o)})
 	}
-	if bad.Count() == 0 {
+	slices.SortStableFunc(bad, func(a, b badOrder) int { return cmp.Compare(a.n, b.n) })
+	var cases check.Cases
+	for i := range n {
+		line := ""
+		if i < int64(len(bad)) {
+			line = bad[i].line
+		}
+		cases.Add(line)
+	}
+	if cases.Count() == 0 {
 		v.Detail = fmt.Sprintf("all %d orders completed, none waited over %s on one service",
-			len(d.orders), trace.FormatDuration(d.stallAfter))
+			d.placed, trace.FormatDuration(d.stallAfter))
 		return v
 	}
 	v.OK = false
 	v.Detail = fmt.Sprintf("%d of %d failed or waited over %s on one service",
-		bad.Count(), len(d.orders), trace.FormatDuration(d.stallAfter))
-	v.Evidence = check.Evidence(&bad)
+		cases.Count(), d.placed, trace.FormatDuration(d.stallAfter))
+	v.Evidence = check.Evidence(&cases)
 	return v
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // Sink computes the per-subscription summary from the events alone: what
@@ -25,7 +26,9 @@ type Sink struct {
 	prefix    byte
 	extra     map[string]int32
 	origin    check.Dense[time.Duration] // by slot: 1 + when the event was published, 0 if not
-	originKey map[string]time.Duration   // order key → when placed, in direct mode
+	originKey map[string]time.Duration   // order key → when placed, in direct mode (see keyNum)
+	originNum check.Dense[time.Duration] // the same by the number of a key keyPrefix<N>, 1 + when
+	keyPrefix string                     // the prefix of numbered keys, from the first key seen
 	top       int32                      // the highest numbered slot published
 	forgotten check.Dense[int32]         // by page of slots: the subscriptions that forgot it
 	nPublish  int64
@@ -267,12 +270,45 @@ func (s *Sink) published(i int32) {
 	}
 }
 
+// maxKeyNum is the highest key number kept in a dense array.
+const maxKeyNum = 1 << 25
+
+// keyNum returns N for a key keyPrefix<N>; the first key that ends in a
+// number sets the prefix.
+func (s *Sink) keyNum(key string) (int, bool) {
+	if s.keyPrefix == "" {
+		if p, ok := patterns.NumberPrefix(key); ok && p != "" {
+			s.keyPrefix = p
+		}
+	}
+	n, ok := patterns.KeyNumber(key, s.keyPrefix, 0)
+	return n, ok && s.keyPrefix != "" && n <= maxKeyNum
+}
+
+// placed notes when the order with key was placed, if it is the first
+// time: a byte or eight an order, by its number, not a map entry.
+func (s *Sink) placed(key string, t time.Duration) {
+	if n, ok := s.keyNum(key); ok {
+		if p := s.originNum.At(n); *p == 0 {
+			*p = t + 1
+		}
+	} else if _, ok := s.originKey[key]; !ok {
+		s.originKey[key] = t
+	}
+}
+
 // originOf returns when the order behind a message was placed.
 func (s *Sink) originOf(e *trace.Event) (time.Duration, bool) {
 	if i, ok := s.numbered(e.Msg.ID); ok {
 		if t := s.origin.Get(int(i)); t != nil && *t > 0 {
 			return *t - 1, true
 		}
+	}
+	if n, ok := s.keyNum(e.Msg.Key); ok {
+		if t := s.originNum.Get(n); t != nil && *t > 0 {
+			return *t - 1, true
+		}
+		return 0, false
 	}
 	t, ok := s.originKey[e.Msg.Key]
 	return t, ok
@@ -300,13 +336,14 @@ func (s *Sink) Event(e *trace.Event) {
 		if i, ok := s.numbered(e.Msg.ID); ok {
 			*s.origin.At(int(i)) = e.T + 1
 			s.published(i)
-		} else if _, ok := s.originKey[e.Msg.Key]; !ok {
-			s.originKey[e.Msg.Key] = e.T
+		} else {
+			s.placed(e.Msg.Key, e.T)
 		}
 	case trace.Send:
 		if e.Actor == s.publisher && e.Msg.Class == trace.Command {
-			if _, ok := s.originKey[e.Msg.Key]; !ok {
-				s.originKey[e.Msg.Key] = e.T
+			s.placed(e.Msg.Key, e.T)
+			if i, ok := s.numbered(e.Msg.ID); ok {
+				s.published(i) // direct mode: commands are sent as they are numbered
 			}
 		}
 		if st := s.byQueue[e.To]; st != nil {
