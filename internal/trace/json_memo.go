@@ -109,8 +109,8 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 // message of that number's slot.
 //
 // A later number of the same numbering, type and class (most often the
-// one the slot held before) is written by adding the difference to the
-// digits of the field the slot holds, as the text renderer does.
+// one the slot held before) is written over the digits of the field the
+// slot holds, only those that differ, as the text renderer does.
 func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
 	h := &memo.nums[m.Num&(uint64(len(memo.nums))-1)]
 	if h.json != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) &&
@@ -136,9 +136,9 @@ func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
 // renumber makes h, the field of a numbered message, the field of the
 // later number num, as msgHead.renumber does.
 func (h *headJSON) renumber(num uint64) bool {
-	d := num - h.num
-	if h.idEnd == 0 || !addDecimal(h.json, h.idEnd-decimalDigits(h.num), h.idEnd-1, d) ||
-		h.keyAt > 0 && !addDecimal(h.json, h.keyAt, len(h.json)-2, d) {
+	key := h.names.KeyFrom
+	if h.idEnd == 0 || !setDecimal(h.json, h.idEnd-decimalDigits(h.num), h.idEnd-1, h.num, num, false) ||
+		h.keyAt > 0 && !setDecimal(h.json, h.keyAt, len(h.json)-2, key+h.num, key+num, false) {
 		return false // half written, perhaps: made again
 	}
 	h.num = num
@@ -189,9 +189,8 @@ func same(a, b string) bool {
 // lastNumber is the last number written in a field and its text, the
 // field's name then the number's decimal digits: the next number is
 // often the same (a delivery at the time of its send) or a little more
-// (the next sequence number, a later time), and then its digits are the
-// last one's with the difference added, which costs a division or two,
-// not one a digit.
+// (the next sequence number, a later time), and then only the digits
+// that differ from the last one's are written (see setDecimal).
 type lastNumber struct {
 	v      int64
 	text   []byte
@@ -204,7 +203,7 @@ func (l *lastNumber) append(b []byte, name string, v int64) []byte {
 	case l.text != nil && v == l.v:
 	case l.text != nil && v == l.v+1 && l.v >= 0 && l.text[len(l.text)-1] != '9':
 		l.text[len(l.text)-1]++ // the next sequence number, most often
-	case l.text != nil && v > l.v && l.v >= 0 && addDecimal(l.text, l.digits, len(l.text)-1, uint64(v-l.v)):
+	case l.text != nil && v > l.v && l.v >= 0 && setDecimal(l.text, l.digits, len(l.text)-1, uint64(l.v), uint64(v), false):
 	default:
 		l.text = strconv.AppendInt(append(l.text[:0], name...), v, 10)
 		l.digits = len(name)
@@ -213,35 +212,54 @@ func (l *lastNumber) append(b []byte, name string, v int64) []byte {
 	return append(b, l.text...)
 }
 
-// addDecimal adds d to the decimal number written in text from first to
-// last (its last digit), and reports whether it fits there: digits are
-// added from the right, a '.' passed over, and a space left of the
-// number (right-aligned padding) taken by a digit when the sum grows
-// into it. When the sum does not fit, text holds part of it and must be
+// setDecimal writes v over old, a smaller number written in decimal in
+// text from first to last (its last digit), and reports whether it fits
+// there: a digit more takes the place before old's first digit, which
+// must be first or later (padding). With dot, a '.' sits between its
+// last three digits and the others (the time column's milliseconds).
+// Only the groups of three digits that differ are written, each in one
+// step; when v does not fit, text may hold part of it and must be
 // written again.
-func addDecimal(text []byte, first, last int, d uint64) bool {
-	if first < 0 || last >= len(text) {
-		return false
-	}
-	for i := last; d > 0; i-- {
-		if i < first {
-			return false
+func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
+	i := last // the last digit of the group
+	for old != v {
+		if v < 1000 { // the first group, of one to three digits
+			n := 1 + b2i(v >= 10) + b2i(v >= 100)
+			if i-n+1 < first {
+				return false // v has a digit more, and no room for it
+			}
+			copy(text[i-n+1:i+1], triples[3*v+uint64(3-n):3*v+3])
+			return true
 		}
-		c := text[i]
-		switch c {
-		case '.':
-			continue
-		case ' ':
-			c = '0'
+		if old < 1000 || i-2 < first || i >= len(text) {
+			return false // v has a group more
 		}
-		q := d / 10
-		s := uint64(c-'0') + d - q*10
-		d = q // what is left to add to the digits on the left, the carry too
-		if s >= 10 {
-			s -= 10
-			d++
+		q, oq := v/1000, old/1000
+		r := v - q*1000
+		copy(text[i-2:i+1], triples[3*r:3*r+3])
+		i -= 3
+		if dot {
+			i--
+			dot = false
 		}
-		text[i] = byte('0' + s)
+		v, old = q, oq
 	}
 	return true
 }
+
+// b2i returns 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// triples holds the numbers 000 to 999, three digits each.
+var triples = func() string {
+	var b []byte
+	for n := range 1000 {
+		b = append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	}
+	return string(b)
+}()

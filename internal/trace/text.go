@@ -481,13 +481,14 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 
 // appendTimeColumn writes the time column, dimmed, and returns how many
 // columns it took. A time like the last line's (a delivery at the time
-// of its send) is copied; a later one is the last one's digits with the
-// difference added, while they keep within the column.
+// of its send) is copied; a later one is written over the last one's
+// digits, only those that differ (see setDecimal), while they keep
+// within the column.
 func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
 	made := t.lastTime.text != nil && d == t.lastT
 	if !made && t.lastTime.text != nil && d > t.lastT && t.lastT >= 0 {
 		last := len(t.lastTime.text) - len(t.dim.off) - len("ms") - 1
-		made = addDecimal(t.lastTime.text, len(t.dim.on), last, uint64(d/time.Microsecond-t.lastT/time.Microsecond))
+		made = setDecimal(t.lastTime.text, len(t.dim.on), last, uint64(t.lastT/time.Microsecond), uint64(d/time.Microsecond), true)
 	}
 	if !made {
 		b := append(t.lastTime.text[:0], t.dim.on...)
@@ -552,8 +553,8 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 // key, when it is not the one of the last message of that number's slot.
 //
 // A later number of the same numbering, type and class (most often the
-// one the slot held before, 256 less) is written by adding the
-// difference to the digits of the head the slot holds.
+// one the slot held before, 256 less) is written over the digits of the
+// head the slot holds, only those that differ.
 func (t *Text) numHead(m *Msg) *msgHead {
 	h := &t.numHeads[m.Num&(uint64(len(t.numHeads))-1)]
 	if h.text != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
@@ -575,12 +576,13 @@ func (t *Text) numHead(m *Msg) *msgHead {
 }
 
 // renumber makes h, the head of a numbered message, the head of the
-// later number num, by adding the difference to the digits of its id and
-// key, and reports whether they keep their places (when they do not, the
-// head must be made again).
+// later number num, by writing the digits of its id and key that differ,
+// and reports whether they keep their places (when they do not, the head
+// must be made again).
 func (h *msgHead) renumber(num uint64) bool {
-	d := num - h.num
-	if !addDecimal(h.text, len(h.id), h.idEnd-1, d) || h.keyAt > 0 && !addDecimal(h.text, h.keyAt, len(h.text)-1, d) {
+	key := h.names.KeyFrom
+	if !setDecimal(h.text, len(h.id), h.idEnd-1, h.num, num, false) ||
+		h.keyAt > 0 && !setDecimal(h.text, h.keyAt, len(h.text)-1, key+h.num, key+num, false) {
 		return false // half written, perhaps: made again
 	}
 	h.num = num
