@@ -2,4 +2,18 @@
 // discrete-event simulation of the same M/M/8 queue as the README's headline
 // run. It holds only benchmarks; see the README's Performance section for
 // the commands and the figures.
+//
+// msgplay is built with profile-guided optimization: default.pgo, beside
+// main.go, is a CPU profile of the headline run (BenchmarkQuiet), which
+// go build and go install apply to the msgplay binary on their own. go
+// test does not, so measure what a user runs with the profile named:
+//
+//	go test -pgo=$PWD/default.pgo -run XXX -bench Ratio/quiet -benchtime 1x -count 6 ./bench
+//
+// Remake the profile when the hot path changes much (a stale one still
+// works, only less well):
+//
+//	go test -c -pgo=off -o /tmp/bench.test ./bench
+//	cd bench && /tmp/bench.test -test.run XXX -test.bench '^BenchmarkQuiet$' \
+//		-test.benchtime 20x -test.cpuprofile ../default.pgo
 package bench

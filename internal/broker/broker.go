@@ -16,6 +16,7 @@ import (
 // still unsettled, so a run can end when there is nothing left to do.
 type Broker struct {
 	w      *sim.World
+	rec    *trace.Recorder // w's, told the events every message has directly
 	queues map[string]*Queue
 	topics map[string]*Topic
 	names  []string // queues and topics, in the order they were declared
@@ -30,13 +31,13 @@ type Broker struct {
 
 // New returns a Broker living in w.
 func New(w *sim.World) *Broker {
-	return &Broker{w: w, queues: map[string]*Queue{}, topics: map[string]*Topic{}}
+	return &Broker{w: w, rec: w.Recorder(), queues: map[string]*Queue{}, topics: map[string]*Topic{}}
 }
 
 // tell records an event of kind k about message m, at the given attempt,
 // from actor to to: the events every message has, filled in place.
 func (b *Broker) tell(k trace.Kind, actor, to string, m *trace.Msg, attempt int, took time.Duration, note string) {
-	b.w.EmitMsg(k, actor, to, m, attempt, took, note)
+	b.rec.EmitMsg(k, actor, to, m, attempt, took, note)
 }
 
 // Names returns the names of the queues and topics, in the order they were

@@ -13,6 +13,17 @@ type byName[T any] struct {
 	vals  []*T
 	index map[string]*T // nil until there are more than scanMax names
 	seen  [16]seenName[T]
+	last  seenName[T] // the name found last, tried first by recent
+}
+
+// recent returns the value of name when it is the very string found
+// last, and nil otherwise: a look small enough to be inlined, for the
+// names that come again and again (a run's one queue).
+func (b *byName[T]) recent(name string) *T {
+	if unsafe.StringData(name) == b.last.p && len(name) == b.last.n {
+		return b.last.v
+	}
+	return nil
 }
 
 // seenName is a name held by a byName, found by the address of its bytes:
@@ -31,6 +42,7 @@ func (b *byName[T]) get(name string) *T {
 	p := unsafe.StringData(name)
 	s := &b.seen[uintptr(unsafe.Pointer(p))>>3&(uintptr(len(b.seen))-1)]
 	if s.p == p && s.n == len(name) && p != nil {
+		b.last = *s
 		return s.v
 	}
 	if b.index != nil {

@@ -70,9 +70,19 @@ func NewStats() *Stats {
 	return &Stats{}
 }
 
-func (s *Stats) consumer(name string) *consumerStats { return s.consumers.add(name) }
+func (s *Stats) consumer(name string) *consumerStats {
+	if c := s.consumers.recent(name); c != nil {
+		return c
+	}
+	return s.consumers.add(name)
+}
 
-func (s *Stats) queue(name string) *queueStats { return s.queues.add(name) }
+func (s *Stats) queue(name string) *queueStats {
+	if q := s.queues.recent(name); q != nil {
+		return q
+	}
+	return s.queues.add(name)
+}
 
 func (q *queueStats) add(n int64) {
 	q.depth += n
@@ -81,7 +91,11 @@ func (q *queueStats) add(n int64) {
 
 // finished ends a consumer's work on a delivery.
 func (s *Stats) finished(name string, took time.Duration) {
-	if c := s.consumers.get(name); c != nil {
+	c := s.consumers.recent(name)
+	if c == nil {
+		c = s.consumers.get(name)
+	}
+	if c != nil {
 		c.busy += took
 		c.held = max(c.held-1, 0)
 	}
