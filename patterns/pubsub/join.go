@@ -31,7 +31,7 @@ func (cfg Config) Join(c patterns.Common, sub, actor string, out trace.Sink) *tr
 	r.s = patterns.Start(Name, cfg.Common, cfg.Params(), out)
 	r.w, r.port = r.s.World, r.s.Port()
 	if cfg.Idempotent {
-		r.seen = map[string]bool{}
+		r.seen = newSeenSet()
 	}
 	r.topic = r.port.Topic(Topic)
 	s := r.topic.Subscribe(sub, cfg.subscriptionOptions(sub))

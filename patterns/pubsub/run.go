@@ -26,7 +26,7 @@ type run struct {
 	topic   broker.TopicPort
 	event   broker.Message // the event being published
 	direct  *direct
-	seen    map[string]bool // idempotency memory: subscriber/message id
+	seen    *seenSet // idempotency memory: what each subscriber handled
 }
 
 // Run simulates the scenario with the common options c, sending every
@@ -41,7 +41,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	r.orders = &patterns.Arrivals{Actor: r.actor, Gap: cfg.Arrival, Rand: r.w.Rand("arrival"), N: cfg.Events,
 		Send: r.place}
 	if cfg.Idempotent {
-		r.seen = map[string]bool{}
+		r.seen = newSeenSet()
 	}
 	r.port = r.s.Port()
 	if cfg.Mode == Direct {
@@ -195,8 +195,7 @@ func (r *run) finish(name string, failing bool, d broker.Work) {
 	}
 	if r.seen != nil {
 		id := d.Message().ID
-		k := name + "/" + id
-		if r.seen[k] {
+		if r.seen.add(name, id) {
 			d.SkipWhy("duplicate", name+" remembers handling "+id+": at-least-once delivery brought "+
 				"it again, and an idempotent subscriber acks the repeat without applying it twice.")
 			if r.direct != nil {
@@ -205,7 +204,6 @@ func (r *run) finish(name string, failing bool, d broker.Work) {
 			d.Ack()
 			return
 		}
-		r.seen[k] = true
 	}
 	d.Handle(effect(name))
 	if r.direct != nil {

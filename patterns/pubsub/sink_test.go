@@ -153,21 +153,25 @@ func TestSinkForgetsHandledPages(t *testing.T) {
 // order service forgets a finished order (it kept every order, over 500
 // bytes each, and a map entry per command), and the sink the commands
 // every service handled: what stays is the time each order was placed and
-// a byte per command for its replies.
+// a byte per command for its replies. An idempotent subscriber remembers
+// what it handled in a byte a message (it was a map entry with its
+// "subscriber/id" string, about 100 bytes).
 func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
 	for _, tc := range []struct {
-		mode  Mode
-		limit float64
-	}{{Events, 2}, {Direct, 24}} {
+		mode       Mode
+		idempotent bool
+		limit      float64
+	}{{Events, false, 2}, {Direct, false, 24}, {Events, true, 8}} {
 		per := patterntest.HeapPerOrder(t, func(n int) patterns.Config {
 			cfg := Default()
-			cfg.Mode, cfg.Events = tc.mode, n
+			cfg.Mode, cfg.Events, cfg.Idempotent = tc.mode, n, tc.idempotent
 			cfg.Arrival = sim.Exp(10 * time.Millisecond)
 			cfg.Work = sim.Exp(5 * time.Millisecond)
 			return cfg
 		}, 5_000, 50_000)
 		if per > tc.limit {
-			t.Errorf("%s: the run kept %.1f bytes per order at its end, want at most %.0f", tc.mode, per, tc.limit)
+			t.Errorf("%s (idempotent %v): the run kept %.1f bytes per order at its end, want at most %.0f",
+				tc.mode, tc.idempotent, per, tc.limit)
 		}
 	}
 }
