@@ -2,6 +2,9 @@ package trace
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +143,37 @@ func TestDurations(t *testing.T) {
 		}
 		if got := ShortDuration(c.d); got != c.shrt {
 			t.Errorf("ShortDuration(%v) = %s, want %s", c.d, got, c.shrt)
+		}
+	}
+}
+
+// TestAppendDurationWritesEveryDecimal holds AppendDuration to the
+// duration in its unit with every decimal it has and no trailing zero,
+// for durations of every size and precision.
+func TestAppendDurationWritesEveryDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 200_000 {
+		d := time.Duration(r.Int64N(int64(1) << r.IntN(63)))
+		if r.IntN(2) == 0 {
+			d = d.Round(time.Duration([]int64{1, 10, 1000, 1e5, 1e6}[r.IntN(5)]))
+		}
+		unit, suffix := time.Second, "s"
+		switch {
+		case d == 0:
+			continue
+		case d < time.Microsecond:
+			unit, suffix = 1, "ns"
+		case d < time.Millisecond:
+			unit, suffix = time.Microsecond, "µs"
+		case d < time.Second:
+			unit, suffix = time.Millisecond, "ms"
+		}
+		whole, frac := strconv.FormatInt(int64(d/unit), 10), ""
+		if f := int64(d % unit); f != 0 {
+			frac = "." + strings.TrimRight(fmt.Sprintf("%0*d", len(strconv.FormatInt(int64(unit), 10))-1, f), "0")
+		}
+		if got, want := string(AppendDuration(nil, d)), whole+frac+suffix; got != want {
+			t.Fatalf("%d ns written %q, want %q", int64(d), got, want)
 		}
 	}
 }

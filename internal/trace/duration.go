@@ -31,17 +31,38 @@ func AppendDuration(b []byte, d time.Duration) []byte {
 }
 
 // appendUnit writes v/unit with as many decimals as it needs (at most
-// nine) and no trailing zeros.
+// nine) and no trailing zeros. The unit is a microsecond, a millisecond
+// or a second: the decimals are three, six or nine digits, the trailing
+// zeros dropped before they are written (a handler's time of whole
+// microseconds has three of them, "took 3.387ms").
 func appendUnit(b []byte, v, unit int64, suffix string) []byte {
 	b = strconv.AppendInt(b, v/unit, 10)
-	if frac := v % unit; frac != 0 {
+	if frac := v % unit; frac > 0 {
+		digits := 3
+		for u := unit; u > 1000; u /= 1000 {
+			digits += 3
+		}
+		for frac%1000 == 0 {
+			frac /= 1000
+			digits -= 3
+		}
+		for frac%10 == 0 {
+			frac /= 10
+			digits--
+		}
+		var tmp [9]byte
+		for i := digits - 1; i >= 0; i-- {
+			tmp[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		b = append(append(b, '.'), tmp[:digits]...)
+	} else if frac < 0 { // only from the least duration, whose negation is itself
 		var tmp [24]byte
-		s := strconv.AppendInt(tmp[:0], frac+unit, 10)[1:] // zero-padded, on the stack
+		s := strconv.AppendInt(tmp[:0], frac+unit, 10)[1:]
 		for len(s) > 0 && s[len(s)-1] == '0' {
 			s = s[:len(s)-1]
 		}
-		b = append(b, '.')
-		b = append(b, s...)
+		b = append(append(b, '.'), s...)
 	}
 	return append(b, suffix...)
 }

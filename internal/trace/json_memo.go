@@ -228,15 +228,18 @@ func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
 			if i-n+1 < first {
 				return false // v has a digit more, and no room for it
 			}
-			copy(text[i-n+1:i+1], triples[3*v+uint64(3-n):3*v+3])
+			for t := 3*v + 2; n > 0; n-- { // a byte at a time: no call
+				text[i] = triples[t]
+				i, t = i-1, t-1
+			}
 			return true
 		}
 		if old < 1000 || i-2 < first || i >= len(text) {
 			return false // v has a group more
 		}
 		q, oq := v/1000, old/1000
-		r := v - q*1000
-		copy(text[i-2:i+1], triples[3*r:3*r+3])
+		t := triples[3*(v-q*1000):]
+		text[i-2], text[i-1], text[i] = t[0], t[1], t[2]
 		i -= 3
 		if dot {
 			i--
