@@ -353,12 +353,15 @@ func (app *App) simulate(o *runOptions, run func(out trace.Sink, halt func() str
 	}
 	focus := trace.NewFocus(shown, o.only, o.follow)
 	var sink trace.Sink = focus
+	if len(o.only) == 0 && o.follow == "" {
+		sink = shown // nothing to focus on: no step between, on every event of a long run
+	}
 	// A long run shows how far it has come on a terminal's stderr, unless
 	// its events stream to the same terminal or are paced there.
 	var long *runProgress
 	if !o.paced() && (o.quiet || !app.IO.OutIsTerminal) {
 		if long = newRunProgress(app.IO, o.until); long != nil {
-			sink = trace.Tee(focus, long)
+			sink = trace.Tee(sink, long)
 		}
 	}
 	run(sink, halt)
