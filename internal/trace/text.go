@@ -301,7 +301,7 @@ func (t *Text) line(e *Event) {
 				note = string(made)
 			}
 			var first int
-			buf, first = t.appendWrapped(buf, note, col)
+			buf, first = t.appendWrapped(buf, note, col, n, t.lastNote.simple || e.Note == "")
 			// Only the first line may pass the width: its columns
 			// before the note are at most cols.
 			cols += first
@@ -639,16 +639,17 @@ func (t *Text) noteIndent(more int) int {
 	return max(min(t.msgCol+more, t.opt.Width-minNoteRoom), 0)
 }
 
-// appendWrapped writes a note starting at column col, wrapping it onto
-// lines indented to the message column so no line passes the width. It
-// returns how many columns (runes) of the note it wrote on the line it
-// started on, 0 when the note starts on a line of its own: the lines
-// after that first one keep within the width.
-func (t *Text) appendWrapped(b []byte, note string, col int) ([]byte, int) {
+// appendWrapped writes a note of n runes starting at column col,
+// wrapping it onto lines indented to the message column so no line
+// passes the width. It returns how many columns (runes) of the note it
+// wrote on the line it started on, 0 when the note starts on a line of
+// its own: the lines after that first one keep within the width. A
+// simple note (see noteCols) is cut where wrapAt would cut it, found
+// from its end.
+func (t *Text) appendWrapped(b []byte, note string, col, n int, simple bool) ([]byte, int) {
 	room := t.opt.Width - col
 	first := -1 // not known yet
-	firstWord, _, _ := strings.Cut(note, " ")
-	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
+	if n > room && (room < minNoteRoom || firstWordPasses(note, room)) {
 		b = append(trimSpaces(b), '\n')
 		indent := t.noteIndent(0)
 		b = appendSpaces(b, indent)
@@ -656,28 +657,61 @@ func (t *Text) appendWrapped(b []byte, note string, col int) ([]byte, int) {
 		first = 0
 	}
 	b = append(b, t.prose.on...)
-	for {
-		if n := utf8.RuneCountInString(note); n <= room {
-			b = append(b, note...)
-			if first < 0 {
-				first = n
-			}
-			break
+	for n > room {
+		cut, runes := -1, 0 // where to cut, and the runes before it
+		if simple {
+			cut, runes = lastSpaceWithin(note, n, room)
 		}
-		cut, _ := wrapAt(note, room)
+		if cut < 0 {
+			cut, _ = wrapAt(note, room)
+			runes = utf8.RuneCountInString(note[:cut])
+		}
 		piece := strings.TrimRight(note[:cut], " ")
 		b = append(b, piece...)
 		if first < 0 {
-			first = utf8.RuneCountInString(piece)
+			first = runes - (cut - len(piece))
 		}
 		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		b = appendSpaces(b, t.noteIndent(2))
 		b = append(b, t.prose.on...)
-		note = strings.TrimLeft(note[cut:], " ")
+		rest := strings.TrimLeft(note[cut:], " ")
+		n -= runes + len(note) - cut - len(rest)
+		note = rest
 		room = max(t.opt.Width-t.noteIndent(2), 1)
 	}
+	b = append(b, note...)
+	if first < 0 {
+		first = n
+	}
 	return append(b, t.prose.off...), first
+}
+
+// firstWordPasses reports whether the first word of note has more than
+// room runes.
+func firstWordPasses(note string, room int) bool {
+	if i := strings.IndexByte(note, ' '); i >= 0 {
+		note = note[:i]
+	}
+	return len(note) > room && utf8.RuneCountInString(note) > room
+}
+
+// lastSpaceWithin returns what wrapAt finds when it finds a space, for a
+// string of valid UTF-8 with n runes, more than room: the last space
+// after the first byte among its first room runes, found from its end,
+// and the runes before it; -1 when there is none.
+func lastSpaceWithin(s string, n, room int) (cut, runes int) {
+	for i := len(s) - 1; i > 0; i-- {
+		c := s[i]
+		if c&0xc0 == 0x80 {
+			continue // within a rune
+		}
+		n-- // the runes before i
+		if c == ' ' && n < room {
+			return i, n
+		}
+	}
+	return -1, 0
 }
 
 // wrapAt returns the byte index to cut s at so that the first part fits in

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestTextNoteBreaksAsWholeLines renders random event lines, many of them
@@ -214,5 +215,73 @@ func TestTimeColumnAddsToTheLastTime(t *testing.T) {
 		if steps < 1000 {
 			t.Fatalf("only %d times tried", steps)
 		}
+	}
+}
+
+// wrappedByRunes is appendWrapped as it was first written, counting the
+// runes of every piece: the reference the one that counts from the end
+// of a simple note is held to.
+func (t *Text) wrappedByRunes(b []byte, note string, col int) []byte {
+	room := t.opt.Width - col
+	firstWord, _, _ := strings.Cut(note, " ")
+	if n := utf8.RuneCountInString(note); n > room && (room < minNoteRoom || utf8.RuneCountInString(firstWord) > room) {
+		b = append(trimSpaces(b), '\n')
+		b = appendSpaces(b, t.noteIndent(0))
+		room = max(t.opt.Width-t.noteIndent(0), 1)
+	}
+	b = append(b, t.prose.on...)
+	for utf8.RuneCountInString(note) > room {
+		cut, _ := wrapAt(note, room)
+		b = append(b, strings.TrimRight(note[:cut], " ")...)
+		b = append(b, t.prose.off...)
+		b = append(b, '\n')
+		b = appendSpaces(b, t.noteIndent(2))
+		b = append(b, t.prose.on...)
+		note = strings.TrimLeft(note[cut:], " ")
+		room = max(t.opt.Width-t.noteIndent(2), 1)
+	}
+	return append(append(b, note...), t.prose.off...)
+}
+
+// TestWrappedNotesAsCountedByRunes holds appendWrapped, which finds the
+// cuts of a simple note from its end, to the wrapping that counts the
+// runes of every piece, for notes of words, runs of spaces, arrows and
+// characters of several bytes, at many widths and columns, and the
+// columns it says it wrote on the first line to those of that line.
+func TestWrappedNotesAsCountedByRunes(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	words := []string{"took", "12.885ms", "·", "order", "placed", "→", "µs", "ünï", "a", "verylongwordwithoutspaces", " ", "  "}
+	tried := 0
+	for range 8000 {
+		var nb strings.Builder
+		for i := range 1 + r.IntN(12) {
+			if i > 0 {
+				nb.WriteString([]string{" ", "  ", ""}[r.IntN(3)])
+			}
+			nb.WriteString(words[r.IntN(len(words))])
+		}
+		note := nb.String()
+		x := NewText(nil, TextOptions{Width: 10 + r.IntN(120), Color: r.IntN(2) == 0})
+		col := r.IntN(x.opt.Width + 10)
+		n := utf8.RuneCountInString(note)
+		if n <= x.opt.Width-col {
+			continue
+		}
+		tried++
+		lead := []byte("prefix  ")
+		got, first := x.appendWrapped(append([]byte{}, lead...), note, col, n, utf8.ValidString(note))
+		want := x.wrappedByRunes(append([]byte{}, lead...), note, col)
+		if string(got) != string(want) {
+			t.Fatalf("width %d, col %d, %q:\n got %q\nwant %q", x.opt.Width, col, note, got, want)
+		}
+		if line, _, _ := strings.Cut(string(got), "\n"); first > 0 {
+			line = strings.NewReplacer(x.prose.on, "", x.prose.off, "").Replace(strings.TrimPrefix(line, string(lead)))
+			if utf8.RuneCountInString(line) != first {
+				t.Fatalf("width %d, col %d, %q: first line %q, said %d columns", x.opt.Width, col, note, line, first)
+			}
+		}
+	}
+	if tried < 2000 {
+		t.Fatalf("only %d notes wrapped", tried)
 	}
 }
