@@ -1,7 +1,9 @@
 package saga
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,10 +24,11 @@ const MaxRows = 10
 type Ledger struct {
 	orders   check.Dense[orderRec] // by order number, from 1 to total
 	total    int                   // the orders the run event declares
-	pages    check.Pages           // which pages of orders are all clean
-	back     map[int]*orderRec     // orders of forgotten pages written again
-	approved orderRec              // what every order of a forgotten page was
+	pages    check.Pages           // which pages of orders are all settled
+	except   []exception           // the orders of forgotten pages not clean, by number
+	approved orderRec              // what every other order of a forgotten page was
 	codesSet bool                  // approved holds the codes of an approved order
+	ends     [2]uint16             // the codes of APPROVED and REJECTED, once seen
 	took     [MaxRows + 1]span
 	stock    int
 	stockSet bool
@@ -45,9 +48,26 @@ type orderRec struct {
 	comps   [numSteps]uint8  // compensations applied by each step's service, up to 255
 }
 
+// exception is the record of an order of a forgotten page that is not
+// clean: 16 bytes.
+type exception struct {
+	n   int32
+	rec orderRec
+}
+
+// settled reports whether o is APPROVED or REJECTED.
+func (l *Ledger) settled(o *orderRec) bool {
+	for i, v := range []string{approved, rejected} {
+		if l.ends[i] == 0 {
+			l.ends[i] = l.codes[v]
+		}
+	}
+	return o.state != 0 && (o.state == l.ends[0] || o.state == l.ends[1])
+}
+
 // clean reports whether o is approved with every step done and nothing
-// compensated: every such order's record is the same, so a page of them
-// is forgotten and reads as l.approved.
+// compensated: every such order's record is the same, so a forgotten page
+// keeps none of them and reads them as l.approved.
 func (l *Ledger) clean(o *orderRec) bool {
 	if !l.codesSet {
 		a, ok := l.codes[approved]
@@ -66,22 +86,23 @@ func (l *Ledger) clean(o *orderRec) bool {
 }
 
 // rec returns the record of order n (from 1 to total) to write, and n
-// while it is kept (-1 once forgotten: an order of a forgotten page
-// written again comes back as it was, approved).
+// while its page is kept (-1 once forgotten: an order of a forgotten page
+// written again comes back as it was). The pointer holds until the next
+// page is forgotten.
 func (l *Ledger) rec(n int) (*orderRec, int) {
 	if !l.pages.Forgotten(n) {
 		return l.orders.At(n), n
 	}
-	o := l.back[n]
-	if o == nil {
-		if l.back == nil {
-			l.back = map[int]*orderRec{}
-		}
-		o = new(orderRec)
-		*o = l.approved
-		l.back[n] = o
+	i, ok := l.find(n)
+	if !ok {
+		l.except = slices.Insert(l.except, i, exception{int32(n), l.approved})
 	}
-	return o, -1
+	return &l.except[i].rec, -1
+}
+
+// find returns where order n is or would be in l.except.
+func (l *Ledger) find(n int) (int, bool) {
+	return slices.BinarySearchFunc(l.except, n, func(x exception, n int) int { return cmp.Compare(int(x.n), n) })
 }
 
 // view returns the record of order n to read.
@@ -90,21 +111,30 @@ func (l *Ledger) view(n int) *orderRec {
 		return o
 	}
 	if l.pages.Forgotten(n) {
-		if o := l.back[n]; o != nil {
-			return o
+		if i, ok := l.find(n); ok {
+			return &l.except[i].rec
 		}
 		return &l.approved
 	}
 	return &orderRec{}
 }
 
-// track notes whether o, order n, is clean now that it was (or was not)
-// before, and forgets its page once every order in it is: a long run keeps
-// the orders in flight and those that went wrong, not 12 bytes an order.
+// track notes whether o, order n, is settled now that it was (or was not)
+// before, and forgets its page once every order in it is, keeping the
+// records that are not clean (16 bytes each): a long run keeps the orders
+// in flight and those rejected or gone wrong, not 12 bytes an order.
 func (l *Ledger) track(n int, o *orderRec, was bool) {
-	if n >= 0 && l.pages.Change(n, was, l.clean(o)) {
-		l.orders.Free(n)
+	if n < 0 || !l.pages.Change(n, was, l.settled(o)) {
+		return
 	}
+	first := n - n%check.DensePage
+	for m := first; m < first+check.DensePage; m++ {
+		if r := l.orders.Get(m); !l.clean(r) {
+			i, _ := l.find(m)
+			l.except = slices.Insert(l.except, i, exception{int32(m), *r})
+		}
+	}
+	l.orders.Free(n)
 }
 
 // span is when an order was first written and when it ended, kept for the
@@ -183,7 +213,7 @@ func (l *Ledger) compensated(e *trace.Event) int {
 		if steps[s].name == e.Actor && n > 0 && n <= l.total {
 			o, m := l.rec(n)
 			if c := &o.comps[s]; *c < 255 {
-				was := l.clean(o)
+				was := l.settled(o)
 				if *c++; *c == 1 {
 					l.nComps++
 				}
@@ -222,7 +252,7 @@ func (l *Ledger) commit(e *trace.Event) {
 			continue
 		}
 		o, m := l.rec(n)
-		was := l.clean(o)
+		was := l.settled(o)
 		l.write(o, n, prefix+"/", v, e.T)
 		l.track(m, o, was)
 	}
