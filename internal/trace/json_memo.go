@@ -14,11 +14,11 @@ import (
 // confirmed by their values, and it keeps them. Its methods on a nil memo
 // remember nothing.
 type jsonMemo struct {
-	seq, time lastNumber
-	who       [1 << memoBits]whoJSON
-	heads     [1 << memoBits]headJSON
-	nums      [1 << memoBits]headJSON // the heads of numbered messages, by their number's low bits
-	fields    [1 << memoBits]fieldJSON
+	stamp  stampJSON
+	who    [1 << memoBits]whoJSON
+	heads  [1 << memoBits]headJSON
+	nums   [1 << memoBits]headJSON // the heads of numbered messages, by their number's low bits
+	fields [1 << memoBits]fieldJSON
 }
 
 // memoBits is the log2 of the slots of each of a jsonMemo's caches (and
@@ -56,8 +56,7 @@ func (memo *jsonMemo) appendStamp(b []byte, e *Event) []byte {
 	if memo == nil {
 		return appendStamp(b, e)
 	}
-	b = memo.seq.append(b, seqField, e.Seq)
-	return memo.time.append(b, timeField, int64(e.T/time.Microsecond))
+	return memo.stamp.append(b, e.Seq, int64(e.T/time.Microsecond))
 }
 
 // appendWho appends what the appendWho function does.
@@ -186,30 +185,48 @@ func same(a, b string) bool {
 	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
-// lastNumber is the last number written in a field and its text, the
-// field's name then the number's decimal digits: the next number is
-// often the same (a delivery at the time of its send) or a little more
-// (the next sequence number, a later time), and then only the digits
-// that differ from the last one's are written (see setDecimal).
-type lastNumber struct {
-	v      int64
+// stampJSON is the stamp appendStamp wrote last, `{"seq":7,"t_us":1500`,
+// kept to be written over: the next event's sequence number is one more,
+// and its time the same (a delivery at the time of its send) or a little
+// later, so only the digits that differ are written (see setDecimal).
+type stampJSON struct {
+	seq, t int64
 	text   []byte
-	digits int // where the digits start in text
+	tAt    int // where the time's field starts in text
 }
 
-// append appends the field name with v in decimal.
-func (l *lastNumber) append(b []byte, name string, v int64) []byte {
-	switch {
-	case l.text != nil && v == l.v:
-	case l.text != nil && v == l.v+1 && l.v >= 0 && l.text[len(l.text)-1] != '9':
-		l.text[len(l.text)-1]++ // the next sequence number, most often
-	case l.text != nil && v > l.v && l.v >= 0 && setDecimal(l.text, l.digits, len(l.text)-1, uint64(l.v), uint64(v), false):
-	default:
-		l.text = strconv.AppendInt(append(l.text[:0], name...), v, 10)
-		l.digits = len(name)
+// append appends the stamp of sequence number seq and time t (in
+// microseconds).
+func (s *stampJSON) append(b []byte, seq, t int64) []byte {
+	if s.text == nil || !s.update(seq, t) {
+		s.text = strconv.AppendInt(append(s.text[:0], seqField...), seq, 10)
+		s.tAt = len(s.text)
+		s.text = strconv.AppendInt(append(s.text, timeField...), t, 10)
+		s.seq, s.t = seq, t
 	}
-	l.v = v
-	return append(b, l.text...)
+	return append(b, s.text...)
+}
+
+// update writes seq and t over the stamp's digits, and reports whether
+// they fit; when they do not, the stamp must be written again.
+func (s *stampJSON) update(seq, t int64) bool {
+	switch {
+	case seq == s.seq:
+	case seq == s.seq+1 && s.seq >= 0 && s.text[s.tAt-1] != '9':
+		s.text[s.tAt-1]++ // the next sequence number, most often
+	case seq > s.seq && s.seq >= 0 && setDecimal(s.text, len(seqField), s.tAt-1, uint64(s.seq), uint64(seq), false):
+	default:
+		return false
+	}
+	s.seq = seq
+	switch {
+	case t == s.t:
+	case t > s.t && s.t >= 0 && setDecimal(s.text, s.tAt+len(timeField), len(s.text)-1, uint64(s.t), uint64(t), false):
+	default:
+		return false
+	}
+	s.t = t
+	return true
 }
 
 // setDecimal writes v over old, a smaller number written in decimal in

@@ -70,28 +70,39 @@ func TestJSONMemoWritesWhatAppendJSONWrites(t *testing.T) {
 	}
 }
 
-// TestLastNumberCounts holds the text a lastNumber keeps, a field name
-// and decimal digits, to strconv's, across carries (9 → 10, 999 → 1000), repeats, jumps and
-// negative numbers.
-func TestLastNumberCounts(t *testing.T) {
-	var l lastNumber
+// TestStampCounts holds the stamp a JSON renderer keeps and writes over,
+// `{"seq":N,"t_us":T`, to strconv's digits: sequence numbers one more
+// (9 → 10, 999 → 1000), repeated, jumping, going back and negative;
+// times the same, later by jumps of every size, earlier and negative.
+func TestStampCounts(t *testing.T) {
+	var s stampJSON
+	check := func(seq, us int64) {
+		t.Helper()
+		want := `{"seq":` + strconv.FormatInt(seq, 10) + `,"t_us":` + strconv.FormatInt(us, 10)
+		if got := string(s.append(nil, seq, us)); got != want {
+			t.Fatalf("after seq %d, t %d: %s, want %s", s.seq, s.t, got, want)
+		}
+	}
 	for _, v := range []int64{0, 0, 1, 2, 9, 10, 11, 99, 100, 100, 999, 1000, 1001, 5, -3, -2, -1, 0, 1,
 		9999999, 10000000, 1 << 62, 1<<62 + 1} {
-		if got, want := string(l.append(nil, "n=", v)), "n="+strconv.FormatInt(v, 10); got != want {
-			t.Errorf("after %d: %q, want %q", l.v, got, want)
-		}
+		check(v, v)
+		check(v, 7)
 	}
-	for v := int64(0); v < 100_000; v++ {
-		if got := l.append(nil, "n=", v); string(got) != "n="+strconv.FormatInt(v, 10) {
-			t.Fatalf("%d written %q", v, got)
-		}
-	}
-	// Times: jumps of every size, carries across many digits.
 	r := rand.New(rand.NewPCG(5, 6))
-	for v := int64(0); v < 1<<50; v += r.Int64N(int64(1) << r.IntN(40)) {
-		if got := l.append(nil, "n=", v); string(got) != "n="+strconv.FormatInt(v, 10) {
-			t.Fatalf("%d written %q", v, got)
+	seq, us := int64(0), int64(0)
+	for range 300_000 {
+		switch r.IntN(50) {
+		case 0:
+			seq = r.Int64N(1 << 40)
+		case 1:
+			us -= r.Int64N(1000)
+		default:
+			seq++
 		}
+		if r.IntN(2) == 0 {
+			us += r.Int64N(int64(1) << r.IntN(40))
+		}
+		check(seq, us)
 	}
 }
 

@@ -254,7 +254,10 @@ func (t *Text) line(e *Event) {
 		col += n
 		cols += n
 	}
-	note, n := e.Note, t.noteCols(e.Note)
+	note, n := e.Note, 0
+	if note != "" {
+		n = t.noteCols(note)
+	}
 	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
 		made = AppendDuration(append(t.note[:0], "took "...), e.Took)
