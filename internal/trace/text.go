@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // DefaultWidth is how many columns the text trace keeps within.
@@ -301,7 +302,9 @@ func (t *Text) line(e *Event) {
 			cols += n
 		default:
 			if made != nil {
-				note = string(made)
+				// Read while the line is written, not kept, and not
+				// written over meanwhile: a view of its bytes, not a copy.
+				note = unsafe.String(unsafe.SliceData(made), len(made))
 			}
 			var first int
 			buf, first = t.appendWrapped(buf, note, col, n, t.lastNote.simple || e.Note == "")
