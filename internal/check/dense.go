@@ -88,3 +88,54 @@ func (p *Pages) Change(n int, was, now bool) bool {
 	life.forgotten = life.done == DensePage
 	return life.forgotten
 }
+
+// Fading holds a value per number (n ≥ 0) in the pages of a Dense and
+// forgets a page once every value in it equals Done: a value of a
+// forgotten page read again reads as Done, and one changed again is kept
+// apart, starting from Done. So a sink whose records end alike keeps the
+// ones in flight and the ones that ended otherwise. Set Done before use.
+type Fading[T comparable] struct {
+	Done  T
+	vals  Dense[T]
+	pages Pages
+	back  map[int]*T
+}
+
+// Get returns the value of number n, the zero T when it never had one.
+func (f *Fading[T]) Get(n int) T {
+	if f.pages.Forgotten(n) {
+		if p := f.back[n]; p != nil {
+			return *p
+		}
+		return f.Done
+	}
+	if p := f.vals.Get(n); p != nil {
+		return *p
+	}
+	var zero T
+	return zero
+}
+
+// Update applies fn to the value of number n, making room for it, and
+// forgets its page once every value in it is Done.
+func (f *Fading[T]) Update(n int, fn func(*T)) {
+	if f.pages.Forgotten(n) {
+		p := f.back[n]
+		if p == nil {
+			if f.back == nil {
+				f.back = map[int]*T{}
+			}
+			p = new(T)
+			*p = f.Done
+			f.back[n] = p
+		}
+		fn(p)
+		return
+	}
+	p := f.vals.At(n)
+	was := *p == f.Done
+	fn(p)
+	if f.pages.Change(n, was, *p == f.Done) {
+		f.vals.Free(n)
+	}
+}

@@ -66,3 +66,20 @@ func TestPagesForgetWhenAllDone(t *testing.T) {
 		t.Fatal("the page all done was not forgotten, or another was")
 	}
 }
+
+// A Fading forgets a page once every value is Done and reads it back as
+// Done; a value changed after comes back from Done and is kept.
+func TestFadingForgetsDonePages(t *testing.T) {
+	f := Fading[int]{Done: 2}
+	for n := DensePage; n < 2*DensePage; n++ {
+		f.Update(n, func(v *int) { *v += 2 })
+	}
+	f.Update(3, func(v *int) { *v = 2 })
+	if f.vals.Get(DensePage) != nil || f.vals.Get(3) == nil {
+		t.Fatal("the page all done was kept, or the page not done was forgotten")
+	}
+	f.Update(DensePage+1, func(v *int) { *v++ })
+	if f.Get(DensePage) != 2 || f.Get(DensePage+1) != 3 || f.Get(3) != 2 || f.Get(5) != 0 {
+		t.Errorf("read %d, %d, %d, %d: want 2, 3, 2, 0", f.Get(DensePage), f.Get(DensePage+1), f.Get(3), f.Get(5))
+	}
+}

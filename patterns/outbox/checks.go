@@ -32,7 +32,7 @@ type Checks struct {
 	others     []string                // the other ids, in the order first seen
 	unsent     map[*fate]time.Duration // commit time of the committed events not yet published
 	many       map[*fate]int64         // effects applied beyond maxHandles
-	keys       check.Dense[keyOrder]   // keys of the form keyPrefix<N>, by N
+	keys       check.Fading[keyOrder]  // keys of the form keyPrefix<N>, by N
 	keyPrefix  string
 	hasPrefix  bool
 	otherKeys  map[string]int32 // any other key: index into otherOrder
@@ -92,7 +92,9 @@ type keyOrder struct {
 // NewChecks returns the checks for a run whose order service and consumer
 // have the given actor names.
 func NewChecks(service, consumer string) *Checks {
-	return &Checks{service: service, consumer: consumer}
+	c := &Checks{service: service, consumer: consumer}
+	c.keys.Done = keyOrder{committed: 2, maxHandled: 2} // a key's two events, committed and applied in order
+	return c
 }
 
 // fate returns the record of an event id, making it on first sight, and
@@ -189,12 +191,13 @@ func (c *Checks) keyText(k keyRef) string {
 	return c.keyPrefix + strconv.Itoa(int(k))
 }
 
-// order returns the per-key order of a key.
-func (c *Checks) order(k keyRef) *keyOrder {
+// editOrder applies fn to the per-key order of a key.
+func (c *Checks) editOrder(k keyRef, fn func(*keyOrder)) {
 	if k < 0 {
-		return &c.otherOrder[^k]
+		fn(&c.otherOrder[^k])
+		return
 	}
-	return c.keys.At(int(k))
+	c.keys.Update(int(k), fn)
 }
 
 // Wants implements trace.Choosy: the checks read only these kinds.
@@ -241,9 +244,10 @@ func (c *Checks) commit(e *trace.Event, f *fate) {
 	}
 	f.flags |= committed
 	c.committed++
-	k := c.order(f.key)
-	f.pos = k.committed
-	k.committed++
+	c.editOrder(f.key, func(k *keyOrder) {
+		f.pos = k.committed
+		k.committed++
+	})
 	if f.publishes == 0 {
 		if c.unsent == nil {
 			c.unsent = map[*fate]time.Duration{}
@@ -287,11 +291,12 @@ func (c *Checks) handle(f *fate) {
 		return
 	}
 	if f.flags&committed != 0 {
-		k := c.order(f.key)
-		if k.maxHandled > 0 && f.pos < k.maxHandled-1 {
-			f.flags |= outOfOrder
-		}
-		k.maxHandled = max(k.maxHandled, f.pos+1)
+		c.editOrder(f.key, func(k *keyOrder) {
+			if k.maxHandled > 0 && f.pos < k.maxHandled-1 {
+				f.flags |= outOfOrder
+			}
+			k.maxHandled = max(k.maxHandled, f.pos+1)
+		})
 	}
 }
 

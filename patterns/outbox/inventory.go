@@ -61,7 +61,7 @@ func (inv *inventory) finish() {
 		tx.RecordInbox(inbox)
 	}
 	n, ours := r.event(id)
-	again := ours && r.told.At(n).handled > 0
+	again := ours && r.told.Get(n).handled > 0
 	if again {
 		tx.Explain(whyApplied)
 	}
@@ -70,14 +70,14 @@ func (inv *inventory) finish() {
 		return
 	}
 	if ours {
-		r.told.At(n).handled++
+		r.told.Update(n, func(t *narration) { t.handled++ })
 	}
 	switch {
 	case again:
 		d.Handle("stock " + reservation + " again: a duplicate effect")
-	case ours && n%2 == 0 && r.told.At(n-1).handled == 0:
+	case ours && n%2 == 0 && r.told.Get(n-1).handled == 0:
 		d.Handle("reservation adjusted before it was made: its OrderCreated has not arrived")
-	case ours && n%2 == 1 && n+1 <= r.events && r.told.At(n+1).handled > 0:
+	case ours && n%2 == 1 && n+1 <= r.events && r.told.Get(n+1).handled > 0:
 		d.Handle("stock reserved after its update: the adjustment is overwritten")
 	default:
 		d.Handle("stock " + reservation)

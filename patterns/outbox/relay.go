@@ -99,13 +99,13 @@ func (rl *relay) publish(key string) {
 		return
 	}
 	msg := eventMsg(n, id, OrderKey((n+1)/2))
-	if r.told.At(n).published > 0 {
+	if r.told.Get(n).published > 0 {
 		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: msg,
 			Note: "published before, never marked sent: out again", Why: whyRepublish})
 	}
 	rl.msg = broker.Message{Msg: msg}
 	r.topic.Publish(Relay, &rl.msg)
-	r.told.At(n).published++
+	r.told.Update(n, published)
 	rl.sent = append(rl.sent, key)
 }
 

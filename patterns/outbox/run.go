@@ -61,16 +61,20 @@ type run struct {
 	relay *relay
 	inv   *inventory
 
-	arrived int                    // orders arrived
-	rows    int                    // outbox rows committed and not yet marked sent
-	crashes *rand.Rand             // faults:crash, one draw per event in every variant
-	events  int                    // events arrived, numbered from 1
-	told    check.Dense[narration] // what happened to each event, by number
+	arrived int                     // orders arrived
+	rows    int                     // outbox rows committed and not yet marked sent
+	crashes *rand.Rand              // faults:crash, one draw per event in every variant
+	events  int                     // events arrived, numbered from 1
+	told    check.Fading[narration] // what happened to each event, by number
 }
 
 // narration is what the narrator knows of one event: how often it was
-// published and applied (counting on from 255 to 0 again).
+// published and applied (counting on from 255 to 0 again). Once every
+// event of a page was published and applied once, the page is forgotten.
 type narration struct{ published, handled uint8 }
+
+// published counts one more publication of an event.
+func published(t *narration) { t.published++ }
 
 // order is one write of an order: the change to its row and the event that
 // announces it. Order n is written twice, as events 2n-1 (OrderCreated)
@@ -97,6 +101,7 @@ func (o *order) state() string {
 func newRun(cfg Config, s *patterns.Sim) *run {
 	w := s.World
 	r := &run{cfg: cfg, live: cfg.Live, w: w, b: s.Broker, port: s.Port()}
+	r.told.Done = narration{published: 1, handled: 1}
 	if cfg.CrashRate > 0 {
 		r.crashes = w.Rand("faults:crash")
 	}

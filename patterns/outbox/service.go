@@ -130,7 +130,7 @@ func (s *service) publish(arg any) {
 	}
 	s.msg = broker.Message{Msg: o.msg}
 	r.topic.Publish(OrderService, &s.msg)
-	r.told.At(o.n).published++
+	r.told.Update(o.n, published)
 	o.sent = true
 	if r.cfg.Variant == PublishFirst {
 		if o.crash {
