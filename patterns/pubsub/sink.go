@@ -353,6 +353,9 @@ func (s *Sink) Event(e *trace.Event) {
 		}
 	case trace.Handle:
 		if st := s.byQueue[e.To]; st != nil {
+			// The publication time first: handling the last message of a
+			// page may let the page, and its times, be forgotten.
+			t0, published := s.originOf(e)
 			n := s.change(st, e.Msg.ID, func(b *uint8) {
 				if *b&countMask < countMask {
 					*b++
@@ -360,7 +363,7 @@ func (s *Sink) Event(e *trace.Event) {
 			}) & countMask
 			if n == 0 {
 				st.handled++
-				if t0, ok := s.originOf(e); ok {
+				if published {
 					st.lag.Record(e.T - t0)
 				}
 			} else {

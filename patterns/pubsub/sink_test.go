@@ -175,3 +175,32 @@ func TestMemoryFollowsWhatIsInFlight(t *testing.T) {
 		}
 	}
 }
+
+// Every first handling of a message counts toward its subscription's lag,
+// the last one of a page too: handling it lets the page be forgotten, its
+// publication times with it, so the lag must be read before (it was not:
+// a long run lost a lag sample a page, found by a second read).
+func TestSinkLagCountsTheLastMessageOfEachPage(t *testing.T) {
+	cfg := Default()
+	cfg.Subscribers = []string{"email"}
+	s := newSink(cfg)
+	q := cfg.QueueName("email")
+	n := 4 * check.DensePage
+	for i := 1; i <= n; i++ { // every page published before any is handled
+		id := "e" + strconv.Itoa(i)
+		at := time.Duration(i) * time.Millisecond
+		feed(s, at, trace.Publish, Publisher, Topic, id, "k")
+		feed(s, at, trace.Send, Topic, q, id, "k")
+	}
+	for i := 1; i <= n; i++ {
+		at := time.Duration(i)*time.Millisecond + time.Second
+		feed(s, at, trace.Handle, "email", q, "e"+strconv.Itoa(i), "k")
+	}
+	st := s.subs[0]
+	if st.handled != int64(n) || st.lag.Count() != int64(n) {
+		t.Errorf("handled %d, lag samples %d: want %d of each", st.handled, st.lag.Count(), n)
+	}
+	if got := st.lag.Max(); got != time.Second {
+		t.Errorf("max lag %v, want 1s", got)
+	}
+}
