@@ -223,6 +223,8 @@ func (w *World) Run(done func() bool) {
 		}
 	}()
 	for len(w.queue) > 0 {
+		// over(done), written out: over is past the inliner's budget, and
+		// this test runs once per callback.
 		if (done != nil && done()) || (w.halt != nil && w.halted()) {
 			return
 		}

@@ -10,12 +10,19 @@ const maxSeenNum = 1 << 25
 // subscriber, a map entry for any other id (a live broker's). It once was
 // a map keyed "subscriber/id": about 100 bytes per message per subscriber.
 type seenSet struct {
-	subs  map[string]*check.Dense[bool]
+	subs  map[seenKey]*check.Dense[bool]
 	other map[string]bool
 }
 
+// seenKey names one subscriber's numbers of one letter: e5 and c5 are
+// different messages.
+type seenKey struct {
+	sub    string
+	letter byte
+}
+
 func newSeenSet() *seenSet {
-	return &seenSet{subs: map[string]*check.Dense[bool]{}, other: map[string]bool{}}
+	return &seenSet{subs: map[seenKey]*check.Dense[bool]{}, other: map[string]bool{}}
 }
 
 // seenNum reads the number of an id of one letter and a number.
@@ -36,10 +43,11 @@ func seenNum(id string) (int, bool) {
 // add notes that sub handled id, and reports whether it had before.
 func (s *seenSet) add(sub, id string) (again bool) {
 	if n, ok := seenNum(id); ok {
-		d := s.subs[sub]
+		k := seenKey{sub, id[0]}
+		d := s.subs[k]
 		if d == nil {
 			d = &check.Dense[bool]{}
-			s.subs[sub] = d
+			s.subs[k] = d
 		}
 		p := d.At(n)
 		again, *p = *p, true
