@@ -116,14 +116,6 @@ func (w *World) NextEvent(k trace.Kind) *trace.Event { return w.rec.Next(k) }
 // Record records e, which NextEvent returned, at the current virtual time.
 func (w *World) Record(e *trace.Event) { w.rec.Record(e) }
 
-// EmitMsg records the event of kind k about message m, at the given
-// attempt, from actor to to, at the current virtual time: Emit for the
-// events every message has, without the copies. See
-// trace.Recorder.EmitMsg.
-func (w *World) EmitMsg(k trace.Kind, actor, to string, m *trace.Msg, attempt int, took time.Duration, note string) {
-	w.rec.EmitMsg(k, actor, to, m, attempt, took, note)
-}
-
 // Recorder returns the recorder the world's events go through.
 func (w *World) Recorder() *trace.Recorder { return w.rec }
 
@@ -142,9 +134,7 @@ func (w *World) SetHalt(fn func() string) { w.halt = fn }
 // Without --until, a run is stopped IdleGrace after the last progress.
 func (w *World) Progress() {
 	w.progress = w.now
-	if w.until == 0 {
-		w.last = min(Add(w.now, IdleGrace), MaxTime-1)
-	}
+	w.limit()
 }
 
 // limit works out the latest time a callback may run at: --until when

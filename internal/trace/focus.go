@@ -99,13 +99,6 @@ func (f *Focus) textKinds() Kinds {
 
 // Event implements Sink.
 func (f *Focus) Event(e *Event) {
-	if f.only == nil && f.follow == "" { // nothing to focus on: every event passes
-		if e.Kind != Run && e.Kind != Summary {
-			f.kept++
-		}
-		f.next.Event(e)
-		return
-	}
 	f.track(e)
 	if !f.Keep(e) {
 		return
