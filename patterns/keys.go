@@ -22,6 +22,12 @@ func KeyNumber(key, prefix string, from int) (int, bool) {
 	return n - from, n > from
 }
 
+// MaxDense is the highest number an id or a key may end in for a
+// pattern's checks to keep it in dense arrays (check.Dense), a few bytes
+// by number: above every count a flag allows. Past it, an id or a key is
+// kept by its text.
+const MaxDense = 1 << 25
+
 // NumberPrefix returns what comes before the decimal number key ends in,
 // and false when it ends in none.
 func NumberPrefix(key string) (string, bool) {

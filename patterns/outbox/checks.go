@@ -77,10 +77,6 @@ const (
 // keyRef names a key: N ≥ 0 for keyPrefix<N>, or ^i for otherNames[i].
 type keyRef int32
 
-// maxDense is the highest number an id or a key may end in to be kept in
-// a dense array: above 2×MaxOrders events and 1000+MaxOrders keys.
-const maxDense = 1 << 25
-
 // keyOrder is the per-key order of one key: how many of its events were
 // committed, and the highest place among them handled so far, plus one (0
 // when none was).
@@ -150,10 +146,10 @@ func (c *Checks) track(n int, f *fate, was bool) {
 	}
 }
 
-// eventNumber returns N for an id "eN" with N from 1 to maxDense.
+// eventNumber returns N for an id "eN" with N from 1 to patterns.MaxDense.
 func eventNumber(id string) (int, bool) {
 	n, ok := patterns.KeyNumber(id, "e", 0)
-	return n, ok && n <= maxDense
+	return n, ok && n <= patterns.MaxDense
 }
 
 // keyRef returns the reference of key, making one on first sight. The
@@ -166,7 +162,7 @@ func (c *Checks) keyRef(key string) keyRef {
 		}
 	}
 	if c.hasPrefix {
-		if n, ok := patterns.KeyNumber(key, c.keyPrefix, 0); ok && n <= maxDense {
+		if n, ok := patterns.KeyNumber(key, c.keyPrefix, 0); ok && n <= patterns.MaxDense {
 			return keyRef(n)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // Checks is a sink that judges a run from its events alone: the stock from
@@ -134,19 +135,11 @@ func (b *byNum[T]) All(fn func(n int, v *T)) {
 	b.ids.All(fn)
 }
 
-// orderNum reads N from an id o<N> (N from 1, no leading zero).
+// orderNum reads N from an id o<N> (N from 1, no leading zero, at most
+// patterns.MaxDense).
 func orderNum(id string) (int, bool) {
-	if len(id) < 2 || len(id) > 10 || id[0] != 'o' || id[1] == '0' {
-		return 0, false
-	}
-	n := 0
-	for _, c := range id[1:] {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
+	n, ok := patterns.KeyNumber(id, "o", 0)
+	return n, ok && n <= patterns.MaxDense
 }
 
 // isOrderKey reports whether key is OrderKey(n) for the order id numbered

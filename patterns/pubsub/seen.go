@@ -1,9 +1,9 @@
 package pubsub
 
-import "github.com/msgplay/msgplay/internal/check"
-
-// maxSeenNum is the highest message number a seenSet keeps densely.
-const maxSeenNum = 1 << 25
+import (
+	"github.com/msgplay/msgplay/internal/check"
+	"github.com/msgplay/msgplay/patterns"
+)
 
 // seenSet is the idempotent subscribers' memory of what each handled: a
 // byte per message of the form a letter and a number (e12, c7) by
@@ -27,17 +27,11 @@ func newSeenSet() *seenSet {
 
 // seenNum reads the number of an id of one letter and a number.
 func seenNum(id string) (int, bool) {
-	if len(id) < 2 || len(id) > 9 || id[0] < 'a' || id[0] > 'z' || id[1] == '0' {
+	if len(id) < 2 || id[0] < 'a' || id[0] > 'z' {
 		return 0, false
 	}
-	n := 0
-	for _, c := range []byte(id[1:]) {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = 10*n + int(c-'0')
-	}
-	return n, n <= maxSeenNum
+	n, ok := patterns.KeyNumber(id, id[:1], 0)
+	return n, ok && n <= patterns.MaxDense
 }
 
 // add notes that sub handled id, and reports whether it had before.

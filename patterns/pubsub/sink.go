@@ -178,18 +178,8 @@ func (s *Sink) numbered(id string) (int32, bool) {
 	if id[0] != s.prefix {
 		return 0, false
 	}
-	var n int64
-	for i := 1; i < len(id); i++ {
-		c := id[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if n > 1<<30 {
-		return 0, false
-	}
-	return int32(n), true
+	n, ok := patterns.KeyNumber(id, id[:1], 0)
+	return int32(n), ok && n <= 1<<30
 }
 
 // slot returns the state of message id in st, making room for it, and
@@ -270,9 +260,6 @@ func (s *Sink) published(i int32) {
 	}
 }
 
-// maxKeyNum is the highest key number kept in a dense array.
-const maxKeyNum = 1 << 25
-
 // keyNum returns N for a key keyPrefix<N>; the first key that ends in a
 // number sets the prefix.
 func (s *Sink) keyNum(key string) (int, bool) {
@@ -282,7 +269,7 @@ func (s *Sink) keyNum(key string) (int, bool) {
 		}
 	}
 	n, ok := patterns.KeyNumber(key, s.keyPrefix, 0)
-	return n, ok && s.keyPrefix != "" && n <= maxKeyNum
+	return n, ok && s.keyPrefix != "" && n <= patterns.MaxDense
 }
 
 // placed notes when the order with key was placed, if it is the first
