@@ -138,10 +138,14 @@ func (s *Numbering) Text(n uint64) (id, key string) {
 	return t[:i], t[i:]
 }
 
+// numbered reports whether the message's id and key are still to be made
+// from its number: it has Names and no ID.
+func (m *Msg) numbered() bool { return m.ID == "" && m.Names != nil }
+
 // Text returns the message's id and key, made from its number when it
 // has Names and no ID.
 func (m *Msg) Text() (id, key string) {
-	if m.ID == "" && m.Names != nil {
+	if m.numbered() {
 		return m.Names.Text(m.Num)
 	}
 	return m.ID, m.Key

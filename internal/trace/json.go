@@ -171,7 +171,7 @@ func appendMsgJSON(b []byte, m *Msg, memo *jsonMemo) []byte {
 // of a message in flight repeat: `,"msg":{"id":"m1","type":"PlaceOrder"`,
 // its class and its key.
 func appendMsgHead(b []byte, m *Msg, memo *jsonMemo) []byte {
-	numbered := m.ID == "" && m.Names != nil
+	numbered := m.numbered()
 	b = append(b, `,"msg":{"id":`...)
 	if numbered {
 		b = appendNumberedJSON(b, m.Names.ID, m.Num)

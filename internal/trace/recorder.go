@@ -83,7 +83,7 @@ func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took t
 	if e.Why != "" || e.Writes != nil || e.Params != nil || e.Actors != nil || e.Report != nil {
 		e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
 	}
-	if r.text.Has(k) && e.Msg.Names != nil && e.Msg.ID == "" {
+	if r.text.Has(k) && e.Msg.numbered() {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}
 	for _, s := range sinks {
@@ -114,7 +114,7 @@ func (r *Recorder) Record(e *Event) { r.record(e) }
 func (r *Recorder) record(e *Event) {
 	e.Seq = r.seq
 	e.T = r.now()
-	if r.text.Has(e.Kind) && e.Msg.Names != nil && e.Msg.ID == "" {
+	if r.text.Has(e.Kind) && e.Msg.numbered() {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}
 	if e.Kind >= numKinds {

@@ -32,7 +32,7 @@ func (h *msgHead) exact() bool {
 // msgHead returns the start of m's part of a line, made when m's is not
 // among the heads made lately.
 func (t *Text) msgHead(m *Msg) *msgHead {
-	if m.ID == "" && m.Names != nil {
+	if m.numbered() {
 		return t.numHead(m)
 	}
 	i := slot(addr(m.ID)) &^ 1
@@ -90,22 +90,13 @@ func (h *msgHead) renumber(num uint64) bool {
 	return true
 }
 
-// decimalDigits returns how many decimal digits n has.
-func decimalDigits(n uint64) int {
-	d := 1
-	for ; n >= 10; n /= 10 {
-		d++
-	}
-	return d
-}
-
 // appendMsgHead writes the id, the class and type, and the key of m, and
 // returns how many columns they took.
 func (t *Text) appendMsgHead(b []byte, m *Msg) ([]byte, int) {
 	st := t.class[m.Class.known()]
 	start := len(b)
 	id, key := m.ID, m.Key
-	numbered := id == "" && m.Names != nil
+	numbered := m.numbered()
 	if numbered {
 		id, key = m.Names.ID, m.Names.Key
 		b = strconv.AppendUint(append(b, id...), m.Num, 10)
