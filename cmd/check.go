@@ -86,20 +86,20 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 	userArgs := args[1:]
 	for _, a := range userArgs {
 		if a == "--seed" || strings.HasPrefix(a, "--seed=") {
-			return usagef("%s: --seed picks one run; a sweep takes --first-seed S and --seeds N", path)
+			return usagef("%s--seed picks one run; a sweep takes --first-seed S and --seeds N", lead(path))
 		}
 	}
 
 	var opt checkOptions
 	fs, given := checkFlagSet(path, p, &opt)
 	if err := fs.Parse(userArgs); err != nil {
-		return flagErrorAt(path, err)
+		return flagErrorAt(path, fs, err)
 	}
 	if opt.help {
 		return app.patternHelp(path, "check", p, fs)
 	}
 	if fs.NArg() > 0 {
-		return usagef("%s takes no more arguments (got %q)", path, fs.Arg(0))
+		return extraArgs(path, fs.Arg(0))
 	}
 	switch {
 	case opt.seeds < 1 || opt.seeds > maxSeeds:
@@ -136,7 +136,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		var ignore checkOptions
 		vfs, sc := checkFlagSet(path, p, &ignore)
 		if err := vfs.Parse(kept); err != nil {
-			return flagErrorAt(path, err)
+			return flagErrorAt(path, vfs, err)
 		}
 		vargs := sc.apply(i)
 		if err := sc.ready(); err != nil {

@@ -84,13 +84,13 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 	var opt compareOptions
 	fs, given := compareFlagSet(path, p, &opt)
 	if err := fs.Parse(args[1:]); err != nil {
-		return flagErrorAt(path, err)
+		return flagErrorAt(path, fs, err)
 	}
 	if opt.help {
 		return app.patternHelp(path, "compare", p, fs)
 	}
 	if fs.NArg() > 0 {
-		return usagef("%s takes no more arguments (got %q)", path, fs.Arg(0))
+		return extraArgs(path, fs.Arg(0))
 	}
 	if len(p.variants) < 2 {
 		return usagef("compare: %s declares fewer than two variants to compare", p.name)
@@ -130,7 +130,7 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 		var ignore compareOptions
 		vfs, sc := compareFlagSet(path, p, &ignore)
 		if err := vfs.Parse(kept); err != nil {
-			return flagErrorAt(path, err)
+			return flagErrorAt(path, vfs, err)
 		}
 		vargs := sc.apply(i)
 		if err := sc.ready(); err != nil {

@@ -22,6 +22,10 @@ func patternArg(c *cobra.Command, args []string) (pattern, bool, error) {
 	if args[0] == "-h" || args[0] == "--help" {
 		return pattern{}, false, c.Help()
 	}
+	if strings.HasPrefix(args[0], "-") {
+		return pattern{}, false, usagef("%s: the pattern comes before the flags (got %s first): msgplay %s PATTERN [flags]; patterns: %s",
+			name, args[0], name, strings.Join(patternNames(), ", "))
+	}
 	p, ok := findPattern(args[0])
 	if !ok {
 		return pattern{}, false, usagef("%s: no pattern %q: want %s", name, args[0], patterns.OrList(patternNames()))

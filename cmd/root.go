@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // App is what every command shares: the streams, the arguments msgplay
@@ -70,6 +72,11 @@ func usageLine(err error) string {
 	msg := err.Error()
 	first := oneLine(msg)
 	if strings.HasPrefix(first, "unknown command") {
+		// Cobra's own: unknown command "x" for "msgplay completion bash".
+		if rest, path, ok := strings.Cut(first, ` for "`); ok && path != `msgplay"` {
+			path = strings.TrimSuffix(path, `"`)
+			return lead(path) + rest + ": see '" + path + " --help'"
+		}
 		first = strings.TrimSuffix(first, ` for "msgplay"`)
 		if _, rest, ok := strings.Cut(msg, "Did you mean this?"); ok {
 			if s := strings.Fields(rest); len(s) > 0 {
@@ -138,13 +145,36 @@ an event (evt, ▷) announces a fact to whoever listens and expects nothing.`,
 	for _, mk := range liveCommands {
 		root.AddCommand(mk(app))
 	}
+	refuseUnknownShells(root)
 	return root
+}
+
+// refuseUnknownShells makes `msgplay completion SHELL` a usage error for a
+// shell cobra's completion command does not know: without a Run of its
+// own it printed its help and exited 0.
+func refuseUnknownShells(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	comp, _, err := root.Find([]string{"completion"})
+	if err != nil || comp == root {
+		return
+	}
+	comp.Args = cobra.ArbitraryArgs
+	comp.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		var shells []string
+		for _, s := range c.Commands() {
+			shells = append(shells, s.Name())
+		}
+		return usagef("completion: no shell %q: want %s", args[0], patterns.OrList(shells))
+	}
 }
 
 // noArgs rejects positional arguments with a usage error.
 func noArgs(c *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usagef("%s takes no arguments (got %q): see '%s --help'", c.CommandPath(), args[0], c.CommandPath())
+		return extraArgs(c.CommandPath(), args[0])
 	}
 	return nil
 }

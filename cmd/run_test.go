@@ -45,9 +45,9 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		{[]string{"competing", "--poison", "x"}, `--poison: no message "x"`},
 		{[]string{"competing", "--bogus"}, "unknown flag --bogus"},
 		{[]string{"competing", "--consumers"}, "--consumers needs a value"},
-		{[]string{"competing", "extra"}, `msgplay competing takes no arguments (got "extra")`},
+		{[]string{"competing", "extra"}, "msgplay: competing takes no arguments (got \"extra\"): see 'msgplay competing --help'"},
 		{[]string{"nosuch"}, `unknown command "nosuch"`},
-		{[]string{"list", "x"}, "msgplay list takes no arguments"},
+		{[]string{"list", "x"}, "msgplay: list takes no arguments"},
 	} {
 		code, stdout, stderr := run(c.args...)
 		name := strings.Join(c.args, " ")
@@ -145,7 +145,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{[]string{"check", "competing", "--variants", "best"}, `--variants: competing has no variant "best": want auto-ack or manual-ack`},
 		{[]string{"check", "competing", "--seed", "4"}, "a sweep takes --first-seed S and --seeds N"},
 		{[]string{"check", "competing", "--consumers", "0"}, "--consumers must be from 1 to 1000 (got 0)"},
-		{[]string{"check", "competing", "--bogus"}, "msgplay check competing: unknown flag --bogus"},
+		{[]string{"check", "competing", "--bogus"}, "msgplay: check competing: unknown flag --bogus"},
 		{[]string{"check", "competing", "--jobs", "-1"}, "--jobs must be from 0 (one per CPU) to 256 (got -1)"},
 		{[]string{"explain"}, "explain takes one pattern"},
 		{[]string{"explain", "nosuch"}, `explain: no pattern "nosuch"`},
