@@ -48,6 +48,7 @@ type Arrivals struct {
 	Window int
 
 	w       *sim.World
+	gap     sim.Sampler // Gap from Rand
 	sent    int
 	over    bool
 	held    bool   // the window was full at the last send: waiting for a settle
@@ -65,6 +66,7 @@ const DefaultWindow = 1024
 // actor restarts.
 func (a *Arrivals) Start(w *sim.World) {
 	a.w = w
+	a.gap = w.Sampler(a.Gap, a.Rand)
 	a.next = a.send
 	if a.Actor != nil {
 		a.Actor.OnRestart(a.schedule)
@@ -90,7 +92,7 @@ func (a *Arrivals) schedule() {
 	}
 	gap := time.Duration(0)
 	if a.sent > 0 || a.GapFirst {
-		gap = a.Gap.Sample(a.Rand)
+		gap = a.gap.Sample()
 	}
 	if a.Until > 0 && a.w.Now()+gap >= a.Until {
 		a.over = true

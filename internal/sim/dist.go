@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -143,7 +142,14 @@ func fromMicros(us float64) time.Duration {
 	if !(us < float64(MaxTime/time.Microsecond)) { // NaN too
 		return MaxTime
 	}
-	return time.Duration(math.Round(max(us, 0))) * time.Microsecond
+	us = max(us, 0)
+	// math.Round, for a us in [0, 2⁵³): the fraction us-t is exact, and
+	// one half or more rounds up, as Round rounds halves away from zero.
+	t := int64(us)
+	if us-float64(t) >= 0.5 {
+		t++
+	}
+	return time.Duration(t) * time.Microsecond
 }
 
 // Mean returns the expected value of the distribution.

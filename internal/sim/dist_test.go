@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,49 @@ func FuzzParseDist(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fromMicros rounds as math.Round does, halves away from zero, and
+// saturates: at halves, just below and above them, and at random values
+// of every size a sample may take.
+func TestFromMicrosRoundsAsMathRound(t *testing.T) {
+	xs := []float64{0, 0.5, 1.5, 2.5, 0.49999999999999994, 3.5e10 + 0.5, 0x1p35 - 0.5, -0.3, -7}
+	r := rand.New(rand.NewPCG(4, 5))
+	for range 100_000 {
+		x := r.Float64() * math.Pow(10, float64(r.IntN(11)))
+		xs = append(xs, x, math.Floor(x)+0.5, math.Nextafter(math.Floor(x)+0.5, 0))
+	}
+	for _, x := range xs {
+		want := time.Duration(math.Round(max(x, 0))) * time.Microsecond
+		if got := fromMicros(x); got != want {
+			t.Fatalf("fromMicros(%v) = %v, want %v", x, got, want)
+		}
+	}
+	for _, x := range []float64{float64(MaxTime / time.Microsecond), math.Inf(1), math.NaN(), 1e300} {
+		if got := fromMicros(x); got != MaxTime {
+			t.Errorf("fromMicros(%v) = %v, want MaxTime", x, got)
+		}
+	}
+}
+
+// A Sampler draws what Dist.Sample draws from the same stream, one for
+// one, whichever the distribution, from a world's stream or another.
+func TestSamplerDrawsWhatSampleDraws(t *testing.T) {
+	for _, d := range []Dist{Exp(6 * ms), Exp(time.Microsecond), Exp(MaxTime), Uniform(ms, 9*ms), Const(ms), {}} {
+		a, b := New(2), New(2)
+		s := a.Sampler(d, a.Rand("x"))
+		o := a.Sampler(d, rand.New(rand.NewPCG(9, 9)))
+		copyOther := rand.New(rand.NewPCG(9, 9))
+		for range 10_000 {
+			if got, want := s.Sample(), d.Sample(b.Rand("x")); got != want {
+				t.Fatalf("%v: Sampler drew %v, Sample %v", d, got, want)
+			}
+			if got, want := o.Sample(), d.Sample(copyOther); got != want {
+				t.Fatalf("%v from another stream: Sampler drew %v, Sample %v", d, got, want)
+			}
+		}
+		if s.Dist() != d {
+			t.Errorf("Sampler.Dist() = %v, want %v", s.Dist(), d)
+		}
+	}
 }

@@ -53,6 +53,7 @@ type World struct {
 	free    []int32 // slots free for reuse
 	seed    uint64
 	streams map[string]*rand.Rand
+	sources map[*rand.Rand]*rand.PCG // each stream's source, for Sampler
 	actors  map[string]*Actor
 	order   []*Actor
 	rec     *trace.Recorder
@@ -92,7 +93,8 @@ func callFunc(f any) { f.(func())() }
 // New returns a World at time zero whose randomness comes from seed and whose
 // events go to sinks.
 func New(seed uint64, sinks ...trace.Sink) *World {
-	w := &World{seed: seed, streams: map[string]*rand.Rand{}, actors: map[string]*Actor{}}
+	w := &World{seed: seed, streams: map[string]*rand.Rand{}, sources: map[*rand.Rand]*rand.PCG{},
+		actors: map[string]*Actor{}}
 	w.rec = trace.NewRecorder(w.Now, sinks...)
 	w.limit()
 	return w
@@ -161,8 +163,10 @@ func (w *World) Rand(name string) *rand.Rand {
 	}
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	r := rand.New(rand.NewPCG(w.seed, h.Sum64()))
+	src := rand.NewPCG(w.seed, h.Sum64())
+	r := rand.New(src)
 	w.streams[name] = r
+	w.sources[r] = src
 	return r
 }
 

@@ -1,7 +1,6 @@
 package competing
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -50,7 +49,7 @@ func (cfg Config) queueOptions() broker.QueueOptions {
 type workers struct {
 	cfg    Config
 	w      *sim.World
-	work   *rand.Rand
+	work   sim.Sampler
 	finish func(arg any)
 }
 
@@ -70,7 +69,7 @@ func (cfg Config) workerKit(w *sim.World) *workers {
 		d.Handle("order placed")
 		d.Ack()
 	}
-	return &workers{cfg: cfg, w: w, work: w.Rand("work"), finish: finish}
+	return &workers{cfg: cfg, w: w, work: w.Sampler(cfg.Work, w.Rand("work")), finish: finish}
 }
 
 // add makes a one more worker consuming from q: it works on each delivery
@@ -84,7 +83,7 @@ func (k *workers) add(a *sim.Actor, q broker.QueuePort) {
 	}
 	crash := randomCrash(w, a, cfg)
 	q.Consume(a, broker.ConsumerOptions{Prefetch: cfg.Prefetch, Ack: cfg.Ack}, func(d broker.Work) {
-		took := sim.Scale(cfg.Work.Sample(k.work), factor)
+		took := sim.Scale(k.work.Sample(), factor)
 		if crash != nil && crash(took) {
 			return
 		}
