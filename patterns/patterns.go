@@ -82,11 +82,17 @@ func (p *producers) Numeric() {}
 
 // Event wakes the producers when a message settles: acked, dead-lettered
 // or lost.
-func (p *producers) Event(e *trace.Event) {
+func (p *producers) Event(e *trace.Event) { p.settled(e.Kind) }
+
+// Follow implements trace.Follower: as Event.
+func (p *producers) Follow(e *trace.MsgEvent) { p.settled(e.Kind) }
+
+// settled wakes the producers when an event of kind k settles a message.
+func (p *producers) settled(k trace.Kind) {
 	if len(*p) == 0 {
 		return
 	}
-	switch e.Kind {
+	switch k {
 	case trace.Ack, trace.DeadLetter, trace.Drop:
 		for _, a := range *p {
 			a.Settled()
@@ -131,8 +137,26 @@ func start(pattern string, c Common, params []trace.Param, checks, out trace.Sin
 	if c.Rewrite != nil {
 		rewrite = trace.SinkFunc(c.Rewrite) // each sink in turn is lent the same event
 	}
-	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, newExplainer(c.Intro), s.Stats, checks, out, &s.producers)))
+	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, newExplainer(shown(c.Intro, out)), s.Stats, checks, out, &s.producers)))
 	return s
+}
+
+// shown returns the intros of the kinds out wants. Only the output reads
+// an intro's Why (no check does), so an intro of a kind it never sees,
+// such as a send when only the summary is printed, would change nothing
+// but keep its kind off the recorder's narrow path (see trace.Follower).
+func shown(intros []Intro, out trace.Sink) []Intro {
+	if out == nil {
+		return nil
+	}
+	wants := trace.WantsOf(out)
+	var keep []Intro
+	for _, in := range intros {
+		if wants.Has(in.Kind) {
+			keep = append(keep, in)
+		}
+	}
+	return keep
 }
 
 // StartLean is Start for a run whose events nobody reads, such as one

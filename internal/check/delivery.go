@@ -205,58 +205,63 @@ func (c *Delivery) Numeric() {}
 // NewDelivery returns an empty Delivery check.
 func NewDelivery() *Delivery { return &Delivery{last: -1, lastN: -1} }
 
-// Event implements trace.Sink.
+// Event implements trace.Sink: it judges e as Follow does.
 func (c *Delivery) Event(e *trace.Event) {
-	if !e.HasMsg() {
-		return
+	if e.HasMsg() {
+		m := e.AsMsg()
+		c.Follow(&m)
 	}
+}
+
+// Follow implements trace.Follower.
+func (c *Delivery) Follow(e *trace.MsgEvent) {
 	switch e.Kind {
 	case trace.Send:
 		if e.To == "" {
 			return
 		}
-		if f := c.get(e.To, &e.Msg); f != nil {
+		if f := c.get(e.To, e.Msg); f != nil {
 			f.state = inFlight
 			return
 		}
 		c.sent++
 		c.sendSeq++
-		c.add(e.To, &e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key, num: e.Msg.Num, names: e.Msg.Names})
+		c.add(e.To, e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key, num: e.Msg.Num, names: e.Msg.Names})
 	case trace.Deliver:
-		if f := c.get(e.Actor, &e.Msg); f != nil {
+		if f := c.get(e.Actor, e.Msg); f != nil {
 			f.open++
 			f.state = inFlight
 		}
 	case trace.Handle:
-		if f := c.get(e.To, &e.Msg); f != nil {
+		if f := c.get(e.To, e.Msg); f != nil {
 			f.open--
 			f.handled++
 			f.handledBy(e.Actor)
-			c.settle(e.To, &e.Msg, f)
+			c.settle(e.To, e.Msg, f)
 		}
 	case trace.Skip, trace.Nack:
-		if f := c.get(e.To, &e.Msg); f != nil {
+		if f := c.get(e.To, e.Msg); f != nil {
 			f.open--
-			c.settle(e.To, &e.Msg, f)
+			c.settle(e.To, e.Msg, f)
 		}
 	case trace.Ack:
-		if f := c.get(e.To, &e.Msg); f != nil {
+		if f := c.get(e.To, e.Msg); f != nil {
 			f.state = acked
-			c.settle(e.To, &e.Msg, f)
+			c.settle(e.To, e.Msg, f)
 		}
 	case trace.DeadLetter:
-		if f := c.get(e.Actor, &e.Msg); f != nil {
+		if f := c.get(e.Actor, e.Msg); f != nil {
 			f.state = deadLettered
-			c.settle(e.Actor, &e.Msg, f)
+			c.settle(e.Actor, e.Msg, f)
 		}
 	case trace.Drop:
-		if f := c.get(e.To, &e.Msg); f != nil {
+		if f := c.get(e.To, e.Msg); f != nil {
 			if e.Actor != e.To {
 				f.open-- // a consumer lost what it was holding
 			}
 			f.state = dropped
 			f.why = e.Note
-			c.settle(e.To, &e.Msg, f)
+			c.settle(e.To, e.Msg, f)
 		}
 	}
 }

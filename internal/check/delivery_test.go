@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/msgplay/msgplay/internal/trace"
 )
@@ -157,13 +158,16 @@ func TestLossDetailSaysWhatWasLostAndWhatNeverSettled(t *testing.T) {
 }
 
 // Numbered messages are judged as by their ids: the same verdicts and
-// evidence, and nothing kept once settled.
+// evidence, and nothing kept once settled; told on the recorder's narrow
+// path, with no text made (trace.Follower), too.
 func TestNumberedMessagesJudgedAsByID(t *testing.T) {
 	script := []string{"send p q m1", "send p q m2", "send p q m3", "deliver q w1 m1", "deliver q w2 m2",
 		"handle w1 q m1", "ack w1 q m1", "drop w2 q m2 lost in a crash", "deliver q w1 m2",
 		"send p q m4", "deliver q w1 m4", "handle w1 q m4", "handle w2 q m4", "ack w1 q m4"}
-	byID, byNum := NewDelivery(), NewDelivery()
+	byID, byNum, followed := NewDelivery(), NewDelivery(), NewDelivery()
 	feed(byID, script...)
+	rec := trace.NewRecorder(new(time.Duration), followed)
+	names := &trace.Numbering{ID: "m", Key: "k-m"}
 	for i, s := range script {
 		f := strings.Fields(s)
 		k, _ := trace.ParseKind(f[0])
@@ -171,13 +175,16 @@ func TestNumberedMessagesJudgedAsByID(t *testing.T) {
 			Num: uint64(f[3][1] - '0')}}
 		e.Note = strings.Join(f[4:], " ")
 		byNum.Event(&e)
+		m := trace.Msg{Num: e.Msg.Num, Names: names}
+		rec.EmitMsg(k, e.Actor, e.To, &m, 1, 0, e.Note)
 		if i == 6 && byNum.kept() != 2 {
 			t.Errorf("%d numbered fates kept after m1 settled, want 2", byNum.kept())
 		}
 	}
 	a, pa := byID.Verdicts("")
 	b, pb := byNum.Verdicts("")
-	if fmt.Sprint(a, pa) != fmt.Sprint(b, pb) || verdict(t, b, "no-loss").OK {
-		t.Errorf("by id: %v %v\nby number: %v %v", a, pa, b, pb)
+	c, pc := followed.Verdicts("")
+	if fmt.Sprint(a, pa) != fmt.Sprint(b, pb) || fmt.Sprint(a, pa) != fmt.Sprint(c, pc) || verdict(t, b, "no-loss").OK {
+		t.Errorf("by id: %v %v\nby number: %v %v\nfollowed: %v %v", a, pa, b, pb, c, pc)
 	}
 }

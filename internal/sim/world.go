@@ -95,7 +95,7 @@ func callFunc(f any) { f.(func())() }
 func New(seed uint64, sinks ...trace.Sink) *World {
 	w := &World{seed: seed, streams: map[string]*rand.Rand{}, sources: map[*rand.Rand]*rand.PCG{},
 		actors: map[string]*Actor{}}
-	w.rec = trace.NewRecorder(w.Now, sinks...)
+	w.rec = trace.NewRecorder(&w.now, sinks...)
 	w.limit()
 	return w
 }

@@ -207,4 +207,36 @@ type Event struct {
 }
 
 // HasMsg reports whether the event is about a message.
-func (e *Event) HasMsg() bool { return e.Msg.ID != "" || e.Msg.Names != nil }
+func (e *Event) HasMsg() bool { return e.Msg.has() }
+
+// has reports whether m is a message: it has an ID, or Names to make one.
+func (m *Msg) has() bool { return m.ID != "" || m.Names != nil }
+
+// MsgEvent is an event as a Follower takes it: the fields an event about
+// a message has, with the message pointed at, not copied. Like an Event
+// it is only lent for the call, the message with it. Attempt is the
+// event's; Msg.Attempt may differ (a broker's message counts on), so
+// read Attempt. A numbered message comes without its ID and Key text.
+// A MsgEvent has no Why: the events that teach come as Events, whose
+// Why a Follower's Event may read before it passes them on.
+type MsgEvent struct {
+	Seq     int64
+	T       time.Duration
+	Kind    Kind
+	Attempt int
+	Actor   string
+	To      string
+	Msg     *Msg // never nil: an event with no message points at an empty one
+	Took    time.Duration
+	Note    string
+}
+
+// HasMsg reports whether the event is about a message.
+func (e *MsgEvent) HasMsg() bool { return e.Msg.has() }
+
+// AsMsg returns e as a Follower takes it, pointing at e's message: for
+// a Follower's Event to pass to Follow.
+func (e *Event) AsMsg() MsgEvent {
+	return MsgEvent{Seq: e.Seq, T: e.T, Kind: e.Kind, Attempt: e.Msg.Attempt, Actor: e.Actor, To: e.To,
+		Msg: &e.Msg, Took: e.Took, Note: e.Note}
+}

@@ -6,14 +6,16 @@ import "time"
 // to its sinks in order. It is the single door through which a simulation
 // speaks.
 type Recorder struct {
-	now   func() time.Duration
-	seq   int64
-	sink  Sink             // every sink, for a kind beyond the table
-	by    [numKinds][]Sink // the sinks that want each kind, in order
-	wants Kinds            // the kinds some sink wants: the others are numbered, then dropped
-	text  Kinds            // the kinds some sink wants with the text of a numbered message
-	cur   Event
-	names *[1 << 10]madeText // the text last made for numbers, by their low bits; made on first use
+	clock  *time.Duration // the virtual time, read at each event
+	seq    int64
+	sink   Sink             // every sink, for a kind beyond the table
+	by     [numKinds][]Sink // the sinks that want each kind, in order
+	wants  Kinds            // the kinds some sink wants: the others are numbered, then dropped
+	text   Kinds            // the kinds some sink wants with the text of a numbered message
+	cur    Event
+	msg    MsgEvent             // the event of EmitMsg's narrow path
+	follow [numKinds][]Follower // for a kind every sink that wants it follows: those sinks; else nil
+	names  *[1 << 10]madeText   // the text last made for numbers, by their low bits; made on first use
 }
 
 // madeText is the text of one numbered message, kept so that the events
@@ -24,20 +26,28 @@ type madeText struct {
 	id, key string
 }
 
-// NewRecorder returns a Recorder that reads the time from now and passes
-// events to sinks in the order given (see Tee).
-func NewRecorder(now func() time.Duration, sinks ...Sink) *Recorder {
+// NewRecorder returns a Recorder that reads the time from clock at each
+// event and passes events to sinks in the order given (see Tee). Read,
+// not called: the hottest path keeps its arguments in registers.
+func NewRecorder(clock *time.Duration, sinks ...Sink) *Recorder {
 	s := Tee(sinks...)
-	r := &Recorder{now: now, sink: s, wants: WantsOf(s), text: textWants(s)}
+	r := &Recorder{clock: clock, sink: s, wants: WantsOf(s), text: textWants(s)}
 	all, wants := []Sink{s}, []Kinds{r.wants}
 	if t, ok := s.(*tee); ok {
 		all, wants = t.sinks, t.wants
 	}
 	for k := range r.by {
+		var follow []Follower
 		for i, s := range all {
 			if wants[i].Has(Kind(k)) {
 				r.by[k] = append(r.by[k], s)
+				if f, ok := s.(Follower); ok {
+					follow = append(follow, f)
+				}
 			}
+		}
+		if len(follow) == len(r.by[k]) {
+			r.follow[k] = follow
 		}
 	}
 	return r
@@ -57,9 +67,28 @@ func (r *Recorder) Emit(e Event) {
 
 // EmitMsg is Emit for the events every message has, the hottest path of
 // a long run: the event of kind k about m, at the given attempt, from
-// actor to to, is made in place, with no copy, and only when some sink
-// wants it.
+// actor to to. When every sink that wants k is a Follower, they take it
+// on the narrow path, with m pointed at; otherwise the event is made in
+// place, with no copy, and only when some sink wants it.
 func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
+	if k < numKinds {
+		if fs := r.follow[k]; fs != nil {
+			r.seq++
+			e := &r.msg
+			e.Seq, e.T, e.Kind, e.Attempt = r.seq, *r.clock, k, attempt
+			e.Actor, e.To, e.Msg, e.Took, e.Note = actor, to, m, took, note
+			for _, f := range fs {
+				f.Follow(e)
+			}
+			return
+		}
+	}
+	r.emitMsgEvent(k, actor, to, m, attempt, took, note)
+}
+
+// emitMsgEvent is EmitMsg for a kind some sink wants as an Event, or no
+// sink at all: apart, so that the narrow path keeps a small frame.
+func (r *Recorder) emitMsgEvent(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
 	if k >= numKinds {
 		e := Event{Kind: k, Actor: actor, To: to, Msg: *m, Took: took, Note: note}
 		e.Msg.Attempt = attempt
@@ -78,7 +107,7 @@ func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took t
 	e := &r.cur
 	e.Msg = *m
 	e.Msg.Attempt = attempt
-	e.Seq, e.T = r.seq, r.now()
+	e.Seq, e.T = r.seq, *r.clock
 	e.Kind, e.Actor, e.To, e.Took, e.Note = k, actor, to, took, note
 	if e.Why != "" || e.Writes != nil || e.Params != nil || e.Actors != nil || e.Report != nil {
 		e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
@@ -113,7 +142,7 @@ func (r *Recorder) Record(e *Event) { r.record(e) }
 // current virtual time, and passes it to every sink that wants its kind.
 func (r *Recorder) record(e *Event) {
 	e.Seq = r.seq
-	e.T = r.now()
+	e.T = *r.clock
 	if r.text.Has(e.Kind) && e.Msg.numbered() {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}

@@ -1,7 +1,9 @@
 package trace_test
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -41,7 +43,8 @@ func filled(t *testing.T) trace.Event {
 // EmitMsg would carry over from the event before.
 func TestEmitMsgLeavesNothingOfTheEventBefore(t *testing.T) {
 	var got []trace.Event
-	r := trace.NewRecorder(func() time.Duration { return 5 }, trace.SinkFunc(func(e *trace.Event) { got = append(got, *e) }))
+	now := time.Duration(5)
+	r := trace.NewRecorder(&now, trace.SinkFunc(func(e *trace.Event) { got = append(got, *e) }))
 	r.Emit(filled(t))
 	m := trace.Msg{ID: "m1", Type: "T", Class: trace.Command, Key: "k1", Num: 1}
 	r.EmitMsg(trace.Ack, "w1", "q", &m, 2, time.Millisecond, "done")
@@ -51,3 +54,36 @@ func TestEmitMsgLeavesNothingOfTheEventBefore(t *testing.T) {
 		t.Errorf("EmitMsg after a full event gave\n%+v\nwant\n%+v", got[len(got)-1], want)
 	}
 }
+
+// follower records how it was told each event: on the narrow path or as
+// an Event.
+type follower struct{ got []string }
+
+func (f *follower) Event(e *trace.Event) { f.got = append(f.got, "event "+e.Kind.String()) }
+func (f *follower) Numeric()             {}
+func (f *follower) Follow(e *trace.MsgEvent) {
+	f.got = append(f.got, fmt.Sprintf("follow %s %d %s>%s #%d %s", e.Kind, e.T, e.Actor, e.To, e.Attempt, e.Note))
+}
+
+// EmitMsg takes the narrow path when every sink that wants the kind is a
+// Follower, and points at the message, with no text made; with another
+// sink wanting it, every sink is told the Event, which that sink may
+// change for those after it.
+func TestEmitMsgFollowsOnlyWhenEverySinkFollows(t *testing.T) {
+	now := time.Duration(4)
+	f, acks := &follower{}, &choosyAcks{}
+	r := trace.NewRecorder(&now, f, acks)
+	m := trace.Msg{Num: 3, Names: &trace.Numbering{ID: "m"}, Attempt: 9}
+	r.EmitMsg(trace.Send, "p", "q", &m, 0, 0, "")
+	r.EmitMsg(trace.Ack, "w", "q", &m, 2, 0, "done")
+	want := []string{"follow send 4 p>q #0 ", "event ack"}
+	if !slices.Equal(f.got, want) || len(acks.ids) != 1 || acks.ids[0] != "m3" {
+		t.Errorf("follower told %q, want %q; the other sink saw %q", f.got, want, acks.ids)
+	}
+}
+
+// choosyAcks wants only acks, as an Event, and reads their text.
+type choosyAcks struct{ ids []string }
+
+func (c *choosyAcks) Event(e *trace.Event) { c.ids = append(c.ids, e.Msg.ID) }
+func (c *choosyAcks) Wants() trace.Kinds   { return trace.KindsOf(trace.Ack) }

@@ -46,6 +46,22 @@ type Numeric interface {
 	Numeric()
 }
 
+// Follower is a sink that follows messages through the events every
+// message has — send, deliver, handle, ack and the others a broker tells
+// with Recorder.EmitMsg — on a narrow path: for those the Recorder calls
+// Follow with a MsgEvent, which points at the message instead of copying
+// it, and builds no Event at all for a kind when every sink that wants
+// it is a Follower (with another sink among them, every sink gets the
+// Event, as one may change it for those after it). Events told any other
+// way reach it through Event, which must pass them on to the same code
+// (Follow(&m) with m := e.AsMsg()), so a recorded trace is judged as a
+// live one. A Follower is Numeric: it reads a numbered message by its
+// Num and Names, as no text is made for it on either path.
+type Follower interface {
+	Numeric
+	Follow(e *MsgEvent)
+}
+
 // passer is a sink that passes events on to others (a filter such as
 // Focus): it needs the text of a numbered message for the kinds it says,
 // those it reads itself and those the sinks after it need.
@@ -60,7 +76,7 @@ func textWants(s Sink) Kinds {
 	switch s := s.(type) {
 	case *tee:
 		return s.text
-	case Numeric:
+	case Numeric: // Followers too
 		return 0
 	case passer:
 		return s.textKinds()

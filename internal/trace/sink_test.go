@@ -30,10 +30,10 @@ func TestTeeFansOutInOrderAndSkipsNil(t *testing.T) {
 }
 
 func TestRecorderStampsAndFansOut(t *testing.T) {
-	now := int64(0)
+	var now time.Duration
 	var seen []int64
 	sink := trace.SinkFunc(func(e *trace.Event) { seen = append(seen, e.Seq*100+int64(e.T)) })
-	r := trace.NewRecorder(func() time.Duration { return time.Duration(now) }, sink, nil, sink)
+	r := trace.NewRecorder(&now, sink, nil, sink)
 	r.Emit(trace.Event{})
 	now = 7
 	r.Emit(trace.Event{})
@@ -53,7 +53,7 @@ func (c *choosy) Wants() trace.Kinds   { return trace.KindsOf(trace.Ack) }
 func TestChoosySinksSeeOnlyTheirKinds(t *testing.T) {
 	var all []int64
 	c := &choosy{}
-	r := trace.NewRecorder(func() time.Duration { return 0 }, c)
+	r := trace.NewRecorder(new(time.Duration), c)
 	for _, k := range []trace.Kind{trace.Send, trace.Ack, trace.Drop, trace.Ack} {
 		r.Emit(trace.Event{Kind: k})
 	}
@@ -61,7 +61,7 @@ func TestChoosySinksSeeOnlyTheirKinds(t *testing.T) {
 		t.Fatalf("choosy got %v, count %d", c.got, r.Count())
 	}
 	c = &choosy{}
-	r = trace.NewRecorder(func() time.Duration { return 0 }, c,
+	r = trace.NewRecorder(new(time.Duration), c,
 		trace.SinkFunc(func(e *trace.Event) { all = append(all, e.Seq) }))
 	for _, k := range []trace.Kind{trace.Send, trace.Ack, trace.Drop} {
 		r.Emit(trace.Event{Kind: k})
@@ -83,9 +83,9 @@ func TestRecorderMakesTextOnlyForWhoReadsIt(t *testing.T) {
 	names := &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
 	msg := trace.Msg{Num: 7, Names: names}
 	num := &numeric{}
-	trace.NewRecorder(func() time.Duration { return 0 }, num).Emit(trace.Event{Kind: trace.Send, Msg: msg})
+	trace.NewRecorder(new(time.Duration), num).Emit(trace.Event{Kind: trace.Send, Msg: msg})
 	var text []string
-	r := trace.NewRecorder(func() time.Duration { return 0 }, num, &choosy{},
+	r := trace.NewRecorder(new(time.Duration), num, &choosy{},
 		trace.SinkFunc(func(e *trace.Event) { text = append(text, e.Msg.ID+" "+e.Msg.Key) }))
 	r.Emit(trace.Event{Kind: trace.Send, Msg: msg})
 	msg.Num = 7 + 1024 // the same slot of the recorder's cache
@@ -118,7 +118,7 @@ func TestFiltersPassOnThatTheirRendererIsNumeric(t *testing.T) {
 		}, "m7"},
 	} {
 		num := &numeric{}
-		trace.NewRecorder(func() time.Duration { return 0 }, c.mk(num)).
+		trace.NewRecorder(new(time.Duration), c.mk(num)).
 			Emit(trace.Event{Kind: trace.Send, Actor: "producer", To: "orders", Msg: msg})
 		if !slices.Equal(num.ids, []string{c.want}) {
 			t.Errorf("%s: the renderer saw ids %q, want %q", c.name, num.ids, c.want)

@@ -104,10 +104,16 @@ func (s *Stats) finished(name string, took time.Duration) {
 // Numeric implements Numeric: numbered messages are followed by number.
 func (s *Stats) Numeric() {}
 
-// Event implements Sink.
+// Event implements Sink: it counts e as Follow does.
 func (s *Stats) Event(e *Event) {
+	m := e.AsMsg()
+	s.Follow(&m)
+}
+
+// Follow implements Follower.
+func (s *Stats) Follow(e *MsgEvent) {
 	s.end = e.T
-	if e.Kind >= numKinds || (e.Kind == Send && (!e.HasMsg() || e.To == "")) {
+	if e.Kind >= numKinds || (e.Kind == Send && (e.To == "" || !e.HasMsg())) {
 		return
 	}
 	s.counts[e.Kind]++
@@ -116,11 +122,11 @@ func (s *Stats) Event(e *Event) {
 		q := s.queue(e.To)
 		q.received++
 		q.add(1)
-		q.sent(&e.Msg, e.T)
+		q.sent(e.Msg, e.T)
 	case Deliver:
 		c := s.consumer(e.To)
 		c.delivered++
-		if e.Msg.Attempt > 1 {
+		if e.Attempt > 1 {
 			c.redelivered++
 		}
 		c.held++
@@ -131,7 +137,7 @@ func (s *Stats) Event(e *Event) {
 		if q.depth > 0 { // a live join sees acks of messages others sent
 			q.add(-1)
 		}
-		if t0, ok := q.settled(&e.Msg); ok {
+		if t0, ok := q.settled(e.Msg); ok {
 			s.latency.Record(e.T - t0)
 		}
 	case Handle, Skip, Nack:
@@ -143,7 +149,7 @@ func (s *Stats) Event(e *Event) {
 		dlq := s.queue(e.To)
 		dlq.received++
 		dlq.add(1)
-		s.forget(e.Actor, &e.Msg)
+		s.forget(e.Actor, e.Msg)
 	case Drop:
 		s.finished(e.Actor, e.Took)
 		if e.Actor == e.To { // a queue dropped what it held
@@ -151,7 +157,7 @@ func (s *Stats) Event(e *Event) {
 				q.add(-1)
 			}
 		}
-		s.forget(e.To, &e.Msg)
+		s.forget(e.To, e.Msg)
 	case Crash:
 		if c := s.consumers.get(e.Actor); c != nil {
 			c.held = 0
