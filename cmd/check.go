@@ -37,13 +37,14 @@ type checkOptions struct {
 var checkFlagNames = map[string]bool{"seeds": true, "first-seed": true, "variants": true, "format": true, "jobs": true}
 
 func (o *checkOptions) register(fs *pflag.FlagSet) {
-	fs.IntVar(&o.seeds, "seeds", 100, fmt.Sprintf("how many seeds to run each variant with, at most %d", maxSeeds))
+	o.seeds = 100
+	fs.Var(count(&o.seeds, 1, maxSeeds), "seeds", fmt.Sprintf("how many seeds to run each variant with, at most %d", maxSeeds))
 	fs.Uint64Var(&o.firstSeed, "first-seed", 1, "the first seed; the sweep runs seeds S … S+N-1")
 	fs.Var(names(&o.variants, "NAME"), "variants", "the variants to run, as dual-write,outbox (default all)")
 	fs.Var(choice(&o.format, "a format", "text", "json"), "format", "output format: text or json")
-	fs.IntVar(&o.jobs, "jobs", 0, fmt.Sprintf("runs at once, at most %d (0 = one per CPU); the results do not depend on it",
+	fs.Var(count(&o.jobs, 0, check.MaxJobs), "jobs", fmt.Sprintf("runs at once, at most %d (0 = one per CPU); the results do not depend on it",
 		check.MaxJobs))
-	fs.Var(durationValue{&o.until}, "until", "stop each run at this virtual time")
+	fs.Var(durationValue{d: &o.until}, "until", "stop each run at this virtual time")
 	fs.BoolVarP(&o.help, "help", "h", false, "help for check")
 }
 

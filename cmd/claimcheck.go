@@ -7,22 +7,22 @@ import (
 )
 
 func bindClaimCheck(f *pflag.FlagSet, c *claimcheck.Config) func() error {
-	f.IntVar(&c.Orders, "orders", c.Orders, "number of orders, each with an attachment"+most(claimcheck.MaxOrders))
+	f.Var(count(&c.Orders, 1, claimcheck.MaxOrders), "orders", "number of orders, each with an attachment"+most(claimcheck.MaxOrders))
 	f.Var(sizeDistValue{&c.Size}, "size", "each attachment's size, up to 1GB: 120KB, 10KB..2MB or exp:120KB")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Work}, "work", "billing's time for one order, after any fetch: 20ms, 10ms..30ms or exp:20ms")
-	f.IntVar(&c.Consumers, "consumers", c.Consumers, "billing instances"+most(claimcheck.MaxConsumers))
+	f.Var(count(&c.Consumers, 1, claimcheck.MaxConsumers), "consumers", "billing instances"+most(claimcheck.MaxConsumers))
 	f.Var(bytesValue{&c.MaxMessageSize}, "max-message-size", "the broker's limit per message (0 = none, at most 1GB): Service Bus "+
 		"standard 256KB, premium up to 100MB; SQS 1MB (256KB before 2025); NATS, Kafka 1MB by default")
 	f.BoolVar(&c.ClaimCheck, "claim-check", c.ClaimCheck, "put attachments in a blob store and send a reference to them")
 	f.Var(bytesValue{&c.Threshold}, "threshold", "with --claim-check: only attachments above this size go to the store (0 = all)")
 	f.Var(distValue{&c.StoreLatency}, "store-latency", "the time of one put, get or delete in the store: 10ms, 5ms..20ms or exp:10ms")
-	f.Var(durationValue{&c.BlobTTL}, "blob-ttl", "the store deletes a blob this long after it was put (0 = never)")
+	f.Var(durationValue{d: &c.BlobTTL}, "blob-ttl", "the store deletes a blob this long after it was put (0 = never)")
 	f.Var(choice(&c.Cleanup, "a cleanup", claimcheck.Cleanups...), "cleanup",
 		"who deletes a blob once its order is billed: on-ack (billing), ttl (the retention) or never")
 	f.Var(windowValue{&c.BrokerDown}, "broker-down", "a broker outage: every send fails from FROM to TO, as 30ms..90ms")
 	f.Var(crashes(&c.Crashes), "crash", "crash the shop or billing at a virtual time, as shop@25ms (repeatable)")
-	f.Var(durationValue{&c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
+	f.Var(durationValue{d: &c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
 	return nil
 }
 
@@ -44,6 +44,9 @@ func (v bytesValue) Set(s string) error {
 	}
 	*v.n = n
 	return nil
+}
+func (v bytesValue) allowed() string {
+	return "a size from 0 to " + claimcheck.ExactBytes(claimcheck.MaxBytes) + ", such as 512B, 120KB or 2MB"
 }
 
 // sizeDistValue is a distribution of sizes: 120KB, 10KB..2MB or exp:120KB.

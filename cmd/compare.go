@@ -34,7 +34,7 @@ var compareFlagNames = map[string]bool{"variants": true, "seed": true, "until": 
 func (o *compareOptions) register(fs *pflag.FlagSet) {
 	fs.Var(names(&o.variants, "NAME"), "variants", "the two variants to compare, as auto-ack,manual-ack (default: the weakest and the strongest)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of both runs: the same seed, so both meet the same faults")
-	fs.Var(durationValue{&o.until}, "until", "stop both runs at this virtual time")
+	fs.Var(durationValue{d: &o.until}, "until", "stop both runs at this virtual time")
 	fs.Var(fileValue{&o.html}, "html", "write the two runs as one HTML page to `FILE`, such as compare-competing.html")
 	fs.Var(maxEventsValue{&o.maxEvents}, "max-events", "with --html: draw at most `N` events of each run (default 20000)")
 	fs.BoolVarP(&o.help, "help", "h", false, "help for compare")

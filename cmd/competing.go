@@ -8,9 +8,9 @@ import (
 )
 
 func bindCompeting(f *pflag.FlagSet, c *competing.Config) func() error {
-	f.IntVar(&c.Consumers, "consumers", c.Consumers, "number of competing workers"+span(1, competing.MaxConsumers))
-	f.IntVar(&c.Messages, "messages", c.Messages, "number of PlaceOrder commands to send"+most(competing.MaxMessages))
-	f.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "most unacked deliveries a worker holds at once"+zeroOr("unlimited", competing.MaxPrefetch))
+	f.Var(count(&c.Consumers, 1, competing.MaxConsumers), "consumers", "number of competing workers"+span(1, competing.MaxConsumers))
+	f.Var(count(&c.Messages, 1, competing.MaxMessages), "messages", "number of PlaceOrder commands to send"+most(competing.MaxMessages))
+	f.Var(count(&c.Prefetch, 0, competing.MaxPrefetch), "prefetch", "most unacked deliveries a worker holds at once"+zeroOr("unlimited", competing.MaxPrefetch))
 	f.Var(choice(&c.Ack, "an ack mode", broker.ManualAck, broker.AutoAck), "ack",
 		"manual (ack after the work) or auto (acked on delivery)")
 	f.Var(distValue{&c.Work}, "work", "processing time of one message: 20ms, 10ms..30ms or exp:20ms")
@@ -19,10 +19,10 @@ func bindCompeting(f *pflag.FlagSet, c *competing.Config) func() error {
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (a worker or the producer) at a virtual time, as worker-2@150ms (repeatable)")
 	f.Var(probValue{&c.CrashRate}, "crash-rate",
 		"chance a worker crashes halfway through each delivery, from 0 to below 1 (needs --restart-after)")
-	f.Var(durationValue{&c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
-	f.Var(durationValue{&c.VisibilityTimeout}, "visibility-timeout",
+	f.Var(durationValue{d: &c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
+	f.Var(durationValue{d: &c.VisibilityTimeout}, "visibility-timeout",
 		"how long a delivery may stay unacked before the message is visible again (0 = none, as RabbitMQ)")
-	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries, "deliveries before a message is dead-lettered"+zeroOr("unlimited", competing.MaxDeliveries))
+	f.Var(count(&c.MaxDeliveries, 0, competing.MaxDeliveries), "max-deliveries", "deliveries before a message is dead-lettered"+zeroOr("unlimited", competing.MaxDeliveries))
 	f.Var(names(&c.Poison, "ID"), "poison", "a message whose handler always fails, as m3 (repeatable)")
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -51,16 +52,21 @@ func flagErrorAt(path string, fs *pflag.FlagSet, err error) error {
 	switch {
 	case errors.As(err, &invalid):
 		name := "--" + invalid.GetFlag().Name
+		if r, ok := invalid.GetFlag().Value.(ranged); ok {
+			return usagef("%s must be %s (got %q)", name, r.allowed(), invalid.GetValue())
+		}
 		var num *strconv.NumError
 		if errors.As(err, &num) {
 			what := "a whole number"
 			switch typ := invalid.GetFlag().Value.Type(); {
 			case typ == "bool":
 				what = "true or false"
+			case typ == "uint64":
+				what = "a whole number from 0 to " + strconv.FormatUint(math.MaxUint64, 10)
 			case strings.HasPrefix(typ, "float"):
 				what = "a number"
 			}
-			return usagef("%s: %q is not %s", name, invalid.GetValue(), what)
+			return usagef("%s must be %s (got %q)", name, what, invalid.GetValue())
 		}
 		return usagef("%s: %v", name, errors.Unwrap(err))
 	case errors.As(err, &missing):

@@ -33,8 +33,12 @@ func (v distValue) Set(s string) error {
 	return nil
 }
 
-// durationValue is a duration of 0 or more.
-type durationValue struct{ d *time.Duration }
+// durationValue is a duration from lo to hi (0 for sim.MaxTime, the
+// ceiling of every duration), as Validate holds it.
+type durationValue struct {
+	d      *time.Duration
+	lo, hi time.Duration
+}
 
 func (v durationValue) String() string {
 	if *v.d == 0 {
@@ -50,6 +54,17 @@ func (v durationValue) Set(s string) error {
 	}
 	*v.d = d
 	return nil
+}
+func (v durationValue) allowed() string {
+	hi := sim.MaxTimeText
+	if v.hi > 0 {
+		hi = trace.FormatDuration(v.hi)
+	}
+	lo := "0"
+	if v.lo > 0 {
+		lo = trace.FormatDuration(v.lo)
+	}
+	return fmt.Sprintf("a duration from %s to %s, with a unit, such as 500ms or 2s", lo, hi)
 }
 
 // choiceValue is one of a fixed set of values of a pattern's own type,
@@ -364,6 +379,7 @@ func (v probValue) Set(s string) error {
 	*v.p = p
 	return nil
 }
+func (v probValue) allowed() string { return "a probability from 0 to 1, such as 0.05" }
 
 func parseProb(s string) (float64, error) {
 	p, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -401,19 +417,47 @@ func parseCount(s string) (int, error) {
 	return n, nil
 }
 
-// countValue is a whole number of 0 or more.
-type countValue struct{ n *int }
+// countValue is a count flag: a whole number that Validate holds from lo
+// to hi (or to what above says, when another flag sets the ceiling). A
+// value that is no whole number is refused with that range, in the words
+// Validate uses for one outside it.
+type countValue struct {
+	n      *int
+	lo, hi int
+	above  string // the ceiling in words, such as "--nodes minus 1"; "" for hi
+}
 
-func (v countValue) String() string { return strconv.Itoa(*v.n) }
-func (v countValue) Type() string   { return "N" }
-func (v countValue) Set(s string) error {
-	n, err := parseCount(s)
+// count binds n to a count flag that Validate holds from lo to hi.
+func count(n *int, lo, hi int) *countValue { return &countValue{n: n, lo: lo, hi: hi} }
+
+// countTo binds n to a count flag from lo to a ceiling another flag sets.
+func countTo(n *int, lo int, above string) *countValue {
+	return &countValue{n: n, lo: lo, above: above}
+}
+
+func (v *countValue) String() string { return strconv.Itoa(*v.n) }
+func (v *countValue) Type() string   { return "int" }
+func (v *countValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
 		return err
 	}
 	*v.n = n
 	return nil
 }
+func (v *countValue) allowed() string {
+	hi := v.above
+	if hi == "" {
+		hi = strconv.Itoa(v.hi)
+	}
+	return fmt.Sprintf("a whole number from %d to %s", v.lo, hi)
+}
+
+// ranged is a flag value that says, for a value it cannot take, what it
+// takes: a kind and its range, such as "a whole number from 1 to 64".
+// flagErrorAt then says "--flag must be <allowed> (got "value")", in the
+// words Validate uses for a number outside the range.
+type ranged interface{ allowed() string }
 
 // countRangeValue is a range of whole numbers, LO..HI, such as 2..8; with
 // offOK, "off" sets both ends to 0. Without offOK both ends are at least

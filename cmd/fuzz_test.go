@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"hash/fnv"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -130,7 +131,7 @@ func fuzzFlagsOf(p pattern) []*pflag.Flag {
 	p.bind(fs)
 	var flags []*pflag.Flag
 	fs.VisitAll(func(f *pflag.Flag) { flags = append(flags, f) })
-	return append(flags, &pflag.Flag{Name: "seed", Value: &countValue{new(int)}})
+	return append(flags, &pflag.Flag{Name: "seed", Value: count(new(int), 0, math.MaxInt)})
 }
 
 // fuzzArgs turns fuzz input into a command line: the pattern picked by

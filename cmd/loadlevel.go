@@ -17,20 +17,20 @@ func bindLoadLevel(f *pflag.FlagSet, c *loadlevel.Config) func() error {
 	f.Var(&listValue[loadlevel.Burst]{list: &c.Bursts, form: "N@TIME", parse: parseBurst, format: loadlevel.Burst.String},
 		"burst", fmt.Sprintf("N extra orders all at once at a virtual time, as 300@2s (repeatable, at most %d times)",
 			loadlevel.MaxBursts))
-	f.IntVar(&c.Messages, "messages", c.Messages, fmt.Sprintf("number of steady orders to send (or use --duration); with the bursts at most %d", loadlevel.MaxOrders))
-	f.Var(durationValue{&c.Duration}, "duration", "send steady orders until this virtual time, instead of --messages")
+	f.Var(count(&c.Messages, 0, loadlevel.MaxOrders), "messages", fmt.Sprintf("number of steady orders to send (or use --duration); with the bursts at most %d", loadlevel.MaxOrders))
+	f.Var(durationValue{d: &c.Duration}, "duration", "send steady orders until this virtual time, instead of --messages")
 	f.Var(distValue{&c.Work}, "work", "processing time of one order: 20ms, 10ms..30ms or exp:20ms")
-	f.IntVar(&c.Consumers, "consumers", c.Consumers, fmt.Sprintf("number of workers, 1 to %d (without --autoscale)", loadlevel.MaxWorkers))
-	f.IntVar(&c.Prefetch, "prefetch", c.Prefetch, "most unacked orders a worker holds at once"+zeroOr("unlimited", loadlevel.MaxPrefetch))
+	f.Var(count(&c.Consumers, 1, loadlevel.MaxWorkers), "consumers", fmt.Sprintf("number of workers, 1 to %d (without --autoscale)", loadlevel.MaxWorkers))
+	f.Var(count(&c.Prefetch, 0, loadlevel.MaxPrefetch), "prefetch", "most unacked orders a worker holds at once"+zeroOr("unlimited", loadlevel.MaxPrefetch))
 	f.Var(countRangeValue{lo: &a.Min, hi: &a.Max, offOK: true}, "autoscale",
 		"let an autoscaler keep MIN..MAX workers, as 2..8 (off = a fixed pool)")
-	f.IntVar(&a.UpAt, "scale-up-at", a.UpAt, "add a worker when the backlog reaches this depth"+span(1, loadlevel.MaxQueueLimit))
-	f.IntVar(&a.DownAt, "scale-down-at", a.DownAt, "remove a worker when the backlog falls to this depth (0 to below --scale-up-at)")
-	f.Var(durationValue{&a.Delay}, "scale-delay", "how long a new worker takes to start")
-	f.Var(durationValue{&a.Cooldown}, "cooldown", "least time between two scaling steps")
-	f.Var(durationValue{&c.MaxWait}, "max-wait",
+	f.Var(count(&a.UpAt, 1, loadlevel.MaxQueueLimit), "scale-up-at", "add a worker when the backlog reaches this depth"+span(1, loadlevel.MaxQueueLimit))
+	f.Var(countTo(&a.DownAt, 0, "below --scale-up-at"), "scale-down-at", "remove a worker when the backlog falls to this depth (0 to below --scale-up-at)")
+	f.Var(durationValue{d: &a.Delay}, "scale-delay", "how long a new worker takes to start")
+	f.Var(durationValue{d: &a.Cooldown}, "cooldown", "least time between two scaling steps")
+	f.Var(durationValue{d: &c.MaxWait, hi: loadlevel.MaxMaxWait}, "max-wait",
 		"the objective: every order taken from the queue within this wait, the maximum (0 = none)")
-	f.IntVar(&c.QueueLimit, "queue-limit", c.QueueLimit,
+	f.Var(count(&c.QueueLimit, 0, loadlevel.MaxQueueLimit), "queue-limit",
 		fmt.Sprintf("most orders waiting in the queue, at most %d; more are refused and lost (0 = unbounded)",
 			loadlevel.MaxQueueLimit))
 	f.Var(countRangeValue{lo: &c.SweepFrom, hi: &c.SweepTo, max: loadlevel.MaxWorkers}, "sweep-consumers",

@@ -49,7 +49,7 @@ func addRunFlags(c *cobra.Command, o *runOptions) {
 	o.seed, o.format, o.lanes, o.cmd = 1, "text", "folded", c
 	f := c.Flags()
 	f.Uint64Var(&o.seed, "seed", o.seed, "seed of every random choice: the same seed gives the same run")
-	f.Var(durationValue{&o.until}, "until", "stop at this virtual time (default: when every message is settled)")
+	f.Var(durationValue{d: &o.until}, "until", "stop at this virtual time (default: when every message is settled)")
 	f.Var(choice(&o.format, "a format", Formats...), "format",
 		"output format: text, json, lanes (a sequence view) or mermaid (a sequenceDiagram)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the header and the summary")
@@ -136,6 +136,9 @@ func (v maxEventsValue) Set(s string) error {
 	}
 	*v.n = n
 	return nil
+}
+func (v maxEventsValue) allowed() string {
+	return fmt.Sprintf("a whole number from 0 (all) to %d", MaxEvents)
 }
 
 // shellLine writes "msgplay ARGS --seed N" with each argument quoted for a

@@ -176,7 +176,7 @@ func TestTheGenericConstructorBuildsACommandFromADef(t *testing.T) {
 		want string
 	}{
 		{[]string{"--n", "0"}, "--n must be at least 1 (got 0)"},
-		{[]string{"--n", "x"}, `--n: "x" is not a whole number`},
+		{[]string{"--n", "x"}, `--n must be a whole number (got "x")`},
 		{[]string{"--mode", "sleepy"}, `--mode: "sleepy" is not a mode: want calm or wild`},
 	} {
 		err := runToy(c.args...)

@@ -11,7 +11,7 @@ import (
 )
 
 func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
-	f.IntVar(&c.Events, "events", c.Events,
+	f.Var(count(&c.Events, 1, pubsub.MaxEvents), "events",
 		fmt.Sprintf("number of orders placed (OrderPlaced events e1 … eN), at most %d", pubsub.MaxEvents))
 	f.Var(&listValue[string]{list: &c.Subscribers, form: "NAMES", parse: parseName, format: same, key: same,
 		split: true, replace: true},

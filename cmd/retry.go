@@ -14,9 +14,9 @@ import (
 )
 
 func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
-	f.IntVar(&c.Orders, "orders", c.Orders, fmt.Sprintf("number of PlaceOrder commands the shop sends, at most %d", retry.MaxOrders))
+	f.Var(count(&c.Orders, 1, retry.MaxOrders), "orders", fmt.Sprintf("number of PlaceOrder commands the shop sends, at most %d", retry.MaxOrders))
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
-	f.IntVar(&c.Workers, "workers", c.Workers, fmt.Sprintf("number of workers, one order at a time each (1 to %d)", retry.MaxWorkers))
+	f.Var(count(&c.Workers, 1, retry.MaxWorkers), "workers", fmt.Sprintf("number of workers, one order at a time each (1 to %d)", retry.MaxWorkers))
 	f.Var(distValue{&c.Work}, "work", "a worker's own work before it calls the gateway")
 	f.Var(outageValue{&c.Outage}, "outage", "when the gateway is down (off = never)")
 	f.Var(probValue{&c.FailRate}, "fail-rate", "chance a call fails outside the outage")
@@ -24,21 +24,21 @@ func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
 	f.Var(rateValue{&c.GatewayCapacity}, "gateway-capacity", fmt.Sprintf("calls per second the gateway takes, at most %d/s (0 = no limit)", retry.MaxRate))
 	f.Var(choice(&c.Policy, "a retry policy", retry.None, retry.Immediate, retry.Backoff), "policy",
 		"on failure: none, immediate or backoff")
-	f.IntVar(&c.Retries, "retries", c.Retries, fmt.Sprintf("in-process retries per delivery, at most %d (--retry-by worker)", retry.MaxRetries))
+	f.Var(count(&c.Retries, 0, retry.MaxRetries), "retries", fmt.Sprintf("in-process retries per delivery, at most %d (--retry-by worker)", retry.MaxRetries))
 	f.Var(spanValue{&c.Base, &c.Cap}, "backoff", "the first and the longest backoff wait")
 	f.Var(choice(&c.Jitter, "a jitter", retry.FullJitter, retry.EqualJitter, retry.NoJitter), "jitter",
 		"spread of a backoff wait d: full, equal or none")
 	f.Var(choice(&c.RetryBy, "a retry mode", retry.ByWorker, retry.ByBroker), "retry-by",
 		"who waits between attempts: worker or broker")
 	f.BoolVar(&c.Breaker, "breaker", c.Breaker, "put a circuit breaker before the gateway")
-	f.IntVar(&c.BreakerFailures, "breaker-failures", c.BreakerFailures,
+	f.Var(count(&c.BreakerFailures, 1, retry.MaxBreakerFails), "breaker-failures",
 		fmt.Sprintf("the fewest failures within --breaker-window that open it (1 to %d)", retry.MaxBreakerFails))
 	f.Var(probValue{&c.BreakerRatio}, "breaker-ratio", "the share of the window's calls that must have failed")
-	f.Var(durationValue{&c.BreakerWindow}, "breaker-window", "the span the breaker counts failures over")
-	f.Var(durationValue{&c.BreakerOpen}, "breaker-open", "how long the breaker stays open")
-	f.IntVar(&c.MaxDeliveries, "max-deliveries", c.MaxDeliveries,
+	f.Var(durationValue{d: &c.BreakerWindow, lo: retry.MinBreakerWindow, hi: retry.MaxWait}, "breaker-window", "the span the breaker counts failures over")
+	f.Var(durationValue{d: &c.BreakerOpen, lo: time.Microsecond, hi: retry.MaxWait}, "breaker-open", "how long the breaker stays open")
+	f.Var(count(&c.MaxDeliveries, 1, retry.MaxDeliveries), "max-deliveries",
 		fmt.Sprintf("deliveries before an order is dead-lettered (1 to %d)", retry.MaxDeliveries))
-	f.Var(durationValue{&c.RedriveAt}, "redrive-at", "move orders.dlq back to orders at this virtual time (0 = never)")
+	f.Var(durationValue{d: &c.RedriveAt, hi: retry.MaxTime}, "redrive-at", "move orders.dlq back to orders at this virtual time (0 = never)")
 	f.Var(rateValue{&c.RedriveRate}, "redrive-rate", fmt.Sprintf("messages moved per second, at most %d/s (0 = all at once)", retry.MaxRate))
 	f.BoolVar(&c.Idempotent, "idempotent", c.Idempotent, "the gateway charges each payment id once")
 	f.Var(names(&c.Poison, "ID"), "poison", "an order the gateway always declines, as m3 (repeatable)")
@@ -86,6 +86,9 @@ func (v rateValue) Set(s string) error {
 	}
 	*v.n = n
 	return nil
+}
+func (v rateValue) allowed() string {
+	return fmt.Sprintf("a rate from 0 to %d/s, such as 100/s", retry.MaxRate)
 }
 
 // spanValue is two durations, LO..HI, such as 50ms..1s.

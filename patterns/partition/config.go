@@ -21,13 +21,14 @@ import (
 // Name is the pattern's command name.
 const Name = "partition"
 
-// The ceilings of the count and duration flags.
+// The ceilings of the count and duration flags, and the floor of --election-timeout.
 const (
 	MaxOrders          = 10_000_000
 	MaxNodes           = 7
 	MaxStock           = 10_000_000
 	MaxPartitions      = 16
 	MaxElectionTimeout = 10 * time.Second
+	MinElectionTimeout = 5 * time.Millisecond
 )
 
 // The values of --mode.
@@ -225,8 +226,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
 	case c.Stock < 0 || c.Stock > MaxStock:
 		return fmt.Errorf("--stock must be from 0 to %d (got %d)", MaxStock, c.Stock)
-	case c.ElectionTimeout < 5*time.Millisecond || c.ElectionTimeout > MaxElectionTimeout:
-		return fmt.Errorf("--election-timeout must be from 5ms to %s (got %s)",
+	case c.ElectionTimeout < MinElectionTimeout || c.ElectionTimeout > MaxElectionTimeout:
+		return fmt.Errorf("--election-timeout must be from %s to %s (got %s)", trace.FormatDuration(MinElectionTimeout),
 			trace.FormatDuration(MaxElectionTimeout), trace.FormatDuration(c.ElectionTimeout))
 	case c.Latency.Reach() > c.ElectionTimeout:
 		return fmt.Errorf("--latency must stay within the --election-timeout (%s), or no leader is ever heard",

@@ -66,14 +66,15 @@ func (r RetryBy) String() string { return [...]string{"worker", "broker"}[r] }
 
 // The ceilings of the flags.
 const (
-	MaxOrders       = 1_000_000
-	MaxWorkers      = 1000
-	MaxRetries      = 20
-	MaxDeliveries   = 100
-	MaxRate         = 1_000_000        // calls or moves per second
-	MaxBreakerFails = 1000             // --breaker-failures
-	MaxTime         = 10 * time.Minute // --outage, --redrive-at
-	MaxWait         = time.Minute      // --backoff, --breaker-window, --breaker-open, mean --work, --arrival, --gateway-latency
+	MaxOrders        = 1_000_000
+	MaxWorkers       = 1000
+	MaxRetries       = 20
+	MaxDeliveries    = 100
+	MaxRate          = 1_000_000             // calls or moves per second
+	MinBreakerWindow = 10 * time.Microsecond // the floor of --breaker-window
+	MaxBreakerFails  = 1000                  // --breaker-failures
+	MaxTime          = 10 * time.Minute      // --outage, --redrive-at
+	MaxWait          = time.Minute           // --backoff, --breaker-window, --breaker-open, mean --work, --arrival, --gateway-latency
 )
 
 // Config is one retry scenario.
@@ -209,8 +210,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--breaker-failures must be from 1 to %d (got %d)", MaxBreakerFails, c.BreakerFailures)
 	case !(c.BreakerRatio > 0 && c.BreakerRatio <= 1):
 		return fmt.Errorf("--breaker-ratio must be above 0 and at most 1 (got %v)", c.BreakerRatio)
-	case c.BreakerWindow < 10*time.Microsecond || c.BreakerWindow > MaxWait:
-		return fmt.Errorf("--breaker-window must be from 10µs to %s (got %s)", fd(MaxWait), fd(c.BreakerWindow))
+	case c.BreakerWindow < MinBreakerWindow || c.BreakerWindow > MaxWait:
+		return fmt.Errorf("--breaker-window must be from %s to %s (got %s)", fd(MinBreakerWindow), fd(MaxWait), fd(c.BreakerWindow))
 	case c.BreakerOpen <= 0 || c.BreakerOpen > MaxWait:
 		return fmt.Errorf("--breaker-open must be above 0 and at most %s (got %s)", fd(MaxWait), fd(c.BreakerOpen))
 	case c.MaxDeliveries < 1 || c.MaxDeliveries > MaxDeliveries:
