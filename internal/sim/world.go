@@ -49,6 +49,7 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	queue   []entry // a binary heap ordered by (at, seq)
+	taken   bool    // the root's callback is running: the next push replaces it (see Run)
 	slots   []event // the callbacks, where the heap's entries point
 	free    []int32 // slots free for reuse
 	seed    uint64
@@ -77,18 +78,16 @@ type entry struct {
 	slot int32
 }
 
-// event is a callback waiting in a slot: fn(arg), on behalf of actor as
-// it was at epoch. A plain func() is kept as the arg of callFunc, so a
-// fired callback is one indirect call, whichever way it was scheduled.
+// event is a callback waiting in a slot: f(), or fn(arg), on behalf of
+// actor as it was at epoch. Either way a fired callback is one indirect
+// call.
 type event struct {
 	actor *Actor // nil for the world's own callbacks, which always run
 	epoch uint32
+	f     func()
 	fn    func(any)
 	arg   any
 }
-
-// callFunc runs a callback scheduled as a plain func().
-func callFunc(f any) { f.(func())() }
 
 // New returns a World at time zero whose randomness comes from seed and whose
 // events go to sinks.
@@ -174,31 +173,31 @@ func (w *World) Rand(name string) *rand.Rand {
 // actor a. If a crashes before then, fn never runs. A nil actor stands for
 // the world itself, whose callbacks always run.
 func (w *World) At(t time.Duration, a *Actor, fn func()) {
-	w.schedule(min(max(t, w.now), MaxTime), a, callFunc, fn)
+	w.schedule(min(max(t, w.now), MaxTime), a, event{f: fn})
 }
 
 // After schedules fn d after now on behalf of actor a; see At.
 func (w *World) After(d time.Duration, a *Actor, fn func()) {
-	w.schedule(max(Add(w.now, d), w.now), a, callFunc, fn)
+	w.schedule(max(Add(w.now, d), w.now), a, event{f: fn})
 }
 
 // AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
 // Unlike a fresh closure, a long-lived fn and a pointer arg cost no
 // allocation, which matters on paths taken once per message.
 func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
-	w.schedule(max(Add(w.now, d), w.now), a, fn, arg)
+	w.schedule(max(Add(w.now, d), w.now), a, event{fn: fn, arg: arg})
 }
 
-// schedule puts fn(arg) at time t, from now to MaxTime, on behalf of a.
-func (w *World) schedule(t time.Duration, a *Actor, fn func(any), arg any) {
-	var epoch uint32
+// schedule puts the callback ev at time t, from now to MaxTime, on behalf
+// of a.
+func (w *World) schedule(t time.Duration, a *Actor, ev event) {
 	if a != nil {
 		if !a.up {
 			return
 		}
-		epoch = a.epoch
+		ev.actor, ev.epoch = a, a.epoch
 	}
-	w.push(t, event{actor: a, epoch: epoch, fn: fn, arg: arg})
+	w.push(t, ev)
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
@@ -222,12 +221,20 @@ func (w *World) Run(done func() bool) {
 		if (done != nil && done()) || (w.halt != nil && w.halted()) {
 			return
 		}
-		if w.queue[0].at > w.last {
-			w.stopAt(w.queue[0].at)
+		top := w.queue[0]
+		if top.at > w.last {
+			w.stopAt(top.at)
 			return
 		}
-		top := w.pop()
+		// The callback runs while its entry still holds the root: most
+		// schedule one more, and the first push takes the root's place
+		// with one sift down, where a pop and a push would take two.
+		w.taken = true
 		w.fire(top.at, top.slot)
+		if w.taken {
+			w.taken = false
+			w.pop()
+		}
 	}
 }
 
@@ -265,16 +272,20 @@ func (w *World) over(done func() bool) bool {
 
 // fire frees the slot of a callback taken off the heap and runs the
 // callback at time at, unless its actor crashed since it was scheduled:
-// then it is dropped, and neither runs nor moves the clock.
+// then it is dropped, and neither runs nor moves the clock. The slot is
+// not cleared: the next callback put there overwrites it.
 func (w *World) fire(at time.Duration, slot int32) {
 	ev := &w.slots[slot]
-	a, epoch, fn, arg := ev.actor, ev.epoch, ev.fn, ev.arg
-	*ev = event{}
+	a, epoch, f, fn, arg := ev.actor, ev.epoch, ev.f, ev.fn, ev.arg
 	w.free = append(w.free, slot)
 	if a != nil && (!a.up || a.epoch != epoch) {
 		return
 	}
 	w.now = at
+	if f != nil {
+		f()
+		return
+	}
 	fn(arg)
 }
 
@@ -289,8 +300,13 @@ func (w *World) push(at time.Duration, ev event) {
 		w.slots = append(w.slots, ev)
 	}
 	w.seq++
-	// Sift up: move parents down into the hole until the new entry fits.
 	e := entry{at: at, seq: w.seq, slot: slot}
+	if w.taken {
+		w.taken = false
+		w.siftDown(e)
+		return
+	}
+	// Sift up: move parents down into the hole until the new entry fits.
 	q := append(w.queue, e)
 	i := len(q) - 1
 	for i > 0 {
@@ -312,9 +328,18 @@ func (w *World) pop() entry {
 	top := q[0]
 	n := len(q) - 1
 	last := q[n]
-	q = q[:n]
-	// Sift down: move the earlier child up into the hole until the last
-	// entry fits there.
+	w.queue = q[:n]
+	if n > 0 {
+		w.siftDown(last)
+	}
+	return top
+}
+
+// siftDown puts e in the root's place, whose entry is gone, moving the
+// earlier child up into the hole until e fits there.
+func (w *World) siftDown(e entry) {
+	q := w.queue
+	n := len(q)
 	i := 0
 	for {
 		l := 2*i + 1
@@ -325,17 +350,13 @@ func (w *World) pop() entry {
 		if r := l + 1; r < n && q[r].before(&q[l]) {
 			m = r
 		}
-		if !q[m].before(&last) {
+		if !q[m].before(&e) {
 			break
 		}
 		q[i] = q[m]
 		i = m
 	}
-	if n > 0 {
-		q[i] = last
-	}
-	w.queue = q
-	return top
+	q[i] = e
 }
 
 func (e *entry) before(o *entry) bool {

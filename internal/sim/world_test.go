@@ -247,3 +247,45 @@ func TestRunningDryBeforeDoneIsAStop(t *testing.T) {
 		t.Error("a run that ran dry before it was done reports no stop")
 	}
 }
+
+// Callbacks that schedule none, one or several more, at times equal to
+// others', before and after them, come out in (time, scheduling) order
+// whatever the heap's size: the first push of a callback takes its root.
+func TestCallbacksSchedulingCallbacksComeOutInOrder(t *testing.T) {
+	w := New(3)
+	r := w.Rand("test")
+	type key struct {
+		at  time.Duration
+		seq int
+	}
+	var ran []key
+	seq := 0
+	var plan func(d time.Duration, depth int)
+	plan = func(d time.Duration, depth int) {
+		seq++
+		k := key{w.Now() + d, seq}
+		w.After(d, nil, func() {
+			ran = append(ran, k)
+			if depth < 6 {
+				for range r.IntN(3) { // 0, 1 or 2 more
+					plan(time.Duration(r.IntN(4))*ms, depth+1)
+				}
+			}
+		})
+	}
+	for range 300 {
+		plan(time.Duration(r.IntN(20))*ms, 0)
+	}
+	w.Run(nil)
+	if len(ran) < 1000 {
+		t.Fatalf("only %d callbacks ran", len(ran))
+	}
+	if !slices.IsSortedFunc(ran, func(a, b key) int {
+		if a.at != b.at {
+			return int(a.at - b.at)
+		}
+		return a.seq - b.seq
+	}) {
+		t.Fatal("callbacks ran out of (time, scheduling) order")
+	}
+}
