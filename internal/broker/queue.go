@@ -127,6 +127,9 @@ func (q *Queue) lane(m *Message) *ring[*Message] {
 // head returns the ready messages the next delivery comes from: the one
 // FIFO, or the highest priority that has any.
 func (q *Queue) head() *ring[*Message] {
+	if q.levels == nil {
+		return &q.ready
+	}
 	for i := len(q.levels) - 1; i >= 0; i-- {
 		if q.levels[i].len() > 0 {
 			return &q.levels[i]

@@ -230,7 +230,18 @@ func (w *World) Run(done func() bool) {
 		// schedule one more, and the first push takes the root's place
 		// with one sift down, where a pop and a push would take two.
 		w.taken = true
-		w.fire(top.at, top.slot)
+		// fire, written out: it is past the inliner's budget.
+		ev := &w.slots[top.slot]
+		a, f, fn, arg := ev.actor, ev.f, ev.fn, ev.arg
+		w.free = append(w.free, top.slot)
+		if a == nil || (a.up && a.epoch == ev.epoch) {
+			w.now = top.at
+			if f != nil {
+				f()
+			} else {
+				fn(arg)
+			}
+		}
 		if w.taken {
 			w.taken = false
 			w.pop()

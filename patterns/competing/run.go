@@ -29,8 +29,8 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	var pool broker.Pool // the orders in flight, reused once acked: no allocation per order
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
 		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
-			m := pool.Get()
-			m.Msg = trace.Msg{Type: "PlaceOrder", Class: trace.Command, Num: uint64(i), Names: numbering}
+			m := pool.Get() // all zero: set only what differs
+			m.Type, m.Class, m.Num, m.Names = "PlaceOrder", trace.Command, uint64(i), numbering
 			q.Send(Producer, m)
 		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
