@@ -19,7 +19,7 @@ import (
 // in flight.
 type Delivery struct {
 	queues  []*queueFates // each unsettled message's fate, per queue
-	slots   []fate        // the fates of messages found by id, reused once settled: no allocation per message
+	slots   []idFate      // the fates of messages found by id, reused once settled: no allocation per message
 	free    []int32       // slots free for reuse
 	lastKey fateKey
 	last    int32       // slot of the last fate found, or -1
@@ -34,7 +34,10 @@ type Delivery struct {
 	dups                  Cases // handled more than once, in the order sealed
 }
 
-type fateKey struct{ queue, id string }
+type fateKey struct {
+	queue *queueFates
+	id    string
+}
 
 // queueFates holds the fates of a queue's unsettled messages: numbered
 // ones in a ring by their number, the others in slots found by their id.
@@ -84,75 +87,105 @@ func (c *Delivery) kept() int {
 	return n
 }
 
-// get returns the fate of message m on queue, or nil; the pointer holds
-// until the next send. The events of one message tend to come together, so
-// the last fate found by id is tried first.
-func (c *Delivery) get(queue string, m *trace.Msg) *fate {
+// get returns the fate of message m on q, the queue's fates, or nil; the
+// pointer holds until the next send. A numbered message's is found
+// inline, by an index.
+func (c *Delivery) get(q *queueFates, m *trace.Msg) *fate {
 	if m.Num > 0 {
-		return c.fates(queue).nums.Get(m.Num)
+		return q.nums.Get(m.Num)
 	}
-	return c.getByID(queue, m)
+	return c.getByID(q, m)
 }
 
-func (c *Delivery) getByID(queue string, m *trace.Msg) *fate {
-	k := fateKey{queue, m.ID}
+// getByID finds the fate of a message by its id. The events of one
+// message tend to come together, so the last fate found is tried first.
+func (c *Delivery) getByID(q *queueFates, m *trace.Msg) *fate {
+	k := fateKey{q, m.ID}
 	if c.last >= 0 && c.lastKey == k {
-		return &c.slots[c.last]
+		return &c.slots[c.last].fate
 	}
-	i, ok := c.fates(queue).ids[m.ID]
+	i, ok := q.ids[m.ID]
 	if !ok {
 		return nil
 	}
 	c.lastKey, c.last = k, i
-	return &c.slots[i]
+	return &c.slots[i].fate
 }
 
-// add makes the fate of message m, first sent to queue now.
-func (c *Delivery) add(queue string, m *trace.Msg, f fate) {
+// add makes the fate of message m, first sent to q now, and returns it:
+// empty, to be filled in.
+func (c *Delivery) add(q *queueFates, m *trace.Msg) *fate {
 	if m.Num > 0 {
-		c.fates(queue).nums.Add(m.Num, f)
-		return
+		f := q.nums.Hold(m.Num)
+		f.names = m.Names
+		if m.Names == nil { // a number and a text of its own (a live trace): keep the text
+			f.more().id, f.rare.key = m.ID, m.Key
+		}
+		return f
 	}
 	var i int32
 	if n := len(c.free); n > 0 {
 		i = c.free[n-1]
 		c.free = c.free[:n-1]
-		c.slots[i] = f
 	} else {
 		i = int32(len(c.slots))
-		c.slots = append(c.slots, f)
+		c.slots = append(c.slots, idFate{})
 	}
-	c.fates(queue).ids[m.ID] = i
-	c.lastKey, c.last = fateKey{queue, m.ID}, i
+	c.slots[i].id, c.slots[i].key = m.ID, m.Key
+	q.ids[m.ID] = i
+	c.lastKey, c.last = fateKey{q, m.ID}, i
+	return &c.slots[i].fate
 }
 
 // forget frees the slot of a sealed message.
-func (c *Delivery) forget(queue string, m *trace.Msg) {
-	q := c.fates(queue)
+func (c *Delivery) forget(q *queueFates, m *trace.Msg) {
 	if m.Num > 0 {
 		q.nums.Delete(m.Num)
 		return
 	}
 	i := q.ids[m.ID]
 	delete(q.ids, m.ID)
-	c.slots[i] = fate{}
+	c.slots[i] = idFate{}
 	c.free = append(c.free, i)
 	if c.last == i {
 		c.last = -1
 	}
 }
 
+// fate is what the check keeps of a message until it is settled: what
+// every message needs, in a few words written on its send and cleared
+// when it is forgotten; what few need is in rare.
 type fate struct {
-	seq     int64 // order of the first send, for stable reports
-	id, key string
-	num     uint64           // for a numbered message whose text is not made yet
-	names   *trace.Numbering // how to make it
-	handled int
-	open    int // deliveries whose handling has not finished
+	seq     int64            // order of the first send, for stable reports
+	first   string           // who handled it first
+	names   *trace.Numbering // a numbered message's: how to make its text, for evidence
+	rare    *rareFate        // nil for most messages
+	handled int32
+	open    int32 // deliveries whose handling has not finished
 	state   fateState
+}
+
+// rareFate is what few messages need kept: the why of a drop while a
+// delivery of it is still being worked on, who else handled it, and the
+// text of a numbered message that is not made from its number.
+type rareFate struct {
 	why     string
-	first   handler   // who handled it first, kept inline to spare an allocation
-	others  []handler // who else handled it
+	others  []handler
+	id, key string
+}
+
+// more returns the rare part of f, made on first use.
+func (f *fate) more() *rareFate {
+	if f.rare == nil {
+		f.rare = &rareFate{}
+	}
+	return f.rare
+}
+
+// idFate is the fate of a message found by its id, with its text.
+type idFate struct {
+	fate
+	id, key string
 }
 
 type handler struct {
@@ -160,25 +193,35 @@ type handler struct {
 	times int
 }
 
+// handledBy counts one handling of the message, by name.
 func (f *fate) handledBy(name string) {
-	if f.first.name == "" || f.first.name == name {
-		f.first.name = name
-		f.first.times++
+	f.handled++
+	if f.first == name || f.first == "" {
+		f.first = name
 		return
 	}
-	for i := range f.others {
-		if f.others[i].name == name {
-			f.others[i].times++
+	r := f.more()
+	for i := range r.others {
+		if r.others[i].name == name {
+			r.others[i].times++
 			return
 		}
 	}
-	f.others = append(f.others, handler{name, 1})
+	r.others = append(r.others, handler{name, 1})
 }
 
 // handlerList writes "worker-3 ×2, worker-1".
 func (f *fate) handlerList() string {
-	parts := make([]string, 0, 1+len(f.others))
-	for _, h := range append([]handler{f.first}, f.others...) {
+	first := handler{f.first, int(f.handled)}
+	var others []handler
+	if f.rare != nil {
+		others = f.rare.others
+	}
+	for _, h := range others {
+		first.times -= h.times
+	}
+	parts := make([]string, 0, 1+len(others))
+	for _, h := range append([]handler{first}, others...) {
 		i := len(parts)
 		parts = append(parts, "")
 		parts[i] = h.name
@@ -215,91 +258,99 @@ func (c *Delivery) Event(e *trace.Event) {
 
 // Follow implements trace.Follower.
 func (c *Delivery) Follow(e *trace.MsgEvent) {
+	queue := e.To // the queue the message is on
 	switch e.Kind {
 	case trace.Send:
-		if e.To == "" {
+		if queue == "" {
 			return
 		}
-		if f := c.get(e.To, e.Msg); f != nil {
-			f.state = inFlight
-			return
-		}
-		c.sent++
-		c.sendSeq++
-		c.add(e.To, e.Msg, fate{seq: c.sendSeq, id: e.Msg.ID, key: e.Msg.Key, num: e.Msg.Num, names: e.Msg.Names})
-	case trace.Deliver:
-		if f := c.get(e.Actor, e.Msg); f != nil {
-			f.open++
-			f.state = inFlight
-		}
-	case trace.Handle:
-		if f := c.get(e.To, e.Msg); f != nil {
-			f.open--
-			f.handled++
-			f.handledBy(e.Actor)
-			c.settle(e.To, e.Msg, f)
-		}
-	case trace.Skip, trace.Nack:
-		if f := c.get(e.To, e.Msg); f != nil {
-			f.open--
-			c.settle(e.To, e.Msg, f)
-		}
-	case trace.Ack:
-		if f := c.get(e.To, e.Msg); f != nil {
-			f.state = acked
-			c.settle(e.To, e.Msg, f)
-		}
-	case trace.DeadLetter:
-		if f := c.get(e.Actor, e.Msg); f != nil {
-			f.state = deadLettered
-			c.settle(e.Actor, e.Msg, f)
-		}
-	case trace.Drop:
-		if f := c.get(e.To, e.Msg); f != nil {
-			if e.Actor != e.To {
-				f.open-- // a consumer lost what it was holding
-			}
-			f.state = dropped
-			f.why = e.Note
-			c.settle(e.To, e.Msg, f)
-		}
-	}
-}
-
-// settle forgets a message whose fate is sealed: settled, with no delivery
-// still being worked on.
-func (c *Delivery) settle(queue string, m *trace.Msg, f *fate) {
-	if f.state == inFlight || f.open > 0 {
+	case trace.Deliver, trace.DeadLetter:
+		queue = e.Actor
+	case trace.Handle, trace.Skip, trace.Nack, trace.Ack, trace.Drop:
+	default:
 		return
 	}
-	c.seal(f)
-	c.forget(queue, m)
-}
-
-// text returns the id and key of the message, made now if need be.
-func (f *fate) text() (id, key string) {
-	if f.id == "" && f.names != nil {
-		return f.names.Text(f.num)
+	q := c.fates(queue)
+	f := c.get(q, e.Msg)
+	if f == nil {
+		if e.Kind == trace.Send {
+			c.sent++
+			c.sendSeq++
+			c.add(q, e.Msg).seq = c.sendSeq
+		}
+		return
 	}
-	return f.id, f.key
+	why := ""
+	switch e.Kind {
+	case trace.Send:
+		f.state = inFlight
+		return
+	case trace.Deliver:
+		f.open++
+		f.state = inFlight
+		return
+	case trace.Handle:
+		f.open--
+		f.handledBy(e.Actor)
+	case trace.Skip, trace.Nack:
+		f.open--
+	case trace.Ack:
+		f.state = acked
+	case trace.DeadLetter:
+		f.state = deadLettered
+	case trace.Drop:
+		if e.Actor != e.To {
+			f.open-- // a consumer lost what it was holding
+		}
+		f.state = dropped
+		why = e.Note
+		if f.open > 0 || f.rare != nil {
+			f.more().why = why // for when it settles
+		}
+	}
+	// Forget a message whose fate is sealed: settled, with no delivery
+	// still being worked on.
+	if f.state != inFlight && f.open <= 0 {
+		c.seal(f, e.Msg.Num, e.Msg.ID, e.Msg.Key, why)
+		c.forget(q, e.Msg)
+	}
 }
 
-func (c *Delivery) seal(f *fate) {
+// text returns the id and key of the message numbered num, or with the
+// given text: made from its number if it is numbered, kept if it had a
+// text of its own.
+func (f *fate) text(num uint64, id, key string) (string, string) {
+	switch {
+	case f.names != nil:
+		return f.names.Text(num)
+	case f.rare != nil && f.rare.id != "":
+		return f.rare.id, f.rare.key
+	}
+	return id, key
+}
+
+// seal counts the fate of a settled message, or one still held when the
+// run ended, named by num or its text (see text); why is why it was
+// dropped, when not kept in f.
+func (c *Delivery) seal(f *fate, num uint64, id, key, why string) {
 	switch {
 	case f.state == deadLettered:
 		c.deadLettered++
 	case f.state == dropped && f.handled == 0:
 		line := ""
 		if c.lost.Room() {
-			id, key := f.text()
-			line = Line(id, key, f.why)
+			if f.rare != nil && f.rare.why != "" {
+				why = f.rare.why
+			}
+			id, key := f.text(num, id, key)
+			line = Line(id, key, why)
 		}
 		c.lost.Add(line)
 	}
 	if f.handled > 1 {
 		line := ""
 		if c.dups.Room() {
-			id, key := f.text()
+			id, key := f.text(num, id, key)
 			line = fmt.Sprintf("%s %s handled %d× (%s)", id, key, f.handled, f.handlerList())
 		}
 		c.dups.Add(line)
@@ -309,20 +360,29 @@ func (c *Delivery) seal(f *fate) {
 	}
 }
 
+// held is a fate still held when the run ends, with what names it.
+type held struct {
+	f       *fate
+	num     uint64
+	id, key string
+}
+
 // Verdicts seals what is left and returns the verdicts of the no-loss and
 // duplicate-effects checks. stopped says why the run ended early, if it
 // did; pending holds the ids of the first messages never settled.
 func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending []string) {
-	var rest []*fate // the fates still held
+	var rest []held // the fates still held
 	for _, q := range c.queues {
 		for _, slot := range q.ids {
-			rest = append(rest, &c.slots[slot])
+			s := &c.slots[slot]
+			rest = append(rest, held{f: &s.fate, id: s.id, key: s.key})
 		}
-		q.nums.All(func(_ uint64, f *fate) { rest = append(rest, f) })
+		q.nums.All(func(num uint64, f *fate) { rest = append(rest, held{f: f, num: num}) })
 	}
-	sort.Slice(rest, func(i, j int) bool { return rest[i].seq < rest[j].seq })
+	sort.Slice(rest, func(i, j int) bool { return rest[i].f.seq < rest[j].f.seq })
 	var unsettled Cases
-	for _, f := range rest {
+	for _, h := range rest {
+		f := h.f
 		// Acked on delivery (auto-ack) but still in a consumer's hands when
 		// the run ended: settled for the broker, yet its effect never came.
 		waiting := f.state == acked && f.handled == 0 && f.open > 0
@@ -333,7 +393,7 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 			}
 			line := ""
 			if unsettled.Room() {
-				id, key := f.text()
+				id, key := f.text(h.num, h.id, h.key)
 				pending = append(pending, id)
 				line = Line(id, key, why)
 			}
@@ -342,7 +402,7 @@ func (c *Delivery) Verdicts(stopped string) (verdicts []trace.Verdict, pending [
 				f.state = inFlight // not settled: seal must not count it
 			}
 		}
-		c.seal(f)
+		c.seal(f, h.num, h.id, h.key, "")
 	}
 	c.queues, c.lastQ, c.lastP, c.lastN, c.slots, c.free, c.last = nil, nil, nil, -1, nil, nil, -1
 

@@ -69,6 +69,24 @@ func TestDropIsLostWithWhy(t *testing.T) {
 	}
 }
 
+// A drop while another delivery of the message is still being worked on
+// seals nothing yet: its why is kept for when that delivery ends, and the
+// message handled by one consumer twice and by another once names both.
+func TestDropWhileStillHeldKeepsItsWhy(t *testing.T) {
+	c := NewDelivery()
+	feed(c, "send p q m1", "deliver q w1 m1", "deliver q w2 m1", "drop w1 q m1 w1 crashed",
+		"nack w2 q m1", "send p q m2", "deliver q w1 m2", "deliver q w2 m2", "deliver q w1 m2",
+		"handle w1 q m2", "handle w2 q m2", "handle w1 q m2", "ack w1 q m2")
+	vs, _ := c.Verdicts("")
+	loss, dup := verdict(t, vs, "no-loss"), verdict(t, vs, "no-duplicate-effects")
+	if loss.OK || len(loss.Evidence) != 1 || loss.Evidence[0] != "m1 k-m1: w1 crashed" {
+		t.Errorf("no-loss: %+v", loss)
+	}
+	if dup.OK || len(dup.Evidence) != 1 || dup.Evidence[0] != "m2 k-m2 handled 3× (w1 ×2, w2)" {
+		t.Errorf("no-duplicate-effects: %+v", dup)
+	}
+}
+
 func TestUnsettledAtTheEndIsReportedInFlight(t *testing.T) {
 	c := NewDelivery()
 	feed(c, "send p q m1", "deliver q w1 m1", "send p q m2")

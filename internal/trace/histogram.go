@@ -25,8 +25,21 @@ type Histogram struct {
 	buckets []int64 // nil until the samples outgrow exact
 }
 
-// Record adds one sample; negative samples count as 0.
+// Record adds one sample; negative samples count as 0. Once the samples
+// are folded into buckets, as in every long run, it costs an increment,
+// inline.
 func (h *Histogram) Record(d time.Duration) {
+	if h.buckets != nil && d >= 0 {
+		h.n++
+		h.max = max(h.max, d)
+		h.buckets[bucketOf(d)]++
+		return
+	}
+	h.record(d)
+}
+
+// record is Record for the first samples, kept exactly.
+func (h *Histogram) record(d time.Duration) {
 	if d < 0 {
 		d = 0
 	}

@@ -11,17 +11,18 @@ const scanMax = 12
 type byName[T any] struct {
 	names []string
 	vals  []*T
-	index map[string]*T // nil until there are more than scanMax names
-	seen  [16]seenName[T]
-	last  seenName[T] // the name found last, tried first by recent
+	index map[string]*T   // nil until there are more than scanMax names
+	seen  [16]seenName[T] // names found before, by the address of their bytes
 }
 
 // recent returns the value of name when it is the very string found
-// last, and nil otherwise: a look small enough to be inlined, for the
-// names that come again and again (a run's one queue).
+// before (see seen), and nil otherwise: a look small enough to be
+// inlined, for the names that come again and again (a run's queues and
+// consumers, each named by one string).
 func (b *byName[T]) recent(name string) *T {
-	if unsafe.StringData(name) == b.last.p && len(name) == b.last.n {
-		return b.last.v
+	p := unsafe.StringData(name)
+	if s := &b.seen[uintptr(unsafe.Pointer(p))>>3&(uintptr(len(b.seen))-1)]; s.p == p && s.n == len(name) {
+		return s.v
 	}
 	return nil
 }
@@ -42,7 +43,6 @@ func (b *byName[T]) get(name string) *T {
 	p := unsafe.StringData(name)
 	s := &b.seen[uintptr(unsafe.Pointer(p))>>3&(uintptr(len(b.seen))-1)]
 	if s.p == p && s.n == len(name) && p != nil {
-		b.last = *s
 		return s.v
 	}
 	if b.index != nil {

@@ -7,12 +7,13 @@ const maxWindow = 1 << 14
 
 // Numbered holds a value per message number (Msg.Num) for the messages in
 // flight: a ring over the window of numbers from the oldest one held, so
-// finding one costs an index, not a hash. Messages come and go roughly in
-// the order of their numbers, so the window stays as wide as what is in
-// flight. The zero Numbered is empty and ready to use.
+// finding one costs an index, not a hash. Number k sits at k modulo the
+// ring's length (a power of two: a mask), so no head is kept apart.
+// Messages come and go roughly in the order of their numbers, so the
+// window stays as wide as what is in flight. The zero Numbered is empty
+// and ready to use.
 type Numbered[T any] struct {
-	base  uint64 // the number at ring[head]
-	head  int
+	base  uint64       // the window is [base, base+len(ring)); base is held unless the ring is empty
 	ring  []numSlot[T] // its length is a power of two
 	live  int          // values in the ring
 	spill map[uint64]*T
@@ -26,13 +27,19 @@ type numSlot[T any] struct {
 // Len returns how many values are held.
 func (n *Numbered[T]) Len() int { return n.live + len(n.spill) }
 
+// slot returns the slot of number k when it is within the window, or nil.
+func (n *Numbered[T]) slot(k uint64) *numSlot[T] {
+	if k-n.base < uint64(len(n.ring)) { // below base, k-base wraps past every length
+		return &n.ring[k&uint64(len(n.ring)-1)]
+	}
+	return nil
+}
+
 // Get returns the value of number k, or nil. The pointer holds until the
 // next Add.
 func (n *Numbered[T]) Get(k uint64) *T {
-	if d := k - n.base; d < uint64(len(n.ring)) { // below base, d wraps past every length
-		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
-			return &s.v
-		}
+	if s := n.slot(k); s != nil && s.used {
+		return &s.v
 	}
 	if n.spill != nil {
 		return n.spill[k]
@@ -43,11 +50,32 @@ func (n *Numbered[T]) Get(k uint64) *T {
 // Add holds v for number k, which must not be held yet, and returns where
 // it is kept; the pointer holds until the next Add.
 func (n *Numbered[T]) Add(k uint64, v T) *T {
+	p := n.Hold(k)
+	*p = v
+	return p
+}
+
+// Hold holds the zero value for number k, which must not be held yet,
+// and returns where it is kept, to be filled in: Add without the copy.
+// The pointer holds until the next Add or Hold.
+func (n *Numbered[T]) Hold(k uint64) *T {
+	if s := n.slot(k); s != nil && n.live > 0 {
+		s.used = true
+		n.live++
+		return &s.v
+	}
+	return n.hold(k)
+}
+
+// hold is Hold for a number outside the window, or an empty ring: it
+// moves or widens the window, or spills.
+func (n *Numbered[T]) hold(k uint64) *T {
 	if n.live == 0 {
-		n.base, n.head = k, 0
+		n.base = k
 	}
 	if k < n.base {
-		return n.toSpill(k, v)
+		var zero T
+		return n.toSpill(k, zero)
 	}
 	for k-n.base >= uint64(len(n.ring)) {
 		if len(n.ring) < maxWindow {
@@ -59,14 +87,18 @@ func (n *Numbered[T]) Add(k uint64, v T) *T {
 			// and start it at k, rather than move it one number at a time
 			// across the gap.
 			n.spillAll()
-			n.base, n.head = k, 0
+			n.base = k
 			break
 		}
 		n.spillOldest()
 	}
-	s := &n.ring[(n.head+int(k-n.base))&(len(n.ring)-1)]
-	s.v, s.used = v, true
+	mask := uint64(len(n.ring) - 1)
+	s := &n.ring[k&mask]
+	s.used = true
 	n.live++
+	for !n.ring[n.base&mask].used { // spilling may have left base unheld; k is held
+		n.base++
+	}
 	return &s.v
 }
 
@@ -84,28 +116,29 @@ func (n *Numbered[T]) toSpill(k uint64, v T) *T {
 func (n *Numbered[T]) grow() {
 	ring := make([]numSlot[T], max(2*len(n.ring), 64))
 	for i := range n.ring {
-		ring[i] = n.ring[(n.head+i)&(len(n.ring)-1)]
+		k := n.base + uint64(i)
+		ring[k&uint64(len(ring)-1)] = n.ring[k&uint64(len(n.ring)-1)]
 	}
-	n.ring, n.head = ring, 0
+	n.ring = ring
 }
 
 // spillOldest moves the value at the base of the window, if any, to the
 // map and moves the window on by one.
 func (n *Numbered[T]) spillOldest() {
-	if s := &n.ring[n.head]; s.used {
+	if s := &n.ring[n.base&uint64(len(n.ring)-1)]; s.used {
 		n.toSpill(n.base, s.v)
 		*s = numSlot[T]{}
 		n.live--
 	}
-	n.head = (n.head + 1) & (len(n.ring) - 1)
 	n.base++
 }
 
 // spillAll moves every value in the ring to the map.
 func (n *Numbered[T]) spillAll() {
 	for i := range n.ring {
-		if s := &n.ring[(n.head+i)&(len(n.ring)-1)]; s.used {
-			n.toSpill(n.base+uint64(i), s.v)
+		k := n.base + uint64(i)
+		if s := &n.ring[k&uint64(len(n.ring)-1)]; s.used {
+			n.toSpill(k, s.v)
 			*s = numSlot[T]{}
 		}
 	}
@@ -115,12 +148,10 @@ func (n *Numbered[T]) spillAll() {
 // Take returns the value of number k and forgets it, with false when k
 // is not held: Get and Delete in one look.
 func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
-	if d := k - n.base; d < uint64(len(n.ring)) {
-		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
-			v = s.v
-			n.vacate(s)
-			return v, true
-		}
+	if s := n.slot(k); s != nil && s.used {
+		v = s.v
+		n.vacate(k, s)
+		return v, true
 	}
 	if p, ok := n.spill[k]; ok {
 		delete(n.spill, k)
@@ -129,24 +160,24 @@ func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
 	return v, false
 }
 
-// vacate empties s, a used slot of the ring, and moves the window's start
-// past the numbers no longer held.
-func (n *Numbered[T]) vacate(s *numSlot[T]) {
+// vacate empties s, the used slot of number k, and moves the window's
+// start past the numbers no longer held.
+func (n *Numbered[T]) vacate(k uint64, s *numSlot[T]) {
 	*s = numSlot[T]{}
 	n.live--
-	for n.live > 0 && !n.ring[n.head].used {
-		n.head = (n.head + 1) & (len(n.ring) - 1)
-		n.base++
+	if k != n.base || n.live == 0 {
+		return // the window starts where it did (or anywhere: the next Hold sets it)
+	}
+	mask := uint64(len(n.ring) - 1)
+	for n.base++; !n.ring[n.base&mask].used; n.base++ {
 	}
 }
 
 // Delete forgets number k.
 func (n *Numbered[T]) Delete(k uint64) {
-	if d := k - n.base; d < uint64(len(n.ring)) {
-		if s := &n.ring[(n.head+int(d))&(len(n.ring)-1)]; s.used {
-			n.vacate(s)
-			return
-		}
+	if s := n.slot(k); s != nil && s.used {
+		n.vacate(k, s)
+		return
 	}
 	delete(n.spill, k)
 }
@@ -155,8 +186,9 @@ func (n *Numbered[T]) Delete(k uint64) {
 // of number, then the spilled ones in no particular order.
 func (n *Numbered[T]) All(fn func(k uint64, v *T)) {
 	for i := range n.ring {
-		if s := &n.ring[(n.head+i)&(len(n.ring)-1)]; s.used {
-			fn(n.base+uint64(i), &s.v)
+		k := n.base + uint64(i)
+		if s := &n.ring[k&uint64(len(n.ring)-1)]; s.used {
+			fn(k, &s.v)
 		}
 	}
 	for k, v := range n.spill {

@@ -29,31 +29,30 @@ type queueStats struct {
 	numSentAt                               Numbered[time.Duration]  // the same for numbered messages
 }
 
-// sent notes when m was first sent to the queue.
-func (q *queueStats) sent(m *Msg, t time.Duration) {
-	if m.Num > 0 {
-		if q.numSentAt.Get(m.Num) == nil {
-			q.numSentAt.Add(m.Num, t)
-		}
-		return
-	}
+// sentByID notes when the message id was first sent to the queue; a
+// numbered message's time is kept by number (see Follow).
+func (q *queueStats) sentByID(id string, t time.Duration) {
 	if q.sentAt == nil {
 		q.sentAt = map[string]time.Duration{}
 	}
-	if _, ok := q.sentAt[m.ID]; !ok {
-		q.sentAt[m.ID] = t
+	if _, ok := q.sentAt[id]; !ok {
+		q.sentAt[id] = t
 	}
 }
 
 // settled forgets when m was sent to the queue and returns it, with false
 // when it was not sent there (or already forgotten).
 func (q *queueStats) settled(m *Msg) (time.Duration, bool) {
-	if m.Num > 0 {
-		return q.numSentAt.Take(m.Num)
+	if m.Num == 0 {
+		return q.settledByID(m.ID)
 	}
-	t0, ok := q.sentAt[m.ID]
+	return q.numSentAt.Take(m.Num)
+}
+
+func (q *queueStats) settledByID(id string) (time.Duration, bool) {
+	t0, ok := q.sentAt[id]
 	if ok {
-		delete(q.sentAt, m.ID)
+		delete(q.sentAt, id)
 	}
 	return t0, ok
 }
@@ -70,6 +69,8 @@ func NewStats() *Stats {
 	return &Stats{}
 }
 
+// consumer returns the statistics of the consumer name, made on first
+// use. Its look by address is inline.
 func (s *Stats) consumer(name string) *consumerStats {
 	if c := s.consumers.recent(name); c != nil {
 		return c
@@ -77,6 +78,7 @@ func (s *Stats) consumer(name string) *consumerStats {
 	return s.consumers.add(name)
 }
 
+// queue returns the statistics of the queue name, made on first use.
 func (s *Stats) queue(name string) *queueStats {
 	if q := s.queues.recent(name); q != nil {
 		return q
@@ -89,16 +91,21 @@ func (q *queueStats) add(n int64) {
 	q.maxDepth = max(q.maxDepth, q.depth)
 }
 
-// finished ends a consumer's work on a delivery.
+// finished ends a consumer's work on a delivery, if it is one.
 func (s *Stats) finished(name string, took time.Duration) {
 	c := s.consumers.recent(name)
 	if c == nil {
 		c = s.consumers.get(name)
 	}
 	if c != nil {
-		c.busy += took
-		c.held = max(c.held-1, 0)
+		c.finished(took)
 	}
+}
+
+// finished ends the consumer's work on a delivery.
+func (c *consumerStats) finished(took time.Duration) {
+	c.busy += took
+	c.held = max(c.held-1, 0)
 }
 
 // Numeric implements Numeric: numbered messages are followed by number.
@@ -118,13 +125,25 @@ func (s *Stats) Follow(e *MsgEvent) {
 	}
 	s.counts[e.Kind]++
 	switch e.Kind {
+	// The hot kinds find their queue and consumer inline (recent), by
+	// the address of the name, and call out only for a name not seen yet.
 	case Send:
-		q := s.queue(e.To)
+		q := s.queues.recent(e.To)
+		if q == nil {
+			q = s.queue(e.To)
+		}
 		q.received++
 		q.add(1)
-		q.sent(e.Msg, e.T)
+		if n := e.Msg.Num; n == 0 {
+			q.sentByID(e.Msg.ID, e.T)
+		} else if q.numSentAt.Get(n) == nil { // first sent: a requeue keeps its time
+			*q.numSentAt.Hold(n) = e.T
+		}
 	case Deliver:
-		c := s.consumer(e.To)
+		c := s.consumers.recent(e.To)
+		if c == nil {
+			c = s.consumer(e.To)
+		}
 		c.delivered++
 		if e.Attempt > 1 {
 			c.redelivered++
@@ -132,8 +151,15 @@ func (s *Stats) Follow(e *MsgEvent) {
 		c.held++
 		c.maxHeld = max(c.maxHeld, c.held)
 	case Ack:
-		s.consumer(e.Actor).acked++
-		q := s.queue(e.To)
+		c := s.consumers.recent(e.Actor)
+		if c == nil {
+			c = s.consumer(e.Actor)
+		}
+		c.acked++
+		q := s.queues.recent(e.To)
+		if q == nil {
+			q = s.queue(e.To)
+		}
 		if q.depth > 0 { // a live join sees acks of messages others sent
 			q.add(-1)
 		}
@@ -141,7 +167,11 @@ func (s *Stats) Follow(e *MsgEvent) {
 			s.latency.Record(e.T - t0)
 		}
 	case Handle, Skip, Nack:
-		s.finished(e.Actor, e.Took)
+		if c := s.consumers.recent(e.Actor); c != nil {
+			c.finished(e.Took)
+		} else {
+			s.finished(e.Actor, e.Took)
+		}
 	case DeadLetter:
 		src := s.queue(e.Actor)
 		src.deadLettered++
