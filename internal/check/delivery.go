@@ -87,16 +87,6 @@ func (c *Delivery) kept() int {
 	return n
 }
 
-// get returns the fate of message m on q, the queue's fates, or nil; the
-// pointer holds until the next send. A numbered message's is found
-// inline, by an index.
-func (c *Delivery) get(q *queueFates, m *trace.Msg) *fate {
-	if m.Num > 0 {
-		return q.nums.Get(m.Num)
-	}
-	return c.getByID(q, m)
-}
-
 // getByID finds the fate of a message by its id. The events of one
 // message tend to come together, so the last fate found is tried first.
 func (c *Delivery) getByID(q *queueFates, m *trace.Msg) *fate {
@@ -137,12 +127,8 @@ func (c *Delivery) add(q *queueFates, m *trace.Msg) *fate {
 	return &c.slots[i].fate
 }
 
-// forget frees the slot of a sealed message.
-func (c *Delivery) forget(q *queueFates, m *trace.Msg) {
-	if m.Num > 0 {
-		q.nums.Delete(m.Num)
-		return
-	}
+// forgetByID frees the slot of a sealed message found by its id.
+func (c *Delivery) forgetByID(q *queueFates, m *trace.Msg) {
 	i := q.ids[m.ID]
 	delete(q.ids, m.ID)
 	c.slots[i] = idFate{}
@@ -271,7 +257,12 @@ func (c *Delivery) Follow(e *trace.MsgEvent) {
 		return
 	}
 	q := c.fates(queue)
-	f := c.get(q, e.Msg)
+	var f *fate // the pointer holds until the next send
+	if n := e.Msg.Num; n > 0 {
+		f = q.nums.Get(n) // inline
+	} else {
+		f = c.getByID(q, e.Msg)
+	}
 	if f == nil {
 		if e.Kind == trace.Send {
 			c.sent++
@@ -311,8 +302,16 @@ func (c *Delivery) Follow(e *trace.MsgEvent) {
 	// Forget a message whose fate is sealed: settled, with no delivery
 	// still being worked on.
 	if f.state != inFlight && f.open <= 0 {
-		c.seal(f, e.Msg.Num, e.Msg.ID, e.Msg.Key, why)
-		c.forget(q, e.Msg)
+		if f.state == acked && f.handled <= 1 {
+			c.settled++ // all seal would do for most messages
+		} else {
+			c.seal(f, e.Msg.Num, e.Msg.ID, e.Msg.Key, why)
+		}
+		if n := e.Msg.Num; n > 0 {
+			q.nums.Delete(n)
+		} else {
+			c.forgetByID(q, e.Msg)
+		}
 	}
 }
 
