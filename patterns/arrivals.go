@@ -49,6 +49,7 @@ type Arrivals struct {
 
 	w       *sim.World
 	gap     sim.Sampler // Gap from Rand
+	window  bool        // Gap is 0 and InFlight is set: the window holds sends back
 	sent    int
 	over    bool
 	held    bool   // the window was full at the last send: waiting for a settle
@@ -67,6 +68,7 @@ const DefaultWindow = 1024
 func (a *Arrivals) Start(w *sim.World) {
 	a.w = w
 	a.gap = w.Sampler(a.Gap, a.Rand)
+	a.window = a.InFlight != nil && a.Gap.Mean() == 0
 	a.next = a.send
 	if a.Actor != nil {
 		a.Actor.OnRestart(a.schedule)
@@ -113,7 +115,7 @@ func (a *Arrivals) send() {
 
 // full reports whether the window holds the next send back.
 func (a *Arrivals) full() bool {
-	if a.InFlight == nil || a.Gap.Mean() != 0 {
+	if !a.window {
 		return false
 	}
 	return a.InFlight() >= cmp.Or(a.Window, DefaultWindow)

@@ -69,6 +69,7 @@ type Consumer struct {
 	room     int // the most deliveries held at once: prefetch, or no bound (auto-ack, prefetch 0)
 	mode     AckMode
 	handler  Handler
+	work     func(Work) // the handler, when given as a Port's (see simQueue.Consume)
 	active   bool
 	life     uint32 // bumped at each crash: deliveries of an old life are not counted as held
 	held     int    // manual-ack deliveries of this life in its hands, expired or not: what prefetch bounds
@@ -101,6 +102,10 @@ func (c *Consumer) pump() {
 	d := c.buffer.popFront()
 	c.current = d
 	d.started = c.q.b.w.Now()
+	if c.work != nil {
+		c.work(d)
+		return
+	}
 	c.handler(d)
 }
 

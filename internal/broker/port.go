@@ -77,5 +77,5 @@ type simQueue struct{ q *Queue }
 func (s simQueue) Send(from string, m *Message) error { return s.q.Send(from, m) }
 
 func (s simQueue) Consume(a *sim.Actor, opts ConsumerOptions, h func(Work)) {
-	s.q.Subscribe(a, opts, func(d *Delivery) { h(d) })
+	s.q.subscribe(a, opts, nil, h)
 }

@@ -400,8 +400,14 @@ func (q *Queue) settle(m *Message) {
 
 // Subscribe attaches a consumer to the queue. See ConsumerOptions.
 func (q *Queue) Subscribe(a *sim.Actor, opts ConsumerOptions, h Handler) *Consumer {
+	return q.subscribe(a, opts, h, nil)
+}
+
+// subscribe is Subscribe with the handler given either way: h, or work,
+// which a Port's handlers are, called without a closure to convert.
+func (q *Queue) subscribe(a *sim.Actor, opts ConsumerOptions, h Handler, work func(Work)) *Consumer {
 	c := &Consumer{Name: a.Name, actor: a, q: q, prefetch: opts.Prefetch, room: opts.Prefetch, mode: opts.Ack,
-		handler: h, active: a.Up()}
+		handler: h, work: work, active: a.Up()}
 	if opts.Ack == AutoAck || opts.Prefetch == 0 {
 		c.room = math.MaxInt
 	}

@@ -49,7 +49,8 @@ type World struct {
 	now     time.Duration
 	seq     uint64
 	queue   []entry // a binary heap ordered by (at, seq)
-	taken   bool    // the root's callback is running: the next push replaces it (see Run)
+	taken   bool    // the root's callback is running: the next push replaces it, in its slot (see Run)
+	tslot   int32   // the running root's slot, while taken
 	slots   []event // the callbacks, where the heap's entries point
 	free    []int32 // slots free for reuse
 	seed    uint64
@@ -135,7 +136,9 @@ func (w *World) SetHalt(fn func() string) { w.halt = fn }
 // Without --until, a run is stopped IdleGrace after the last progress.
 func (w *World) Progress() {
 	w.progress = w.now
-	w.limit()
+	if w.until == 0 { // limit, for the one case progress moves it
+		w.last = min(Add(w.now, IdleGrace), MaxTime-1)
+	}
 }
 
 // limit works out the latest time a callback may run at: --until when
@@ -229,11 +232,10 @@ func (w *World) Run(done func() bool) {
 		// The callback runs while its entry still holds the root: most
 		// schedule one more, and the first push takes the root's place
 		// with one sift down, where a pop and a push would take two.
-		w.taken = true
+		w.taken, w.tslot = true, top.slot
 		// fire, written out: it is past the inliner's budget.
 		ev := &w.slots[top.slot]
 		a, f, fn, arg := ev.actor, ev.f, ev.fn, ev.arg
-		w.free = append(w.free, top.slot)
 		if a == nil || (a.up && a.epoch == ev.epoch) {
 			w.now = top.at
 			if f != nil {
@@ -244,6 +246,7 @@ func (w *World) Run(done func() bool) {
 		}
 		if w.taken {
 			w.taken = false
+			w.free = append(w.free, top.slot)
 			w.pop()
 		}
 	}
@@ -301,6 +304,13 @@ func (w *World) fire(at time.Duration, slot int32) {
 }
 
 func (w *World) push(at time.Duration, ev event) {
+	w.seq++
+	if w.taken {
+		w.taken = false
+		w.slots[w.tslot] = ev
+		w.siftDown(entry{at: at, seq: w.seq, slot: w.tslot})
+		return
+	}
 	var slot int32
 	if n := len(w.free); n > 0 {
 		slot = w.free[n-1]
@@ -310,13 +320,7 @@ func (w *World) push(at time.Duration, ev event) {
 		slot = int32(len(w.slots))
 		w.slots = append(w.slots, ev)
 	}
-	w.seq++
 	e := entry{at: at, seq: w.seq, slot: slot}
-	if w.taken {
-		w.taken = false
-		w.siftDown(e)
-		return
-	}
 	// Sift up: move parents down into the hole until the new entry fits.
 	q := append(w.queue, e)
 	i := len(q) - 1
