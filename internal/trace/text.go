@@ -40,10 +40,11 @@ type Text struct {
 	kinds  [numKinds]style
 	class  [len(classes)]style
 	dim    style // what is there to find, not to read first: times, legends
-	prose  style // notes and explanations: to be read, so never dimmed
 	bold   style
 	good   style
 	bad    style
+	// Notes and explanations have no style: they are to be read, so they
+	// are never dimmed, and a note's line holds no escape to measure.
 
 	// kindLabels are the kind column's labels, by kind (a last row for a
 	// kind with none), then 0 for no message or 1+class (see who).
@@ -281,7 +282,6 @@ func (t *Text) line(e *Event) {
 		}
 		switch {
 		case n <= t.opt.Width-col: // fits: what appendWrapped would write
-			buf = append(buf, t.prose.on...)
 			if spaced && cols+n > t.opt.Width && who.plain && head.exact() {
 				if made == nil {
 					made = append(t.note[:0], note...)
@@ -296,7 +296,6 @@ func (t *Text) line(e *Event) {
 			} else {
 				buf = append(buf, note...)
 			}
-			buf = append(buf, t.prose.off...)
 			cols += n
 		default:
 			if made != nil {

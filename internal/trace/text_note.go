@@ -10,16 +10,16 @@ import (
 // whose columns before it are exact and hold no escape, after two
 // spaces, broken where fitFrom would break the whole line, and reports
 // whether it did; when it did not (the note has a line break or ends in
-// a space, its style writes escapes, or the line breaks before the
-// note), it writes nothing. The last place to break the line, when
-// there is one in the note, is found from the note alone: the last space
-// breakAt would find in the whole line. It spares writing the line, then
+// a space, or the line breaks before the note), it writes nothing. The
+// last place to break the line, when there is one in the note, is found
+// from the note alone: the last space breakAt would find in the whole
+// line. It spares writing the line, then
 // measuring and copying it again.
 //
 // A simple note (see noteCols) of n columns is searched from its end: the
 // last space that fits is most often a word or two before it.
 func (t *Text) appendNoteBroken(b, note []byte, col, n int, simple bool) ([]byte, bool) {
-	if t.wholeLines || t.prose.on != "" || t.prose.off != "" || len(note) == 0 || note[len(note)-1] == ' ' ||
+	if t.wholeLines || len(note) == 0 || note[len(note)-1] == ' ' ||
 		bytes.IndexByte(note, '\n') >= 0 {
 		return b, false
 	}
@@ -98,7 +98,6 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 	first := true
 	for why != "" {
 		b = appendSpaces(b, indent)
-		b = append(b, t.prose.on...)
 		if first {
 			b = append(b, whyMark...)
 		} else {
@@ -110,7 +109,6 @@ func (t *Text) appendWhy(b []byte, why string, indent int) []byte {
 			cut, _ = wrapAt(why, room)
 		}
 		b = append(b, strings.TrimRight(why[:cut], " ")...)
-		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		why = strings.TrimLeft(why[cut:], " ")
 	}
@@ -142,7 +140,6 @@ func (t *Text) appendWrapped(b []byte, note string, col, n int, simple bool) ([]
 		room = max(t.opt.Width-indent, 1)
 		first = 0
 	}
-	b = append(b, t.prose.on...)
 	for n > room {
 		cut, runes := -1, 0 // where to cut, and the runes before it
 		if simple {
@@ -157,10 +154,8 @@ func (t *Text) appendWrapped(b []byte, note string, col, n int, simple bool) ([]
 		if first < 0 {
 			first = runes - (cut - len(piece))
 		}
-		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		b = appendSpaces(b, t.noteIndent(2))
-		b = append(b, t.prose.on...)
 		rest := strings.TrimLeft(note[cut:], " ")
 		n -= runes + len(note) - cut - len(rest)
 		note = rest
@@ -170,7 +165,7 @@ func (t *Text) appendWrapped(b []byte, note string, col, n int, simple bool) ([]
 	if first < 0 {
 		first = n
 	}
-	return append(b, t.prose.off...), first
+	return b, first
 }
 
 // firstWordPasses reports whether the first word of note has more than

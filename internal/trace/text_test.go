@@ -229,18 +229,15 @@ func (t *Text) wrappedByRunes(b []byte, note string, col int) []byte {
 		b = appendSpaces(b, t.noteIndent(0))
 		room = max(t.opt.Width-t.noteIndent(0), 1)
 	}
-	b = append(b, t.prose.on...)
 	for utf8.RuneCountInString(note) > room {
 		cut, _ := wrapAt(note, room)
 		b = append(b, strings.TrimRight(note[:cut], " ")...)
-		b = append(b, t.prose.off...)
 		b = append(b, '\n')
 		b = appendSpaces(b, t.noteIndent(2))
-		b = append(b, t.prose.on...)
 		note = strings.TrimLeft(note[cut:], " ")
 		room = max(t.opt.Width-t.noteIndent(2), 1)
 	}
-	return append(append(b, note...), t.prose.off...)
+	return append(b, note...)
 }
 
 // TestWrappedNotesAsCountedByRunes holds appendWrapped, which finds the
@@ -275,7 +272,7 @@ func TestWrappedNotesAsCountedByRunes(t *testing.T) {
 			t.Fatalf("width %d, col %d, %q:\n got %q\nwant %q", x.opt.Width, col, note, got, want)
 		}
 		if line, _, _ := strings.Cut(string(got), "\n"); first > 0 {
-			line = strings.NewReplacer(x.prose.on, "", x.prose.off, "").Replace(strings.TrimPrefix(line, string(lead)))
+			line = strings.TrimPrefix(line, string(lead))
 			if utf8.RuneCountInString(line) != first {
 				t.Fatalf("width %d, col %d, %q: first line %q, said %d columns", x.opt.Width, col, note, line, first)
 			}
