@@ -15,8 +15,8 @@ import (
 type jsonMemo struct {
 	stamp  stampJSON
 	who    [1 << memoBits]whoJSON
-	heads  [1 << memoBits]headJSON
-	nums   [1 << memoBits]headJSON // the heads of numbered messages, by their number's low bits
+	heads  [1 << memoBits]head
+	nums   [1 << memoBits]head // the heads of numbered messages, by their number's low bits
 	fields [1 << memoBits]fieldJSON
 }
 
@@ -25,16 +25,6 @@ type whoJSON struct {
 	kind      Kind
 	actor, to string
 	json      []byte
-}
-
-// headJSON is what appendMsgHead wrote for a message.
-type headJSON struct {
-	id, typ, key string
-	class        Class
-	names        *Numbering // for a numbered message, its numbering and number
-	num          uint64
-	idEnd, keyAt int // for a numbered message: where its id's digits end, where its key's start (0: none)
-	json         []byte
 }
 
 // fieldJSON is a field, a string, and their JSON.
@@ -56,18 +46,15 @@ func (memo *jsonMemo) appendWho(b []byte, e *Event) []byte {
 	if memo == nil {
 		return appendWho(b, e)
 	}
-	i := slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind)) &^ 1
-	if w := twoWays(memo.who[:], i, func(w *whoJSON) bool {
+	w, ok := twoWays(memo.who[:], slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind))&^1, func(w *whoJSON) bool {
 		return w.json != nil && w.kind == e.Kind && same(w.actor, e.Actor) && same(w.to, e.To)
-	}); w != nil {
+	})
+	if ok {
 		return append(b, w.json...)
 	}
-	spare := memo.who[i+1].json
-	memo.who[i+1] = memo.who[i] // the one used less lately goes
-	w := &memo.who[i]
 	n := len(b)
 	b = appendWho(b, e)
-	w.kind, w.actor, w.to, w.json = e.Kind, e.Actor, e.To, append(spare[:0], b[n:]...)
+	w.kind, w.actor, w.to, w.json = e.Kind, e.Actor, e.To, append(w.json[:0], b[n:]...)
 	return b
 }
 
@@ -79,19 +66,13 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 	if m.numbered() {
 		return memo.appendNumHead(b, m)
 	}
-	i := slot(addr(m.ID)) &^ 1
-	if h := twoWays(memo.heads[:], i, func(h *headJSON) bool {
-		return h.json != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
-	}); h != nil {
-		return append(b, h.json...)
+	h, ok := twoWays(memo.heads[:], slot(addr(m.ID))&^1, func(h *head) bool { return h.isOf(m) })
+	if ok {
+		return append(b, h.text...)
 	}
-	spare := memo.heads[i+1].json
-	memo.heads[i+1] = memo.heads[i]
-	h := &memo.heads[i]
 	n := len(b)
 	b = appendMsgHead(b, m, memo)
-	h.id, h.typ, h.key, h.class = m.ID, m.Type, m.Key, m.Class
-	h.json = append(spare[:0], b[n:]...)
+	*h = head{id: m.ID, typ: m.Type, key: m.Key, class: m.Class, text: append(h.text[:0], b[n:]...)}
 	return b
 }
 
@@ -104,36 +85,20 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
 // slot holds, only those that differ, as the text renderer does.
 func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
 	h := &memo.nums[m.Num&(uint64(len(memo.nums))-1)]
-	if h.json != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) &&
-		(h.num == m.Num || m.Num > h.num && h.renumber(m.Num)) {
-		return append(b, h.json...)
+	if h.numbersLike(m) && (h.num == m.Num || m.Num > h.num && h.renumber(m.Num)) {
+		return append(b, h.text...)
 	}
 	n := len(b)
 	b = appendMsgHead(b, m, memo)
-	h.names, h.num, h.typ, h.class = m.Names, m.Num, m.Type, m.Class
-	h.json = append(h.json[:0], b[n:]...)
 	// Where the digits are: the id's after its quoted prefix, the key's
 	// at the end, before the quote. A prefix JSON escapes is left alone.
-	h.idEnd, h.keyAt = 0, 0
+	idAt := -1
 	if plainJSON(m.Names.ID) == len(m.Names.ID) {
-		h.idEnd = len(`,"msg":{"id":"`) + len(m.Names.ID) + decimalDigits(m.Num)
+		idAt = len(`,"msg":{"id":"`) + len(m.Names.ID)
 	}
-	if m.Names.Key != "" {
-		h.keyAt = len(h.json) - 1 - decimalDigits(m.Names.KeyFrom+m.Num)
-	}
+	text := append(h.text[:0], b[n:]...)
+	h.numbered(m, text, idAt, len(text)-1)
 	return b
-}
-
-// renumber makes h, the field of a numbered message, the field of the
-// later number num, as msgHead.renumber does.
-func (h *headJSON) renumber(num uint64) bool {
-	key := h.names.KeyFrom
-	if h.idEnd == 0 || !setDecimal(h.json, h.idEnd-decimalDigits(h.num), h.idEnd-1, h.num, num, false) ||
-		h.keyAt > 0 && !setDecimal(h.json, h.keyAt, len(h.json)-2, key+h.num, key+num, false) {
-		return false // half written, perhaps: made again
-	}
-	h.num = num
-	return true
 }
 
 // appendField appends a field whose value is a string: name, such as

@@ -11,17 +11,74 @@ import "unsafe"
 // push each other out on every event).
 const memoBits = 8
 
-// twoWays returns the one of ways[i] and ways[i+1] that matches, moved to
-// ways[i] (the one used last comes first), or nil.
-func twoWays[T any](ways []T, i int, matches func(*T) bool) *T {
-	if matches(&ways[i]) {
-		return &ways[i]
+// twoWays returns ways[i] after moving there the one of ways[i] and
+// ways[i+1] that matches, and true; when neither does, it returns the one
+// used less lately, moved to ways[i], and false, for the caller to make
+// again over it (keeping its buffers). Either way the one used last comes
+// first.
+func twoWays[T any](ways []T, i int, matches func(*T) bool) (*T, bool) {
+	a := &ways[i]
+	if matches(a) {
+		return a, true
 	}
-	if matches(&ways[i+1]) {
-		ways[i], ways[i+1] = ways[i+1], ways[i]
-		return &ways[i]
+	b := &ways[i+1]
+	hit := matches(b)
+	*a, *b = *b, *a
+	return a, hit
+}
+
+// head is a message's head as a renderer made it, kept to be written
+// again for the message's next events: the text renderer's "m1  cmd
+// PlaceOrder order-1001", the JSON renderer's `,"msg":{"id":"m1",…`.
+type head struct {
+	id, typ, key string // for a numbered message (names set), what its id and key start with
+	class        Class
+	names        *Numbering
+	num          uint64
+	// For a numbered message: where its id's digits start and end (idEnd
+	// 0: they cannot be written over), where its key's start and its
+	// last one is (keyAt 0: no key).
+	idAt, idEnd, keyAt, keyLast int
+	text                        []byte
+}
+
+// isOf reports whether h is the head of m, which is not numbered.
+func (h *head) isOf(m *Msg) bool {
+	return h.text != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
+}
+
+// numbersLike reports whether h is the head of a numbered message of the
+// numbering, type and class of m's: of m itself when h.num is m.Num.
+func (h *head) numbersLike(m *Msg) bool {
+	return h.text != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type)
+}
+
+// renumber makes h, the head of a numbered message, the head of the
+// later number num, by writing the digits of its id and key that differ,
+// and reports whether they keep their places (when they do not, the head
+// must be made again).
+func (h *head) renumber(num uint64) bool {
+	key := h.names.KeyFrom
+	if h.idEnd == 0 || !setDecimal(h.text, h.idAt, h.idEnd-1, h.num, num, false) ||
+		h.keyAt > 0 && !setDecimal(h.text, h.keyAt, h.keyLast, key+h.num, key+num, false) {
+		return false // half written, perhaps: made again
 	}
-	return nil
+	h.num = num
+	return true
+}
+
+// numbered makes h the head of m, a numbered message, made in text:
+// the digits of its id start at idAt (-1 when they cannot be found: then
+// a later number makes the head again) and those of its key end at
+// keyEnd.
+func (h *head) numbered(m *Msg, text []byte, idAt, keyEnd int) {
+	*h = head{id: m.Names.ID, typ: m.Type, key: m.Names.Key, class: m.Class, names: m.Names, num: m.Num, text: text}
+	if idAt >= 0 {
+		h.idAt, h.idEnd = idAt, idAt+decimalDigits(m.Num)
+	}
+	if h.key != "" {
+		h.keyAt, h.keyLast = keyEnd-decimalDigits(m.Names.KeyFrom+m.Num), keyEnd-1
+	}
 }
 
 // addr returns the address of the bytes of s.

@@ -348,16 +348,14 @@ func (t *Text) who(e *Event) *lineWho {
 	if e.HasMsg() {
 		mark = 1 + int(e.Msg.Class.known())
 	}
-	i := slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind)) &^ 1
-	if w := twoWays(t.whos[:], i, func(w *lineWho) bool {
+	w, ok := twoWays(t.whos[:], slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind))&^1, func(w *lineWho) bool {
 		return w.text != nil && w.kind == e.Kind && w.mark == mark && w.actorW == t.actorW &&
 			same(w.actor, e.Actor) && same(w.receiver, e.To)
-	}); w != nil {
+	})
+	if ok {
 		return w
 	}
-	spare := t.whos[i+1].text
-	t.whos[i+1] = t.whos[i]
-	w := &t.whos[i]
+	spare := w.text
 	*w = lineWho{actor: e.Actor, receiver: e.To, kind: e.Kind, mark: mark, actorW: t.actorW}
 	actor := t.look(e.Actor)
 	b, n := t.appendActorColumn(append(spare[:0], "  "...), actor, e.Actor)

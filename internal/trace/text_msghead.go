@@ -6,14 +6,9 @@ import "strconv"
 // last event, "m1  cmd PlaceOrder order-1001": the events of a message
 // in flight repeat it.
 type msgHead struct {
-	id, typ, key string // for a numbered message (names set), what its id and key start with
-	class        Class
-	names        *Numbering
-	num          uint64
-	idEnd, keyAt int // for a numbered message: where its id's digits end, where its key's start (0: no key)
-	text         []byte
-	cols         int // its columns, a byte of the id, type and key counted as one
-	ascii        int // 1 when the id, type and key are printable ASCII, so cols are exact; -1 when not; 0 not known yet
+	head
+	cols  int // its columns, a byte of the id, type and key counted as one
+	ascii int // 1 when the id, type and key are printable ASCII, so cols are exact; -1 when not; 0 not known yet
 }
 
 // exact reports whether the head's columns are exact: its id, type and
@@ -35,17 +30,11 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 	if m.numbered() {
 		return t.numHead(m)
 	}
-	i := slot(addr(m.ID)) &^ 1
-	if h := twoWays(t.heads[:], i, func(h *msgHead) bool {
-		return h.text != nil && h.class == m.Class && same(h.id, m.ID) && same(h.typ, m.Type) && same(h.key, m.Key)
-	}); h != nil {
-		return h
+	h, ok := twoWays(t.heads[:], slot(addr(m.ID))&^1, func(h *msgHead) bool { return h.isOf(m) })
+	if !ok {
+		text, cols := t.appendMsgHead(h.text[:0], m)
+		*h = msgHead{head: head{id: m.ID, typ: m.Type, key: m.Key, class: m.Class, text: text}, cols: cols}
 	}
-	spare := t.heads[i+1].text
-	t.heads[i+1] = t.heads[i]
-	h := &t.heads[i]
-	*h = msgHead{id: m.ID, typ: m.Type, key: m.Key, class: m.Class}
-	h.text, h.cols = t.appendMsgHead(spare[:0], m)
 	return h
 }
 
@@ -58,7 +47,7 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 // head the slot holds, only those that differ.
 func (t *Text) numHead(m *Msg) *msgHead {
 	h := &t.numHeads[m.Num&(uint64(len(t.numHeads))-1)]
-	if h.text != nil && h.names == m.Names && h.class == m.Class && same(h.typ, m.Type) {
+	if h.numbersLike(m) {
 		if h.num == m.Num {
 			return h
 		}
@@ -66,28 +55,10 @@ func (t *Text) numHead(m *Msg) *msgHead {
 			return h
 		}
 	}
-	spare := h.text
-	*h = msgHead{id: m.Names.ID, typ: m.Type, key: m.Names.Key, class: m.Class, names: m.Names, num: m.Num}
-	h.text, h.cols = t.appendMsgHead(spare[:0], m)
-	h.idEnd = len(h.id) + decimalDigits(m.Num)
-	if h.key != "" {
-		h.keyAt = len(h.text) - decimalDigits(m.Names.KeyFrom+m.Num)
-	}
+	text, cols := t.appendMsgHead(h.text[:0], m)
+	h.numbered(m, text, len(m.Names.ID), len(text))
+	h.cols, h.ascii = cols, 0
 	return h
-}
-
-// renumber makes h, the head of a numbered message, the head of the
-// later number num, by writing the digits of its id and key that differ,
-// and reports whether they keep their places (when they do not, the head
-// must be made again).
-func (h *msgHead) renumber(num uint64) bool {
-	key := h.names.KeyFrom
-	if !setDecimal(h.text, len(h.id), h.idEnd-1, h.num, num, false) ||
-		h.keyAt > 0 && !setDecimal(h.text, h.keyAt, len(h.text)-1, key+h.num, key+num, false) {
-		return false // half written, perhaps: made again
-	}
-	h.num = num
-	return true
 }
 
 // appendMsgHead writes the id, the class and type, and the key of m, and

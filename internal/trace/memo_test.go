@@ -1,0 +1,50 @@
+package trace
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// twoWays keeps the way used last first and, on a miss, hands back the
+// one used less lately, with its buffer, for the caller to make again: a
+// cache of two ways a slot, each holding the key it was made for, against
+// a list of the two keys used last.
+func TestTwoWaysHandsBackTheWayUsedLessLately(t *testing.T) {
+	type way struct {
+		key int
+		buf []byte
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	ways := make([]way, 4)
+	for i := range ways {
+		ways[i] = way{key: -1, buf: make([]byte, 0, 8+i)} // capacities tell the buffers apart
+	}
+	recent := [][2]int{{-1, -1}, {-1, -1}} // per pair of ways: the key used last, then the one before
+	for range 2000 {
+		pair, key := r.IntN(2), r.IntN(4)
+		i := 2 * pair
+		last, before := recent[pair][0], recent[pair][1]
+		lessLately := cap(ways[i+1].buf)
+		w, ok := twoWays(ways, i, func(w *way) bool { return w.key == key })
+		if w != &ways[i] {
+			t.Fatalf("the way handed back is not ways[%d]", i)
+		}
+		switch {
+		case ok != (key == last || key == before):
+			t.Fatalf("key %d with %d and %d kept: found %v", key, last, before, ok)
+		case !ok && cap(w.buf) != lessLately:
+			t.Fatalf("key %d missed: handed back the buffer of capacity %d, want %d (used less lately)", key, cap(w.buf), lessLately)
+		case ok && w.key != key:
+			t.Fatalf("key %d found, handed back %d", key, w.key)
+		}
+		if !ok {
+			w.key = key
+		}
+		if key != last {
+			recent[pair] = [2]int{key, last}
+		}
+		if ways[i].key != recent[pair][0] || ways[i+1].key != recent[pair][1] {
+			t.Fatalf("ways hold %d, %d; want %v", ways[i].key, ways[i+1].key, recent[pair])
+		}
+	}
+}
