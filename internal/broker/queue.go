@@ -197,6 +197,14 @@ func (q *Queue) send(from string, m *Message) bool {
 // dispatch hands ready messages, oldest first, to consumers in turn, skipping
 // those that are down or full.
 func (q *Queue) dispatch() {
+	if q.ready.len() == 0 && q.levels == nil { // nothing waits: most acks find so
+		return
+	}
+	q.handOut()
+}
+
+// handOut is dispatch once something may wait.
+func (q *Queue) handOut() {
 	if q.dispatching {
 		return
 	}

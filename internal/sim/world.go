@@ -323,7 +323,7 @@ func (w *World) push(at time.Duration, ev event) {
 	e := entry{at: at, seq: w.seq, slot: slot}
 	// Sift up: move parents down into the hole until the new entry fits.
 	q := append(w.queue, e)
-	i := len(q) - 1
+	i := uint(len(q) - 1) // unsigned: halving is a shift
 	for i > 0 {
 		p := (i - 1) / 2
 		if !e.before(&q[p]) {
@@ -354,22 +354,22 @@ func (w *World) pop() entry {
 // earlier child up into the hole until e fits there.
 func (w *World) siftDown(e entry) {
 	q := w.queue
-	n := len(q)
-	i := 0
+	n := uint(len(q))
+	var i uint // unsigned, so the compiler sees that 2i+1 < n is in bounds
 	for {
 		l := 2*i + 1
 		if l >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && q[r].before(&q[l]) {
-			m = r
+		c := &q[l]
+		if r := l + 1; r < n && q[r].before(c) {
+			l, c = r, &q[r]
 		}
-		if !q[m].before(&e) {
+		if !c.before(&e) {
 			break
 		}
-		q[i] = q[m]
-		i = m
+		q[i] = *c
+		i = l
 	}
 	q[i] = e
 }

@@ -61,7 +61,12 @@ func (cfg Config) workerKit(w *sim.World) *workers {
 		poison[id] = true
 	}
 	finish := func(arg any) {
-		d := arg.(broker.Work)
+		var d broker.Work
+		if sd, ok := arg.(*broker.Delivery); ok { // the simulated broker's: no method table to look up
+			d = sd
+		} else {
+			d = arg.(broker.Work)
+		}
 		if len(poison) > 0 && poison[d.Message().IDText()] {
 			d.Nack(true, "handler failed: cannot parse the order")
 			return
