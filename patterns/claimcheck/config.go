@@ -10,6 +10,7 @@
 package claimcheck
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -142,11 +143,13 @@ func (c Config) isActor(name string) bool {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
+		patterns.CheckRange("--consumers", c.Consumers, 1, MaxConsumers),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Orders < 1 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.Consumers < 1 || c.Consumers > MaxConsumers:
-		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxConsumers, c.Consumers)
 	case c.MaxMessageSize < 0 || c.MaxMessageSize > MaxBytes:
 		return fmt.Errorf("--max-message-size must be from 0 (no limit) to 1GB (got %d bytes)", c.MaxMessageSize)
 	case c.MaxMessageSize > 0 && c.MaxMessageSize < Envelope:

@@ -6,6 +6,7 @@
 package loadlevel
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"time"
@@ -98,21 +99,22 @@ func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	a := c.Autoscale
+	if err := cmp.Or(
+		patterns.CheckRange("--messages", c.Messages, 0, MaxOrders),
+		patterns.CheckRange("--prefetch", c.Prefetch, 0, MaxPrefetch),
+		patterns.CheckRange("--consumers", c.Consumers, 1, MaxWorkers),
+	); err != nil {
+		return err
+	}
 	switch {
 	case a.On() && c.Consumers != Default().Consumers:
 		return fmt.Errorf("--consumers and --autoscale both set: give a fixed pool or MIN..MAX, not both")
-	case c.Messages < 0 || c.Messages > MaxOrders:
-		return patterns.CheckRange("--messages", c.Messages, 0, MaxOrders)
 	case c.Messages > 0 && c.Duration > 0:
 		return fmt.Errorf("--messages and --duration both set: give one, the count of orders or how long they arrive")
 	case c.Duration > 0 && c.Arrival.Mean() == 0:
 		return fmt.Errorf("--duration needs --arrival above 0: with arrival 0 every order comes at once")
-	case c.Prefetch < 0 || c.Prefetch > MaxPrefetch:
-		return patterns.CheckRange("--prefetch", c.Prefetch, 0, MaxPrefetch)
 	case len(c.Bursts) > MaxBursts:
 		return fmt.Errorf("--burst may be given at most %d times (got %d)", MaxBursts, len(c.Bursts))
-	case c.Consumers < 1 || c.Consumers > MaxWorkers:
-		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxWorkers, c.Consumers)
 	case c.MaxWait < 0 || c.MaxWait > MaxMaxWait:
 		return fmt.Errorf("--max-wait must be from 0 (no objective) to 1h (got %s)", trace.FormatDuration(c.MaxWait))
 	case c.QueueLimit < 0 || c.QueueLimit > MaxQueueLimit:

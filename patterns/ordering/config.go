@@ -8,6 +8,7 @@
 package ordering
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -232,6 +233,16 @@ func (c Config) Validate() error {
 }
 
 func (c Config) validateCounts() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
+		patterns.CheckRange("--events-per-order", c.EventsPerOrder, 1, MaxEventsPerOrder),
+		patterns.CheckRange("--consumers", c.Consumers, 1, MaxConsumers),
+		patterns.CheckRange("--partitions", c.Partitions, 1, MaxPartitions),
+		patterns.CheckRange("--poison-fails", c.PoisonFails, 1, MaxPoisonFails),
+		patterns.CheckRange("--max-lag", c.MaxLag, 0, MaxLag),
+	); err != nil {
+		return err
+	}
 	switch {
 	case !slices.Contains(Modes, c.Mode):
 		return fmt.Errorf("--mode: %q is not a mode: want queue, partitions or sessions", c.Mode)
@@ -241,20 +252,8 @@ func (c Config) validateCounts() error {
 		return fmt.Errorf("--retry: %q is not a retry policy: want block or park", c.Retry)
 	case !slices.Contains(Protocols, c.Rebalance):
 		return fmt.Errorf("--rebalance: %q is not a protocol: want eager or cooperative", c.Rebalance)
-	case c.Orders < 1 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.EventsPerOrder < 1 || c.EventsPerOrder > MaxEventsPerOrder:
-		return fmt.Errorf("--events-per-order must be from 1 to %d (got %d)", MaxEventsPerOrder, c.EventsPerOrder)
-	case c.Consumers < 1 || c.Consumers > MaxConsumers:
-		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxConsumers, c.Consumers)
-	case c.Partitions < 1 || c.Partitions > MaxPartitions:
-		return fmt.Errorf("--partitions must be from 1 to %d (got %d)", MaxPartitions, c.Partitions)
 	case c.Prefetch < 0 || c.Prefetch > MaxPrefetch:
 		return fmt.Errorf("--prefetch must be from 0 (unlimited) to %d (got %d)", MaxPrefetch, c.Prefetch)
-	case c.PoisonFails < 1 || c.PoisonFails > MaxPoisonFails:
-		return fmt.Errorf("--poison-fails must be from 1 to %d (got %d)", MaxPoisonFails, c.PoisonFails)
-	case c.MaxLag < 0 || c.MaxLag > MaxLag:
-		return patterns.CheckRange("--max-lag", c.MaxLag, 0, MaxLag)
 	case !(c.CancelRate >= 0 && c.CancelRate <= 1):
 		return fmt.Errorf("--cancel-rate must be from 0 to 1 (got %v)", c.CancelRate)
 	case !(c.Skew >= 0 && c.Skew < 1):

@@ -6,6 +6,7 @@
 package outbox
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -138,13 +139,14 @@ func (c Config) actors() []string {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
+		patterns.CheckRange("--batch", c.Batch, 1, MaxBatch),
+		patterns.CheckRange("--relay-workers", c.RelayWorkers, 1, MaxRelayWorkers),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Orders < 1 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.Batch < 1 || c.Batch > MaxBatch:
-		return patterns.CheckRange("--batch", c.Batch, 1, MaxBatch)
-	case c.RelayWorkers < 1 || c.RelayWorkers > MaxRelayWorkers:
-		return fmt.Errorf("--relay-workers must be from 1 to %d (got %d)", MaxRelayWorkers, c.RelayWorkers)
 	case c.RelayWorkers > 1 && c.Variant != Outbox:
 		return fmt.Errorf("--relay-workers needs --variant outbox: only the outbox has a relay")
 	case c.PollInterval <= 0:

@@ -7,6 +7,7 @@
 package partition
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -213,19 +214,20 @@ func (c Config) nodeList() string {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--nodes", c.Nodes, 3, MaxNodes),
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
+		patterns.CheckRange("--stock", c.Stock, 0, MaxStock),
+	); err != nil {
+		return err
+	}
 	switch {
 	case !slices.Contains(Modes, c.Mode):
 		return fmt.Errorf("--mode: %q is not a mode: want %s", c.Mode, patterns.OrList(Modes))
 	case !slices.Contains(Reconciles, c.Reconcile):
 		return fmt.Errorf("--reconcile: %q is not a way to reconcile: want %s", c.Reconcile, patterns.OrList(Reconciles))
-	case c.Nodes < 3 || c.Nodes > MaxNodes:
-		return fmt.Errorf("--nodes must be from 3 to %d (got %d)", MaxNodes, c.Nodes)
 	case c.SiteA < 1 || c.SiteA >= c.Nodes:
 		return fmt.Errorf("--site-a must be from 1 to %d, leaving site B a node (got %d)", c.Nodes-1, c.SiteA)
-	case c.Orders < 1 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.Stock < 0 || c.Stock > MaxStock:
-		return fmt.Errorf("--stock must be from 0 to %d (got %d)", MaxStock, c.Stock)
 	case c.ElectionTimeout < MinElectionTimeout || c.ElectionTimeout > MaxElectionTimeout:
 		return fmt.Errorf("--election-timeout must be from %s to %s (got %s)", trace.FormatDuration(MinElectionTimeout),
 			trace.FormatDuration(MaxElectionTimeout), trace.FormatDuration(c.ElectionTimeout))

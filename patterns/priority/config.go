@@ -9,6 +9,7 @@
 package priority
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -156,19 +157,20 @@ func (c Config) total() int {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--orders", c.Orders, 0, MaxOrders),
+		patterns.CheckRange("--consumers", c.Consumers, 1, MaxConsumers),
+		patterns.CheckRange("--prefetch", c.Prefetch, 1, MaxPrefetch),
+	); err != nil {
+		return err
+	}
 	switch {
 	case !slices.Contains(Modes, c.Mode):
 		return fmt.Errorf("--mode: %q is not a mode: want fifo, priority or separate-queues", c.Mode)
-	case c.Orders < 0 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 0 to %d (got %d)", MaxOrders, c.Orders)
 	case len(c.Bursts) > MaxBursts:
 		return fmt.Errorf("--burst may be given at most %d times (got %d)", MaxBursts, len(c.Bursts))
 	case !(c.ExpressShare >= 0 && c.ExpressShare <= 1):
 		return fmt.Errorf("--express-share must be from 0 to 1 (got %v)", c.ExpressShare)
-	case c.Consumers < 1 || c.Consumers > MaxConsumers:
-		return fmt.Errorf("--consumers must be from 1 to %d (got %d)", MaxConsumers, c.Consumers)
-	case c.Prefetch < 1 || c.Prefetch > MaxPrefetch:
-		return fmt.Errorf("--prefetch must be from 1 to %d (got %d)", MaxPrefetch, c.Prefetch)
 	case c.Weights[0] < 1 || c.Weights[0] > MaxWeight || c.Weights[1] < 1 || c.Weights[1] > MaxWeight:
 		return fmt.Errorf("--weights: each weight must be from 1 to %d (got express=%d,standard=%d)",
 			MaxWeight, c.Weights[0], c.Weights[1])

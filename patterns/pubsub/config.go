@@ -7,6 +7,7 @@
 package pubsub
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -189,9 +190,12 @@ func (c Config) LateAt(sub string) (time.Duration, bool) {
 
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
+	if err := cmp.Or(
+		patterns.CheckRange("--events", c.Events, 1, MaxEvents),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Events < 1 || c.Events > MaxEvents:
-		return fmt.Errorf("--events must be from 1 to %d (got %d)", MaxEvents, c.Events)
 	case len(c.Subscribers) == 0:
 		return fmt.Errorf("--subscribers needs at least one name, such as inventory,email")
 	case len(c.Subscribers) > MaxSubscribers:

@@ -10,6 +10,7 @@
 package retry
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"time"
@@ -185,11 +186,16 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s must average at most %s (got %s)", d.flag, fd(MaxWait), d.d)
 		}
 	}
+	if err := cmp.Or(
+		patterns.CheckRange("--orders", c.Orders, 1, MaxOrders),
+		patterns.CheckRange("--workers", c.Workers, 1, MaxWorkers),
+		patterns.CheckRange("--retries", c.Retries, 0, MaxRetries),
+		patterns.CheckRange("--breaker-failures", c.BreakerFailures, 1, MaxBreakerFails),
+		patterns.CheckRange("--max-deliveries", c.MaxDeliveries, 1, MaxDeliveries),
+	); err != nil {
+		return err
+	}
 	switch {
-	case c.Orders < 1 || c.Orders > MaxOrders:
-		return fmt.Errorf("--orders must be from 1 to %d (got %d)", MaxOrders, c.Orders)
-	case c.Workers < 1 || c.Workers > MaxWorkers:
-		return fmt.Errorf("--workers must be from 1 to %d (got %d)", MaxWorkers, c.Workers)
 	case c.Outage.To > MaxTime:
 		return fmt.Errorf("--outage must end by %s (got %s)", fd(MaxTime), c.Outage)
 	case !(c.FailRate >= 0 && c.FailRate <= 1):
@@ -198,24 +204,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--gateway-capacity must be from 0 (unlimited) to %d/s (got %d)", MaxRate, c.GatewayCapacity)
 	case c.Policy > Backoff:
 		return fmt.Errorf("--policy must be none, immediate or backoff")
-	case c.Retries < 0 || c.Retries > MaxRetries:
-		return fmt.Errorf("--retries must be from 0 to %d (got %d)", MaxRetries, c.Retries)
 	case c.Base <= 0 || c.Cap < c.Base || c.Cap > MaxWait:
 		return fmt.Errorf("--backoff must be BASE..MAX with 0 < BASE <= MAX <= %s (got %s..%s)", fd(MaxWait), fd(c.Base), fd(c.Cap))
 	case c.Jitter > NoJitter:
 		return fmt.Errorf("--jitter must be full, equal or none")
 	case c.RetryBy > ByBroker:
 		return fmt.Errorf("--retry-by must be worker or broker")
-	case c.BreakerFailures < 1 || c.BreakerFailures > MaxBreakerFails:
-		return fmt.Errorf("--breaker-failures must be from 1 to %d (got %d)", MaxBreakerFails, c.BreakerFailures)
 	case !(c.BreakerRatio > 0 && c.BreakerRatio <= 1):
 		return fmt.Errorf("--breaker-ratio must be above 0 and at most 1 (got %v)", c.BreakerRatio)
 	case c.BreakerWindow < MinBreakerWindow || c.BreakerWindow > MaxWait:
 		return fmt.Errorf("--breaker-window must be from %s to %s (got %s)", fd(MinBreakerWindow), fd(MaxWait), fd(c.BreakerWindow))
 	case c.BreakerOpen <= 0 || c.BreakerOpen > MaxWait:
 		return fmt.Errorf("--breaker-open must be above 0 and at most %s (got %s)", fd(MaxWait), fd(c.BreakerOpen))
-	case c.MaxDeliveries < 1 || c.MaxDeliveries > MaxDeliveries:
-		return fmt.Errorf("--max-deliveries must be from 1 to %d (got %d)", MaxDeliveries, c.MaxDeliveries)
 	case c.RedriveAt > MaxTime:
 		return fmt.Errorf("--redrive-at must be at most %s (got %s)", fd(MaxTime), fd(c.RedriveAt))
 	case c.RedriveRate < 0 || c.RedriveRate > MaxRate:
