@@ -251,3 +251,50 @@ func TestConformanceFilters(t *testing.T) {
 		}
 	})
 }
+
+// followRenderer is a renderer that is a Follower.
+type followRenderer interface {
+	Follower
+	Flush() error
+}
+
+// A renderer writes an event it follows (the recorder's narrow path) as
+// the same event told to Event, for every kind × class × shape and for
+// numbered messages; the attempt written is the event's, which may
+// differ from its message's (a broker's message counts on).
+func TestRenderersFollowAsTheyRender(t *testing.T) {
+	renderers := map[string]func(*bytes.Buffer) followRenderer{
+		"json": func(b *bytes.Buffer) followRenderer { return NewJSON(b) },
+		"text": func(b *bytes.Buffer) followRenderer { return NewText(b, TextOptions{}) },
+		"text color 40": func(b *bytes.Buffer) followRenderer {
+			return NewText(b, TextOptions{Width: 40, Color: true, Color256: true})
+		},
+	}
+	var events []Event
+	eachCase(t, func(t *testing.T, e Event) {
+		e.Why = "" // a followed event has none
+		events = append(events, e)
+	})
+	events = append(events, numberedEvents()...)
+	for name, newR := range renderers {
+		var told, followed bytes.Buffer
+		r, f := newR(&told), newR(&followed)
+		for i, e := range events {
+			e.Seq = int64(i + 1)
+			m := e.AsMsg()
+			if e.HasMsg() {
+				e.Msg.Attempt = m.Attempt
+				m.Msg = &Msg{}
+				*m.Msg = e.Msg
+				m.Msg.Attempt = m.Attempt + 5 // read the event's attempt, not this
+			}
+			r.Event(&e)
+			f.Follow(&m)
+		}
+		r.Flush()
+		f.Flush()
+		if told.String() != followed.String() || told.Len() == 0 {
+			t.Errorf("%s: followed events are written otherwise:\n%s\nagainst\n%s", name, followed.String(), told.String())
+		}
+	}
+}

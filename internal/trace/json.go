@@ -31,6 +31,15 @@ func (j *JSON) Event(e *Event) {
 	}
 }
 
+// Follow implements Follower: the object of an event every message has,
+// as Event writes it.
+func (j *JSON) Follow(e *MsgEvent) {
+	j.buf = append(appendMsgEventJSON(j.buf, e, "", &j.memo), '}', '\n')
+	if len(j.buf) > 32<<10 {
+		j.Flush()
+	}
+}
+
 // Numeric implements Numeric: the text of a numbered message's id and
 // key is written from its number.
 func (j *JSON) Numeric() {}
@@ -68,21 +77,8 @@ func AppendJSON(b []byte, e *Event) []byte { return appendEventJSON(b, e, nil) }
 // appendEventJSON appends e as one JSON object, with what memo remembers
 // of the events before when memo is not nil.
 func appendEventJSON(b []byte, e *Event, memo *jsonMemo) []byte {
-	b = memo.appendStamp(b, e)
-	b = memo.appendWho(b, e)
-	if e.HasMsg() {
-		b = appendMsgJSON(b, &e.Msg, memo)
-	}
-	if e.Note != "" {
-		b = memo.appendField(b, `,"note":`, e.Note)
-	}
-	if e.Why != "" {
-		b = memo.appendField(b, `,"why":`, e.Why)
-	}
-	if e.Took > 0 {
-		b = append(b, `,"took_us":`...)
-		b = strconv.AppendInt(b, int64(e.Took/time.Microsecond), 10)
-	}
+	m := e.AsMsg()
+	b = appendMsgEventJSON(b, &m, e.Why, memo)
 	if len(e.Writes) > 0 {
 		b = append(b, `,"writes":[`...)
 		for i, w := range e.Writes {
@@ -124,9 +120,31 @@ func appendEventJSON(b []byte, e *Event, memo *jsonMemo) []byte {
 	return append(b, '}')
 }
 
+// appendMsgEventJSON appends the fields of e, with why (the event's Why)
+// when there is one, to the last that an event about a message has, its
+// took_us; the object is left open.
+func appendMsgEventJSON(b []byte, e *MsgEvent, why string, memo *jsonMemo) []byte {
+	b = memo.appendStamp(b, e)
+	b = memo.appendWho(b, e)
+	if e.HasMsg() {
+		b = appendMsgJSON(b, e.Msg, e.Attempt, memo)
+	}
+	if e.Note != "" {
+		b = memo.appendField(b, `,"note":`, e.Note)
+	}
+	if why != "" {
+		b = memo.appendField(b, `,"why":`, why)
+	}
+	if e.Took > 0 {
+		b = append(b, `,"took_us":`...)
+		b = strconv.AppendInt(b, int64(e.Took/time.Microsecond), 10)
+	}
+	return b
+}
+
 // appendStamp opens e's object with its sequence number and time:
 // `{"seq":7,"t_us":1500`.
-func appendStamp(b []byte, e *Event) []byte {
+func appendStamp(b []byte, e *MsgEvent) []byte {
 	b = strconv.AppendInt(append(b, seqField...), e.Seq, 10)
 	return strconv.AppendInt(append(b, timeField...), int64(e.T/time.Microsecond), 10)
 }
@@ -139,7 +157,7 @@ const (
 
 // appendWho appends what happened and who took part:
 // `,"kind":"deliver","actor":"orders","to":"worker-1"`.
-func appendWho(b []byte, e *Event) []byte {
+func appendWho(b []byte, e *MsgEvent) []byte {
 	b = append(b, jsonKinds[min(e.Kind, numKinds)]...)
 	b = appendJSONString(append(b, `,"actor":`...), e.Actor)
 	if e.To != "" {
@@ -148,11 +166,12 @@ func appendWho(b []byte, e *Event) []byte {
 	return b
 }
 
-// appendMsgJSON appends the field of a message: its object.
-func appendMsgJSON(b []byte, m *Msg, memo *jsonMemo) []byte {
+// appendMsgJSON appends the field of a message, at the given attempt:
+// its object.
+func appendMsgJSON(b []byte, m *Msg, attempt int, memo *jsonMemo) []byte {
 	b = memo.appendMsgHead(b, m)
-	if m.Attempt > 0 {
-		b = appendAttempt(b, m.Attempt)
+	if attempt > 0 {
+		b = appendAttempt(b, attempt)
 	}
 	if m.ReplyTo != "" {
 		b = memo.appendField(b, `,"reply_to":`, m.ReplyTo)

@@ -34,7 +34,7 @@ type fieldJSON struct {
 }
 
 // appendStamp appends what the appendStamp function does.
-func (memo *jsonMemo) appendStamp(b []byte, e *Event) []byte {
+func (memo *jsonMemo) appendStamp(b []byte, e *MsgEvent) []byte {
 	if memo == nil {
 		return appendStamp(b, e)
 	}
@@ -42,7 +42,7 @@ func (memo *jsonMemo) appendStamp(b []byte, e *Event) []byte {
 }
 
 // appendWho appends what the appendWho function does.
-func (memo *jsonMemo) appendWho(b []byte, e *Event) []byte {
+func (memo *jsonMemo) appendWho(b []byte, e *MsgEvent) []byte {
 	if memo == nil {
 		return appendWho(b, e)
 	}

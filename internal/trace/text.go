@@ -95,9 +95,21 @@ func (t *Text) Event(e *Event) {
 	case e.Kind == Summary:
 		t.summary(e.Report)
 	case !t.opt.Quiet:
-		t.line(e)
+		m := e.AsMsg()
+		t.line(&m, e.Why)
 	}
 	if len(t.buf) > 32<<10 || e.Kind == Summary {
+		t.Flush()
+	}
+}
+
+// Follow implements Follower: the line of an event every message has,
+// as Event writes it.
+func (t *Text) Follow(e *MsgEvent) {
+	if !t.opt.Quiet {
+		t.line(e, "")
+	}
+	if len(t.buf) > 32<<10 {
 		t.Flush()
 	}
 }
@@ -232,10 +244,11 @@ func appendPadRight(b []byte, st style, s string, width int) []byte {
 	return b
 }
 
-// line writes one event's line. It counts the columns it writes (at most
-// as many as the bytes of the names and notes), so that only a line that
-// may pass the width is measured again and wrapped.
-func (t *Text) line(e *Event) {
+// line writes one event's line, and under it, with --explain, why (the
+// event's Why) when it was not shown already. It counts the columns it
+// writes (at most as many as the bytes of the names and notes), so that
+// only a line that may pass the width is measured again and wrapped.
+func (t *Text) line(e *MsgEvent, why string) {
 	start := len(t.buf)
 	buf, cols := t.appendTimeColumn(t.buf, e.T)
 	who := t.who(e)
@@ -244,7 +257,7 @@ func (t *Text) line(e *Event) {
 	col := t.msgCol // where the note starts, were the columns before it their usual width
 	var head *msgHead
 	if who.mark > 0 {
-		head = t.msgHead(&e.Msg)
+		head = t.msgHead(e.Msg)
 		buf = append(buf, head.text...)
 		n := head.cols
 		if to := who.to; to != nil {
@@ -315,14 +328,14 @@ func (t *Text) line(e *Event) {
 	if !broken && (cols > t.opt.Width || !oneLine && t.wholeLines) {
 		buf = t.fitFrom(buf, start)
 	}
-	if t.opt.Explain && e.Why != "" && !t.said[e.Why] {
+	if t.opt.Explain && why != "" && !t.said[why] {
 		// Each explanation once: the second drop for the same reason
 		// teaches nothing the first did not.
 		if t.said == nil {
 			t.said = map[string]bool{}
 		}
-		t.said[e.Why] = true
-		buf = t.appendWhy(buf, e.Why, t.msgCol)
+		t.said[why] = true
+		buf = t.appendWhy(buf, why, t.msgCol)
 	}
 	t.buf = buf
 }
@@ -343,7 +356,7 @@ type lineWho struct {
 }
 
 // who returns the part of e's line that says who did what.
-func (t *Text) who(e *Event) *lineWho {
+func (t *Text) who(e *MsgEvent) *lineWho {
 	mark := 0
 	if e.HasMsg() {
 		mark = 1 + int(e.Msg.Class.known())
