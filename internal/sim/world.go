@@ -176,31 +176,19 @@ func (w *World) Rand(name string) *rand.Rand {
 // actor a. If a crashes before then, fn never runs. A nil actor stands for
 // the world itself, whose callbacks always run.
 func (w *World) At(t time.Duration, a *Actor, fn func()) {
-	w.schedule(min(max(t, w.now), MaxTime), a, event{f: fn})
+	w.push(min(max(t, w.now), MaxTime), a, event{f: fn})
 }
 
 // After schedules fn d after now on behalf of actor a; see At.
 func (w *World) After(d time.Duration, a *Actor, fn func()) {
-	w.schedule(max(Add(w.now, d), w.now), a, event{f: fn})
+	w.push(max(Add(w.now, d), w.now), a, event{f: fn})
 }
 
 // AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
 // Unlike a fresh closure, a long-lived fn and a pointer arg cost no
 // allocation, which matters on paths taken once per message.
 func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
-	w.schedule(max(Add(w.now, d), w.now), a, event{fn: fn, arg: arg})
-}
-
-// schedule puts the callback ev at time t, from now to MaxTime, on behalf
-// of a.
-func (w *World) schedule(t time.Duration, a *Actor, ev event) {
-	if a != nil {
-		if !a.up {
-			return
-		}
-		ev.actor, ev.epoch = a, a.epoch
-	}
-	w.push(t, ev)
+	w.push(max(Add(w.now, d), w.now), a, event{fn: fn, arg: arg})
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
@@ -303,7 +291,15 @@ func (w *World) fire(at time.Duration, slot int32) {
 	fn(arg)
 }
 
-func (w *World) push(at time.Duration, ev event) {
+// push schedules the callback ev at time at, from now to MaxTime, on
+// behalf of a: nothing, if a is down.
+func (w *World) push(at time.Duration, a *Actor, ev event) {
+	if a != nil {
+		if !a.up {
+			return
+		}
+		ev.actor, ev.epoch = a, a.epoch
+	}
 	w.seq++
 	if w.taken {
 		w.taken = false
