@@ -178,6 +178,24 @@ func TestAppendDurationWritesEveryDecimal(t *testing.T) {
 	}
 }
 
+// TestAppendDurationOfWholeMicroseconds holds the short way of every
+// duration of whole microseconds below a second (a handler's time) to
+// the general one.
+func TestAppendDurationOfWholeMicroseconds(t *testing.T) {
+	var got, want []byte
+	for us := int64(1); us < 1e6; us++ {
+		unit, suffix := int64(time.Millisecond), "ms"
+		if us < 1000 {
+			unit, suffix = int64(time.Microsecond), "µs"
+		}
+		got = AppendDuration(got[:0], time.Duration(us)*time.Microsecond)
+		want = appendUnit(want[:0], us*int64(time.Microsecond), unit, suffix)
+		if string(got) != string(want) {
+			t.Fatalf("%dµs written %q, want %q", us, got, want)
+		}
+	}
+}
+
 func TestJSONCarriesTheSize(t *testing.T) {
 	e := Event{Seq: 4, Kind: Drop, Actor: "shop", To: "orders",
 		Msg: Msg{ID: "o3", Type: "PlaceOrder", Class: Command, Key: "order-1003", Size: 1258291}}

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 	"time"
@@ -274,7 +275,10 @@ func (t *Text) line(e *MsgEvent, why string) {
 	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
 		made = AppendDuration(append(t.note[:0], "took "...), e.Took)
-		took := utf8.RuneCount(made)
+		took := len(made) // ASCII, but for the µ of "µs": two bytes, one column
+		if bytes.HasSuffix(made, []byte("µs")) {
+			took--
+		}
 		if note != "" {
 			made = append(append(made, " · "...), note...)
 			took += 3 // " · "
