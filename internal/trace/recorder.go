@@ -14,7 +14,8 @@ type Recorder struct {
 	text   Kinds            // the kinds some sink wants with the text of a numbered message
 	cur    Event
 	msg    MsgEvent             // the event of EmitMsg's narrow path
-	follow [numKinds][]Follower // for a kind every sink that wants it follows: those sinks; else nil
+	follow [numKinds][]Follower // for each kind, the Followers that want it before any other sink does, then a teller if others do
+	rest   [numKinds][]Sink     // for each kind, the sinks that want it after those: told the Event by the teller
 	names  *[1 << 10]madeText   // the text last made for numbers, by their low bits; made on first use
 }
 
@@ -37,17 +38,19 @@ func NewRecorder(clock *time.Duration, sinks ...Sink) *Recorder {
 		all, wants = t.sinks, t.wants
 	}
 	for k := range r.by {
-		var follow []Follower
 		for i, s := range all {
-			if wants[i].Has(Kind(k)) {
-				r.by[k] = append(r.by[k], s)
-				if f, ok := s.(Follower); ok {
-					follow = append(follow, f)
-				}
+			if !wants[i].Has(Kind(k)) {
+				continue
 			}
-		}
-		if len(follow) == len(r.by[k]) {
-			r.follow[k] = follow
+			r.by[k] = append(r.by[k], s)
+			if f, ok := s.(Follower); ok && len(r.rest[k]) == 0 {
+				r.follow[k] = append(r.follow[k], f)
+				continue
+			}
+			if len(r.rest[k]) == 0 {
+				r.follow[k] = append(r.follow[k], teller{r})
+			}
+			r.rest[k] = append(r.rest[k], s)
 		}
 	}
 	return r
@@ -67,55 +70,59 @@ func (r *Recorder) Emit(e Event) {
 
 // EmitMsg is Emit for the events every message has, the hottest path of
 // a long run: the event of kind k about m, at the given attempt, from
-// actor to to. When every sink that wants k is a Follower, they take it
-// on the narrow path, with m pointed at; otherwise the event is made in
-// place, with no copy, and only when some sink wants it.
+// actor to to. The Followers that want k before any other sink does take
+// it on the narrow path, with m pointed at; for the sinks after them the
+// event is made in place, with no copy, and only when there are some.
 func (r *Recorder) EmitMsg(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
-	if k < numKinds {
-		if fs := r.follow[k]; fs != nil {
-			r.seq++
-			e := &r.msg
-			e.Seq, e.T, e.Kind, e.Attempt = r.seq, *r.clock, k, attempt
-			e.Actor, e.To, e.Msg, e.Took, e.Note = actor, to, m, took, note
-			for _, f := range fs {
-				f.Follow(e)
-			}
-			return
-		}
-	}
-	r.emitMsgEvent(k, actor, to, m, attempt, took, note)
-}
-
-// emitMsgEvent is EmitMsg for a kind some sink wants as an Event, or no
-// sink at all: apart, so that the narrow path keeps a small frame.
-func (r *Recorder) emitMsgEvent(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
 	if k >= numKinds {
-		e := Event{Kind: k, Actor: actor, To: to, Msg: *m, Took: took, Note: note}
-		e.Msg.Attempt = attempt
-		r.Emit(e)
+		r.emitBeyond(k, actor, to, m, attempt, took, note)
 		return
 	}
 	r.seq++
-	sinks := r.by[k]
-	if len(sinks) == 0 {
-		return
+	e := &r.msg // filled even for no Follower: the Event is made from it
+	e.Seq, e.T, e.Kind, e.Attempt = r.seq, *r.clock, k, attempt
+	e.Actor, e.To, e.Msg, e.Took, e.Note = actor, to, m, took, note
+	for _, f := range r.follow[k] {
+		f.Follow(e)
 	}
+}
+
+// teller is the last Follower of a kind that other sinks want after the
+// Followers: it tells them the event as an Event, so the narrow path
+// asks nothing more when there are none.
+type teller struct{ r *Recorder }
+
+func (t teller) Follow(e *MsgEvent) { t.r.emitMsgEvent(e) }
+func (t teller) Event(*Event)       {} // never called: a teller is only a Recorder's
+func (t teller) Numeric()           {}
+
+// emitBeyond is EmitMsg for a kind beyond the table, which every sink is
+// told as an Event: apart, so that the narrow path keeps a small frame.
+func (r *Recorder) emitBeyond(k Kind, actor, to string, m *Msg, attempt int, took time.Duration, note string) {
+	e := Event{Kind: k, Actor: actor, To: to, Msg: *m, Took: took, Note: note}
+	e.Msg.Attempt = attempt
+	r.Emit(e)
+}
+
+// emitMsgEvent tells m, the event of EmitMsg, as an Event to the sinks
+// of its kind that do not take the narrow path.
+func (r *Recorder) emitMsgEvent(m *MsgEvent) {
 	// Field by field: every one is set, and the event is not cleared
 	// first (TestEmitMsgLeavesNothingOfTheEventBefore holds it to that).
 	// The fields a message event never has are cleared only when an
 	// event before, or a sink, set one.
 	e := &r.cur
-	e.Msg = *m
-	e.Msg.Attempt = attempt
-	e.Seq, e.T = r.seq, *r.clock
-	e.Kind, e.Actor, e.To, e.Took, e.Note = k, actor, to, took, note
+	e.Msg = *m.Msg
+	e.Msg.Attempt = m.Attempt
+	e.Seq, e.T = m.Seq, m.T
+	e.Kind, e.Actor, e.To, e.Took, e.Note = m.Kind, m.Actor, m.To, m.Took, m.Note
 	if e.Why != "" || e.Writes != nil || e.Params != nil || e.Actors != nil || e.Report != nil {
 		e.Why, e.Writes, e.Params, e.Actors, e.Report = "", nil, nil, nil, nil
 	}
-	if r.text.Has(k) && e.Msg.numbered() {
+	if r.text.Has(e.Kind) && e.Msg.numbered() {
 		e.Msg.ID, e.Msg.Key = r.textOf(&e.Msg)
 	}
-	for _, s := range sinks {
+	for _, s := range r.rest[e.Kind] {
 		s.Event(e)
 	}
 }

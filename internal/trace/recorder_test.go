@@ -65,20 +65,22 @@ func (f *follower) Follow(e *trace.MsgEvent) {
 	f.got = append(f.got, fmt.Sprintf("follow %s %d %s>%s #%d %s", e.Kind, e.T, e.Actor, e.To, e.Attempt, e.Note))
 }
 
-// EmitMsg takes the narrow path when every sink that wants the kind is a
-// Follower, and points at the message, with no text made; with another
-// sink wanting it, every sink is told the Event, which that sink may
-// change for those after it.
-func TestEmitMsgFollowsOnlyWhenEverySinkFollows(t *testing.T) {
+// EmitMsg gives the narrow path to the Followers that want the kind
+// before any other sink does, and points at the message, with no text
+// made; a Follower after another sink that wants the kind is told the
+// Event, which that sink may have changed.
+func TestEmitMsgFollowsUntilAnotherSinkWantsTheKind(t *testing.T) {
 	now := time.Duration(4)
-	f, acks := &follower{}, &choosyAcks{}
-	r := trace.NewRecorder(&now, f, acks)
+	first, acks, last := &follower{}, &choosyAcks{}, &follower{}
+	r := trace.NewRecorder(&now, first, acks, last)
 	m := trace.Msg{Num: 3, Names: &trace.Numbering{ID: "m"}, Attempt: 9}
 	r.EmitMsg(trace.Send, "p", "q", &m, 0, 0, "")
 	r.EmitMsg(trace.Ack, "w", "q", &m, 2, 0, "done")
-	want := []string{"follow send 4 p>q #0 ", "event ack"}
-	if !slices.Equal(f.got, want) || len(acks.ids) != 1 || acks.ids[0] != "m3" {
-		t.Errorf("follower told %q, want %q; the other sink saw %q", f.got, want, acks.ids)
+	wantFirst := []string{"follow send 4 p>q #0 ", "follow ack 4 w>q #2 done"}
+	wantLast := []string{"follow send 4 p>q #0 ", "event ack"}
+	if !slices.Equal(first.got, wantFirst) || !slices.Equal(last.got, wantLast) || !slices.Equal(acks.ids, []string{"m3"}) {
+		t.Errorf("the first follower told %q, want %q;\nthe last %q, want %q; the other sink saw %q",
+			first.got, wantFirst, last.got, wantLast, acks.ids)
 	}
 }
 

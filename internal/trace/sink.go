@@ -51,12 +51,15 @@ type Numeric interface {
 // with Recorder.EmitMsg — on a narrow path: for those the Recorder calls
 // Follow with a MsgEvent, which points at the message instead of copying
 // it, and builds no Event at all for a kind when every sink that wants
-// it is a Follower (with another sink among them, every sink gets the
-// Event, as one may change it for those after it). Events told any other
+// it is a Follower. A Follower after another sink that wants the kind is
+// told the Event, as that sink may have changed it. Events told any other
 // way reach it through Event, which must pass them on to the same code
 // (Follow(&m) with m := e.AsMsg()), so a recorded trace is judged as a
 // live one. A Follower is Numeric: it reads a numbered message by its
-// Num and Names, as no text is made for it on either path.
+// Num and Names, as on the narrow path it never has its text (as an
+// Event it has it only when another sink wanted it). Follow must change
+// neither the event nor the message: they are the Recorder's and the
+// broker's, and the other Followers read them after it.
 type Follower interface {
 	Numeric
 	Follow(e *MsgEvent)
