@@ -66,7 +66,7 @@ type Consumer struct {
 	actor    *sim.Actor
 	q        *Queue
 	prefetch int
-	room     int // the most deliveries held at once: prefetch, or no bound (auto-ack, prefetch 0)
+	room     int // the most deliveries held at once: prefetch, or no bound (auto-ack, prefetch 0); -1 once removed
 	mode     AckMode
 	handler  Handler
 	work     func(Work) // the handler, when given as a Port's (see simQueue.Consume)
@@ -88,6 +88,11 @@ func (c *Consumer) Queue() *Queue { return c.q }
 func (c *Consumer) up() bool { return c.active && c.actor.Up() }
 
 func (c *Consumer) hasRoom() bool { return c.held < c.room && c.active && c.actor.Up() }
+
+// open reports whether the consumer counts among its queue's open ones
+// (Queue.open): active and below its room. Its actor may be down already,
+// in a crash whose hooks have not all run, which hasRoom asks too.
+func (c *Consumer) open() bool { return c.active && c.held < c.room }
 
 func (c *Consumer) receive(d *Delivery) {
 	c.buffer.pushBack(d)
@@ -139,6 +144,9 @@ func (c *Consumer) describe() string {
 // unacked ones come back after their visibility timeout, or at once when
 // the queue has none (as RabbitMQ requeues on a closed connection).
 func (c *Consumer) crashed() {
+	if c.open() {
+		c.q.open--
+	}
 	c.active = false
 	c.life++
 	c.held = 0
@@ -173,7 +181,11 @@ func (c *Consumer) crashed() {
 }
 
 func (c *Consumer) restarted() {
+	was := c.open()
 	c.active = true
+	if !was && c.open() {
+		c.q.open++
+	}
 	c.q.dispatch()
 }
 
@@ -243,7 +255,9 @@ func (d *Delivery) leave() {
 	d.Msg.holds-- // Ack, Nack and NackAfter give m back, if done, once over
 	c.q.b.working--
 	if c.mode == ManualAck {
-		c.held--
+		if c.held--; c.held == c.room-1 { // room again (active: it finished a delivery of this life)
+			c.q.open++
+		}
 	}
 }
 

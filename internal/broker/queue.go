@@ -67,6 +67,7 @@ type Queue struct {
 	ready       ring[*Message]   // the ready messages; with priorities, those of priority 0
 	levels      []ring[*Message] // with priorities, the ready messages of priority 1, 2 …
 	consumers   []*Consumer
+	open        int // how many consumers are open (see Consumer.open): pick looks for none when 0
 	next        int // round-robin position
 	dlq         *Queue
 	dispatching bool
@@ -225,6 +226,9 @@ func (q *Queue) handOut() {
 
 // pick returns the next consumer in turn that has room, or nil.
 func (q *Queue) pick() *Consumer {
+	if q.open == 0 { // all full or down: no need to ask each
+		return nil
+	}
 	n := len(q.consumers)
 	j := q.next // below n: scale.go keeps it there as consumers go
 	if j >= n {
@@ -266,7 +270,9 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 		q.settle(m)
 		m.acked = true
 	} else {
-		c.held++
+		if c.held++; c.held == c.room { // full now
+			q.open--
+		}
 		if q.opts.VisibilityTimeout > 0 {
 			q.expiring.pushBack(d)
 			m.holds++ // until it leaves the ring
@@ -420,6 +426,9 @@ func (q *Queue) subscribe(a *sim.Actor, opts ConsumerOptions, h Handler, work fu
 		c.room = math.MaxInt
 	}
 	q.consumers = append(q.consumers, c)
+	if c.open() {
+		q.open++
+	}
 	a.Describe(c.describe)
 	a.OnCrash(c.crashed)
 	a.OnRestart(c.restarted)

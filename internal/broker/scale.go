@@ -22,6 +22,10 @@ func (c *Consumer) Remove(why string) int {
 		return 0
 	}
 	q.consumers = append(q.consumers[:i], q.consumers[i+1:]...)
+	if c.open() {
+		q.open--
+	}
+	c.room = -1 // open no more, whatever it finishes
 	switch {
 	case len(q.consumers) == 0:
 		q.next = 0
