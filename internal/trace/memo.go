@@ -106,12 +106,16 @@ func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
 	for old != v {
 		if v < 1000 { // the first group, of one to three digits
 			n := 1 + b2i(v >= 10) + b2i(v >= 100)
-			if i-n+1 < first {
+			if i-n+1 < first || i >= len(text) {
 				return false // v has a digit more, and no room for it
 			}
-			for t := 3*v + 2; n > 0; n-- { // a byte at a time: no call
-				text[i] = triples[t]
-				i, t = i-1, t-1
+			g := &groups[v]
+			text[i] = g[2]
+			if n > 1 {
+				text[i-1] = g[1]
+				if n > 2 {
+					text[i-2] = g[0]
+				}
 			}
 			return true
 		}
@@ -119,8 +123,7 @@ func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
 			return false // v has a group more
 		}
 		q, oq := v/1000, old/1000
-		t := triples[3*(v-q*1000):]
-		text[i-2], text[i-1], text[i] = t[0], t[1], t[2]
+		*(*[3]byte)(text[i-2 : i+1]) = groups[v-q*1000] // one step
 		i -= 3
 		if dot {
 			i--
@@ -146,6 +149,15 @@ var triples = func() string {
 		b = append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
 	}
 	return string(b)
+}()
+
+// groups holds the numbers 000 to 999, three digits each, as triples
+// does: one a step for setDecimal.
+var groups = func() (g [1000][3]byte) {
+	for n := range g {
+		copy(g[n][:], triples[3*n:])
+	}
+	return g
 }()
 
 // decimalDigits returns how many decimal digits n has.

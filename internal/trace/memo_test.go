@@ -1,7 +1,9 @@
 package trace
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -45,6 +47,35 @@ func TestTwoWaysHandsBackTheWayUsedLessLately(t *testing.T) {
 		}
 		if ways[i].key != recent[pair][0] || ways[i+1].key != recent[pair][1] {
 			t.Fatalf("ways hold %d, %d; want %v", ways[i].key, ways[i+1].key, recent[pair])
+		}
+	}
+}
+
+// TestSetDecimalWritesTheNewNumber writes numbers over smaller ones, in
+// a field with a digit of padding before them, with and without the
+// time column's dot: when it reports that the new number fits, the
+// field reads as it, padding and all; a number of as many groups as the
+// old one always fits.
+func TestSetDecimalWritesTheNewNumber(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	format := func(v uint64, dot bool, width int) string {
+		s := strconv.FormatUint(v, 10)
+		if dot {
+			s = fmt.Sprintf("%d.%03d", v/1000, v%1000)
+		}
+		return fmt.Sprintf("x%*s]", width, s)
+	}
+	for range 100_000 {
+		old := r.Uint64N(uint64(1) << r.IntN(40))
+		v := old + r.Uint64N(uint64(1)<<r.IntN(40))
+		dot := r.IntN(2) == 0
+		width := len(format(old, dot, 0)) - 2 + r.IntN(2) // room for a digit more, or not
+		text := []byte(format(old, dot, width))
+		fits := setDecimal(text, 1, len(text)-2, old, v, dot)
+		want := format(v, dot, width)
+		sameGroups := (decimalDigits(v)+2)/3 == (decimalDigits(old)+2)/3 && len(want) == len(text)
+		if fits && string(text) != want || !fits && sameGroups {
+			t.Fatalf("%d over %d (dot %v): %q, fits %v; want %q", v, old, dot, text, fits, want)
 		}
 	}
 }
