@@ -95,6 +95,10 @@ func (c *Consumer) hasRoom() bool { return c.held < c.room && c.active && c.acto
 func (c *Consumer) open() bool { return c.active && c.held < c.room }
 
 func (c *Consumer) receive(d *Delivery) {
+	if c.current == nil && c.buffer.len() == 0 && c.active {
+		c.start(d) // free and nothing before it: what pump would start, without the buffer
+		return
+	}
 	c.buffer.pushBack(d)
 	c.pump()
 }
@@ -104,7 +108,11 @@ func (c *Consumer) pump() {
 	if c.current != nil || c.buffer.len() == 0 || !c.active {
 		return
 	}
-	d := c.buffer.popFront()
+	c.start(c.buffer.popFront())
+}
+
+// start begins the consumer's work on d: the handler has it.
+func (c *Consumer) start(d *Delivery) {
 	c.current = d
 	d.started = c.q.b.w.Now()
 	if c.work != nil {
