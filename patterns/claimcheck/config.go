@@ -204,9 +204,6 @@ func (c Config) claims(n int64) bool { return c.ClaimCheck && n > c.Threshold &&
 // OrderID returns the message id of the n-th order, from 1.
 func OrderID(n int) string { return "o" + strconv.Itoa(n) }
 
-// OrderKey returns the business key of the n-th order.
-func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+n) }
-
 // BlobKey returns the store key of the n-th order's attachment as written
 // by its try-th try: a try after a failed send writes a new blob, as an
 // extended client library does (a fresh key per put).

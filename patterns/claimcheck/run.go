@@ -94,7 +94,7 @@ func (r *run) finish() *trace.Report {
 // gets it onto the broker.
 func (r *run) place(n int) {
 	o := &order{n: n, size: r.cfg.Size.Sample(r.sizes),
-		msg: trace.Msg{ID: OrderID(n), Type: "PlaceOrder", Class: trace.Command, Key: OrderKey(n)}}
+		msg: trace.Msg{ID: OrderID(n), Type: "PlaceOrder", Class: trace.Command, Key: patterns.OrderKey(n)}}
 	r.inHand = append(r.inHand, o)
 	r.submit(o)
 }

@@ -87,15 +87,6 @@ const (
 	Autoscaler = "autoscaler"
 )
 
-// WorkerName returns the name of the i-th worker, from 1.
-func WorkerName(i int) string { return "worker-" + strconv.Itoa(i) }
-
-// MessageID returns the id of the i-th order sent, from 1.
-func MessageID(i int) string { return "m" + strconv.Itoa(i) }
-
-// OrderKey returns the business key of the i-th order sent, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	a := c.Autoscale

@@ -143,7 +143,7 @@ func (r *run) setup(b *broker.Broker) {
 }
 
 func (r *run) newWorker(n int) *worker {
-	wk := &worker{n: n, name: WorkerName(n)}
+	wk := &worker{n: n, name: patterns.WorkerName(n)}
 	wk.actor = r.w.Actor(wk.name)
 	wk.handler = func(d *broker.Delivery) {
 		r.m.started(r.w.Now() - d.Msg.SentAt)
@@ -363,7 +363,7 @@ func (c *checkout) burst(b Burst) {
 func (c *checkout) send() {
 	c.sent++
 	c.r.q.Send(Checkout, &broker.Message{Msg: trace.Msg{
-		ID: MessageID(c.sent), Type: "PlaceOrder", Class: trace.Command, Key: OrderKey(c.sent),
+		ID: patterns.MessageID(c.sent), Type: "PlaceOrder", Class: trace.Command, Key: patterns.OrderKey(c.sent),
 	}})
 }
 

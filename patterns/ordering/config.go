@@ -189,12 +189,6 @@ func ConsumerName(i int) string { return "consumer-" + strconv.Itoa(i) }
 // PartitionName returns the name of partition p, from 0.
 func PartitionName(p int) string { return "orders-p" + strconv.Itoa(p) }
 
-// MessageID returns the id of the i-th event sent, from 1.
-func MessageID(i int) string { return "m" + strconv.Itoa(i) }
-
-// OrderKey returns the key of the i-th order, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
 // consumerNumber returns N for "consumer-N", and 0 for any other name.
 func consumerNumber(name string) int {
 	rest, ok := strings.CutPrefix(name, "consumer-")
@@ -298,7 +292,7 @@ func (c Config) validateNames() error {
 	total := c.Orders * c.EventsPerOrder
 	for _, id := range c.Poison {
 		n, err := strconv.Atoi(strings.TrimPrefix(id, "m"))
-		if err != nil || n < 1 || n > total || id != MessageID(n) {
+		if err != nil || n < 1 || n > total || id != patterns.MessageID(n) {
 			return fmt.Errorf("--poison: no event %q: want an id from m1 to m%d", id, total)
 		}
 	}

@@ -152,7 +152,7 @@ func newProducer(r *run) *producer {
 
 func (p *producer) start(n int) {
 	cfg := &p.r.cfg
-	o := &orderRun{n: n, key: OrderKey(n)}
+	o := &orderRun{n: n, key: patterns.OrderKey(n)}
 	// Both draws are made for every order, so one choice never shifts the other.
 	cancel, hot := p.picks.Float64(), p.picks.Float64()
 	o.cancelled = cfg.EventsPerOrder > 1 && cancel < cfg.CancelRate
@@ -174,7 +174,7 @@ func (p *producer) step(arg any) {
 	if last && o.cancelled {
 		typ = Cancelled
 	}
-	id := MessageID(p.sent)
+	id := patterns.MessageID(p.sent)
 	p.out(&record{Msg: trace.Msg{ID: id, Type: typ, Class: trace.EventMsg, Key: o.key},
 		order: o.n, seq: o.next, poison: p.r.poison[id]})
 	if last {

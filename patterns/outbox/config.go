@@ -122,13 +122,6 @@ func Default() Config {
 // events 2n-1 (OrderCreated) and 2n (OrderUpdated).
 func EventID(i int) string { return "e" + strconv.Itoa(i) }
 
-// OrderKey returns the key of the i-th order, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
-// orderRow reads key exactly as OrderKey writes it and returns the
-// order's number: how a database keeps a row per order in a dense table.
-func orderRow(key string) (int, bool) { return patterns.KeyNumber(key, "order-", 1000) }
-
 // actors returns the actors of the variant, for --crash.
 func (c Config) actors() []string {
 	if c.Variant == Outbox {

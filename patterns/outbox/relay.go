@@ -10,6 +10,7 @@ import (
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // relay polls the outbox, publishes the oldest rows in order, then marks
@@ -98,7 +99,7 @@ func (rl *relay) publish(key string) {
 	if !ok {
 		return
 	}
-	msg := eventMsg(n, id, OrderKey((n+1)/2))
+	msg := eventMsg(n, id, patterns.OrderKey((n+1)/2))
 	if r.told.Get(n).published > 0 {
 		r.w.Emit(trace.Event{Kind: trace.Note, Actor: Relay, Msg: msg,
 			Note: "published before, never marked sent: out again", Why: whyRepublish})

@@ -6,6 +6,7 @@ import (
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // service is the order service: it takes orders one at a time and, by its
@@ -58,7 +59,7 @@ func (s *service) next() {
 	s.taken++
 	e := s.taken
 	if e%2 == 1 {
-		s.key = OrderKey((e + 1) / 2)
+		s.key = patterns.OrderKey((e + 1) / 2)
 	}
 	s.slot = order{n: e, msg: eventMsg(e, EventID(e), s.key)}
 	o := &s.slot

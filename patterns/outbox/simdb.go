@@ -4,6 +4,7 @@ import (
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // simDB is a DB on the simulated store: the owner's, or an actor's
@@ -20,10 +21,10 @@ func newSimDB(w *sim.World, owner *sim.Actor, name string, failRate float64) DB 
 	s := store.New(w, owner, name, store.Options{FailRate: failRate})
 	switch name {
 	case OrdersDB:
-		s.Table(ordersPrefix, orderRow, OrderKey, "created", "updated")
+		s.Table(ordersPrefix, patterns.OrderNumber, patterns.OrderKey, "created", "updated")
 		s.Index(outboxPrefix)
 	case InventoryDB:
-		s.Table(stockPrefix, orderRow, OrderKey, "reserved", "adjusted")
+		s.Table(stockPrefix, patterns.OrderNumber, patterns.OrderKey, "reserved", "adjusted")
 		s.Table(inboxPrefix, eventNumber, EventID, "handled")
 	}
 	return &simDB{s: s}

@@ -35,7 +35,7 @@ type Checks struct {
 	ids    ids
 	sent   map[int]sentRec     // orders not answered yet, by number
 	facts  byNum[fact]         // by number: what became of each order
-	keys   map[int]string      // an accepted order's key, where it is not OrderKey's
+	keys   map[int]string      // an accepted order's key, where it is not patterns.OrderKey's
 	nAcked int                 // orders the customer was told are accepted
 	nodes  map[string]*replica // by node name
 	during [2]struct{ sent, served int }
@@ -142,7 +142,7 @@ func orderNum(id string) (int, bool) {
 	return n, ok && n <= patterns.MaxDense
 }
 
-// isOrderKey reports whether key is OrderKey(n) for the order id numbered
+// isOrderKey reports whether key is patterns.OrderKey(n) for the order id numbered
 // m, without making that key.
 func isOrderKey(key string, m int) bool {
 	rest, ok := strings.CutPrefix(key, "order-")
@@ -330,7 +330,7 @@ func (c *Checks) key(n int) string {
 	if k, ok := c.keys[n]; ok {
 		return k
 	}
-	return OrderKey(n)
+	return patterns.OrderKey(n)
 }
 
 // Verdicts returns the checks' verdicts; stopped is why the run stopped

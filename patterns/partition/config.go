@@ -148,9 +148,6 @@ func NodeName(i int) string { return "node-" + strconv.Itoa(i) }
 // OrderID returns the id of the n-th order, from 1.
 func OrderID(n int) string { return "o" + strconv.Itoa(n) }
 
-// OrderKey returns the business key of the n-th order.
-func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+n) }
-
 // siteOf returns the site of the i-th node, from 1: 0 for A, 1 for B.
 func (c Config) siteOf(i int) int {
 	if i <= c.SiteA {

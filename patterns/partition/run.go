@@ -192,7 +192,7 @@ func (r *run) answer(from *node, o *order, typ, note string) {
 
 // orderMsg returns the message of order n with type typ.
 func orderMsg(n int, typ string, class trace.Class) trace.Msg {
-	return trace.Msg{ID: OrderID(n), Type: typ, Class: class, Key: OrderKey(n)}
+	return trace.Msg{ID: OrderID(n), Type: typ, Class: class, Key: patterns.OrderKey(n)}
 }
 
 func siteName(site int) string { return string(rune('A' + site)) }

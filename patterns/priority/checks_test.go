@@ -103,7 +103,7 @@ func TestDeterminism(t *testing.T) {
 	run := func(seed uint64) string {
 		var b strings.Builder
 		cfg := loaded(Separate)
-		cfg.Crashes = []sim.Crash{{Actor: WorkerName(2), At: 300 * time.Millisecond}}
+		cfg.Crashes = []sim.Crash{{Actor: patterns.WorkerName(2), At: 300 * time.Millisecond}}
 		cfg.RestartAfter = 50 * time.Millisecond
 		cfg.Run(patterns.Common{Seed: seed}, trace.SinkFunc(func(e *trace.Event) {
 			b.WriteString(e.Kind.String() + " " + e.Msg.ID + " " + e.T.String() + "\n")

@@ -137,15 +137,6 @@ func Default() Config {
 	}
 }
 
-// WorkerName returns the name of the i-th worker, from 1.
-func WorkerName(i int) string { return "worker-" + strconv.Itoa(i) }
-
-// MessageID returns the id of the n-th order sent, from 1.
-func MessageID(n int) string { return "m" + strconv.Itoa(n) }
-
-// OrderKey returns the business key of the n-th order sent, from 1.
-func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+n) }
-
 // total returns how many orders the shop sends, bursts included.
 func (c Config) total() int {
 	n := c.Orders
@@ -194,8 +185,8 @@ func (c Config) Validate() error {
 	}
 	for _, cr := range c.Crashes {
 		if k, err := strconv.Atoi(cr.Actor[min(len(cr.Actor), len("worker-")):]); err != nil ||
-			k < 1 || k > c.Consumers || WorkerName(k) != cr.Actor {
-			return fmt.Errorf("--crash: no worker %q: want worker-1 … %s", cr.Actor, WorkerName(c.Consumers))
+			k < 1 || k > c.Consumers || patterns.WorkerName(k) != cr.Actor {
+			return fmt.Errorf("--crash: no worker %q: want worker-1 … %s", cr.Actor, patterns.WorkerName(c.Consumers))
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ var Definition = patterns.Def[Config]{
 		c.Arrival = sim.Const(11 * time.Millisecond)
 		c.Bursts = []Burst{{N: 20, Kind: StandardKind}}
 		c.ExpressSLO, c.MaxStandardWait = 200*time.Millisecond, 1200*time.Millisecond
-		c.Crashes = []sim.Crash{{Actor: WorkerName(2), At: 300 * time.Millisecond}}
+		c.Crashes = []sim.Crash{{Actor: patterns.WorkerName(2), At: 300 * time.Millisecond}}
 		c.RestartAfter = 30 * time.Millisecond
 	},
 	Intro: []patterns.Intro{

@@ -43,7 +43,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		r.queues = [2]*broker.Queue{q, q}
 	}
 	for i := 1; i <= c.Consumers; i++ {
-		newWorker(r, r.w.Actor(WorkerName(i)))
+		newWorker(r, r.w.Actor(patterns.WorkerName(i)))
 	}
 	arrivals := &patterns.Arrivals{Actor: shop, Gap: c.Arrival, Rand: r.w.Rand("arrival"), N: c.Orders, Send: func(int) { r.send("") }}
 	for _, b := range c.Bursts {
@@ -71,7 +71,7 @@ func (r *run) send(kind string) {
 	if kind == "" {
 		express = r.mix.Float64() < r.cfg.ExpressShare
 	}
-	m := &broker.Message{Msg: trace.Msg{ID: MessageID(r.sent), Type: Standard, Class: trace.Command, Key: OrderKey(r.sent)}}
+	m := &broker.Message{Msg: trace.Msg{ID: patterns.MessageID(r.sent), Type: Standard, Class: trace.Command, Key: patterns.OrderKey(r.sent)}}
 	q := r.queues[1]
 	if express {
 		m.Type, m.Priority, q = Express, 1, r.queues[0]
@@ -160,7 +160,7 @@ type workDone struct {
 func finish(arg any) {
 	wd := arg.(workDone)
 	k, d := wd.k, wd.d
-	if k.r.cfg.bug == bugLoseOne && d.Msg.ID == MessageID(3) {
+	if k.r.cfg.bug == bugLoseOne && d.Msg.ID == patterns.MessageID(3) {
 		q := d.Consumer().Queue().Name
 		k.r.w.Emit(trace.Event{Kind: trace.Drop, Actor: q, To: q, Msg: d.TraceMsg(), Note: "lost by a planted bug"})
 		d.Ack()

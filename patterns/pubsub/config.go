@@ -136,9 +136,6 @@ var Regions = []string{"eu", "us", "eu", "apac", "us", "eu"}
 // EventID returns the id of the i-th event, from 1.
 func EventID(i int) string { return "e" + strconv.Itoa(i) }
 
-// OrderKey returns the business key of the i-th order, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
 // Subject returns the subject of the i-th order, such as orders.placed.eu.
 func Subject(i int) string { return "orders.placed." + Regions[(i-1)%len(Regions)] }
 

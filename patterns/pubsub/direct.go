@@ -12,6 +12,7 @@ import (
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/check"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // direct is the order service of --mode direct: for each order it sends a
@@ -83,7 +84,7 @@ func newDirect(r *run) *direct {
 // place starts order i: the services whose filter takes its subject are
 // called in the order of --subscribers.
 func (d *direct) place(i int) {
-	o := &order{n: i, key: OrderKey(i), placed: d.r.w.Now()}
+	o := &order{n: i, key: patterns.OrderKey(i), placed: d.r.w.Now()}
 	subject := Subject(i)
 	for _, name := range d.r.cfg.Subscribers {
 		if d.r.cfg.FilterOf(name).Match(subject) {

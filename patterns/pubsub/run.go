@@ -222,7 +222,7 @@ func (r *run) place(i int) {
 		// One message value serves every publication: Publish keeps copies,
 		// never m, and through the port a fresh one would cost an allocation.
 		r.event = broker.Message{
-			Msg:     trace.Msg{ID: EventID(i), Type: "OrderPlaced", Class: trace.EventMsg, Key: OrderKey(i)},
+			Msg:     trace.Msg{ID: EventID(i), Type: "OrderPlaced", Class: trace.EventMsg, Key: patterns.OrderKey(i)},
 			Subject: Subject(i)}
 		r.topic.Publish(Publisher, &r.event)
 		if i == r.cfg.Events {

@@ -150,15 +150,6 @@ const (
 	Circuit  = "breaker"
 )
 
-// WorkerName returns the name of the i-th worker, from 1.
-func WorkerName(i int) string { return "worker-" + strconv.Itoa(i) }
-
-// OrderID returns the message id of the i-th order, from 1.
-func OrderID(i int) string { return "m" + strconv.Itoa(i) }
-
-// OrderKey returns the business key of the i-th order, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
 // PaymentID returns the id the gateway deduplicates the i-th order's
 // charge by.
 func PaymentID(i int) string { return "pay-" + strconv.Itoa(1000+i) }
@@ -222,7 +213,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--redrive-rate must be from 0 (all at once) to %d/s (got %d)", MaxRate, c.RedriveRate)
 	}
 	for _, id := range c.Poison {
-		if n := orderNumber(id); n < 1 || n > c.Orders || id != OrderID(n) {
+		if n := orderNumber(id); n < 1 || n > c.Orders || id != patterns.MessageID(n) {
 			return fmt.Errorf("--poison: no order %q: want an id from m1 to m%d", id, c.Orders)
 		}
 	}

@@ -70,8 +70,8 @@ func (r *run) done() bool {
 
 // send places order n.
 func (r *run) send(n int) {
-	r.q.Send(Shop, &broker.Message{Msg: trace.Msg{ID: OrderID(n), Type: "PlaceOrder", Class: trace.Command,
-		Key: OrderKey(n)}, Body: &order{n: n}})
+	r.q.Send(Shop, &broker.Message{Msg: trace.Msg{ID: patterns.MessageID(n), Type: "PlaceOrder", Class: trace.Command,
+		Key: patterns.OrderKey(n)}, Body: &order{n: n}})
 }
 
 // Params returns the scenario as the run event shows it: the flags that

@@ -9,6 +9,7 @@ import (
 	"github.com/msgplay/msgplay/internal/broker"
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // order is what a PlaceOrder message carries: its number, and the calls
@@ -34,7 +35,7 @@ type worker struct {
 }
 
 func newWorker(r *run, i int) *worker {
-	wk := &worker{r: r, name: WorkerName(i)}
+	wk := &worker{r: r, name: patterns.WorkerName(i)}
 	wk.actor = r.w.Actor(wk.name)
 	wk.attemptFn, wk.chargeFn, wk.answerFn = wk.attempt, wk.charge, wk.answer
 	return wk

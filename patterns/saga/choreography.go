@@ -5,6 +5,7 @@ import (
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // OrdersTopic is where the order service announces new orders.
@@ -25,7 +26,7 @@ type choreography struct {
 func newChoreography(r *runner, checkout *broker.Queue) *choreography {
 	c := &choreography{r: r, a: r.lead}
 	c.db = store.New(r.w, c.a, OrderService+"-db", store.Options{})
-	c.db.Table(orderPrefix, orderRow, OrderKey, pending, approved, rejected)
+	c.db.Table(orderPrefix, patterns.OrderNumber, patterns.OrderKey, pending, approved, rejected)
 	c.orders = r.b.Topic(OrdersTopic)
 	var topics [numSteps]*broker.Topic
 	for i := range topics {
@@ -71,7 +72,7 @@ func (c *choreography) publishFrom(s *service, t *broker.Topic) func(d *broker.D
 		switch oc {
 		case failed:
 			typ, subject = s.st.failed, s.st.subjNo
-			cause = s.st.name + " rejected " + OrderKey(b.order) + " (" + cause + ")"
+			cause = s.st.name + " rejected " + patterns.OrderKey(b.order) + " (" + cause + ")"
 		case undone:
 			typ, subject = s.st.undone, s.st.subjNo
 		}
@@ -84,7 +85,7 @@ func (c *choreography) publishFrom(s *service, t *broker.Topic) func(d *broker.D
 // place records the new order PENDING and announces it.
 func (c *choreography) place(d *broker.Delivery) {
 	n := d.Msg.Body.(*body).order
-	key := OrderKey(n)
+	key := patterns.OrderKey(n)
 	if v, ok := c.db.Get(orderPrefix + key); ok {
 		d.Skip("repeat: " + key + " is already " + v)
 		d.Ack()
@@ -103,7 +104,7 @@ func (c *choreography) place(d *broker.Delivery) {
 // end records the order's final state from the news that decides it.
 func (c *choreography) end(d *broker.Delivery) {
 	b := d.Msg.Body.(*body)
-	key := OrderKey(b.order)
+	key := patterns.OrderKey(b.order)
 	v, _ := c.db.Get(orderPrefix + key)
 	if v != pending {
 		d.Skip("repeat: " + key + " is already " + v)

@@ -329,7 +329,7 @@ func (l *Ledger) Tables() []trace.Table {
 		if sp := &l.took[n]; sp.end > 0 || state == approved || state == rejected {
 			took = trace.ShortDuration(sp.end - sp.start)
 		}
-		t.Rows = append(t.Rows, []string{OrderKey(n), state,
+		t.Rows = append(t.Rows, []string{patterns.OrderKey(n), state,
 			l.stepCell(o, Payment), l.stepCell(o, Inventory), l.stepCell(o, Shipping), took})
 	}
 	if more := l.total - MaxRows; more > 0 {
@@ -362,7 +362,7 @@ func (l *Ledger) Verdicts(stopped string) []trace.Verdict {
 	var nApproved, nRejected int
 	for n := 1; n <= l.total; n++ {
 		o := l.view(n)
-		key := OrderKey(n)
+		key := patterns.OrderKey(n)
 		switch l.value(o.state) {
 		case approved:
 			nApproved++

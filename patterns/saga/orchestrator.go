@@ -8,6 +8,7 @@ import (
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // maxUnansweredSends caps how often the orchestrator sends one command it
@@ -56,7 +57,7 @@ type sagaState struct {
 func newOrchestrator(r *runner, checkout *broker.Queue) *orchestrator {
 	o := &orchestrator{r: r, a: r.lead, sagas: map[int]*sagaState{}}
 	o.db = store.New(r.w, o.a, Orchestrator+"-db", store.Options{})
-	o.db.Table(orderPrefix, orderRow, OrderKey, pending, approved, rejected)
+	o.db.Table(orderPrefix, patterns.OrderNumber, patterns.OrderKey, pending, approved, rejected)
 	o.reply = r.b.Queue(RepliesQueue, r.opts)
 	for i := range o.cmds {
 		s := r.services[i]
@@ -105,7 +106,7 @@ func (o *orchestrator) replyFrom(s *service) func(d *broker.Delivery, oc outcome
 // place starts the saga of a new order: PENDING, then the first command.
 func (o *orchestrator) place(d *broker.Delivery) {
 	n := d.Msg.Body.(*body).order
-	key := OrderKey(n)
+	key := patterns.OrderKey(n)
 	if v, ok := o.db.Get(orderPrefix + key); ok {
 		d.Skip("repeat: " + key + " is already " + v)
 		d.Ack()
@@ -168,7 +169,7 @@ func (s *sagaState) unyielding() bool { return s.back || s.step == Pivot }
 func (o *orchestrator) onReply(d *broker.Delivery) {
 	b := d.Msg.Body.(*body)
 	corr := d.Msg.CorrelationID
-	key := OrderKey(b.order)
+	key := patterns.OrderKey(b.order)
 	s := o.sagas[b.order]
 	back := b.outcome == undone
 	switch {
@@ -238,7 +239,7 @@ func (o *orchestrator) backNote(from Step) string {
 // goBack starts the compensations from step from down to payment, or
 // rejects the order when there is nothing to undo.
 func (o *orchestrator) goBack(s *sagaState, from Step, cause string, about trace.Msg) {
-	key := OrderKey(s.n)
+	key := patterns.OrderKey(s.n)
 	if o.r.cfg.Naive {
 		o.finish(s, about, rejected)
 		if from >= 0 {
@@ -277,13 +278,13 @@ func (o *orchestrator) persist(s *sagaState, about trace.Msg) {
 		typ = st.undo
 	}
 	tx := o.db.Begin(about)
-	tx.Put(sagaPrefix+OrderKey(s.n), typ)
+	tx.Put(sagaPrefix+patterns.OrderKey(s.n), typ)
 	commit(tx)
 }
 
 // finish records the order's final state and forgets the saga.
 func (o *orchestrator) finish(s *sagaState, about trace.Msg, state string) {
-	key := OrderKey(s.n)
+	key := patterns.OrderKey(s.n)
 	tx := o.db.Begin(about)
 	tx.Put(orderPrefix+key, state)
 	if !o.r.cfg.Naive {
@@ -303,7 +304,7 @@ func (o *orchestrator) onTimeout(s *sagaState) {
 	if !s.waiting || o.sagas[s.n] != s || o.r.w.Now() < s.sentAt+t {
 		return
 	}
-	key := OrderKey(s.n)
+	key := patterns.OrderKey(s.n)
 	st := &steps[s.step]
 	wait := "no reply to " + s.last.ID + " in " + trace.FormatDuration(t)
 	switch {

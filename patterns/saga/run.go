@@ -118,7 +118,7 @@ func (r *runner) done() bool {
 // msg returns a new message with the next id.
 func (r *runner) msg(typ string, class trace.Class, n int, b *body) *broker.Message {
 	r.nextM++
-	return &broker.Message{Msg: trace.Msg{ID: "m" + strconv.Itoa(r.nextM), Type: typ, Class: class, Key: OrderKey(n)}, Body: b}
+	return &broker.Message{Msg: trace.Msg{ID: "m" + strconv.Itoa(r.nextM), Type: typ, Class: class, Key: patterns.OrderKey(n)}, Body: b}
 }
 
 // rejects says whether the service of step s rejects order n, and why.

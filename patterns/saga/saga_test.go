@@ -212,18 +212,3 @@ func TestFaultsPerOrderStable(t *testing.T) {
 		}
 	}
 }
-
-// orderRow reads exactly the keys OrderKey writes, so a database's dense
-// table holds the same rows its map would.
-func TestOrderRowReadsOnlyOrderKeys(t *testing.T) {
-	for _, n := range []int{1, 9, 999, 1_000_000} {
-		if got, ok := orderRow(OrderKey(n)); !ok || got != n {
-			t.Errorf("orderRow(%s) = %d, %v", OrderKey(n), got, ok)
-		}
-	}
-	for _, k := range []string{"order-01001", "order-+1001", "order-1000", "order-", "order-12x", "x-1001"} {
-		if n, ok := orderRow(k); ok {
-			t.Errorf("orderRow(%s) = %d: not a key OrderKey writes", k, n)
-		}
-	}
-}

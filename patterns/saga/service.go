@@ -7,6 +7,7 @@ import (
 	"github.com/msgplay/msgplay/internal/sim"
 	"github.com/msgplay/msgplay/internal/store"
 	"github.com/msgplay/msgplay/internal/trace"
+	"github.com/msgplay/msgplay/patterns"
 )
 
 // stockKey is the inventory's count of units on hand.
@@ -35,7 +36,7 @@ type service struct {
 func newService(r *runner, id Step) *service {
 	s := &service{r: r, id: id, st: &steps[id], a: r.w.Actor(steps[id].name)}
 	s.db = store.New(r.w, s.a, s.st.name+"-db", store.Options{})
-	s.db.Table(s.st.key, orderRow, OrderKey, s.st.doneVal, s.st.failVal, s.st.offVal)
+	s.db.Table(s.st.key, patterns.OrderNumber, patterns.OrderKey, s.st.doneVal, s.st.failVal, s.st.offVal)
 	if _, ok := r.cfg.FailCompensation[s.st.name]; ok {
 		s.left = map[int]int{}
 	}
@@ -56,7 +57,7 @@ func (s *service) onUndo(d *broker.Delivery) {
 // do applies the step for the order, once.
 func (s *service) do(d *broker.Delivery) {
 	b := d.Msg.Body.(*body)
-	key := s.st.key + OrderKey(b.order)
+	key := s.st.key + patterns.OrderKey(b.order)
 	if v, ok := s.db.Get(key); ok {
 		o := done
 		note := "repeat: " + key + " is already " + v
@@ -121,7 +122,7 @@ func (s *service) stock() int {
 func (s *service) undo(d *broker.Delivery) {
 	b := d.Msg.Body.(*body)
 	n := b.order
-	key := s.st.key + OrderKey(n)
+	key := s.st.key + patterns.OrderKey(n)
 	if s.left != nil {
 		left, seen := s.left[n]
 		if !seen {

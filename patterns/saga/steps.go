@@ -2,7 +2,6 @@ package saga
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/msgplay/msgplay/patterns"
 )
@@ -99,22 +98,11 @@ func commandStep(typ string) (s Step, undo, ok bool) {
 	return 0, false, false
 }
 
-// OrderKey returns the business key of the n-th order, from 1.
-func OrderKey(n int) string { return "order-" + strconv.Itoa(1000+n) }
-
-// orderRow reads key exactly as OrderKey writes it and returns the
-// order's number: how a database keeps a row per order in a dense table.
-func orderRow(key string) (int, bool) { return patterns.KeyNumber(key, "order-", 1000) }
-
-// orderNum parses a business key back to its order number, or 0.
+// orderNum returns the number of the order whose business key is key,
+// or 0 for a key patterns.OrderKey does not write.
 func orderNum(key string) int {
-	rest, ok := strings.CutPrefix(key, "order-")
-	if !ok {
-		return 0
+	if n, ok := patterns.OrderNumber(key); ok {
+		return n
 	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n <= 1000 {
-		return 0
-	}
-	return n - 1000
+	return 0
 }

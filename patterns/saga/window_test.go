@@ -71,7 +71,7 @@ func TestLedgerForgetsApprovedPages(t *testing.T) {
 	write := func(n int, kv ...string) {
 		e := &trace.Event{Kind: trace.Commit}
 		for i := 0; i < len(kv); i += 2 {
-			e.Writes = append(e.Writes, trace.Write{Key: kv[i] + OrderKey(n), Value: kv[i+1]})
+			e.Writes = append(e.Writes, trace.Write{Key: kv[i] + patterns.OrderKey(n), Value: kv[i+1]})
 		}
 		l.Event(e)
 	}
@@ -88,8 +88,8 @@ func TestLedgerForgetsApprovedPages(t *testing.T) {
 	}
 	write(check.DensePage+4, steps[Payment].key, steps[Payment].offVal)
 	v := l.Verdicts("")[0]
-	want := []string{OrderKey(2*check.DensePage+1) + ": stuck PENDING",
-		OrderKey(check.DensePage+4) + ": APPROVED but payment VOIDED"}
+	want := []string{patterns.OrderKey(2*check.DensePage+1) + ": stuck PENDING",
+		patterns.OrderKey(check.DensePage+4) + ": APPROVED but payment VOIDED"}
 	if !slices.Equal(v.Evidence, want) {
 		t.Errorf("got %q, want %q", v.Evidence, want)
 	}
