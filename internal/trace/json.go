@@ -169,10 +169,7 @@ func appendWho(b []byte, e *MsgEvent) []byte {
 // appendMsgJSON appends the field of a message, at the given attempt:
 // its object.
 func appendMsgJSON(b []byte, m *Msg, attempt int, memo *jsonMemo) []byte {
-	b = memo.appendMsgHead(b, m)
-	if attempt > 0 {
-		b = appendAttempt(b, attempt)
-	}
+	b = memo.appendMsgHead(b, m, attempt)
 	if m.ReplyTo != "" {
 		b = memo.appendField(b, `,"reply_to":`, m.ReplyTo)
 	}

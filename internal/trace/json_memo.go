@@ -18,6 +18,7 @@ type jsonMemo struct {
 	heads  [1 << memoBits]head
 	nums   [1 << memoBits]head // the heads of numbered messages, by their number's low bits
 	fields [1 << memoBits]fieldJSON
+	made   []byte // a head being made, before it is copied to its slot
 }
 
 // whoJSON is what appendWho wrote for a kind, an actor and a receiver.
@@ -58,47 +59,76 @@ func (memo *jsonMemo) appendWho(b []byte, e *MsgEvent) []byte {
 	return b
 }
 
-// appendMsgHead appends what the appendMsgHead function does.
-func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg) []byte {
+// appendMsgHead appends what the appendMsgHead function does, then the
+// message's attempt field when attempt is above 0.
+func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg, attempt int) []byte {
 	if memo == nil {
-		return appendMsgHead(b, m, nil)
+		b = appendMsgHead(b, m, nil)
+		if attempt > 0 {
+			b = appendAttempt(b, attempt)
+		}
+		return b
 	}
+	var h *head
 	if m.numbered() {
-		return memo.appendNumHead(b, m)
+		h = memo.numHead(m)
+	} else {
+		h = memo.head(m)
 	}
-	h, ok := twoWays(memo.heads[:], slot(addr(m.ID))&^1, func(h *head) bool { return h.isOf(m) })
-	if ok {
-		return append(b, h.text...)
+	text := h.text // the head and attemptOne
+	if attempt != 1 {
+		text = text[:len(text)-len(attemptOne)]
 	}
-	n := len(b)
-	b = appendMsgHead(b, m, memo)
-	*h = head{id: m.ID, typ: m.Type, key: m.Key, class: m.Class, text: append(h.text[:0], b[n:]...)}
+	b = append(b, text...)
+	if attempt > 1 {
+		b = appendAttempt(b, attempt)
+	}
 	return b
 }
 
-// appendNumHead appends the start of a numbered message's field, found
-// by its number, and made from it when it is not the one of the last
-// message of that number's slot.
+// attemptOne is the attempt field of a first delivery, which every event
+// of a message but its send most often has: each head made is kept with
+// it after, to be written with the head or left off.
+const attemptOne = `,"attempt":1`
+
+// head returns the head of m, which is not numbered, made when it is not
+// among the heads made lately.
+func (memo *jsonMemo) head(m *Msg) *head {
+	h, ok := twoWays(memo.heads[:], slot(addr(m.ID))&^1, func(h *head) bool { return h.isOf(m) })
+	if !ok {
+		*h = head{id: m.ID, typ: m.Type, key: m.Key, class: m.Class, text: memo.make(h.text, m)}
+	}
+	return h
+}
+
+// numHead returns the head of a numbered message, found by its number,
+// and made from it when it is not the one of the last message of that
+// number's slot.
 //
 // A later number of the same numbering, type and class (most often the
-// one the slot held before) is written over the digits of the field the
+// one the slot held before) is written over the digits of the head the
 // slot holds, only those that differ, as the text renderer does.
-func (memo *jsonMemo) appendNumHead(b []byte, m *Msg) []byte {
+func (memo *jsonMemo) numHead(m *Msg) *head {
 	h := &memo.nums[m.Num&(uint64(len(memo.nums))-1)]
 	if h.numbersLike(m) && (h.num == m.Num || m.Num > h.num && h.renumber(m.Num)) {
-		return append(b, h.text...)
+		return h
 	}
-	n := len(b)
-	b = appendMsgHead(b, m, memo)
+	text := memo.make(h.text, m)
 	// Where the digits are: the id's after its quoted prefix, the key's
 	// at the end, before the quote. A prefix JSON escapes is left alone.
 	idAt := -1
 	if plainJSON(m.Names.ID) == len(m.Names.ID) {
 		idAt = len(`,"msg":{"id":"`) + len(m.Names.ID)
 	}
-	text := append(h.text[:0], b[n:]...)
-	h.numbered(m, text, idAt, len(text)-1)
-	return b
+	h.numbered(m, text, idAt, len(text)-len(attemptOne)-1)
+	return h
+}
+
+// make returns the head of m and attemptOne, written over buf, which it
+// grows at most once.
+func (memo *jsonMemo) make(buf []byte, m *Msg) []byte {
+	memo.made = appendMsgHead(memo.made[:0], m, memo)
+	return append(append(buf[:0], memo.made...), attemptOne...)
 }
 
 // appendField appends a field whose value is a string: name, such as
