@@ -18,7 +18,10 @@ func (in *Intro) matches(e *trace.Event) bool {
 
 // explainer gives each Intro's Why to the first event it matches that has
 // no Why of its own.
-type explainer struct{ pending []Intro }
+type explainer struct {
+	pending []Intro
+	said    func() // called once an intro is given: the kinds it wants narrow
+}
 
 // Event implements trace.Sink.
 func (x *explainer) Event(e *trace.Event) {
@@ -29,6 +32,9 @@ func (x *explainer) Event(e *trace.Event) {
 		if x.pending[i].matches(e) {
 			e.Why = x.pending[i].Why
 			x.pending = append(x.pending[:i:i], x.pending[i+1:]...)
+			if x.said != nil {
+				x.said()
+			}
 			return
 		}
 	}

@@ -135,7 +135,12 @@ func start(pattern string, c Common, params []trace.Param, checks, out trace.Sin
 	if c.Rewrite != nil {
 		rewrite = trace.SinkFunc(c.Rewrite) // each sink in turn is lent the same event
 	}
-	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, newExplainer(shown(c.Intro, out)), s.Stats, checks, out, &s.producers)))
+	explain := newExplainer(shown(c.Intro, out))
+	s.init(c, sim.New(c.Seed, trace.Tee(rewrite, explain, s.Stats, checks, out, &s.producers)))
+	if x, ok := explain.(*explainer); ok {
+		// A kind it has explained leaves it, and may take the narrow path.
+		x.said = s.World.Recorder().Reroute
+	}
 	return s
 }
 

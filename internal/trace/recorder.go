@@ -9,6 +9,7 @@ type Recorder struct {
 	clock  *time.Duration // the virtual time, read at each event
 	seq    int64
 	sink   Sink             // every sink, for a kind beyond the table
+	all    []Sink           // every sink, in order, for Reroute
 	by     [numKinds][]Sink // the sinks that want each kind, in order
 	wants  Kinds            // the kinds some sink wants: the others are numbered, then dropped
 	text   Kinds            // the kinds some sink wants with the text of a numbered message
@@ -32,14 +33,28 @@ type madeText struct {
 // not called: the hottest path keeps its arguments in registers.
 func NewRecorder(clock *time.Duration, sinks ...Sink) *Recorder {
 	s := Tee(sinks...)
-	r := &Recorder{clock: clock, sink: s, wants: WantsOf(s), text: textWants(s)}
-	all, wants := []Sink{s}, []Kinds{r.wants}
+	r := &Recorder{clock: clock, sink: s, all: []Sink{s}}
 	if t, ok := s.(*tee); ok {
-		all, wants = t.sinks, t.wants
+		r.all = t.sinks
 	}
-	for k := range r.by {
-		for i, s := range all {
-			if !wants[i].Has(Kind(k)) {
+	r.Reroute()
+	return r
+}
+
+// Reroute asks every sink again which kinds it wants (see Choosy) and
+// routes the events to come anew: for a sink whose wants narrow during a
+// run, such as one that explains the first event of a kind and then has
+// nothing more to say, so that the kinds it leaves may take the narrow
+// path. An event being told goes on to the sinks it was routed to.
+func (r *Recorder) Reroute() {
+	r.wants, r.text = 0, 0
+	r.by, r.follow, r.rest = [numKinds][]Sink{}, [numKinds][]Follower{}, [numKinds][]Sink{}
+	for _, s := range r.all {
+		wants := WantsOf(s)
+		r.wants |= wants
+		r.text |= textWants(s)
+		for k := range r.by {
+			if !wants.Has(Kind(k)) {
 				continue
 			}
 			r.by[k] = append(r.by[k], s)
@@ -53,7 +68,6 @@ func NewRecorder(clock *time.Duration, sinks ...Sink) *Recorder {
 			r.rest[k] = append(r.rest[k], s)
 		}
 	}
-	return r
 }
 
 // Emit stamps e with the next sequence number and the current virtual time

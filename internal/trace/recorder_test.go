@@ -89,3 +89,29 @@ type choosyAcks struct{ ids []string }
 
 func (c *choosyAcks) Event(e *trace.Event) { c.ids = append(c.ids, e.Msg.ID) }
 func (c *choosyAcks) Wants() trace.Kinds   { return trace.KindsOf(trace.Ack) }
+
+// narrowing is a sink that wants acks until it has seen one.
+type narrowing struct{ seen bool }
+
+func (n *narrowing) Event(*trace.Event) { n.seen = true }
+func (n *narrowing) Wants() trace.Kinds {
+	if n.seen {
+		return 0
+	}
+	return trace.KindsOf(trace.Ack)
+}
+
+// Reroute asks the sinks again what they want: once the sink before a
+// Follower wants acks no more, the Follower takes them on the narrow path.
+func TestRerouteGivesTheNarrowPathBack(t *testing.T) {
+	now := time.Duration(1)
+	first, f := &narrowing{}, &follower{}
+	r := trace.NewRecorder(&now, first, f)
+	m := trace.Msg{ID: "m1"}
+	r.EmitMsg(trace.Ack, "w", "q", &m, 1, 0, "")
+	r.Reroute()
+	r.EmitMsg(trace.Ack, "w", "q", &m, 1, 0, "")
+	if want := []string{"event ack", "follow ack 1 w>q #1 "}; !slices.Equal(f.got, want) {
+		t.Errorf("the follower was told %q, want %q", f.got, want)
+	}
+}
