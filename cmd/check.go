@@ -100,7 +100,7 @@ func (app *App) runCheck(c *cobra.Command, args []string) error {
 		return app.patternHelp(path, "check", p, fs)
 	}
 	if fs.NArg() > 0 {
-		return extraArgs(path, fs.Arg(0))
+		return moreArgs(path, fs.Arg(0))
 	}
 	switch {
 	case opt.seeds < 1 || opt.seeds > maxSeeds:

@@ -90,7 +90,7 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 		return app.patternHelp(path, "compare", p, fs)
 	}
 	if fs.NArg() > 0 {
-		return extraArgs(path, fs.Arg(0))
+		return moreArgs(path, fs.Arg(0))
 	}
 	if len(p.variants) < 2 {
 		return usagef("compare: %s declares fewer than two variants to compare", p.name)

@@ -96,9 +96,16 @@ func subcommand(path string) string {
 }
 
 // extraArgs is the error of the command called path, which takes no
-// (more) positional arguments, given got.
+// positional arguments, given got.
 func extraArgs(path, got string) error {
 	return usagef("%s takes no arguments (got %q): see '%s --help'", subcommand(path), got, path)
+}
+
+// moreArgs is the error of the command called path, a pattern's check or
+// compare, which takes no more positional arguments after the pattern,
+// given got.
+func moreArgs(path, got string) error {
+	return usagef("%s takes no more arguments (got %q): see '%s --help'", subcommand(path), got, path)
 }
 
 // suggestFlag names the flag of fs that name, an unknown flag, was most

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -366,8 +367,13 @@ func counts(m *map[string]int, form, example string) *mapValue[int] {
 	return &mapValue[int]{m: m, form: form, example: example, parse: parseCount, format: strconv.Itoa}
 }
 
-// probValue is a probability from 0 to 1.
-type probValue struct{ p *float64 }
+// probValue is a probability from 0 to 1. most, when set, is the top of
+// the range the pattern's Validate allows, as it words it ("below 1",
+// "0.9"), so a word given for the flag is told the same range.
+type probValue struct {
+	p    *float64
+	most string
+}
 
 func (v probValue) String() string { return formatFloat(*v.p) }
 func (v probValue) Type() string   { return "P" }
@@ -379,7 +385,9 @@ func (v probValue) Set(s string) error {
 	*v.p = p
 	return nil
 }
-func (v probValue) allowed() string { return "a probability from 0 to 1, such as 0.05" }
+func (v probValue) allowed() string {
+	return "a probability from 0 to " + cmp.Or(v.most, "1") + ", such as 0.05"
+}
 
 func parseProb(s string) (float64, error) {
 	p, err := strconv.ParseFloat(strings.TrimSpace(s), 64)

@@ -101,7 +101,7 @@ func FuzzSpeed(f *testing.F) {
 func FuzzProbability(f *testing.F) {
 	fuzzValue(f, []string{"0.05", "1", "1.0000001"}, func() pflag.Value {
 		var p float64
-		return probValue{&p}
+		return probValue{p: &p}
 	})
 }
 

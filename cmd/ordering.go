@@ -12,7 +12,7 @@ func bindOrdering(f *pflag.FlagSet, c *ordering.Config) func() error {
 	f.Var(count(&c.Orders, 1, ordering.MaxOrders), "orders", "number of orders order-1001 … (at most 1000000)")
 	f.Var(count(&c.EventsPerOrder, 1, ordering.MaxEventsPerOrder), "events-per-order",
 		"events of each order: OrderPlaced, OrderPaid, OrderShipped, OrderDelivered (1 to 4)")
-	f.Var(probValue{&c.CancelRate}, "cancel-rate", "share of orders whose last event is OrderCancelled, from 0 to 1")
+	f.Var(probValue{p: &c.CancelRate}, "cancel-rate", "share of orders whose last event is OrderCancelled, from 0 to 1")
 	f.Var(count(&c.Consumers, 1, ordering.MaxConsumers), "consumers", "consumers consumer-1 … consumer-N at the start (1 to 64)")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Gap}, "gap", "time between the events of one order: 2ms, 1ms..5ms or exp:2ms")
@@ -37,7 +37,7 @@ func bindOrdering(f *pflag.FlagSet, c *ordering.Config) func() error {
 	f.Var(choice(&c.Retry, "a retry policy", ordering.Retries...), "retry",
 		"what an ordered stream does with a failing event: block (retry in place) or park (in orders.retry, and go on)")
 	f.Var(durationValue{d: &c.RetryBackoff}, "retry-backoff", "the wait before a failed event is tried again")
-	f.Var(probValue{&c.Skew}, "skew", "share of orders on one hot key, big-customer, from 0 to below 1")
+	f.Var(probValue{&c.Skew, "below 1"}, "skew", "share of orders on one hot key, big-customer, from 0 to below 1")
 	f.Var(factors(&c.Slow, "consumer-2=3"), "slow", "make a consumer FACTOR times slower, as consumer-2=3 (repeatable)")
 	f.Var(crashes(&c.Crashes), "crash",
 		"crash a consumer or the order service at a virtual time, as consumer-2@40ms (repeatable)")

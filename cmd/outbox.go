@@ -18,10 +18,10 @@ func bindOutbox(f *pflag.FlagSet, c *outbox.Config) func() error {
 	f.Var(distValue{&c.Work}, "work", "time of each step (a transaction, a publish, a handler): 5ms, 2ms..8ms or exp:5ms")
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (order-service, relay or inventory) at a virtual time, as relay@100ms (repeatable)")
 	f.Var(durationValue{d: &c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
-	f.Var(probValue{&c.CrashRate}, "crash-rate", "chance the order service crashes between its two writes, per order")
+	f.Var(probValue{p: &c.CrashRate}, "crash-rate", "chance the order service crashes between its two writes, per order")
 	f.Var(windowValue{&c.BrokerDown}, "broker-down", "a broker outage: every publish fails from FROM to TO, as 1s..3s")
-	f.Var(probValue{&c.DBFailRate}, "db-fail-rate", "chance a commit to the orders database fails")
-	f.Var(probValue{&c.RelayCrashRate}, "relay-crash-rate", "chance the relay crashes between a publish and marking it sent")
+	f.Var(probValue{p: &c.DBFailRate}, "db-fail-rate", "chance a commit to the orders database fails")
+	f.Var(probValue{p: &c.RelayCrashRate}, "relay-crash-rate", "chance the relay crashes between a publish and marking it sent")
 	f.Var(durationValue{d: &c.PollInterval, lo: time.Microsecond}, "poll-interval", "how often the relay polls the outbox")
 	f.Var(count(&c.Batch, 1, outbox.MaxBatch), "batch", "most outbox rows the relay publishes per poll"+span(1, outbox.MaxBatch))
 	f.Var(count(&c.RelayWorkers, 1, outbox.MaxRelayWorkers), "relay-workers",

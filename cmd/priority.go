@@ -14,7 +14,7 @@ func bindPriority(f *pflag.FlagSet, c *priority.Config) func() error {
 	f.Var(choice(&c.Mode, "a mode", priority.Modes...), "mode",
 		"fifo (one queue), priority (a broker priority queue) or separate-queues (one queue per priority)")
 	f.Var(count(&c.Orders, 0, priority.MaxOrders), "orders", "orders sent one --arrival apart, besides the bursts (at most 1000000)")
-	f.Var(probValue{&c.ExpressShare}, "express-share", "the chance an order is express, from 0 to 1")
+	f.Var(probValue{p: &c.ExpressShare}, "express-share", "the chance an order is express, from 0 to 1")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 10ms, 5ms..15ms or exp:10ms")
 	f.Var(&listValue[priority.Burst]{list: &c.Bursts, form: "N@TIME", format: priority.Burst.String, replace: true,
 		parse: func(s string) (priority.Burst, error) {

@@ -19,7 +19,7 @@ func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
 	f.Var(count(&c.Workers, 1, retry.MaxWorkers), "workers", fmt.Sprintf("number of workers, one order at a time each (1 to %d)", retry.MaxWorkers))
 	f.Var(distValue{&c.Work}, "work", "a worker's own work before it calls the gateway")
 	f.Var(outageValue{&c.Outage}, "outage", "when the gateway is down (off = never)")
-	f.Var(probValue{&c.FailRate}, "fail-rate", "chance a call fails outside the outage")
+	f.Var(probValue{p: &c.FailRate}, "fail-rate", "chance a call fails outside the outage")
 	f.Var(distValue{&c.GatewayLatency}, "gateway-latency", "how long the gateway takes to answer")
 	f.Var(rateValue{&c.GatewayCapacity}, "gateway-capacity", fmt.Sprintf("calls per second the gateway takes, at most %d/s (0 = no limit)", retry.MaxRate))
 	f.Var(choice(&c.Policy, "a retry policy", retry.None, retry.Immediate, retry.Backoff), "policy",
@@ -33,7 +33,7 @@ func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
 	f.BoolVar(&c.Breaker, "breaker", c.Breaker, "put a circuit breaker before the gateway")
 	f.Var(count(&c.BreakerFailures, 1, retry.MaxBreakerFails), "breaker-failures",
 		fmt.Sprintf("the fewest failures within --breaker-window that open it (1 to %d)", retry.MaxBreakerFails))
-	f.Var(probValue{&c.BreakerRatio}, "breaker-ratio", "the share of the window's calls that must have failed")
+	f.Var(probValue{p: &c.BreakerRatio}, "breaker-ratio", "the share of the window's calls that must have failed")
 	f.Var(durationValue{d: &c.BreakerWindow, lo: retry.MinBreakerWindow, hi: retry.MaxWait}, "breaker-window", "the span the breaker counts failures over")
 	f.Var(durationValue{d: &c.BreakerOpen, lo: time.Microsecond, hi: retry.MaxWait}, "breaker-open", "how long the breaker stays open")
 	f.Var(count(&c.MaxDeliveries, 1, retry.MaxDeliveries), "max-deliveries",

@@ -48,6 +48,18 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		{[]string{"competing", "extra"}, "msgplay: competing takes no arguments (got \"extra\"): see 'msgplay competing --help'"},
 		{[]string{"nosuch"}, `unknown command "nosuch"`},
 		{[]string{"list", "x"}, "msgplay: list takes no arguments"},
+		{[]string{"check", "competing", "--seeds", "2", "extra"}, "msgplay: check competing takes no more arguments (got \"extra\")"},
+		{[]string{"compare", "competing", "extra"}, "msgplay: compare competing takes no more arguments (got \"extra\")"},
+		// A word and a number out of range are told the same range, the
+		// one Validate allows.
+		{[]string{"competing", "--crash-rate", "often"}, "--crash-rate must be a probability from 0 to below 1"},
+		{[]string{"competing", "--crash-rate", "1", "--restart-after", "1s"}, "--crash-rate must be from 0 to below 1"},
+		{[]string{"pubsub", "--duplicate-rate", "often"}, "--duplicate-rate must be a probability from 0 to 0.9"},
+		{[]string{"pubsub", "--duplicate-rate", "0.95"}, "--duplicate-rate must be from 0 to 0.9"},
+		{[]string{"saga", "--duplicate-rate", "often"}, "--duplicate-rate must be a probability from 0 to 0.9"},
+		{[]string{"ordering", "--skew", "often"}, "--skew must be a probability from 0 to below 1"},
+		{[]string{"request-reply", "--drop-reply-rate", "often"}, "--drop-reply-rate must be a probability from 0 to 0.9"},
+		{[]string{"request-reply", "--drop-reply-rate", "0.95"}, "--drop-reply-rate must be from 0 to 0.9"},
 	} {
 		code, stdout, stderr := run(c.args...)
 		name := strings.Join(c.args, " ")

@@ -216,17 +216,19 @@ func (m *Msg) has() bool { return m.ID != "" || m.Names != nil }
 // a message has, with the message pointed at, not copied. Like an Event
 // it is only lent for the call, the message with it. Attempt is the
 // event's; Msg.Attempt may differ (a broker's message counts on), so
-// read Attempt. A numbered message comes without its ID and Key text.
-// A MsgEvent has no Why: the events that teach come as Events, whose
-// Why a Follower's Event may read before it passes them on.
+// read Attempt. On the narrow path a numbered message comes without its
+// ID and Key text; made by AsMsg it has them when another sink wanted
+// them, so read it by its number (Msg.Num, Msg.Names), as a Numeric sink
+// does. A MsgEvent has no Why: the events that teach come as Events,
+// whose Why a Follower's Event may read before it passes them on.
 type MsgEvent struct {
-	Seq     int64
-	T       time.Duration
+	Seq     int64         // as Event.Seq: the event's place in the trace
+	T       time.Duration // as Event.T: the virtual time it happened at
 	Kind    Kind
-	Attempt int
-	Actor   string
-	To      string
-	Msg     *Msg // never nil: an event with no message points at an empty one
+	Attempt int    // the delivery attempt the event is about, from 1; 0 before the first
+	Actor   string // who did it, as Event.Actor
+	To      string // whom it went to, as Event.To
+	Msg     *Msg   // never nil: an event with no message points at an empty one
 	Took    time.Duration
 	Note    string
 }
