@@ -17,7 +17,7 @@ func bindCompeting(f *pflag.FlagSet, c *competing.Config) func() error {
 	f.Var(distValue{&c.Arrival}, "arrival", "time between sends (0 = all at once): 20ms, 10ms..30ms or exp:20ms")
 	f.Var(factors(&c.Slow, "worker-2=3"), "slow", "make a worker FACTOR times slower, as worker-2=3 (repeatable)")
 	f.Var(crashes(&c.Crashes), "crash", "crash an actor (a worker or the producer) at a virtual time, as worker-2@150ms (repeatable)")
-	f.Var(probValue{&c.CrashRate, "below 1"}, "crash-rate",
+	f.Var(probValue{&c.CrashRate, "from 0 to below 1"}, "crash-rate",
 		"chance a worker crashes halfway through each delivery, from 0 to below 1 (needs --restart-after)")
 	f.Var(durationValue{d: &c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
 	f.Var(durationValue{d: &c.VisibilityTimeout}, "visibility-timeout",

@@ -35,7 +35,7 @@ func TestNumberFlagsRefuseAWordWithTheirRange(t *testing.T) {
 			}
 			args := append(words[:len(words):len(words)], "--"+f.Name, "abc")
 			code, _, stderr := run(args...)
-			want := regexp.MustCompile(`^msgplay: --` + f.Name + ` must be an? [a-z ]+ from \S+( \(all\))? to .+ \(got "abc"\)\n$`)
+			want := regexp.MustCompile(`^msgplay: --` + f.Name + ` must be an? [a-z ]+ (from \S+( \(all\))? to|above \S+ and at most) .+ \(got "abc"\)\n$`)
 			if code != ExitUsage || !want.MatchString(stderr) {
 				t.Errorf("msgplay %s: exit %d, %q; want exit 2 and the range", strings.Join(args, " "), code, stderr)
 			}

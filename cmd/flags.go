@@ -367,12 +367,13 @@ func counts(m *map[string]int, form, example string) *mapValue[int] {
 	return &mapValue[int]{m: m, form: form, example: example, parse: parseCount, format: strconv.Itoa}
 }
 
-// probValue is a probability from 0 to 1. most, when set, is the top of
-// the range the pattern's Validate allows, as it words it ("below 1",
-// "0.9"), so a word given for the flag is told the same range.
+// probValue is a probability from 0 to 1. within, when set, is the range
+// the pattern's Validate allows, as it words it ("from 0 to below 1",
+// "above 0 and at most 1"), so a word given for the flag is told the same
+// range as a number out of it.
 type probValue struct {
-	p    *float64
-	most string
+	p      *float64
+	within string
 }
 
 func (v probValue) String() string { return formatFloat(*v.p) }
@@ -386,7 +387,7 @@ func (v probValue) Set(s string) error {
 	return nil
 }
 func (v probValue) allowed() string {
-	return "a probability from 0 to " + cmp.Or(v.most, "1") + ", such as 0.05"
+	return "a probability " + cmp.Or(v.within, "from 0 to 1") + ", such as 0.05"
 }
 
 func parseProb(s string) (float64, error) {

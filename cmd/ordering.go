@@ -37,7 +37,7 @@ func bindOrdering(f *pflag.FlagSet, c *ordering.Config) func() error {
 	f.Var(choice(&c.Retry, "a retry policy", ordering.Retries...), "retry",
 		"what an ordered stream does with a failing event: block (retry in place) or park (in orders.retry, and go on)")
 	f.Var(durationValue{d: &c.RetryBackoff}, "retry-backoff", "the wait before a failed event is tried again")
-	f.Var(probValue{&c.Skew, "below 1"}, "skew", "share of orders on one hot key, big-customer, from 0 to below 1")
+	f.Var(probValue{&c.Skew, "from 0 to below 1"}, "skew", "share of orders on one hot key, big-customer, from 0 to below 1")
 	f.Var(factors(&c.Slow, "consumer-2=3"), "slow", "make a consumer FACTOR times slower, as consumer-2=3 (repeatable)")
 	f.Var(crashes(&c.Crashes), "crash",
 		"crash a consumer or the order service at a virtual time, as consumer-2@40ms (repeatable)")

@@ -23,14 +23,27 @@ func patternArg(c *cobra.Command, args []string) (pattern, bool, error) {
 		return pattern{}, false, c.Help()
 	}
 	if strings.HasPrefix(args[0], "-") {
-		return pattern{}, false, usagef("%s: the pattern comes before the flags (got %s first): msgplay %s PATTERN [flags]; patterns: %s",
-			name, args[0], name, strings.Join(patternNames(), ", "))
+		return pattern{}, false, flagsFirst(name, args)
 	}
 	p, ok := findPattern(args[0])
 	if !ok {
 		return pattern{}, false, usagef("%s: no pattern %q: want %s", name, args[0], patterns.OrList(patternNames()))
 	}
 	return p, true, nil
+}
+
+// flagsFirst is the error for a command given flags before its pattern.
+// When the pattern is among the arguments, it shows them in the right
+// order; otherwise it names the patterns.
+func flagsFirst(name string, args []string) error {
+	for i, a := range args {
+		if _, ok := findPattern(a); ok && !strings.HasPrefix(a, "-") {
+			moved := append(append([]string{a}, args[:i]...), args[i+1:]...)
+			return usagef("%s: the pattern comes before the flags: msgplay %s %s", name, name, strings.Join(moved, " "))
+		}
+	}
+	return usagef("%s: the pattern comes before the flags (got %s first): msgplay %s PATTERN [flags]; patterns: %s",
+		name, args[0], name, strings.Join(patternNames(), ", "))
 }
 
 // patternHelp prints the usage of a command on pattern p: its own flags

@@ -49,7 +49,7 @@ func bindPubsub(f *pflag.FlagSet, c *pubsub.Config) func() error {
 	f.Var(names(&c.Fail, "NAME"), "fail", "make a subscriber's handler always fail (repeatable)")
 	f.Var(distValue{&c.Work}, "work", "one subscriber's work on one event: 20ms, 10ms..30ms or exp:20ms")
 	f.Var(distValue{&c.Arrival}, "arrival", "time between orders: 20ms, 10ms..30ms or exp:20ms")
-	f.Var(probValue{&c.DuplicateRate, formatFloat(patterns.MaxDuplicateRate)}, "duplicate-rate",
+	f.Var(probValue{&c.DuplicateRate, "from 0 to " + formatFloat(patterns.MaxDuplicateRate)}, "duplicate-rate",
 		"chance that an ack is lost and the broker delivers the copy again, from 0 to 1")
 	f.BoolVar(&c.Idempotent, "idempotent", c.Idempotent, "subscribers remember what they handled and skip repeats")
 	f.Var(choice(&c.Mode, "a mode", pubsub.Modes...), "mode",

@@ -18,7 +18,7 @@ func bindRequestReply(f *pflag.FlagSet, c *requestreply.Config) func() error {
 	f.Var(crashes(&c.Crashes), "crash", "crash a requester or a responder at a virtual time, as stock@20ms (repeatable)")
 	f.Var(durationValue{d: &c.RestartAfter}, "restart-after", "how long a crashed actor stays down (0 = for good)")
 	f.Var(factors(&c.Slow, "stock=8"), "slow", "make a responder FACTOR times slower, as stock=8 (repeatable)")
-	f.Var(probValue{&c.DropReplyRate, formatFloat(patterns.MaxLossRate)}, "drop-reply-rate", "the chance a reply (polling: a status answer) is lost on the way, at most "+formatFloat(patterns.MaxLossRate))
+	f.Var(probValue{&c.DropReplyRate, "from 0 to " + formatFloat(patterns.MaxLossRate)}, "drop-reply-rate", "the chance a reply (polling: a status answer) is lost on the way, at most "+formatFloat(patterns.MaxLossRate))
 	f.BoolVar(&c.Idempotent, "idempotent", c.Idempotent, "responders keep each answer by request id and replay it to a repeat")
 	f.Var(choice(&c.ReplyQueue, "a reply queue", requestreply.ReplyQueues...), "reply-queue",
 		"per-requester (each instance its own) or shared (one queue, competing instances)")

@@ -33,7 +33,7 @@ func bindRetry(f *pflag.FlagSet, c *retry.Config) func() error {
 	f.BoolVar(&c.Breaker, "breaker", c.Breaker, "put a circuit breaker before the gateway")
 	f.Var(count(&c.BreakerFailures, 1, retry.MaxBreakerFails), "breaker-failures",
 		fmt.Sprintf("the fewest failures within --breaker-window that open it (1 to %d)", retry.MaxBreakerFails))
-	f.Var(probValue{p: &c.BreakerRatio}, "breaker-ratio", "the share of the window's calls that must have failed")
+	f.Var(probValue{&c.BreakerRatio, "above 0 and at most 1"}, "breaker-ratio", "the share of the window's calls that must have failed")
 	f.Var(durationValue{d: &c.BreakerWindow, lo: retry.MinBreakerWindow, hi: retry.MaxWait}, "breaker-window", "the span the breaker counts failures over")
 	f.Var(durationValue{d: &c.BreakerOpen, lo: time.Microsecond, hi: retry.MaxWait}, "breaker-open", "how long the breaker stays open")
 	f.Var(count(&c.MaxDeliveries, 1, retry.MaxDeliveries), "max-deliveries",

@@ -60,6 +60,8 @@ func TestBadInputIsOneLineAndExitTwo(t *testing.T) {
 		{[]string{"ordering", "--skew", "often"}, "--skew must be a probability from 0 to below 1"},
 		{[]string{"request-reply", "--drop-reply-rate", "often"}, "--drop-reply-rate must be a probability from 0 to 0.9"},
 		{[]string{"request-reply", "--drop-reply-rate", "0.95"}, "--drop-reply-rate must be from 0 to 0.9"},
+		{[]string{"retry", "--breaker-ratio", "often"}, "--breaker-ratio must be a probability above 0 and at most 1"},
+		{[]string{"retry", "--breaker-ratio", "0"}, "--breaker-ratio must be above 0 and at most 1"},
 	} {
 		code, stdout, stderr := run(c.args...)
 		name := strings.Join(c.args, " ")

@@ -29,7 +29,7 @@ func bindSaga(f *pflag.FlagSet, c *saga.Config) func() error {
 	f.Var(counts(&c.FailCompensation, "STEP=N", "payment=2"),
 		"fail-compensation", "that step's compensation fails N times per order before it succeeds, N at most "+
 			strconv.Itoa(saga.MaxCompensationFails)+" (repeatable)")
-	f.Var(probValue{&c.DuplicateRate, formatFloat(patterns.MaxDuplicateRate)}, "duplicate-rate", "the chance an ack is lost, so a message comes twice")
+	f.Var(probValue{&c.DuplicateRate, "from 0 to " + formatFloat(patterns.MaxDuplicateRate)}, "duplicate-rate", "the chance an ack is lost, so a message comes twice")
 	f.BoolVar(&c.Naive, "naive", c.Naive, "the same calls without a saga: no compensations, no persisted state")
 	return nil
 }

@@ -56,6 +56,9 @@ func TestAnUnknownFlagNamesTheNearestOne(t *testing.T) {
 		{[]string{"pubsub", "--sub", "a"}, "(did you mean --subscribers?)"},
 		{[]string{"pubsub", "--bogus"}, "msgplay: pubsub: unknown flag --bogus: see 'msgplay pubsub --help'\n"},
 		{[]string{"check", "--seeds", "5"}, "check: the pattern comes before the flags (got --seeds first)"},
+		{[]string{"check", "--seeds", "5", "competing", "--messages", "3"},
+			"check: the pattern comes before the flags: msgplay check competing --seeds 5 --messages 3"},
+		{[]string{"compare", "--seed", "2", "pubsub"}, "compare: the pattern comes before the flags: msgplay compare pubsub --seed 2"},
 		{[]string{"completion", "tcsh"}, `completion: no shell "tcsh": want bash, fish, powershell or zsh`},
 	} {
 		code, _, stderr := run(c.args...)
