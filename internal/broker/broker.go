@@ -23,7 +23,7 @@ type Broker struct {
 
 	sent      uint64 // messages sent so far: each one's place in publication order
 	unsettled int    // messages sent and not yet acked, dead-lettered or lost
-	working   int    // deliveries in consumers' hands, not yet finished
+	busy      int    // unsettled, plus the deliveries in consumers' hands not yet finished: 0 when idle
 
 	outages []sim.Window // when the broker is unreachable; see Outage
 	maxSize int64        // the largest message a queue takes, in bytes; 0 = no limit
@@ -49,7 +49,12 @@ func (b *Broker) World() *sim.World { return b.w }
 
 // Idle reports whether every message sent so far is settled and no consumer
 // is still working on a delivery.
-func (b *Broker) Idle() bool { return b.unsettled == 0 && b.working == 0 }
+func (b *Broker) Idle() bool { return b.busy == 0 }
+
+// Busy points at a count that is 0 exactly when the broker is Idle, for a
+// world whose run cannot end before (see sim.World.Gate): read it, never
+// write it.
+func (b *Broker) Busy() *int { return &b.busy }
 
 // UnsettledCount returns how many messages are still unsettled.
 func (b *Broker) UnsettledCount() int { return b.unsettled }

@@ -170,7 +170,7 @@ func (c *Consumer) crashed() {
 	for _, d := range lost {
 		d.done = true
 		d.Msg.holds-- // given back below, once its events are told
-		c.q.b.working--
+		c.q.b.busy--
 		m := d.Msg
 		switch {
 		case c.mode == AutoAck:
@@ -261,7 +261,7 @@ func (d *Delivery) leave() {
 	c := d.consumer
 	d.done = true
 	d.Msg.holds-- // Ack, Nack and NackAfter give m back, if done, once over
-	c.q.b.working--
+	c.q.b.busy--
 	if c.mode == ManualAck {
 		if c.held--; c.held == c.room-1 { // room again (active: it finished a delivery of this life)
 			c.q.open++

@@ -180,6 +180,7 @@ func (q *Queue) send(from string, m *Message) bool {
 	q.b.sent++
 	m.order = q.b.sent
 	q.b.unsettled++
+	q.b.busy++
 	w.Progress()
 	q.b.tell(trace.Send, from, q.Name, &m.Msg, m.Attempt, 0, "")
 	if limit := q.opts.MaxLength; limit > 0 && q.Ready() >= limit {
@@ -263,7 +264,7 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 		note = "delivery #" + strconv.Itoa(m.Attempt) // n ≥ 2: a redelivery, numbered as in --brief
 	}
 	q.b.tell(trace.Deliver, q.Name, c.Name, &m.Msg, m.Attempt, 0, note)
-	q.b.working++
+	q.b.busy++ // until the consumer finishes with it
 	if c.mode == AutoAck {
 		d.state = acked
 		q.b.tell(trace.Ack, c.Name, q.Name, &m.Msg, m.Attempt, 0, "auto-ack on delivery")
@@ -409,6 +410,7 @@ func (q *Queue) settle(m *Message) {
 	m.state = settled
 	m.live = nil
 	q.b.unsettled--
+	q.b.busy--
 	q.b.w.Progress() // a run still settling its backlog is not stuck
 }
 

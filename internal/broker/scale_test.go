@@ -86,10 +86,10 @@ func TestRemoveGivesBackUnstartedAndFinishesCurrent(t *testing.T) {
 		}
 	}
 	if !q.b.Idle() {
-		t.Errorf("broker not idle: %d unsettled, %d working", q.b.unsettled, q.b.working)
+		t.Errorf("broker not idle: %d unsettled, %d busy", q.b.unsettled, q.b.busy)
 	}
-	if q.b.working != 0 || cs[0].held != 0 {
-		t.Errorf("working %d, c1 held %d: a given-back delivery is still counted", q.b.working, cs[0].held)
+	if q.b.busy != 0 || cs[0].held != 0 {
+		t.Errorf("busy %d, c1 held %d: a given-back delivery is still counted", q.b.busy, cs[0].held)
 	}
 }
 

@@ -8,6 +8,7 @@
 package sim
 
 import (
+	"cmp"
 	"hash/fnv"
 	"math/rand/v2"
 	"strconv"
@@ -65,6 +66,8 @@ type World struct {
 	last     time.Duration // the latest time a callback may run at: see limit
 	stopped  string
 	halt     func() string // asked before each callback; a reason ends the run
+	gate     *int          // Run asks done only while *gate is 0; see Gate
+	open     int           // what gate points at when no gate is set: always 0
 
 	rt *realtime // set for a live run on the wall clock; see RealTime
 
@@ -96,6 +99,7 @@ func New(seed uint64, sinks ...trace.Sink) *World {
 	w := &World{seed: seed, streams: map[string]*rand.Rand{}, sources: map[*rand.Rand]*rand.PCG{},
 		actors: map[string]*Actor{}}
 	w.rec = trace.NewRecorder(&w.now, sinks...)
+	w.gate = &w.open
 	w.limit()
 	return w
 }
@@ -132,18 +136,26 @@ func (w *World) SetUntil(t time.Duration) {
 // A person stopping a paced run uses it; nil removes it.
 func (w *World) SetHalt(fn func() string) { w.halt = fn }
 
+// Gate tells the world that its run cannot be over while *busy is above
+// 0, so Run asks its done function only while *busy is 0: the simulated
+// broker's count of messages unsettled and deliveries in hand (see
+// broker.Broker.Busy) spares a run whose end needs an idle broker a call
+// of done before every callback. The world only reads *busy. nil removes
+// the gate.
+func (w *World) Gate(busy *int) {
+	w.gate = cmp.Or(busy, &w.open)
+}
+
 // Progress tells the world that the run moved forward (a message was sent).
 // Without --until, a run is stopped IdleGrace after the last progress.
-func (w *World) Progress() {
-	w.progress = w.now
-	if w.until == 0 { // limit, for the one case progress moves it
-		w.last = min(Add(w.now, IdleGrace), MaxTime-1)
-	}
-}
+func (w *World) Progress() { w.progress = w.now }
 
 // limit works out the latest time a callback may run at: --until when
 // set, else IdleGrace after the last progress, and in any case before
-// MaxTime. Run compares each callback's time with it alone.
+// MaxTime. Run compares each callback's time with it first, and works it
+// out again only when the callback lies past it: progress since then may
+// have moved it later (it never moves it earlier), which Progress, called
+// twice a message, leaves to this one test.
 func (w *World) limit() {
 	w.last = MaxTime - 1
 	if w.until > 0 {
@@ -202,34 +214,28 @@ func (w *World) Run(done func() bool) {
 		return
 	}
 	defer func() {
-		if w.stopped == "" && len(w.queue) == 0 && done != nil && !done() {
+		if w.stopped == "" && len(w.queue) == 0 && done != nil && !w.ended(done) {
 			w.stopped = "stopped: nothing left to do"
 		}
 	}()
 	for len(w.queue) > 0 {
-		// over(done), written out: over is past the inliner's budget, and
-		// this test runs once per callback.
-		if (done != nil && done()) || (w.halt != nil && w.halted()) {
+		if w.ended(done) || (w.halt != nil && w.halted()) {
 			return
 		}
 		top := w.queue[0]
-		if top.at > w.last {
-			w.stopAt(top.at)
+		if top.at > w.last && w.past(top.at) {
 			return
 		}
 		// The callback runs while its entry still holds the root: most
 		// schedule one more, and the first push takes the root's place
 		// with one sift down, where a pop and a push would take two.
 		w.taken, w.tslot = true, top.slot
-		// fire, written out: it is past the inliner's budget.
-		ev := &w.slots[top.slot]
-		a, f, fn, arg := ev.actor, ev.f, ev.fn, ev.arg
-		if a == nil || (a.up && a.epoch == ev.epoch) {
+		if ev := &w.slots[top.slot]; ev.due() { // fire, written out: it is past the inliner's budget
 			w.now = top.at
-			if f != nil {
-				f()
+			if ev.f != nil {
+				ev.f()
 			} else {
-				fn(arg)
+				ev.fn(ev.arg)
 			}
 		}
 		if w.taken {
@@ -238,6 +244,23 @@ func (w *World) Run(done func() bool) {
 			w.pop()
 		}
 	}
+}
+
+// ended reports whether done says the run is over, asking it only while
+// the gate is open (see Gate). A nil done never says so.
+func (w *World) ended(done func() bool) bool {
+	return *w.gate == 0 && done != nil && done()
+}
+
+// past reports whether a callback at next lies past the time limit, once
+// worked out again (see limit), and if so ends the run there.
+func (w *World) past(next time.Duration) bool {
+	w.limit()
+	if next <= w.last {
+		return false
+	}
+	w.stopAt(next)
+	return true
 }
 
 // stopAt ends a run whose next callback, at next, lies past the limit,
@@ -269,26 +292,33 @@ func (w *World) halted() bool {
 // over reports whether the run ends before its next step: done reports
 // true, or the halt function gives a reason, which Stopped then reports.
 func (w *World) over(done func() bool) bool {
-	return (done != nil && done()) || (w.halt != nil && w.halted())
+	return w.ended(done) || (w.halt != nil && w.halted())
 }
 
 // fire frees the slot of a callback taken off the heap and runs the
-// callback at time at, unless its actor crashed since it was scheduled:
-// then it is dropped, and neither runs nor moves the clock. The slot is
-// not cleared: the next callback put there overwrites it.
+// callback at time at, unless it is no longer due (see event.due): then it
+// is dropped, and neither runs nor moves the clock. The slot is not
+// cleared: the next callback put there overwrites it.
 func (w *World) fire(at time.Duration, slot int32) {
-	ev := &w.slots[slot]
-	a, epoch, f, fn, arg := ev.actor, ev.epoch, ev.f, ev.fn, ev.arg
+	ev := w.slots[slot]
 	w.free = append(w.free, slot)
-	if a != nil && (!a.up || a.epoch != epoch) {
+	if !ev.due() {
 		return
 	}
 	w.now = at
-	if f != nil {
-		f()
+	if ev.f != nil {
+		ev.f()
 		return
 	}
-	fn(arg)
+	ev.fn(ev.arg)
+}
+
+// due reports whether the callback ev still runs: a crashed actor's
+// callbacks are dropped, even after its restart. Small enough to be
+// inlined where callbacks fire. A callback reads its function from the
+// event before it runs, so it may reuse the event's slot.
+func (ev *event) due() bool {
+	return ev.actor == nil || (ev.actor.up && ev.actor.epoch == ev.epoch)
 }
 
 // push schedules the callback ev at time at, from now to MaxTime, on

@@ -289,3 +289,72 @@ func TestCallbacksSchedulingCallbacksComeOutInOrder(t *testing.T) {
 		t.Fatal("callbacks ran out of (time, scheduling) order")
 	}
 }
+
+// Progress moves the idle limit on however far the run goes: a run that
+// makes progress every 50s, past many first limits, is stopped only the
+// grace after its last progress.
+func TestProgressKeepsMovingTheIdleLimit(t *testing.T) {
+	w := New(1)
+	n := 0
+	var tick func()
+	tick = func() {
+		if n++; n <= 10 {
+			w.Progress()
+		}
+		w.After(50*time.Second, nil, tick)
+	}
+	w.At(0, nil, tick)
+	w.Run(nil)
+	if want := 450*time.Second + IdleGrace; w.Now() != want {
+		t.Errorf("stopped at %v, want %v (the tenth progress plus the grace)", w.Now(), want)
+	}
+	if n != 11 {
+		t.Errorf("ran %d ticks, want 11: the last at 500s, inside the grace", n)
+	}
+}
+
+// With a gate, done is asked only while the gate's count is 0, and the run
+// ends at the first callback where it is 0 and done says so.
+func TestGateAsksDoneOnlyWhileOpen(t *testing.T) {
+	w := New(1)
+	busy, ticks, asked := 1, 0, 0
+	w.Gate(&busy)
+	var tick func()
+	tick = func() {
+		ticks++
+		if ticks == 3 || ticks == 6 {
+			busy = 0
+		} else {
+			busy = 1
+		}
+		w.After(ms, nil, tick)
+	}
+	w.At(0, nil, tick)
+	w.Run(func() bool { asked++; return ticks >= 5 })
+	if ticks != 6 || asked != 2 {
+		t.Errorf("ran %d ticks and asked done %d times, want 6 and 2 (after ticks 3 and 6)", ticks, asked)
+	}
+	if w.Stopped() != "" {
+		t.Errorf("a run ended by done says it was stopped: %q", w.Stopped())
+	}
+}
+
+// A run that runs dry while its gate is closed is not done: it stops, and
+// says so, without asking done.
+func TestRunningDryWhileGatedIsAStop(t *testing.T) {
+	w := New(1)
+	busy := 1
+	w.Gate(&busy)
+	w.After(ms, nil, func() {})
+	w.Run(func() bool { t.Error("done asked while the gate is closed"); return true })
+	if w.Stopped() != "stopped: nothing left to do" {
+		t.Errorf("Stopped() = %q", w.Stopped())
+	}
+	w.Gate(nil)
+	w.After(ms, nil, func() {})
+	asked := false
+	w.Run(func() bool { asked = true; return true })
+	if !asked {
+		t.Error("done was not asked once the gate was removed")
+	}
+}

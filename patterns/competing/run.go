@@ -36,15 +36,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
 	s.Produce(p)
 
-	done := func() bool { return p.Done() && b.Idle() }
-	if cfg.Live == nil {
-		// Asked before every callback: the simulated broker's counts
-		// are read inline, not through the Port's interface, and first,
-		// as they are what keeps a run going.
-		sb := s.Broker
-		done = func() bool { return sb.Idle() && p.Done() }
-	}
-	s.Run(done)
+	s.RunIdle(p.Done)
 	return s.Finish(patterns.Ending{Delivery: true})
 }
 
