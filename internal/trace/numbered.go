@@ -1,44 +1,55 @@
 package trace
 
-// maxWindow is the most numbers a Numbered keeps in its ring; older ones
-// spill into a map, so one message stuck in flight does not make the ring
-// span every message sent after it.
+// maxWindow is the most slots a Numbered keeps in its ring; a number that
+// meets a slot taken by another spills that one into a map, so one
+// message stuck in flight does not make the ring span every message sent
+// after it.
 const maxWindow = 1 << 14
 
-// Numbered holds a value per message number (Msg.Num) for the messages in
-// flight: a ring over the window of numbers from the oldest one held, so
-// finding one costs an index, not a hash. Number k sits at k modulo the
-// ring's length (a power of two: a mask), so no head is kept apart.
-// Messages come and go roughly in the order of their numbers, so the
-// window stays as wide as what is in flight. The zero Numbered is empty
-// and ready to use.
+// Numbered holds a value per message number (Msg.Num, above 0) for the
+// messages in flight: number k sits in the slot k modulo the ring's
+// length (a power of two: a mask), which holds k beside its value, so
+// finding, holding or forgetting one costs an index and a compare, not
+// a hash, and nothing is kept of where the numbers start. Messages come
+// and go roughly in the order of their numbers, so the ring grows only
+// to span what is in flight: a number that meets a slot taken by
+// another doubles it, up to maxWindow, and past that moves the older one
+// to a map. The zero Numbered is empty and ready to use.
 type Numbered[T any] struct {
-	base  uint64       // the window is [base, base+len(ring)); base is held unless the ring is empty
 	ring  []numSlot[T] // its length is a power of two
-	live  int          // values in the ring
 	spill map[uint64]*T
 }
 
+// numSlot holds the value of number k, or nothing when k is 0.
 type numSlot[T any] struct {
-	v    T
-	used bool
+	k uint64
+	v T
 }
 
-// Len returns how many values are held.
-func (n *Numbered[T]) Len() int { return n.live + len(n.spill) }
+// Len returns how many values are held: a count, for tests and reports.
+func (n *Numbered[T]) Len() int {
+	held := len(n.spill)
+	for i := range n.ring {
+		if n.ring[i].k != 0 {
+			held++
+		}
+	}
+	return held
+}
 
-// slot returns the slot of number k when it is within the window, or nil.
+// slot returns the slot number k sits in, or nil for an empty ring.
 func (n *Numbered[T]) slot(k uint64) *numSlot[T] {
-	if k-n.base < uint64(len(n.ring)) { // below base, k-base wraps past every length
-		return &n.ring[k&uint64(len(n.ring)-1)]
+	// For an empty ring the mask is every bit and i is never below 0.
+	if i := k & uint64(len(n.ring)-1); i < uint64(len(n.ring)) {
+		return &n.ring[i]
 	}
 	return nil
 }
 
 // Get returns the value of number k, or nil. The pointer holds until the
-// next Add.
+// next Add or Hold.
 func (n *Numbered[T]) Get(k uint64) *T {
-	if s := n.slot(k); s != nil && s.used {
+	if s := n.slot(k); s != nil && s.k == k {
 		return &s.v
 	}
 	if n.spill != nil {
@@ -59,98 +70,81 @@ func (n *Numbered[T]) Add(k uint64, v T) *T {
 // and returns where it is kept, to be filled in: Add without the copy.
 // The pointer holds until the next Add or Hold.
 func (n *Numbered[T]) Hold(k uint64) *T {
-	if s := n.slot(k); s != nil && n.live > 0 {
-		s.used = true
-		n.live++
+	if s := n.slot(k); s != nil && s.k == 0 {
+		s.k = k
 		return &s.v
 	}
 	return n.hold(k)
 }
 
-// hold is Hold for a number outside the window, or an empty ring: it
-// moves or widens the window, or spills.
+// Find returns the value of number k and true, or, when k is not held,
+// holds the zero value for it and returns where it is kept, to be filled
+// in, and false: Get then Hold in one look. The pointer holds until the
+// next Add or Hold.
+func (n *Numbered[T]) Find(k uint64) (p *T, found bool) {
+	if s := n.slot(k); s != nil {
+		if s.k == k {
+			return &s.v, true
+		}
+		if s.k == 0 && n.spill == nil {
+			s.k = k
+			return &s.v, false
+		}
+	}
+	if p := n.Get(k); p != nil {
+		return p, true
+	}
+	return n.hold(k), false
+}
+
+// hold is Hold for a number whose slot another number takes, or an empty
+// ring: it doubles the ring until they part, up to maxWindow, and past
+// that spills the other.
 func (n *Numbered[T]) hold(k uint64) *T {
-	if n.live == 0 {
-		n.base = k
-	}
-	if k < n.base {
-		var zero T
-		return n.toSpill(k, zero)
-	}
-	for k-n.base >= uint64(len(n.ring)) {
+	for {
+		s := n.slot(k)
+		if s != nil && s.k == 0 {
+			s.k = k
+			return &s.v
+		}
 		if len(n.ring) < maxWindow {
 			n.grow()
 			continue
 		}
-		if k-n.base >= 2*uint64(len(n.ring)) {
-			// The window would pass every slot: spill them all at once
-			// and start it at k, rather than move it one number at a time
-			// across the gap.
-			n.spillAll()
-			n.base = k
-			break
-		}
-		n.spillOldest()
+		n.toSpill(s.k, s.v)
+		*s = numSlot[T]{k: k}
+		return &s.v
 	}
-	mask := uint64(len(n.ring) - 1)
-	s := &n.ring[k&mask]
-	s.used = true
-	n.live++
-	for !n.ring[n.base&mask].used { // spilling may have left base unheld; k is held
-		n.base++
-	}
-	return &s.v
 }
 
-func (n *Numbered[T]) toSpill(k uint64, v T) *T {
+func (n *Numbered[T]) toSpill(k uint64, v T) {
 	if n.spill == nil {
 		n.spill = map[uint64]*T{}
 	}
 	p := new(T)
 	*p = v
 	n.spill[k] = p
-	return p
 }
 
-// grow doubles the ring, keeping the window where it is.
+// grow doubles the ring. Numbers in different slots stay in different
+// slots: the longer mask keeps the bits that parted them.
 func (n *Numbered[T]) grow() {
 	ring := make([]numSlot[T], max(2*len(n.ring), 64))
+	mask := uint64(len(ring) - 1)
 	for i := range n.ring {
-		k := n.base + uint64(i)
-		ring[k&uint64(len(ring)-1)] = n.ring[k&uint64(len(n.ring)-1)]
-	}
-	n.ring = ring
-}
-
-// spillOldest moves the value at the base of the window, if any, to the
-// map and moves the window on by one.
-func (n *Numbered[T]) spillOldest() {
-	if s := &n.ring[n.base&uint64(len(n.ring)-1)]; s.used {
-		n.toSpill(n.base, s.v)
-		*s = numSlot[T]{}
-		n.live--
-	}
-	n.base++
-}
-
-// spillAll moves every value in the ring to the map.
-func (n *Numbered[T]) spillAll() {
-	for i := range n.ring {
-		k := n.base + uint64(i)
-		if s := &n.ring[k&uint64(len(n.ring)-1)]; s.used {
-			n.toSpill(k, s.v)
-			*s = numSlot[T]{}
+		if s := &n.ring[i]; s.k != 0 {
+			ring[s.k&mask] = *s
 		}
 	}
-	n.live = 0
+	n.ring = ring
 }
 
 // Take returns the value of number k and forgets it, with false when k
 // is not held: Get and Delete in one look.
 func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
-	if s := n.slot(k); s != nil && s.used {
+	if s := n.slot(k); s != nil && s.k == k {
 		v = s.v
-		n.vacate(k, s)
+		*s = numSlot[T]{}
 		return v, true
 	}
 	if p, ok := n.spill[k]; ok {
@@ -160,35 +154,23 @@ func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
 	return v, false
 }
 
-// vacate empties s, the used slot of number k, and moves the window's
-// start past the numbers no longer held.
-func (n *Numbered[T]) vacate(k uint64, s *numSlot[T]) {
-	*s = numSlot[T]{}
-	n.live--
-	if k != n.base || n.live == 0 {
-		return // the window starts where it did (or anywhere: the next Hold sets it)
-	}
-	mask := uint64(len(n.ring) - 1)
-	for n.base++; !n.ring[n.base&mask].used; n.base++ {
-	}
-}
-
 // Delete forgets number k.
 func (n *Numbered[T]) Delete(k uint64) {
-	if s := n.slot(k); s != nil && s.used {
-		n.vacate(k, s)
+	if s := n.slot(k); s != nil && s.k == k {
+		*s = numSlot[T]{}
 		return
 	}
-	delete(n.spill, k)
+	if n.spill != nil {
+		delete(n.spill, k)
+	}
 }
 
-// All calls fn with every number held and its value, the ring's in order
-// of number, then the spilled ones in no particular order.
+// All calls fn with every number held and its value, in no particular
+// order.
 func (n *Numbered[T]) All(fn func(k uint64, v *T)) {
 	for i := range n.ring {
-		k := n.base + uint64(i)
-		if s := &n.ring[k&uint64(len(n.ring)-1)]; s.used {
-			fn(k, &s.v)
+		if s := &n.ring[i]; s.k != 0 {
+			fn(s.k, &s.v)
 		}
 	}
 	for k, v := range n.spill {

@@ -22,25 +22,39 @@ func TestNumberedAgreesWithAMap(t *testing.T) {
 			if r.IntN(1000) == 0 {
 				k = uint64(r.IntN(int(next))) + 1 // an old number come back
 			}
-			if _, ok := want[k]; ok {
+			if v, ok := want[k]; ok {
+				if p, found := n.Find(k); !found || *p != v { // a requeue: found, kept
+					t.Fatalf("Find(%d) of a held number: %v %v, want %d", k, p, found, v)
+				}
 				continue
 			}
 			want[k] = step
-			if p := n.Add(k, step); *p != step {
-				t.Fatalf("Add(%d) kept %d", k, *p)
+			if step%2 == 0 {
+				if p := n.Add(k, step); *p != step {
+					t.Fatalf("Add(%d) kept %d", k, *p)
+				}
+			} else if p, found := n.Find(k); found || *p != 0 {
+				t.Fatalf("Find(%d) of a new number: %d %v, want a zero value held", k, *p, found)
+			} else {
+				*p = step
 			}
 		case x < 90 && len(want) > 0: // one settles, most often an old one
 			k := next - 1 - uint64(r.IntN(min(int(next-1), 300)))
 			if r.IntN(50000) == 0 {
 				continue
 			}
-			if _, ok := want[k]; !ok {
+			v, ok := want[k]
+			if !ok {
 				continue
 			}
 			delete(want, k)
-			n.Delete(k)
+			if step%2 == 0 {
+				n.Delete(k)
+			} else if got, ok := n.Take(k); !ok || got != v {
+				t.Fatalf("Take(%d) = %d %v, want %d", k, got, ok, v)
+			}
 		default:
-			k := uint64(r.IntN(int(next) + 5))
+			k := uint64(r.IntN(int(next)+5)) + 1
 			v, ok := want[k]
 			if p := n.Get(k); ok != (p != nil) || (ok && *p != v) {
 				t.Fatalf("step %d: Get(%d) = %v, want %d %v", step, k, p, v, ok)

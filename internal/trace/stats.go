@@ -136,8 +136,8 @@ func (s *Stats) Follow(e *MsgEvent) {
 		q.add(1)
 		if n := e.Msg.Num; n == 0 {
 			q.sentByID(e.Msg.ID, e.T)
-		} else if q.numSentAt.Get(n) == nil { // first sent: a requeue keeps its time
-			*q.numSentAt.Hold(n) = e.T
+		} else if t, found := q.numSentAt.Find(n); !found { // first sent: a requeue keeps its time
+			*t = e.T
 		}
 	case Deliver:
 		c := s.consumers.recent(e.To)
