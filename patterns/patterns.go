@@ -72,9 +72,25 @@ type Sim struct {
 // event wakes them.
 type producers []*Arrivals
 
-// Wants implements trace.Choosy: only the events that settle a message.
+// Wants implements trace.Choosy: only the events that settle a message,
+// and none while no arrivals keep a window (only those wait for a
+// settle: see Arrivals.Settled), so a run whose producers never wait
+// tells them nothing.
 func (p *producers) Wants() trace.Kinds {
+	if !p.windowed() {
+		return 0
+	}
 	return trace.KindsOf(trace.Ack, trace.DeadLetter, trace.Drop)
+}
+
+// windowed reports whether some of the arrivals keep a window.
+func (p *producers) windowed() bool {
+	for _, a := range *p {
+		if a.window {
+			return true
+		}
+	}
+	return false
 }
 
 // Numeric implements trace.Numeric: the producers read no message text.
@@ -105,8 +121,12 @@ func (s *Sim) Produce(a *Arrivals) {
 	if a.InFlight == nil {
 		a.InFlight = s.Broker.UnsettledCount
 	}
+	was := s.producers.windowed()
 	s.producers = append(s.producers, a)
 	a.Start(s.World)
+	if a.window && !was {
+		s.World.Recorder().Reroute() // the producers want the settle events now
+	}
 }
 
 // Start makes a world for the pattern and returns the simulation, ready to
