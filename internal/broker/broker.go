@@ -80,9 +80,10 @@ type Message struct {
 	state  msgState
 	first  Delivery // the first delivery, kept inline
 
-	pool  *Pool // where it came from, to go back to once done; nil when not pooled
-	holds int32 // its deliveries not yet finished, and those waiting in a queue's expiring ring
-	acked bool  // settled by an ack: done, once nothing holds it
+	pool  *Pool  // where it came from, to go back to once done; nil when not pooled
+	holds int32  // its deliveries not yet finished
+	gen   uint32 // how many times its pool gave it out again: tells a queue's expiring ring it moved on
+	acked bool   // settled by an ack: done, once nothing holds it
 }
 
 type msgState uint8

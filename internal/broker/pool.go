@@ -22,7 +22,7 @@ func (p *Pool) Get() *Message {
 	if n := len(p.free); n > 0 {
 		m := p.free[n-1]
 		p.free = p.free[:n-1]
-		*m = Message{pool: p}
+		*m = Message{pool: p, gen: m.gen + 1}
 		return m
 	}
 	if len(p.slab) == 0 {
@@ -44,10 +44,4 @@ func (m *Message) retire() {
 		m.acked = false // put back once only
 		m.pool.free = append(m.pool.free, m)
 	}
-}
-
-// unhold ends one hold of the broker on m (see Message.holds).
-func (m *Message) unhold() {
-	m.holds--
-	m.retire()
 }

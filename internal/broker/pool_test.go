@@ -70,3 +70,30 @@ func TestPoolKeepsAMessageWhileAnOldDeliveryIsHeld(t *testing.T) {
 		t.Error("m1 was reused for m2 while slow still held its first delivery")
 	}
 }
+
+// A delivery of a pooled message that was acked and given out again stays
+// in the expiring ring, pointing at what is now another message's
+// delivery: it must not stand in for that one. Here m1 is acked at 1ms and
+// its message reused for m3, delivered at 60ms; m2, delivered at 10ms and
+// never acked, still expires at 110ms, not when m3 would (160ms).
+func TestExpiryOfAReusedMessageIsNotItsNewDeliverys(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 100 * ms})
+	r.checkedWorker(q, "w1", ms)
+	hoard := r.w.Actor("hoard")
+	r.w.At(5*ms, nil, func() { // from now on w1 is down and hoard keeps what it gets
+		r.w.Actor("w1").Crash("")
+		q.Subscribe(hoard, ConsumerOptions{Prefetch: 5}, func(d *Delivery) {})
+	})
+	var pool Pool
+	var got []*Message
+	r.sendPooled(&pool, q, 0, "m1", &got)
+	r.w.At(10*ms, nil, func() { q.Send("producer", &Message{Msg: trace.Msg{ID: "m2", Type: "T", Class: trace.Command}}) })
+	r.sendPooled(&pool, q, 60*ms, "m3", &got)
+	r.w.Run(func() bool { return r.w.Now() >= 200*ms })
+	if got[1] != got[0] {
+		t.Fatal("m3 is not m1's message reused: the test needs it to be")
+	}
+	r.has("1ms ack m1 w1>q #1", "10ms deliver m2 q>hoard #1", "60ms deliver m3 q>hoard #1",
+		"110ms timeout m2 q>hoard #1", "160ms timeout m3 q>hoard #1")
+}

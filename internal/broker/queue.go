@@ -75,9 +75,10 @@ type Queue struct {
 
 	// expiring holds the manual-ack deliveries in the order they were made.
 	// The visibility timeout is the same for all, so that is also the order
-	// they expire in: one pending timer for the oldest serves the queue,
-	// and settled deliveries are dropped as they reach the front.
-	expiring ring[*Delivery]
+	// they expire in: one pending timer for the oldest serves the queue.
+	// Settled deliveries are dropped when they reach the front as the timer
+	// goes off, or as the ring would grow.
+	expiring ring[expiry]
 	timerSet bool
 
 	transient *Subscription // set when the queue lives only while its subscriber is connected
@@ -191,6 +192,17 @@ func (q *Queue) send(from string, m *Message) bool {
 		q.settle(m)
 		return false
 	}
+	if q.ready.len() == 0 && q.levels == nil && !q.dispatching {
+		// Nothing waits: m is the head handOut would take, so hand it
+		// straight to the next consumer with room, as handOut would,
+		// without a trip through the ring.
+		if c := q.pick(); c != nil {
+			q.dispatching = true
+			q.deliver(m, c)
+			q.handOutMore()
+			return true
+		}
+	}
 	q.lane(m).pushBack(m)
 	q.dispatch()
 	return true
@@ -211,6 +223,12 @@ func (q *Queue) handOut() {
 		return
 	}
 	q.dispatching = true
+	q.handOutMore()
+}
+
+// handOutMore is handOut's loop, begun with q.dispatching set, which it
+// clears once done: what was sent during a delivery is handed out after it.
+func (q *Queue) handOutMore() {
 	for {
 		h := q.head()
 		if h.len() == 0 {
@@ -275,26 +293,59 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 			q.open--
 		}
 		if q.opts.VisibilityTimeout > 0 {
-			q.expiring.pushBack(d)
-			m.holds++ // until it leaves the ring
-			q.armTimer()
+			if q.expiring.full() {
+				q.makeRoom()
+			}
+			q.expiring.put(expiry{d, m, m.gen})
+			if !q.timerSet {
+				q.armTimer()
+			}
 		}
 	}
 	c.receive(d)
 }
 
+// expiry is a delivery waiting out its visibility timeout in
+// Queue.expiring, with its message and the message's generation then: a
+// pooled message given out again since (see Pool) is another message, and
+// its first delivery, which d may point at, another delivery.
+type expiry struct {
+	d   *Delivery
+	m   *Message
+	gen uint32
+}
+
+// outstanding reports whether the delivery is still unacked, and may
+// expire.
+func (e expiry) outstanding() bool { return e.m.gen == e.gen && e.d.state == outstanding }
+
+// prune drops the settled deliveries at the front of the expiring ring.
+func (q *Queue) prune() {
+	for q.expiring.len() > 0 && !q.expiring.at(0).outstanding() {
+		q.expiring.popFront()
+	}
+}
+
+// makeRoom makes room in the expiring ring for one more delivery: it
+// drops the settled ones at the front, and grows the ring only if that is
+// not enough, so the ring follows the deliveries outstanding.
+func (q *Queue) makeRoom() {
+	q.prune()
+	if q.expiring.full() {
+		q.expiring.grow()
+	}
+}
+
 // armTimer schedules the expiry of the oldest delivery still outstanding,
 // unless a timer is already pending.
 func (q *Queue) armTimer() {
-	for q.expiring.len() > 0 && q.expiring.at(0).state != outstanding {
-		q.expiring.popFront().Msg.unhold()
-	}
+	q.prune()
 	if q.timerSet || q.expiring.len() == 0 {
 		return
 	}
 	q.timerSet = true
 	w := q.b.w
-	w.At(q.expiring.at(0).at+q.opts.VisibilityTimeout, nil, q.expireDue)
+	w.At(q.expiring.at(0).d.at+q.opts.VisibilityTimeout, nil, q.expireDue)
 }
 
 // expireDue expires every delivery whose visibility timeout has run out.
@@ -302,13 +353,15 @@ func (q *Queue) expireDue() {
 	q.timerSet = false
 	now := q.b.w.Now()
 	for q.expiring.len() > 0 {
-		d := q.expiring.at(0)
-		if d.state == outstanding && d.at+q.opts.VisibilityTimeout > now {
+		e := q.expiring.at(0)
+		live := e.outstanding()
+		if live && e.d.at+q.opts.VisibilityTimeout > now {
 			break
 		}
 		q.expiring.popFront()
-		q.expire(d)
-		d.Msg.unhold()
+		if live {
+			q.expire(e.d)
+		}
 	}
 	q.armTimer()
 }

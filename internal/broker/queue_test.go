@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -288,5 +289,28 @@ func TestSizeLimitRefusesLargerMessages(t *testing.T) {
 	}
 	if q.Ready() != 1 || len(drops) != 1 || drops[0].Msg.ID != "o2" || drops[0].Actor != "shop" || drops[0].To != "orders" {
 		t.Errorf("ready %d, drops %+v", q.Ready(), drops)
+	}
+}
+
+// A message sent while a delivery is being handed out (here by the handler
+// itself, which runs at once) waits until that delivery is told: it is
+// handed out next, not in the middle, even when nothing else waits.
+func TestSendDuringADeliveryIsHandedOutAfterIt(t *testing.T) {
+	r := newRig(t)
+	q := r.b.Queue("q", QueueOptions{})
+	var order []string
+	for _, name := range []string{"w1", "w2"} {
+		q.Subscribe(r.w.Actor(name), ConsumerOptions{Ack: AutoAck}, func(d *Delivery) {
+			order = append(order, name+" got "+d.Msg.ID)
+			if d.Msg.ID == "m1" {
+				q.Send(name, &Message{Msg: trace.Msg{ID: "m2", Type: "T", Class: trace.Command}})
+				order = append(order, name+" sent m2")
+			}
+		})
+	}
+	r.send(q, 1)
+	r.run()
+	if got := strings.Join(order, ", "); got != "w1 got m1, w1 sent m2, w2 got m2" {
+		t.Errorf("order: %s", got)
 	}
 }
