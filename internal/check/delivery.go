@@ -106,7 +106,10 @@ func (c *Delivery) getByID(q *queueFates, m *trace.Msg) *fate {
 // empty, to be filled in.
 func (c *Delivery) add(q *queueFates, m *trace.Msg) *fate {
 	if m.Num > 0 {
-		f := q.nums.Hold(m.Num)
+		f := q.nums.Claim(m.Num) // inline, for most
+		if f == nil {
+			f = q.nums.Hold(m.Num)
+		}
 		f.names = m.Names
 		if m.Names == nil { // a number and a text of its own (a live trace): keep the text
 			f.more().id, f.rare.key = m.ID, m.Key

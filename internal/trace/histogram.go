@@ -25,17 +25,24 @@ type Histogram struct {
 	buckets []int64 // nil until the samples outgrow exact
 }
 
-// Record adds one sample; negative samples count as 0. Once the samples
-// are folded into buckets, as in every long run, it costs an increment,
-// inline.
+// Record adds one sample; negative samples count as 0.
 func (h *Histogram) Record(d time.Duration) {
-	if h.buckets != nil && d >= 0 {
-		h.n++
-		h.max = max(h.max, d)
-		h.buckets[bucketOf(d)]++
-		return
+	if !h.fold(d) {
+		h.record(d)
 	}
-	h.record(d)
+}
+
+// fold counts d in its bucket once the samples are folded into buckets,
+// as in every long run, and reports whether it did: an increment, small
+// enough to be inlined where a sample is recorded on every message.
+func (h *Histogram) fold(d time.Duration) bool {
+	if h.buckets == nil || d < 0 {
+		return false
+	}
+	h.n++
+	h.max = max(h.max, d)
+	h.buckets[bucketOf(d)]++
+	return true
 }
 
 // record is Record for the first samples, kept exactly.

@@ -77,6 +77,19 @@ func (n *Numbered[T]) Hold(k uint64) *T {
 	return n.hold(k)
 }
 
+// Claim is the common case of Hold and Find, small enough to be inlined:
+// when k's slot is free and nothing has spilled, so that k cannot be
+// held anywhere, it holds the zero value for k and returns where it is
+// kept; otherwise it returns nil, changing nothing, and Hold (for a k
+// not held yet) or Find does the rest.
+func (n *Numbered[T]) Claim(k uint64) *T {
+	if s := n.slot(k); s != nil && s.k == 0 && n.spill == nil {
+		s.k = k
+		return &s.v
+	}
+	return nil
+}
+
 // Find returns the value of number k and true, or, when k is not held,
 // holds the zero value for it and returns where it is kept, to be filled
 // in, and false: Get then Hold in one look. The pointer holds until the
@@ -143,11 +156,10 @@ func (n *Numbered[T]) grow() {
 // is not held: Get and Delete in one look.
 func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
 	if s := n.slot(k); s != nil && s.k == k {
-		v = s.v
-		*s = numSlot[T]{}
+		v, *s = s.v, numSlot[T]{}
 		return v, true
 	}
-	if p, ok := n.spill[k]; ok {
+	if p := n.spill[k]; p != nil {
 		delete(n.spill, k)
 		return *p, true
 	}

@@ -29,7 +29,18 @@ func TestNumberedAgreesWithAMap(t *testing.T) {
 				continue
 			}
 			want[k] = step
-			if step%2 == 0 {
+			if step%3 == 0 {
+				if p := n.Claim(k); p != nil { // its slot was free: held there, zero
+					if *p != 0 || n.Get(k) != p {
+						t.Fatalf("Claim(%d) = %d, Get %v: want a zero value held", k, *p, n.Get(k))
+					}
+					*p = step
+				} else { // taken by another, or some spilled: Hold does it
+					*n.Hold(k) = step
+				}
+				continue
+			}
+			if step%3 == 1 {
 				if p := n.Add(k, step); *p != step {
 					t.Fatalf("Add(%d) kept %d", k, *p)
 				}

@@ -117,17 +117,18 @@ func (s *Stats) Event(e *Event) {
 	s.Follow(&m)
 }
 
-// Follow implements Follower.
+// Follow implements Follower. The kinds every message has are counted
+// here, each finding its queue and consumer inline (recent), by the
+// address of the name, and calling out only for a name not seen yet; the
+// others in other.
 func (s *Stats) Follow(e *MsgEvent) {
 	s.end = e.T
-	if e.Kind >= numKinds || (e.Kind == Send && (e.To == "" || !e.HasMsg())) {
-		return
-	}
-	s.counts[e.Kind]++
 	switch e.Kind {
-	// The hot kinds find their queue and consumer inline (recent), by
-	// the address of the name, and call out only for a name not seen yet.
 	case Send:
+		if e.To == "" || !e.HasMsg() {
+			return
+		}
+		s.counts[Send]++
 		q := s.queues.recent(e.To)
 		if q == nil {
 			q = s.queue(e.To)
@@ -136,10 +137,13 @@ func (s *Stats) Follow(e *MsgEvent) {
 		q.add(1)
 		if n := e.Msg.Num; n == 0 {
 			q.sentByID(e.Msg.ID, e.T)
+		} else if t := q.numSentAt.Claim(n); t != nil { // inline: most sends are firsts
+			*t = e.T
 		} else if t, found := q.numSentAt.Find(n); !found { // first sent: a requeue keeps its time
 			*t = e.T
 		}
 	case Deliver:
+		s.counts[Deliver]++
 		c := s.consumers.recent(e.To)
 		if c == nil {
 			c = s.consumer(e.To)
@@ -150,7 +154,15 @@ func (s *Stats) Follow(e *MsgEvent) {
 		}
 		c.held++
 		c.maxHeld = max(c.maxHeld, c.held)
+	case Handle:
+		s.counts[Handle]++
+		if c := s.consumers.recent(e.Actor); c != nil {
+			c.finished(e.Took)
+		} else {
+			s.finished(e.Actor, e.Took)
+		}
 	case Ack:
+		s.counts[Ack]++
 		c := s.consumers.recent(e.Actor)
 		if c == nil {
 			c = s.consumer(e.Actor)
@@ -163,15 +175,31 @@ func (s *Stats) Follow(e *MsgEvent) {
 		if q.depth > 0 { // a live join sees acks of messages others sent
 			q.add(-1)
 		}
-		if t0, ok := q.settled(e.Msg); ok {
-			s.latency.Record(e.T - t0)
-		}
-	case Handle, Skip, Nack:
-		if c := s.consumers.recent(e.Actor); c != nil {
-			c.finished(e.Took)
+		var t0 time.Duration
+		var sent bool
+		if n := e.Msg.Num; n != 0 {
+			t0, sent = q.numSentAt.Take(n) // inline
 		} else {
-			s.finished(e.Actor, e.Took)
+			t0, sent = q.settledByID(e.Msg.ID)
 		}
+		if d := e.T - t0; sent && !s.latency.fold(d) {
+			s.latency.Record(d)
+		}
+	default:
+		s.other(e)
+	}
+}
+
+// other is Follow for the kinds a message meets only on its way to
+// going wrong, and those about no message.
+func (s *Stats) other(e *MsgEvent) {
+	if e.Kind >= numKinds {
+		return
+	}
+	s.counts[e.Kind]++
+	switch e.Kind {
+	case Skip, Nack:
+		s.finished(e.Actor, e.Took)
 	case DeadLetter:
 		src := s.queue(e.Actor)
 		src.deadLettered++
