@@ -142,7 +142,9 @@ func fromMicros(us float64) time.Duration {
 	if !(us < float64(MaxTime/time.Microsecond)) { // NaN too
 		return MaxTime
 	}
-	us = max(us, 0)
+	if us < 0 { // max(us, 0) without its care for NaN (not here) and -0 (rounds to 0 anyway)
+		us = 0
+	}
 	// math.Round, for a us in [0, 2⁵³): the fraction us-t is exact, and
 	// one half or more rounds up, as Round rounds halves away from zero.
 	t := int64(us)
