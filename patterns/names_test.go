@@ -19,3 +19,11 @@ func TestOrderNumberReadsOnlyOrderKeys(t *testing.T) {
 		t.Errorf("names: %s, %s, %s", OrderKey(1), MessageID(3), WorkerName(2))
 	}
 }
+
+func TestOrderNumberingIsMessageIDAndOrderKey(t *testing.T) {
+	for _, i := range []int{1, 9, 10, 999, 1_000_000, 10_000_000} {
+		if id, key := OrderNumbering.Text(uint64(i)); id != MessageID(i) || key != OrderKey(i) {
+			t.Errorf("OrderNumbering.Text(%d) = %q, %q; want %q, %q", i, id, key, MessageID(i), OrderKey(i))
+		}
+	}
+}

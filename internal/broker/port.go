@@ -59,6 +59,18 @@ type Work interface {
 // Message returns the message delivered.
 func (d *Delivery) Message() *Message { return d.Msg }
 
+// WorkOf returns the Work that arg holds: the argument of a callback a
+// handler scheduled with its delivery (sim.World.AfterCall), which spares
+// a closure per delivery. The simulated broker's *Delivery is taken out
+// as it is, without the method-table lookup an assertion to an interface
+// costs; any other Work as usual.
+func WorkOf(arg any) Work {
+	if d, ok := arg.(*Delivery); ok {
+		return d
+	}
+	return arg.(Work)
+}
+
 // Port returns b as a Port.
 func (b *Broker) Port() Port { return simPort{b} }
 

@@ -62,11 +62,3 @@ func TestProducerCrashStopsSendingUntilRestart(t *testing.T) {
 			down.Total("sent"), back.Total("sent"), cfg.Messages)
 	}
 }
-
-func TestIDAndKeyAreMessageIDAndOrderKey(t *testing.T) {
-	for _, i := range []int{1, 9, 10, 999, 1_000_000, 10_000_000} {
-		if id, key := numbering.Text(uint64(i)); id != MessageID(i) || key != OrderKey(i) {
-			t.Errorf("numbering.Text(%d) = %q, %q; want %q, %q", i, id, key, MessageID(i), OrderKey(i))
-		}
-	}
-}

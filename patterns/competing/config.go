@@ -65,19 +65,6 @@ const Producer = "producer"
 // Queue is the name of the queue the orders go to.
 const Queue = "orders"
 
-// WorkerName returns the name of the i-th worker, from 1.
-func WorkerName(i int) string { return "worker-" + strconv.Itoa(i) }
-
-// MessageID returns the id of the i-th message, from 1.
-func MessageID(i int) string { return "m" + strconv.Itoa(i) }
-
-// OrderKey returns the business key of the i-th message, from 1.
-func OrderKey(i int) string { return "order-" + strconv.Itoa(1000+i) }
-
-// numbering makes the ids and keys of the orders, only when something
-// reads them: MessageID(i) and OrderKey(i).
-var numbering = &trace.Numbering{ID: "m", Key: "order-", KeyFrom: 1000}
-
 // Validate reports the first thing wrong with c, naming the flag.
 func (c Config) Validate() error {
 	if err := cmp.Or(
@@ -104,7 +91,7 @@ func (c Config) Validate() error {
 	}
 	for _, id := range c.Poison {
 		n, err := strconv.Atoi(id[min(1, len(id)):])
-		if len(id) < 2 || id[0] != 'm' || err != nil || n < 1 || n > c.Messages || id != MessageID(n) {
+		if len(id) < 2 || id[0] != 'm' || err != nil || n < 1 || n > c.Messages || id != patterns.MessageID(n) {
 			return fmt.Errorf("--poison: no message %q: want an id from m1 to m%d", id, c.Messages)
 		}
 	}
@@ -113,14 +100,14 @@ func (c Config) Validate() error {
 
 func (c Config) isWorker(name string) bool {
 	n, err := strconv.Atoi(strings.TrimPrefix(name, "worker-"))
-	return err == nil && n >= 1 && n <= c.Consumers && name == WorkerName(n)
+	return err == nil && n >= 1 && n <= c.Consumers && name == patterns.WorkerName(n)
 }
 
 func (c Config) workers() string {
 	if c.Consumers == 1 {
-		return WorkerName(1)
+		return patterns.WorkerName(1)
 	}
-	return WorkerName(1) + " … " + WorkerName(c.Consumers)
+	return patterns.WorkerName(1) + " … " + patterns.WorkerName(c.Consumers)
 }
 
 // Params returns the scenario as the run event shows it.
@@ -130,8 +117,8 @@ func (c Config) Params() []trace.Param {
 		Dur("visibility-timeout", c.VisibilityTimeout).Int("max-deliveries", c.MaxDeliveries)
 	var slow []string
 	for i := 1; i <= c.Consumers; i++ {
-		if f, ok := c.Slow[WorkerName(i)]; ok {
-			slow = append(slow, WorkerName(i)+"="+strconv.FormatFloat(f, 'g', -1, 64))
+		if f, ok := c.Slow[patterns.WorkerName(i)]; ok {
+			slow = append(slow, patterns.WorkerName(i)+"="+strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}
 	p.List("slow", slow).Crashes(c.Crashes)

@@ -39,7 +39,7 @@ func crashRun(cfg Config, seed uint64) (crashed map[string][]int, lines []string
 func spaced() Config {
 	cfg := Default()
 	cfg.Consumers, cfg.Messages, cfg.Arrival = 2, 40, sim.Const(100*time.Millisecond)
-	cfg.Slow = map[string]float64{WorkerName(1): 3}
+	cfg.Slow = map[string]float64{patterns.WorkerName(1): 3}
 	cfg.CrashRate, cfg.RestartAfter = 0.2, 50*time.Millisecond
 	return cfg
 }
@@ -67,7 +67,7 @@ func TestVariantsMeetTheSameRandomCrashes(t *testing.T) {
 		ca, _ := crashRun(auto, seed)
 		cm, _ := crashRun(manual, seed)
 		for i := 1; i <= auto.Consumers; i++ {
-			w := WorkerName(i)
+			w := patterns.WorkerName(i)
 			a, m := ca[w], cm[w]
 			n := min(len(a), len(m))
 			if !slices.Equal(a[:n], m[:n]) {

@@ -23,14 +23,14 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	q := b.Queue(Queue, cfg.queueOptions())
 	workers := cfg.workerKit(w)
 	for i := 1; i <= cfg.Consumers; i++ {
-		workers.add(w.Actor(WorkerName(i)), q)
+		workers.add(w.Actor(patterns.WorkerName(i)), q)
 	}
 
 	var pool broker.Pool // the orders in flight, reused once acked: no allocation per order
 	p := &patterns.Arrivals{Actor: w.Actor(Producer), Gap: cfg.Arrival, Rand: w.Rand("arrival"),
 		N: cfg.Messages, Restarts: cfg.RestartAfter > 0, Send: func(i int) {
 			m := pool.Get() // all zero: set only what differs
-			m.Type, m.Class, m.Num, m.Names = "PlaceOrder", trace.Command, uint64(i), numbering
+			m.Type, m.Class, m.Num, m.Names = "PlaceOrder", trace.Command, uint64(i), patterns.OrderNumbering
 			q.Send(Producer, m)
 		}}
 	w.ScheduleCrashes(cfg.Crashes, cfg.RestartAfter)
@@ -61,12 +61,7 @@ func (cfg Config) workerKit(w *sim.World) *workers {
 		poison[id] = true
 	}
 	finish := func(arg any) {
-		var d broker.Work
-		if sd, ok := arg.(*broker.Delivery); ok { // the simulated broker's: no method table to look up
-			d = sd
-		} else {
-			d = arg.(broker.Work)
-		}
+		d := broker.WorkOf(arg)
 		if len(poison) > 0 && poison[d.Message().IDText()] {
 			d.Nack(true, "handler failed: cannot parse the order")
 			return

@@ -138,7 +138,7 @@ func (r *run) handlers(name string) func(a *sim.Actor) func(broker.Work) {
 	}
 	failing := slices.Contains(cfg.Fail, name)
 	return func(a *sim.Actor) func(broker.Work) {
-		finish := func(arg any) { r.finish(name, failing, arg.(broker.Work)) }
+		finish := func(arg any) { r.finish(name, failing, broker.WorkOf(arg)) }
 		return func(d broker.Work) { w.AfterCall(sim.Scale(cfg.Work.Sample(work), factor), a, finish, d) }
 	}
 }
