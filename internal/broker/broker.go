@@ -80,10 +80,9 @@ type Message struct {
 	state  msgState
 	first  Delivery // the first delivery, kept inline
 
-	pool  *Pool  // where it came from, to go back to once done; nil when not pooled
-	holds int32  // its deliveries not yet finished
-	gen   uint32 // how many times its pool gave it out again: tells a queue's expiring ring it moved on
-	acked bool   // settled by an ack: done, once nothing holds it
+	pool  *Pool // where it came from, to go back to once done; nil when not pooled
+	holds int32 // its deliveries not yet finished
+	acked bool  // settled by an ack: done, once nothing holds it
 }
 
 type msgState uint8

@@ -217,6 +217,10 @@ type Delivery struct {
 	started  time.Duration // when the consumer began work on it
 	state    deliveryState
 	done     bool // the consumer finished with it
+	linked   bool // in its queue's list of outstanding deliveries, which prev and next link
+	// prev and next are the deliveries made before and after it among
+	// those of its queue still outstanding, while linked (see Queue.oldest).
+	prev, next *Delivery
 }
 
 // Consumer returns the consumer the message was delivered to.
@@ -238,7 +242,12 @@ func (d *Delivery) Took() time.Duration { return d.consumer.q.b.w.Now() - d.star
 // release ends the delivery's claim on its message: acked, nacked or
 // expired. It stays in the consumer's buffer, counted against prefetch,
 // until the consumer finishes with it.
-func (d *Delivery) release(s deliveryState) { d.state = s }
+func (d *Delivery) release(s deliveryState) {
+	if d.linked {
+		d.consumer.q.unlink(d)
+	}
+	d.state = s
+}
 
 // finish marks the consumer's work on d as over and reports whether it was
 // still due (a stale or repeated finish is ignored).

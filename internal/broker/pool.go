@@ -22,7 +22,7 @@ func (p *Pool) Get() *Message {
 	if n := len(p.free); n > 0 {
 		m := p.free[n-1]
 		p.free = p.free[:n-1]
-		*m = Message{pool: p, gen: m.gen + 1}
+		*m = Message{pool: p}
 		return m
 	}
 	if len(p.slab) == 0 {

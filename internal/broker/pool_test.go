@@ -71,11 +71,12 @@ func TestPoolKeepsAMessageWhileAnOldDeliveryIsHeld(t *testing.T) {
 	}
 }
 
-// A delivery of a pooled message that was acked and given out again stays
-// in the expiring ring, pointing at what is now another message's
-// delivery: it must not stand in for that one. Here m1 is acked at 1ms and
-// its message reused for m3, delivered at 60ms; m2, delivered at 10ms and
-// never acked, still expires at 110ms, not when m3 would (160ms).
+// The first delivery of a pooled message that was acked and given out
+// again is, in place, another message's delivery: the queue must not take
+// it for the old one when it looks for the oldest delivery to expire. Here
+// m1 is acked at 1ms and its message reused for m3, delivered at 60ms; m2,
+// delivered at 10ms and never acked, still expires at 110ms, not when m3
+// would (160ms).
 func TestExpiryOfAReusedMessageIsNotItsNewDeliverys(t *testing.T) {
 	r := newRig(t)
 	q := r.b.Queue("q", QueueOptions{VisibilityTimeout: 100 * ms})

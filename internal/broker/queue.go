@@ -73,13 +73,13 @@ type Queue struct {
 	dispatching bool
 	dup         func() float64
 
-	// expiring holds the manual-ack deliveries in the order they were made.
-	// The visibility timeout is the same for all, so that is also the order
-	// they expire in: one pending timer for the oldest serves the queue.
-	// Settled deliveries are dropped when they reach the front as the timer
-	// goes off, or as the ring would grow.
-	expiring ring[expiry]
-	timerSet bool
+	// oldest and newest end the list of the manual-ack deliveries still
+	// outstanding (see Delivery.next), in the order they were made. The
+	// visibility timeout is the same for all, so that is also the order
+	// they expire in: one pending timer for the oldest serves the queue,
+	// and a delivery leaves the list as it is acked, nacked or expires.
+	oldest, newest *Delivery
+	timerSet       bool
 
 	transient *Subscription // set when the queue lives only while its subscriber is connected
 }
@@ -293,10 +293,7 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 			q.open--
 		}
 		if q.opts.VisibilityTimeout > 0 {
-			if q.expiring.full() {
-				q.makeRoom()
-			}
-			q.expiring.put(expiry{d, m, m.gen})
+			q.link(d)
 			if !q.timerSet {
 				q.armTimer()
 			}
@@ -305,63 +302,49 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 	c.receive(d)
 }
 
-// expiry is a delivery waiting out its visibility timeout in
-// Queue.expiring, with its message and the message's generation then: a
-// pooled message given out again since (see Pool) is another message, and
-// its first delivery, which d may point at, another delivery.
-type expiry struct {
-	d   *Delivery
-	m   *Message
-	gen uint32
+// link adds d, a manual-ack delivery just made, to the newest end of the
+// queue's outstanding deliveries.
+func (q *Queue) link(d *Delivery) {
+	d.prev, d.linked = q.newest, true
+	if q.newest == nil {
+		q.oldest = d
+	} else {
+		q.newest.next = d
+	}
+	q.newest = d
 }
 
-// outstanding reports whether the delivery is still unacked, and may
-// expire.
-func (e expiry) outstanding() bool { return e.m.gen == e.gen && e.d.state == outstanding }
-
-// prune drops the settled deliveries at the front of the expiring ring.
-func (q *Queue) prune() {
-	for q.expiring.len() > 0 && !q.expiring.at(0).outstanding() {
-		q.expiring.popFront()
+// unlink takes d out of the queue's outstanding deliveries.
+func (q *Queue) unlink(d *Delivery) {
+	if d.prev == nil {
+		q.oldest = d.next
+	} else {
+		d.prev.next = d.next
 	}
-}
-
-// makeRoom makes room in the expiring ring for one more delivery: it
-// drops the settled ones at the front, and grows the ring only if that is
-// not enough, so the ring follows the deliveries outstanding.
-func (q *Queue) makeRoom() {
-	q.prune()
-	if q.expiring.full() {
-		q.expiring.grow()
+	if d.next == nil {
+		q.newest = d.prev
+	} else {
+		d.next.prev = d.prev
 	}
+	d.prev, d.next, d.linked = nil, nil, false
 }
 
 // armTimer schedules the expiry of the oldest delivery still outstanding,
 // unless a timer is already pending.
 func (q *Queue) armTimer() {
-	q.prune()
-	if q.timerSet || q.expiring.len() == 0 {
+	if q.timerSet || q.oldest == nil {
 		return
 	}
 	q.timerSet = true
-	w := q.b.w
-	w.At(q.expiring.at(0).d.at+q.opts.VisibilityTimeout, nil, q.expireDue)
+	q.b.w.At(q.oldest.at+q.opts.VisibilityTimeout, nil, q.expireDue)
 }
 
 // expireDue expires every delivery whose visibility timeout has run out.
 func (q *Queue) expireDue() {
 	q.timerSet = false
 	now := q.b.w.Now()
-	for q.expiring.len() > 0 {
-		e := q.expiring.at(0)
-		live := e.outstanding()
-		if live && e.d.at+q.opts.VisibilityTimeout > now {
-			break
-		}
-		q.expiring.popFront()
-		if live {
-			q.expire(e.d)
-		}
+	for d := q.oldest; d != nil && d.at+q.opts.VisibilityTimeout <= now; d = q.oldest {
+		q.expire(d) // which unlinks it
 	}
 	q.armTimer()
 }

@@ -20,18 +20,9 @@ func (r *ring[T]) grow() {
 }
 
 func (r *ring[T]) pushBack(v T) {
-	if r.full() {
+	if r.size == len(r.buf) {
 		r.grow()
 	}
-	r.put(v)
-}
-
-// full reports whether the next push needs the ring to grow.
-func (r *ring[T]) full() bool { return r.size == len(r.buf) }
-
-// put is pushBack into a ring that is not full: small enough to be
-// inlined, where pushBack, which may grow it, is not.
-func (r *ring[T]) put(v T) {
 	r.buf[(r.head+r.size)&(len(r.buf)-1)] = v
 	r.size++
 }
