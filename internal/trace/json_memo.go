@@ -51,11 +51,11 @@ func (memo *jsonMemo) appendWho(b []byte, e *MsgEvent) []byte {
 		return w.json != nil && w.kind == e.Kind && same(w.actor, e.Actor) && same(w.to, e.To)
 	})
 	if ok {
-		return append(b, w.json...)
+		return appendPiece(b, w.json)
 	}
 	n := len(b)
 	b = appendWho(b, e)
-	w.kind, w.actor, w.to, w.json = e.Kind, e.Actor, e.To, append(w.json[:0], b[n:]...)
+	w.kind, w.actor, w.to, w.json = e.Kind, e.Actor, e.To, append(roomy(w.json), b[n:]...)
 	return b
 }
 
@@ -139,11 +139,11 @@ func (memo *jsonMemo) appendField(b []byte, name, s string) []byte {
 	}
 	f := &memo.fields[slot(addr(s)+addr(name))]
 	if f.json != nil && same(f.s, s) && same(f.name, name) {
-		return append(b, f.json...)
+		return appendPiece(b, f.json)
 	}
 	n := len(b)
 	b = appendJSONString(append(b, name...), s)
-	f.name, f.s, f.json = name, s, append(f.json[:0], b[n:]...)
+	f.name, f.s, f.json = name, s, append(roomy(f.json), b[n:]...)
 	return b
 }
 
@@ -161,12 +161,12 @@ type stampJSON struct {
 // microseconds).
 func (s *stampJSON) append(b []byte, seq, t int64) []byte {
 	if s.text == nil || !s.update(seq, t) {
-		s.text = strconv.AppendInt(append(s.text[:0], seqField...), seq, 10)
+		s.text = strconv.AppendInt(append(roomy(s.text), seqField...), seq, 10)
 		s.tAt = len(s.text)
 		s.text = strconv.AppendInt(append(s.text, timeField...), t, 10)
 		s.seq, s.t = seq, t
 	}
-	return append(b, s.text...)
+	return appendPiece(b, s.text)
 }
 
 // update writes seq and t over the stamp's digits, and reports whether

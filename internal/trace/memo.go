@@ -101,7 +101,22 @@ func same(a, b string) bool {
 // Only the groups of three digits that differ are written, each in one
 // step; when v does not fit, text may hold part of it and must be
 // written again.
+//
+// Most often v is a little more than old (the next time of a run, a
+// message number one slot of a cache later): then the last group is
+// read back from text, v-old added to it, and a carry, when there is
+// one, added to the digits before it, with no division.
 func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
+	if d := v - old; d < 1000 && old >= 1000 && first <= last-2 && last < len(text) {
+		g := (*[3]byte)(text[last-2 : last+1]) // old >= 1000: three digits
+		lo := uint64(g[0])*100 + uint64(g[1])*10 + uint64(g[2]) - '0'*111 + d
+		if lo < 1000 {
+			*g = groups[lo]
+			return true
+		}
+		*g = groups[lo-1000]
+		return carryDecimal(text, first, last-3-b2i(dot))
+	}
 	i := last // the last digit of the group
 	for old != v {
 		if v < 1000 { // the first group, of one to three digits
@@ -132,6 +147,26 @@ func setDecimal(text []byte, first, last int, old, v uint64, dot bool) bool {
 		v, old = q, oq
 	}
 	return true
+}
+
+// carryDecimal adds one to the number whose last digit is at i, its
+// digits the other way from first, and reports whether it fits: a
+// digit more takes the place of the padding before its first digit,
+// which must be first or later.
+func carryDecimal(text []byte, first, i int) bool {
+	for ; i >= first; i-- {
+		switch c := text[i]; {
+		case c == '9':
+			text[i] = '0'
+		case c >= '0' && c < '9':
+			text[i] = c + 1
+			return true
+		default: // padding: the number has a digit more
+			text[i] = '1'
+			return true
+		}
+	}
+	return false
 }
 
 // b2i returns 1 for true, 0 for false.

@@ -65,9 +65,17 @@ func TestSetDecimalWritesTheNewNumber(t *testing.T) {
 		}
 		return fmt.Sprintf("x%*s]", width, s)
 	}
-	for range 100_000 {
+	for i := range 200_000 {
 		old := r.Uint64N(uint64(1) << r.IntN(40))
 		v := old + r.Uint64N(uint64(1)<<r.IntN(40))
+		if i%2 == 1 { // a little more, often just past a run of nines: carries
+			pow := uint64(1)
+			for range r.IntN(13) {
+				pow *= 10
+			}
+			old = max(pow, 1000) - 1 - r.Uint64N(1000)
+			v = old + r.Uint64N(1000)
+		}
 		dot := r.IntN(2) == 0
 		width := len(format(old, dot, 0)) - 2 + r.IntN(2) // room for a digit more, or not
 		text := []byte(format(old, dot, width))

@@ -108,7 +108,7 @@ func (t *Text) look(name string) *actorLook {
 	}
 	a.cols = utf8.RuneCountInString(name)
 	a.plain = !strings.ContainsAny(name, "\x1b\n")
-	a.arrow = a.st.append([]byte(" → "), name)
+	a.arrow = a.st.append(append(roomy(nil), " → "...), name)
 	return a
 }
 

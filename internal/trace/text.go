@@ -253,16 +253,16 @@ func (t *Text) line(e *MsgEvent, why string) {
 	start := len(t.buf)
 	buf, cols := t.appendTimeColumn(t.buf, e.T)
 	who := t.who(e)
-	buf = append(buf, who.text...)
+	buf = appendPiece(buf, who.text)
 	cols += who.cols
 	col := t.msgCol // where the note starts, were the columns before it their usual width
 	var head *msgHead
 	if who.mark > 0 {
 		head = t.msgHead(e.Msg)
-		buf = append(buf, head.text...)
+		buf = appendPiece(buf, head.text)
 		n := head.cols
 		if to := who.to; to != nil {
-			buf = append(buf, to.arrow...)
+			buf = appendPiece(buf, to.arrow)
 			n += 3 + to.cols
 		}
 		col += n
@@ -274,7 +274,7 @@ func (t *Text) line(e *MsgEvent, why string) {
 	}
 	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
-		made = AppendDuration(append(t.note[:0], "took "...), e.Took)
+		made = AppendDuration(append(roomy(t.note), "took "...), e.Took)
 		took := len(made) // ASCII, but for the µ of "µs": two bytes, one column
 		if bytes.HasSuffix(made, []byte("µs")) {
 			took--
@@ -309,7 +309,7 @@ func (t *Text) line(e *MsgEvent, why string) {
 				}
 			}
 			if made != nil {
-				buf = append(buf, made...)
+				buf = appendPiece(buf, made)
 			} else {
 				buf = append(buf, note...)
 			}
@@ -375,7 +375,7 @@ func (t *Text) who(e *MsgEvent) *lineWho {
 	spare := w.text
 	*w = lineWho{actor: e.Actor, receiver: e.To, kind: e.Kind, mark: mark, actorW: t.actorW}
 	actor := t.look(e.Actor)
-	b, n := t.appendActorColumn(append(spare[:0], "  "...), actor, e.Actor)
+	b, n := t.appendActorColumn(append(roomy(spare), "  "...), actor, e.Actor)
 	kind := &t.kindLabels[min(e.Kind, numKinds)][mark]
 	w.text, w.cols = append(append(b, ' '), kind.text...), 2+n+1+kind.cols
 	w.plain = actor.plain
@@ -398,12 +398,12 @@ func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
 		made = setDecimal(t.lastTime.text, len(t.dim.on), last, uint64(t.lastT/time.Microsecond), uint64(d/time.Microsecond), true)
 	}
 	if !made {
-		b := append(t.lastTime.text[:0], t.dim.on...)
+		b := append(roomy(t.lastTime.text), t.dim.on...)
 		n := len(b)
 		b = appendTime(b, d)
 		n = len(b) - n
 		t.lastTime = label{append(b, t.dim.off...), n}
 	}
 	t.lastT = d
-	return append(b, t.lastTime.text...), t.lastTime.cols
+	return appendPiece(b, t.lastTime.text), t.lastTime.cols
 }

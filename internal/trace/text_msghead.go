@@ -32,7 +32,7 @@ func (t *Text) msgHead(m *Msg) *msgHead {
 	}
 	h, ok := twoWays(t.heads[:], slot(addr(m.ID))&^1, func(h *msgHead) bool { return h.isOf(m) })
 	if !ok {
-		text, cols := t.appendMsgHead(h.text[:0], m)
+		text, cols := t.appendMsgHead(roomy(h.text), m)
 		*h = msgHead{head: head{id: m.ID, typ: m.Type, key: m.Key, class: m.Class, text: text}, cols: cols}
 	}
 	return h
@@ -55,7 +55,7 @@ func (t *Text) numHead(m *Msg) *msgHead {
 			return h
 		}
 	}
-	text, cols := t.appendMsgHead(h.text[:0], m)
+	text, cols := t.appendMsgHead(roomy(h.text), m)
 	h.numbered(m, text, len(m.Names.ID), len(text))
 	h.cols, h.ascii = cols, 0
 	return h
