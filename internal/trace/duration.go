@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -35,24 +36,27 @@ func AppendDuration(b []byte, d time.Duration) []byte {
 
 // appendMicros writes what appendUnit does for a duration of us whole
 // microseconds, 1 to 999,999, the most common a run shows (a handler's
-// time, "took 3.387ms"): its digits come three at a time from triples.
+// time, "took 3.387ms"): its digits come three at a time from groups,
+// written into the room b has after them.
 func appendMicros(b []byte, us uint64) []byte {
+	b = slices.Grow(b, 12)
+	n := len(b)
+	d := b[n : n+12]
 	if us < 1000 {
-		return append(appendGroup(b, us), "µs"...)
+		k := putGroup(d, us)
+		*(*[3]byte)(d[k:]) = [3]byte{0xc2, 0xb5, 's'} // µs
+		return b[:n+k+3]
 	}
-	ms, frac := us/1000, us%1000
-	b = appendGroup(b, ms)
-	if frac > 0 {
-		n := 3 - b2i(frac%10 == 0) - b2i(frac%100 == 0) // no trailing zeros
-		b = append(append(b, '.'), triples[3*frac:3*frac+uint64(n)]...)
+	ms := us / 1000
+	k := putGroup(d, ms)
+	if frac := us - ms*1000; frac > 0 {
+		g := &groups[frac]
+		d[k] = '.'
+		*(*[3]byte)(d[k+1:]) = *g
+		k += 4 - b2i(g[2] == '0') - b2i(g[2] == '0' && g[1] == '0') // no trailing zeros
 	}
-	return append(b, "ms"...)
-}
-
-// appendGroup writes v, below 1000, in decimal: one to three digits.
-func appendGroup(b []byte, v uint64) []byte {
-	n := uint64(1 + b2i(v >= 10) + b2i(v >= 100))
-	return append(b, triples[3*v+3-n:3*v+3]...)
+	d[k], d[k+1] = 'm', 's'
+	return b[:n+k+2]
 }
 
 // appendUnit writes v/unit with as many decimals as it needs (at most

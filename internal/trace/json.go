@@ -136,8 +136,7 @@ func appendMsgEventJSON(b []byte, e *MsgEvent, why string, memo *jsonMemo) []byt
 		b = memo.appendField(b, `,"why":`, why)
 	}
 	if e.Took > 0 {
-		b = append(b, `,"took_us":`...)
-		b = strconv.AppendInt(b, int64(e.Took/time.Microsecond), 10)
+		b = appendUint(append(b, `,"took_us":`...), uint64(e.Took/time.Microsecond))
 	}
 	return b
 }

@@ -1,6 +1,10 @@
 package trace
 
-import "unsafe"
+import (
+	"slices"
+	"strconv"
+	"unsafe"
+)
 
 // The caches and the decimal writing the text and JSON renderers share.
 
@@ -194,6 +198,35 @@ var groups = func() (g [1000][3]byte) {
 	}
 	return g
 }()
+
+// putGroup writes v, below 1000, at the start of d without leading
+// zeros, and returns how many digits it wrote: one to three. It moves
+// three bytes, one of them or two past the digits: d has room for them.
+func putGroup(d []byte, v uint64) int {
+	k := 1 + b2i(v >= 10) + b2i(v >= 100)
+	flat := (*[3 * len(groups)]byte)(unsafe.Pointer(&groups)) // the digits of 000 to 999
+	*(*[3]byte)(d) = *(*[3]byte)(flat[3*v+3-uint64(k):])
+	return k
+}
+
+// appendUint appends v in decimal, as strconv.AppendUint does: below a
+// million (a duration in microseconds, a sequence number), a group of
+// three digits at a time, into the room b has after them.
+func appendUint(b []byte, v uint64) []byte {
+	if v >= 1_000_000 {
+		return strconv.AppendUint(b, v, 10)
+	}
+	b = slices.Grow(b, 8)
+	n := len(b)
+	d := b[n : n+8]
+	if v < 1000 {
+		return b[:n+putGroup(d, v)]
+	}
+	hi := v / 1000
+	k := putGroup(d, hi)
+	*(*[3]byte)(d[k:]) = groups[v-hi*1000]
+	return b[:n+k+3]
+}
 
 // decimalDigits returns how many decimal digits n has.
 func decimalDigits(n uint64) int {

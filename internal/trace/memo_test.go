@@ -87,3 +87,21 @@ func TestSetDecimalWritesTheNewNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendUintWritesWhatStrconvDoes holds appendUint to
+// strconv.AppendUint for every number below a million, a few past it,
+// and the largest, written after text already in the buffer.
+func TestAppendUintWritesWhatStrconvDoes(t *testing.T) {
+	var got, want []byte
+	check := func(v uint64) {
+		got = appendUint(append(got[:0], `"n":`...), v)
+		want = strconv.AppendUint(append(want[:0], `"n":`...), v, 10)
+		if string(got) != string(want) {
+			t.Fatalf("%d written %q, want %q", v, got, want)
+		}
+	}
+	for v := range uint64(1_000_100) {
+		check(v)
+	}
+	check(1<<64 - 1)
+}
