@@ -124,7 +124,11 @@ func appendEventJSON(b []byte, e *Event, memo *jsonMemo) []byte {
 // when there is one, to the last that an event about a message has, its
 // took_us; the object is left open.
 func appendMsgEventJSON(b []byte, e *MsgEvent, why string, memo *jsonMemo) []byte {
-	b = memo.appendStamp(b, e)
+	if memo != nil { // not a method of memo's as the others are: one call the less
+		b = memo.stamp.append(b, e.Seq, e.T)
+	} else {
+		b = appendStamp(b, e)
+	}
 	b = memo.appendWho(b, e)
 	if e.HasMsg() {
 		b = appendMsgJSON(b, e.Msg, e.Attempt, memo)

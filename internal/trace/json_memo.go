@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -32,14 +33,6 @@ type whoJSON struct {
 type fieldJSON struct {
 	name, s string
 	json    []byte
-}
-
-// appendStamp appends what the appendStamp function does.
-func (memo *jsonMemo) appendStamp(b []byte, e *MsgEvent) []byte {
-	if memo == nil {
-		return appendStamp(b, e)
-	}
-	return memo.stamp.append(b, e.Seq, int64(e.T/time.Microsecond))
 }
 
 // appendWho appends what the appendWho function does.
@@ -79,7 +72,11 @@ func (memo *jsonMemo) appendMsgHead(b []byte, m *Msg, attempt int) []byte {
 	if attempt != 1 {
 		text = text[:len(text)-len(attemptOne)]
 	}
-	b = append(b, text...)
+	if len(text) > pieceRoom { // most heads: written as two pieces
+		b = appendPiece(b, text[:pieceRoom])
+		text = text[pieceRoom:]
+	}
+	b = appendPiece(b, text)
 	if attempt > 1 {
 		b = appendAttempt(b, attempt)
 	}
@@ -125,10 +122,11 @@ func (memo *jsonMemo) numHead(m *Msg) *head {
 }
 
 // make returns the head of m and attemptOne, written over buf, which it
-// grows at most once.
+// grows at most once, with room for appendMsgHead to write it as two
+// pieces.
 func (memo *jsonMemo) make(buf []byte, m *Msg) []byte {
 	memo.made = appendMsgHead(memo.made[:0], m, memo)
-	return append(append(buf[:0], memo.made...), attemptOne...)
+	return append(append(slices.Grow(buf[:0], 2*pieceRoom), memo.made...), attemptOne...)
 }
 
 // appendField appends a field whose value is a string: name, such as
@@ -153,20 +151,42 @@ func (memo *jsonMemo) appendField(b []byte, name, s string) []byte {
 // later, so only the digits that differ are written (see setDecimal).
 type stampJSON struct {
 	seq, t int64
+	at     time.Duration // the time t was written from, to find the same time again without a division
 	text   []byte
 	tAt    int // where the time's field starts in text
 }
 
-// append appends the stamp of sequence number seq and time t (in
-// microseconds).
-func (s *stampJSON) append(b []byte, seq, t int64) []byte {
+// append appends the stamp of sequence number seq and time at.
+func (s *stampJSON) append(b []byte, seq int64, at time.Duration) []byte {
+	if !s.next(seq, at) {
+		s.set(seq, at)
+	}
+	return appendPiece(b, s.text)
+}
+
+// next makes the stamp the one of seq and t, and reports whether it did,
+// in the most common step, small enough to be inlined: seq the next
+// sequence number, ending in a digit below 9, and at the same time (the
+// delivery of a message at the time of its send).
+func (s *stampJSON) next(seq int64, at time.Duration) bool {
+	if seq != s.seq+1 || at != s.at || s.seq < 0 || s.tAt == 0 || s.text[s.tAt-1] == '9' {
+		return false
+	}
+	s.text[s.tAt-1]++
+	s.seq = seq
+	return true
+}
+
+// set makes the stamp the one of seq and at: written over, or again.
+func (s *stampJSON) set(seq int64, at time.Duration) {
+	t := int64(at / time.Microsecond)
+	s.at = at
 	if s.text == nil || !s.update(seq, t) {
 		s.text = strconv.AppendInt(append(roomy(s.text), seqField...), seq, 10)
 		s.tAt = len(s.text)
 		s.text = strconv.AppendInt(append(s.text, timeField...), t, 10)
 		s.seq, s.t = seq, t
 	}
-	return appendPiece(b, s.text)
 }
 
 // update writes seq and t over the stamp's digits, and reports whether

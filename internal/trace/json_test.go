@@ -78,8 +78,13 @@ func TestStampCounts(t *testing.T) {
 	var s stampJSON
 	check := func(seq, us int64) {
 		t.Helper()
+		us %= 1 << 53 // a time.Duration holds microseconds to 2^63/1000
 		want := `{"seq":` + strconv.FormatInt(seq, 10) + `,"t_us":` + strconv.FormatInt(us, 10)
-		if got := string(s.append(nil, seq, us)); got != want {
+		at := time.Duration(us) * time.Microsecond
+		if seq%3 == 0 && us > 0 {
+			at += time.Duration(uint64(seq) % 1000) // the same microsecond, another time
+		}
+		if got := string(s.append(nil, seq, at)); got != want {
 			t.Fatalf("after seq %d, t %d: %s, want %s", s.seq, s.t, got, want)
 		}
 	}
@@ -88,6 +93,9 @@ func TestStampCounts(t *testing.T) {
 		check(v, v)
 		check(v, 7)
 	}
+	check(20, 7) // back to the start of the run, the next number
+	check(21, 0)
+	check(22, 0)
 	r := rand.New(rand.NewPCG(5, 6))
 	seq, us := int64(0), int64(0)
 	for range 300_000 {
