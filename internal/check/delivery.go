@@ -103,18 +103,10 @@ func (c *Delivery) getByID(q *queueFates, m *trace.Msg) *fate {
 }
 
 // add makes the fate of message m, first sent to q now, and returns it:
-// empty, to be filled in.
+// empty, to be filled in (see made).
 func (c *Delivery) add(q *queueFates, m *trace.Msg) *fate {
 	if m.Num > 0 {
-		f := q.nums.Claim(m.Num) // inline, for most
-		if f == nil {
-			f = q.nums.Hold(m.Num)
-		}
-		f.names = m.Names
-		if m.Names == nil { // a number and a text of its own (a live trace): keep the text
-			f.more().id, f.rare.key = m.ID, m.Key
-		}
-		return f
+		return q.nums.Hold(m.Num)
 	}
 	var i int32
 	if n := len(c.free); n > 0 {
@@ -245,8 +237,67 @@ func (c *Delivery) Event(e *trace.Event) {
 	}
 }
 
-// Follow implements trace.Follower.
+// Follow implements trace.Follower. The four kinds every message has
+// take a case each and find its fate inline, by number, in the ring of
+// its queue; the others, and a fate found another way, go to other.
 func (c *Delivery) Follow(e *trace.MsgEvent) {
+	var q *queueFates
+	var f *fate // the pointer holds until the next send
+	switch e.Kind {
+	case trace.Send:
+		if n := e.Msg.Num; n > 0 && e.To != "" {
+			if f = c.fates(e.To).nums.Claim(n); f != nil { // a first send: its slot is free
+				c.made(f, e.Msg)
+				return
+			}
+		}
+		c.other(e)
+		return
+	case trace.Deliver:
+		q = c.fates(e.Actor)
+		if f = ringFate(q, e.Msg); f == nil {
+			c.other(e)
+			return
+		}
+		f.open++
+		f.state = inFlight
+		return
+	case trace.Handle, trace.Ack:
+		q = c.fates(e.To)
+		if f = ringFate(q, e.Msg); f == nil {
+			c.other(e)
+			return
+		}
+		if e.Kind == trace.Ack {
+			f.state = acked
+		} else {
+			f.open--
+			f.handledBy(e.Actor)
+		}
+		if f.state == inFlight || f.open > 0 {
+			return
+		}
+	default:
+		c.other(e)
+		return
+	}
+	c.sealed(q, f, e.Msg, "")
+}
+
+// ringFate returns the fate of m when m is numbered and its fate sits in
+// q's ring, as nearly every one in flight does, or nil: a look small
+// enough to be inlined.
+func ringFate(q *queueFates, m *trace.Msg) *fate {
+	if m.Num == 0 {
+		return nil
+	}
+	return q.nums.Ring(m.Num)
+}
+
+// other is Follow for the kinds a message meets only on its way to going
+// wrong, and for any event whose fate is not in its queue's ring: one
+// found by id, a number spilled out of the ring, a message not seen yet.
+func (c *Delivery) other(e *trace.MsgEvent) {
 	queue := e.To // the queue the message is on
 	switch e.Kind {
 	case trace.Send:
@@ -262,15 +313,13 @@ func (c *Delivery) Follow(e *trace.MsgEvent) {
 	q := c.fates(queue)
 	var f *fate // the pointer holds until the next send
 	if n := e.Msg.Num; n > 0 {
-		f = q.nums.Get(n) // inline
+		f = q.nums.Get(n)
 	} else {
 		f = c.getByID(q, e.Msg)
 	}
 	if f == nil {
 		if e.Kind == trace.Send {
-			c.sent++
-			c.sendSeq++
-			c.add(q, e.Msg).seq = c.sendSeq
+			c.made(c.add(q, e.Msg), e.Msg)
 		}
 		return
 	}
@@ -302,19 +351,37 @@ func (c *Delivery) Follow(e *trace.MsgEvent) {
 			f.more().why = why // for when it settles
 		}
 	}
-	// Forget a message whose fate is sealed: settled, with no delivery
-	// still being worked on.
 	if f.state != inFlight && f.open <= 0 {
-		if f.state == acked && f.handled <= 1 {
-			c.settled++ // all seal would do for most messages
-		} else {
-			c.seal(f, e.Msg.Num, e.Msg.ID, e.Msg.Key, why)
+		c.sealed(q, f, e.Msg, why)
+	}
+}
+
+// made counts the first send of message m, whose fate f was just made.
+func (c *Delivery) made(f *fate, m *trace.Msg) {
+	c.sent++
+	c.sendSeq++
+	f.seq = c.sendSeq
+	if m.Num > 0 {
+		f.names = m.Names
+		if m.Names == nil { // a number and a text of its own (a live trace): keep the text
+			f.more().id, f.rare.key = m.ID, m.Key
 		}
-		if n := e.Msg.Num; n > 0 {
-			q.nums.Delete(n)
-		} else {
-			c.forgetByID(q, e.Msg)
-		}
+	}
+}
+
+// sealed counts and forgets the fate f of message m on queue q, now
+// sealed: settled, with no delivery still being worked on. why is why it
+// was dropped, when it was and f does not keep it.
+func (c *Delivery) sealed(q *queueFates, f *fate, m *trace.Msg, why string) {
+	if f.state == acked && f.handled <= 1 {
+		c.settled++ // all seal would do for most messages
+	} else {
+		c.seal(f, m.Num, m.ID, m.Key, why)
+	}
+	if n := m.Num; n > 0 {
+		q.nums.Delete(n)
+	} else {
+		c.forgetByID(q, m)
 	}
 }
 
