@@ -74,15 +74,16 @@ func newRun(c Config, out trace.Sink) *run {
 	r.arrivals = &patterns.Arrivals{Actor: r.shop, Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Orders,
 		Send: r.place, Restarts: c.RestartAfter > 0}
 	s.Produce(r.arrivals)
-	s.Run(r.done)
+	s.RunIdle(r.done)
 	return r
 }
 
-// done reports whether nothing is left to happen: every order placed is on
-// the broker or lost, the broker is idle and the store has nothing due.
+// done reports whether nothing is left to happen once the broker is idle
+// (see Sim.RunIdle): every order placed is on the broker or lost and the
+// store has nothing due.
 func (r *run) done() bool {
 	shopDone := r.arrivals.Done() && (len(r.inHand) == 0 || !r.shop.Up() && r.cfg.RestartAfter == 0)
-	return shopDone && r.s.Broker.Idle() && (r.store == nil || r.store.busy == 0)
+	return shopDone && (r.store == nil || r.store.busy == 0)
 }
 
 // finish emits the summary and returns the report.

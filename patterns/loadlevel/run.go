@@ -113,7 +113,7 @@ func (r *run) start(out trace.Sink) *trace.Report {
 func (r *run) begin(s *patterns.Sim) {
 	r.s, r.w = s, s.World
 	r.setup(s.Broker)
-	s.Run(func() bool { return r.checkout.finished() && s.Broker.Idle() })
+	s.RunIdle(func() bool { return r.checkout.finished() })
 }
 
 // setup declares the queue, makes the actors and plans the orders.

@@ -40,7 +40,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	chk := NewChecks(OrderService, Inventory)
 	s := patterns.Start(Name, cfg.Common, cfg.Params(), trace.Tee(chk, out))
 	r := newRun(cfg, s)
-	s.Run(r.done)
+	s.RunIdle(r.done)
 	chk.Finish(s.World.Now())
 	tables, verdicts := chk.Report()
 	rep := s.Finish(patterns.Ending{Tables: tables, Verdicts: verdicts})
@@ -128,19 +128,11 @@ func (r *run) arrive(n int) {
 	r.w.Progress()
 }
 
-// done reports whether everything that can happen has: every order taken,
-// every outbox row published, the broker idle and any outage over.
+// done reports whether everything that can happen has once the broker is
+// idle (see Sim.RunIdle): every order taken, every outbox row published
+// and any outage over.
 func (r *run) done() bool {
-	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.brokerIdle() && r.b.OutagesOver()
-}
-
-// brokerIdle reports whether the broker has nothing left to do. done
-// asks at every step: the simulated broker is asked directly.
-func (r *run) brokerIdle() bool {
-	if r.live == nil {
-		return r.b.Idle()
-	}
-	return r.port.Idle()
+	return r.arrived == r.cfg.Orders && r.svc.idle() && r.rows == 0 && r.b.OutagesOver()
 }
 
 // openDB opens a database of the run: SQLite when the live broker has

@@ -56,7 +56,7 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 	r.w.ScheduleCrashes(c.Crashes, c.RestartAfter)
 	arrivals.Start(r.w)
 	total := c.total()
-	s.Run(func() bool { return r.sent == total && s.Broker.Idle() })
+	s.RunIdle(func() bool { return r.sent == total })
 	end := s.World.Now()
 	verdicts := checks.Verdicts(s.World.Stopped()) // first: it counts the orders left open
 	return s.Finish(patterns.Ending{Delivery: true, Tables: checks.Tables(end), Series: checks.Series(end),

@@ -54,8 +54,7 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	}
 	r.s.Produce(r.orders)
 
-	b := r.port
-	r.s.Run(func() bool { return r.orders.Done() && r.pending == 0 && b.Idle() })
+	r.s.RunIdle(func() bool { return r.orders.Done() && r.pending == 0 })
 
 	row := "subscription"
 	if cfg.Mode == Direct {

@@ -63,7 +63,7 @@ func newRun(c Config, out trace.Sink) *run {
 	r.w.ScheduleCrashes(c.Crashes, c.RestartAfter)
 	arrivals := &patterns.Arrivals{Gap: c.Arrival, Rand: s.World.Rand("arrival"), N: c.Requests, Send: r.start}
 	s.Produce(arrivals)
-	s.Run(func() bool { return r.issued == c.Requests && r.open == 0 && r.b.Idle() })
+	s.RunIdle(func() bool { return r.issued == c.Requests && r.open == 0 })
 	return r
 }
 

@@ -58,14 +58,15 @@ func (c Config) Run(common patterns.Common, out trace.Sink) *trace.Report {
 		w.At(t, nil, w.Progress)
 	}
 	s.Produce(r.shop)
-	s.Run(r.done)
+	s.RunIdle(r.done)
 	return s.Finish(patterns.Ending{OwnTables: true, Tables: checks.Tables(), Series: checks.Series(), Verdicts: checks.Verdicts()})
 }
 
-// done reports whether nothing is left to happen: every order sent and
-// settled, the outage over and the redrive, if any, done.
+// done reports whether nothing is left to happen once the broker is idle
+// (every order sent is settled; see Sim.RunIdle): every order sent, the
+// outage over and the redrive, if any, done.
 func (r *run) done() bool {
-	return r.shop.Done() && r.s.Broker.Idle() && (r.redrive == nil || r.redrive.done) && r.w.Now() >= r.cfg.Outage.To
+	return r.shop.Done() && (r.redrive == nil || r.redrive.done) && r.w.Now() >= r.cfg.Outage.To
 }
 
 // send places order n.

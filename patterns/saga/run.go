@@ -95,14 +95,15 @@ func (cfg Config) Run(c patterns.Common, out trace.Sink) *trace.Report {
 	r.shop.InFlight = func() int { return r.b.UnsettledCount() + r.waiting }
 	s.Produce(r.shop)
 
-	s.Run(r.done)
+	s.RunIdle(r.done)
 	return s.Finish(patterns.Ending{Delivery: true, Tables: led.Tables(), Verdicts: led.Verdicts(s.World.Stopped())})
 }
 
-// done reports whether nothing is left to happen: every order sent, the
-// broker idle, no saga waiting and no crashed actor due back.
+// done reports whether nothing is left to happen once the broker is idle
+// (see Sim.RunIdle): every order sent, no saga waiting and no crashed
+// actor due back.
 func (r *runner) done() bool {
-	if !r.shop.Done() || !r.b.Idle() || r.waiting > 0 {
+	if !r.shop.Done() || r.waiting > 0 {
 		return false
 	}
 	if r.cfg.RestartAfter > 0 {
