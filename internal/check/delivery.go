@@ -281,6 +281,11 @@ func (c *Delivery) Follow(e *trace.MsgEvent) {
 		c.other(e)
 		return
 	}
+	if f.state == acked && f.handled <= 1 { // sealed, as most messages are: inline
+		c.settled++
+		q.nums.Delete(e.Msg.Num)
+		return
+	}
 	c.sealed(q, f, e.Msg, "")
 }
 
