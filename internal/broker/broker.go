@@ -68,21 +68,21 @@ type Message struct {
 	trace.Msg
 	Subject string // routing subject for topics, such as orders.placed.eu
 	Body    any    // the pattern's payload
-	// Priority orders the message among the ready ones of a priority
-	// queue (see QueueOptions.MaxPriority): higher goes first. A FIFO
-	// queue ignores it.
-	Priority uint8
 
 	SentAt time.Duration
 	order  uint64 // its place in publication order: requeued, it goes back there
 	queue  *Queue
-	live   *Delivery // the delivery that may settle it, if any
-	state  msgState
 	first  Delivery // the first delivery, kept inline
+	pool   *Pool    // where it came from, to go back to once done; nil when not pooled
+	holds  int32    // its deliveries not yet finished
 
-	pool  *Pool // where it came from, to go back to once done; nil when not pooled
-	holds int32 // its deliveries not yet finished
-	acked bool  // settled by an ack: done, once nothing holds it
+	// Priority orders the message among the ready ones of a priority
+	// queue (see QueueOptions.MaxPriority): higher goes first. A FIFO
+	// queue ignores it. (Beside holds, state and acked: one word for all.)
+	Priority uint8
+
+	state msgState
+	acked bool // settled by an ack: done, once nothing holds it
 }
 
 type msgState uint8

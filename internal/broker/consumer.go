@@ -439,7 +439,6 @@ func (d *Delivery) NackAfter(delay time.Duration, why string) {
 	} else {
 		w.Emit(trace.Event{Kind: trace.Nack, Actor: d.consumer.Name, To: q.Name, Msg: d.TraceMsg(), Took: d.Took(),
 			Note: why + "; redelivered in " + trace.FormatDuration(delay)})
-		m.live = nil
 		w.AfterCall(delay, nil, q.returnLater, m)
 	}
 	d.after()

@@ -275,7 +275,6 @@ func (q *Queue) deliver(m *Message, c *Consumer) {
 		d = new(Delivery)
 	}
 	*d = Delivery{Msg: m, consumer: c, life: c.life, attempt: m.Attempt, at: w.Now()}
-	m.live = d
 	m.holds++ // until the consumer finishes with it
 	note := ""
 	if m.Attempt > 1 {
@@ -394,7 +393,6 @@ func (q *Queue) requeue(m *Message) {
 // messages can be older than m, so the walk is short.
 func (q *Queue) putBack(m *Message) {
 	m.state = ready
-	m.live = nil
 	r := q.lane(m)
 	r.pushFront(m)
 	for i := 0; i+1 < r.len() && r.at(i+1).order < m.order; i++ {
@@ -444,7 +442,6 @@ func (q *Queue) settle(m *Message) {
 		return
 	}
 	m.state = settled
-	m.live = nil
 	q.b.unsettled--
 	q.b.busy--
 	q.b.w.Progress() // a run still settling its backlog is not stuck

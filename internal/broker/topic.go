@@ -121,7 +121,6 @@ func (t *Topic) Publish(from string, m *Message) error {
 		}
 		cp := *m
 		cp.first = Delivery{}
-		cp.live = nil
 		cp.pool, cp.holds, cp.acked = nil, 0, false // the topic's copy, not the pool's
 		s.Queue.send(t.Name, &cp)
 	}

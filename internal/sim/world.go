@@ -193,14 +193,26 @@ func (w *World) At(t time.Duration, a *Actor, fn func()) {
 
 // After schedules fn d after now on behalf of actor a; see At.
 func (w *World) After(d time.Duration, a *Actor, fn func()) {
-	w.push(max(Add(w.now, d), w.now), a, event{f: fn})
+	w.push(w.later(d), a, event{f: fn})
 }
 
 // AfterCall schedules fn(arg) d after now on behalf of actor a; see At.
 // Unlike a fresh closure, a long-lived fn and a pointer arg cost no
 // allocation, which matters on paths taken once per message.
 func (w *World) AfterCall(d time.Duration, a *Actor, fn func(any), arg any) {
-	w.push(max(Add(w.now, d), w.now), a, event{fn: fn, arg: arg})
+	w.push(w.later(d), a, event{fn: fn, arg: arg})
+}
+
+// later returns the time d after now, saturated at MaxTime: now for a d
+// of 0 or less. It is max(Add(w.now, d), w.now) with one test the less.
+func (w *World) later(d time.Duration) time.Duration {
+	switch {
+	case d <= 0:
+		return w.now
+	case d > MaxTime-w.now:
+		return MaxTime
+	}
+	return w.now + d
 }
 
 // Run executes callbacks in order until done reports true, nothing is left
