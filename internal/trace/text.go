@@ -56,6 +56,7 @@ type Text struct {
 	whos       [1 << memoBits]lineWho
 	numHeads   [1 << memoBits]msgHead // the heads of numbered messages, by their number's low bits
 	lastT      time.Duration          // the time of the last line, and its column
+	lastUs     uint64                 // lastT in microseconds, when lastT >= 0
 	lastTime   label
 	lastNote   struct {
 		s      string
@@ -395,7 +396,9 @@ func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
 	made := t.lastTime.text != nil && d == t.lastT
 	if !made && t.lastTime.text != nil && d > t.lastT && t.lastT >= 0 {
 		last := len(t.lastTime.text) - len(t.dim.off) - len("ms") - 1
-		made = setDecimal(t.lastTime.text, len(t.dim.on), last, uint64(t.lastT/time.Microsecond), uint64(d/time.Microsecond), true)
+		us := uint64(d / time.Microsecond)
+		made = setDecimal(t.lastTime.text, len(t.dim.on), last, t.lastUs, us, true)
+		t.lastUs = us
 	}
 	if !made {
 		b := append(roomy(t.lastTime.text), t.dim.on...)
@@ -403,6 +406,7 @@ func (t *Text) appendTimeColumn(b []byte, d time.Duration) ([]byte, int) {
 		b = appendTime(b, d)
 		n = len(b) - n
 		t.lastTime = label{append(b, t.dim.off...), n}
+		t.lastUs = uint64(d / time.Microsecond)
 	}
 	t.lastT = d
 	return appendPiece(b, t.lastTime.text), t.lastTime.cols

@@ -198,13 +198,17 @@ func TestRenderersWriteNumberedMessagesAsTheirText(t *testing.T) {
 // TestTimeColumnAddsToTheLastTime holds the time column, made from the
 // last line's by adding the difference, to the time written afresh:
 // jumps of every size, carries through the decimal point and into the
-// padding, past the column's width, with and without color.
+// padding, past the column's width, now and then back (before zero too),
+// with and without color.
 func TestTimeColumnAddsToTheLastTime(t *testing.T) {
 	for _, color := range []bool{false, true} {
 		x := NewText(nil, TextOptions{Color: color})
 		r := rand.New(rand.NewPCG(7, 8))
 		steps := 0
 		for d := time.Duration(0); d < 1<<56; d += time.Duration(r.Int64N(int64(1) << r.IntN(45))) {
+			if r.IntN(16) == 0 {
+				d -= time.Duration(r.Int64N(int64(1) << r.IntN(45)))
+			}
 			steps++
 			got, cols := x.appendTimeColumn(nil, d)
 			want := x.dim.append(nil, string(appendTime(nil, d)))
