@@ -15,7 +15,7 @@ import (
 // remember nothing.
 type jsonMemo struct {
 	stamp  stampJSON
-	who    [1 << memoBits]whoJSON
+	who    [1 << whoBits]whoJSON
 	heads  [1 << memoBits]head
 	nums   [1 << memoBits]head // the heads of numbered messages, by their number's low bits
 	fields [1 << memoBits]fieldJSON
@@ -40,7 +40,7 @@ func (memo *jsonMemo) appendWho(b []byte, e *MsgEvent) []byte {
 	if memo == nil {
 		return appendWho(b, e)
 	}
-	w, ok := twoWays(memo.who[:], slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind))&^1, func(w *whoJSON) bool {
+	w, ok := twoWays(memo.who[:], whoSlot(e), func(w *whoJSON) bool {
 		return w.json != nil && w.kind == e.Kind && same(w.actor, e.Actor) && same(w.to, e.To)
 	})
 	if ok {

@@ -91,6 +91,20 @@ func addr(s string) uint64 { return uint64(uintptr(unsafe.Pointer(unsafe.StringD
 // slot returns the slot of a memo's cache for a key hashed to h.
 func slot(h uint64) int { return int(h * 0x9e3779b97f4a7c15 >> (64 - memoBits)) }
 
+// whoBits is the log2 of the slots of the renderers' caches of who did
+// what (an actor, a receiver and a kind), more than memoBits: three keys
+// that hash to one pair of ways push each other out on every event, and
+// a run of 25 such keys (competing's eight workers) met that in about
+// one build of eight with 128 pairs, as the addresses of the names fell.
+const whoBits = 10
+
+// whoSlot returns the first of the pair of slots of a who cache for e's
+// actor, receiver and kind.
+func whoSlot(e *MsgEvent) int {
+	h := addr(e.Actor) + 31*addr(e.To) + uint64(e.Kind)
+	return int(h*0x9e3779b97f4a7c15>>(64-whoBits)) &^ 1
+}
+
 // same reports whether a and b are equal, trying the address of their
 // bytes before the bytes.
 func same(a, b string) bool {

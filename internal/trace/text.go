@@ -53,7 +53,7 @@ type Text struct {
 	fit        []byte // a line being wrapped, reused
 	wholeLines bool   // for tests: measure every line that may pass the width whole
 	heads      [1 << memoBits]msgHead
-	whos       [1 << memoBits]lineWho
+	whos       [1 << whoBits]lineWho
 	numHeads   [1 << memoBits]msgHead // the heads of numbered messages, by their number's low bits
 	lastT      time.Duration          // the time of the last line, and its column
 	lastUs     uint64                 // lastT in microseconds, when lastT >= 0
@@ -366,7 +366,7 @@ func (t *Text) who(e *MsgEvent) *lineWho {
 	if e.HasMsg() {
 		mark = 1 + int(e.Msg.Class.known())
 	}
-	w, ok := twoWays(t.whos[:], slot(addr(e.Actor)+31*addr(e.To)+uint64(e.Kind))&^1, func(w *lineWho) bool {
+	w, ok := twoWays(t.whos[:], whoSlot(e), func(w *lineWho) bool {
 		return w.text != nil && w.kind == e.Kind && w.mark == mark && w.actorW == t.actorW &&
 			same(w.actor, e.Actor) && same(w.receiver, e.To)
 	})
