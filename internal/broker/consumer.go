@@ -290,7 +290,7 @@ func (d *Delivery) after() {
 // Handle records that the consumer applied the business effect of the
 // message, with a short note saying what it did. Call it before Ack.
 func (d *Delivery) Handle(note string) {
-	d.emitEffect(trace.Handle, note, "")
+	d.tellEffect(trace.Handle, note)
 }
 
 // Skip records that the consumer recognised the message as a duplicate and
@@ -308,10 +308,17 @@ func (d *Delivery) emitEffect(k trace.Kind, note, why string) {
 	c := d.consumer
 	w := c.q.b.w
 	if why == "" {
-		c.q.b.tell(k, c.Name, c.q.Name, &d.Msg.Msg, d.attempt, d.Took(), note)
+		d.tellEffect(k, note)
 		return
 	}
 	w.Emit(trace.Event{Kind: k, Actor: c.Name, To: c.q.Name, Msg: d.TraceMsg(), Took: d.Took(), Note: note, Why: why})
+}
+
+// tellEffect records a handle or skip event with no teaching sentence:
+// small enough to be inlined into Handle, which every message calls.
+func (d *Delivery) tellEffect(k trace.Kind, note string) {
+	c := d.consumer
+	c.q.b.tell(k, c.Name, c.q.Name, &d.Msg.Msg, d.attempt, d.Took(), note)
 }
 
 // Ack finishes the delivery successfully. With manual acks the message is
