@@ -3,6 +3,7 @@ package trace
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -61,7 +62,8 @@ type Text struct {
 	lastNote   struct {
 		s      string
 		cols   int
-		simple bool // valid UTF-8 with no escape and no line break: a column a rune
+		simple bool   // valid UTF-8 with no escape and no line break: a column a rune
+		after  []byte // " · " and the note, as it follows a handler's time
 	}
 }
 
@@ -275,14 +277,15 @@ func (t *Text) line(e *MsgEvent, why string) {
 	}
 	var made []byte // the note when this line makes it, built without allocating
 	if e.Took > 0 {
-		made = AppendDuration(append(roomy(t.note), "took "...), e.Took)
+		// Room for the time and the note after it, each copied as a piece.
+		made = AppendDuration(append(slices.Grow(t.note[:0], 2*pieceRoom), "took "...), e.Took)
 		took := len(made) // ASCII, but for the µ of "µs": two bytes, one column
 		if bytes.HasSuffix(made, []byte("µs")) {
 			took--
 		}
 		if note != "" {
-			made = append(append(made, " · "...), note...)
-			took += 3 // " · "
+			made = appendPiece(made, t.lastNote.after) // noteCols made it this note's
+			took += 3
 		}
 		t.note, n = made, took+n
 	}

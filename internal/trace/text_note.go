@@ -76,6 +76,7 @@ func (t *Text) noteCols(note string) int {
 	if !same(note, t.lastNote.s) {
 		t.lastNote.s, t.lastNote.cols = note, utf8.RuneCountInString(note)
 		t.lastNote.simple = utf8.ValidString(note) && !strings.ContainsAny(note, "\x1b\n")
+		t.lastNote.after = append(append(roomy(t.lastNote.after), " · "...), note...)
 	}
 	return t.lastNote.cols
 }
