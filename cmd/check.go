@@ -79,12 +79,11 @@ is at most ` + sim.MaxTimeText + ".",
 
 // runCheck parses `check PATTERN flags…`, sweeps and reports.
 func (app *App) runCheck(c *cobra.Command, args []string) error {
-	p, ok, err := patternArg(c, args)
+	p, userArgs, ok, err := patternArg(c, args)
 	if !ok {
 		return err
 	}
 	path := "msgplay check " + p.name
-	userArgs := args[1:]
 	for _, a := range userArgs {
 		if a == "--seed" || strings.HasPrefix(a, "--seed=") {
 			return usagef("%s--seed picks one run; a sweep takes --first-seed S and --seeds N", lead(path))

@@ -76,14 +76,14 @@ type comparedRun struct {
 // runCompare parses `compare PATTERN flags…`, runs both variants and
 // shows them.
 func (app *App) runCompare(c *cobra.Command, args []string) error {
-	p, ok, err := patternArg(c, args)
+	p, userArgs, ok, err := patternArg(c, args)
 	if !ok {
 		return err
 	}
 	path := "msgplay compare " + p.name
 	var opt compareOptions
 	fs, given := compareFlagSet(path, p, &opt)
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(userArgs); err != nil {
 		return flagErrorAt(path, fs, err)
 	}
 	if opt.help {
@@ -105,7 +105,7 @@ func (app *App) runCompare(c *cobra.Command, args []string) error {
 			return err
 		}
 	}
-	kept := ownArgsDropped(args[1:], compareFlagNames)
+	kept := ownArgsDropped(userArgs, compareFlagNames)
 	if !given.given() {
 		if p.tour != nil {
 			for _, a := range p.tour.Args {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,35 +12,73 @@ import (
 )
 
 // patternArg reads the PATTERN that commands such as check and compare
-// take first. It returns false with a nil error when it showed the
+// take first, and returns the arguments after it. Global flags (--color)
+// may come anywhere, as for any other command: patternArg sets them and
+// leaves them out. It returns false with a nil error when it showed the
 // command's help instead.
-func patternArg(c *cobra.Command, args []string) (pattern, bool, error) {
+func patternArg(c *cobra.Command, args []string) (pattern, []string, bool, error) {
 	name := c.Name()
+	args, err := takeGlobals(c.Root().PersistentFlags(), args)
+	if err != nil {
+		return pattern{}, nil, false, err
+	}
 	if len(args) == 0 {
-		return pattern{}, false, usagef("%s needs a pattern: msgplay %s PATTERN [flags]; patterns: %s", name, name,
+		return pattern{}, nil, false, usagef("%s needs a pattern: msgplay %s PATTERN [flags]; patterns: %s", name, name,
 			strings.Join(patternNames(), ", "))
 	}
 	if args[0] == "-h" || args[0] == "--help" {
-		return pattern{}, false, c.Help()
+		return pattern{}, nil, false, c.Help()
 	}
 	if strings.HasPrefix(args[0], "-") {
-		return pattern{}, false, flagsFirst(name, args)
+		return pattern{}, nil, false, flagsFirst(name, args)
 	}
 	p, ok := findPattern(args[0])
 	if !ok {
-		return pattern{}, false, usagef("%s: no pattern %q: want %s", name, args[0], patterns.OrList(patternNames()))
+		return pattern{}, nil, false, usagef("%s: no pattern %q: want %s", name, args[0], patterns.OrList(patternNames()))
 	}
-	return p, true, nil
+	return p, args[1:], true, nil
+}
+
+// takeGlobals sets the global flags among args (--color always, or
+// --color=always) and returns the other arguments, in their order.
+func takeGlobals(globals *pflag.FlagSet, args []string) ([]string, error) {
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(rest, args[i:]...), nil
+		}
+		flag, value, inline := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		f := globals.Lookup(flag)
+		if !strings.HasPrefix(a, "--") || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		if !inline {
+			if i+1 == len(args) {
+				return nil, usagef("--%s needs a value: see 'msgplay --help'", flag)
+			}
+			i++
+			value = args[i]
+		}
+		if err := f.Value.Set(value); err != nil {
+			return nil, usagef("--%s: %v", flag, err)
+		}
+	}
+	return rest, nil
 }
 
 // flagsFirst is the error for a command given flags before its pattern.
-// When the pattern is among the arguments, it shows them in the right
-// order; otherwise it names the patterns.
+// When the pattern follows them, it shows the arguments in the right
+// order (when that fits a line); otherwise it names the patterns.
 func flagsFirst(name string, args []string) error {
 	for i, a := range args {
 		if _, ok := findPattern(a); ok && !strings.HasPrefix(a, "-") {
-			moved := append(append([]string{a}, args[:i]...), args[i+1:]...)
-			return usagef("%s: the pattern comes before the flags: msgplay %s %s", name, name, strings.Join(moved, " "))
+			fixed := "msgplay " + name + " " + strings.Join(slices.Concat(args[i:i+1], args[:i], args[i+1:]), " ")
+			if len(fixed) > 60 {
+				fixed = "msgplay " + name + " " + a + " [flags]"
+			}
+			return usagef("%s: the pattern comes before the flags: %s", name, fixed)
 		}
 	}
 	return usagef("%s: the pattern comes before the flags (got %s first): msgplay %s PATTERN [flags]; patterns: %s",

@@ -59,6 +59,10 @@ func TestAnUnknownFlagNamesTheNearestOne(t *testing.T) {
 		{[]string{"check", "--seeds", "5", "competing", "--messages", "3"},
 			"check: the pattern comes before the flags: msgplay check competing --seeds 5 --messages 3"},
 		{[]string{"compare", "--seed", "2", "pubsub"}, "compare: the pattern comes before the flags: msgplay compare pubsub --seed 2"},
+		{[]string{"check", "--seeds", "5", "competing", "--messages", "30", "--variants", "auto-ack,manual-ack"},
+			"check: the pattern comes before the flags: msgplay check competing [flags]\n"},
+		{[]string{"check", "competing", "--color", "sometimes"}, `--color: "sometimes" is not a color mode`},
+		{[]string{"compare", "competing", "--color"}, "--color needs a value"},
 		{[]string{"completion", "tcsh"}, `completion: no shell "tcsh": want bash, fish, powershell or zsh`},
 	} {
 		code, _, stderr := run(c.args...)

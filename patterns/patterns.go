@@ -65,6 +65,7 @@ type Sim struct {
 	halt     func() string // the reader's stop, when the run is paced
 
 	port      broker.Port // the live broker, or the simulated one once asked for
+	live      bool        // the actors run on a live broker (Common.Live)
 	producers producers
 }
 
@@ -198,6 +199,7 @@ func (s *Sim) init(c Common, w *sim.World) {
 	s.halt = c.Halt
 	s.Broker = broker.New(s.World)
 	if c.Live != nil {
+		s.live = true
 		s.port = c.Live.Attach(w, s.Pattern)
 		s.params = append(s.params, c.Live.Params()...)
 	}

@@ -6,7 +6,7 @@ package patterns
 // then, not before every step; a live broker is asked before done at every
 // step, as Run would.
 func (s *Sim) RunIdle(done func() bool) {
-	if s.World.IsRealTime() {
+	if s.live {
 		port := s.Port()
 		s.Run(func() bool { return port.Idle() && done() })
 		return

@@ -1,8 +1,8 @@
 package broker
 
 // Pool makes messages for a pattern that sends many, and takes each back
-// once the broker is done with it: acked, with no delivery of it still in
-// a consumer's hands or waiting out its visibility timeout. A long run
+// once the broker is done with it: acked, and no delivery of it still in
+// a consumer's hands. A long run
 // then reuses the few messages in flight instead of allocating one per
 // send, and the garbage collector has next to nothing to do.
 //

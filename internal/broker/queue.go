@@ -343,6 +343,10 @@ func (q *Queue) expireDue() {
 	q.timerSet = false
 	now := q.b.w.Now()
 	for d := q.oldest; d != nil && d.at+q.opts.VisibilityTimeout <= now; d = q.oldest {
+		if d.state != outstanding { // never linked today; unlinked so the loop always ends
+			d.release(d.state)
+			continue
+		}
 		q.expire(d) // which unlinks it
 	}
 	q.armTimer()

@@ -13,8 +13,9 @@ const maxWindow = 1 << 14
 // a hash, and nothing is kept of where the numbers start. Messages come
 // and go roughly in the order of their numbers, so the ring grows only
 // to span what is in flight: a number that meets a slot taken by
-// another doubles it, up to maxWindow, and past that moves the older one
-// to a map. The zero Numbered is empty and ready to use.
+// another doubles it, up to maxWindow, and past that moves the one in the
+// slot to a map (the older one, unless an old number comes back). The
+// zero Numbered is empty and ready to use.
 type Numbered[T any] struct {
 	ring  []numSlot[T] // its length is a power of two
 	spill map[uint64]*T
@@ -171,7 +172,7 @@ func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
 		return v, true
 	}
 	if p := n.spill[k]; p != nil {
-		delete(n.spill, k)
+		n.unspill(k)
 		return *p, true
 	}
 	return v, false
@@ -184,7 +185,17 @@ func (n *Numbered[T]) Delete(k uint64) {
 		return
 	}
 	if n.spill != nil {
-		delete(n.spill, k)
+		n.unspill(k)
+	}
+}
+
+// unspill forgets number k from the map, and the map once it is empty,
+// so that a first send by number takes the ring's short path again
+// (Claim holds only while nothing is spilled).
+func (n *Numbered[T]) unspill(k uint64) {
+	delete(n.spill, k)
+	if len(n.spill) == 0 {
+		n.spill = nil
 	}
 }
 

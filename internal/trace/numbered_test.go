@@ -7,8 +7,9 @@ import (
 )
 
 // A Numbered agrees with a map through adds and deletes in a roughly
-// increasing order, with stragglers far behind the window (which spill)
-// and numbers below the window's start.
+// increasing order, with stragglers far behind the others (which meet
+// the slots of newer numbers in a full ring, and spill) and numbers that
+// come back after they were forgotten.
 func TestNumberedAgreesWithAMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var n Numbered[int]
@@ -109,10 +110,10 @@ func TestNumberedSpillsAStraggler(t *testing.T) {
 	}
 }
 
-// A number far past the window (an id such as e1099511627776 after e1)
-// moves the window there in one step, keeping every value: moving it one
-// number at a time would take as many steps as the gap, which is as good
-// as a hang.
+// A number far past the others (an id such as e1099511627776 after e1)
+// in a full ring costs one spill of the number in its slot, keeping
+// every value: the window the ring once kept had to move there, and
+// moving it one number at a time would take as many steps as the gap.
 func TestNumberedJumpsAFarGap(t *testing.T) {
 	var n Numbered[int]
 	for k := uint64(1); k <= maxWindow; k++ {
@@ -131,5 +132,27 @@ func TestNumberedJumpsAFarGap(t *testing.T) {
 	}
 	if *n.Get(far + 1) != -2 || *n.Get(maxWindow) != maxWindow {
 		t.Errorf("values moved: Get(far+1) = %d, Get(maxWindow) = %d", *n.Get(far + 1), *n.Get(maxWindow))
+	}
+}
+
+// Once the numbers that spilled are all forgotten, a first send by number
+// takes the ring's short path again: Claim holds only while nothing is
+// spilled, and a map left empty but kept sent every send after the first
+// spill down the long path for the rest of the run.
+func TestNumberedClaimsAgainOnceTheSpillEmpties(t *testing.T) {
+	var n Numbered[int]
+	for k := uint64(1); k <= maxWindow; k++ {
+		n.Add(k, int(k))
+	}
+	n.Add(maxWindow+1, -1) // meets number 1's slot in a full ring: 1 spills
+	if n.Claim(maxWindow+2) != nil {
+		t.Fatal("Claim held a number while another was spilled")
+	}
+	if v, ok := n.Take(1); !ok || v != 1 {
+		t.Fatalf("Take(1) = %d, %v; want the spilled 1", v, ok)
+	}
+	n.Delete(2)
+	if p := n.Claim(maxWindow + 2); p == nil {
+		t.Error("Claim refused a free slot once nothing was spilled")
 	}
 }
