@@ -116,16 +116,28 @@ func (n *Numbered[T]) Find(k uint64) (p *T, found bool) {
 			return &s.v, false
 		}
 	}
+	n.dropEmptySpill()
 	if p := n.Get(k); p != nil {
 		return p, true
 	}
 	return n.hold(k), false
 }
 
+// dropEmptySpill forgets the map once every number that spilled is
+// forgotten, so that Claim's short path, which holds only while nothing
+// is spilled, comes back. Take and Delete leave it to the slow paths
+// after a Claim, to stay small where they are inlined.
+func (n *Numbered[T]) dropEmptySpill() {
+	if n.spill != nil && len(n.spill) == 0 {
+		n.spill = nil
+	}
+}
+
 // hold is Hold for a number whose slot another number takes, or an empty
 // ring: it doubles the ring until they part, up to maxWindow, and past
 // that spills the other.
 func (n *Numbered[T]) hold(k uint64) *T {
+	n.dropEmptySpill()
 	for {
 		s := n.slot(k)
 		if s != nil && s.k == 0 {
@@ -172,7 +184,7 @@ func (n *Numbered[T]) Take(k uint64) (v T, ok bool) {
 		return v, true
 	}
 	if p := n.spill[k]; p != nil {
-		n.unspill(k)
+		delete(n.spill, k)
 		return *p, true
 	}
 	return v, false
@@ -185,17 +197,7 @@ func (n *Numbered[T]) Delete(k uint64) {
 		return
 	}
 	if n.spill != nil {
-		n.unspill(k)
-	}
-}
-
-// unspill forgets number k from the map, and the map once it is empty,
-// so that a first send by number takes the ring's short path again
-// (Claim holds only while nothing is spilled).
-func (n *Numbered[T]) unspill(k uint64) {
-	delete(n.spill, k)
-	if len(n.spill) == 0 {
-		n.spill = nil
+		delete(n.spill, k)
 	}
 }
 

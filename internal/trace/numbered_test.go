@@ -135,10 +135,11 @@ func TestNumberedJumpsAFarGap(t *testing.T) {
 	}
 }
 
-// Once the numbers that spilled are all forgotten, a first send by number
-// takes the ring's short path again: Claim holds only while nothing is
+// Once the numbers that spilled are all forgotten, first sends by number
+// take the ring's short path again: Claim holds only while nothing is
 // spilled, and a map left empty but kept sent every send after the first
-// spill down the long path for the rest of the run.
+// spill down the long path for the rest of the run. The first slow path
+// after the map empties (Find or Hold, as after any failed Claim) drops it.
 func TestNumberedClaimsAgainOnceTheSpillEmpties(t *testing.T) {
 	var n Numbered[int]
 	for k := uint64(1); k <= maxWindow; k++ {
@@ -152,7 +153,11 @@ func TestNumberedClaimsAgainOnceTheSpillEmpties(t *testing.T) {
 		t.Fatalf("Take(1) = %d, %v; want the spilled 1", v, ok)
 	}
 	n.Delete(2)
-	if p := n.Claim(maxWindow + 2); p == nil {
+	n.Delete(3)
+	if p, found := n.Find(maxWindow + 2); found || p == nil {
+		t.Fatalf("Find of a new number: %v, %v", p, found)
+	}
+	if p := n.Claim(maxWindow + 3); p == nil {
 		t.Error("Claim refused a free slot once nothing was spilled")
 	}
 }
