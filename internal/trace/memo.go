@@ -195,20 +195,11 @@ func b2i(b bool) int {
 	return 0
 }
 
-// triples holds the numbers 000 to 999, three digits each.
-var triples = func() string {
-	var b []byte
-	for n := range 1000 {
-		b = append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
-	}
-	return string(b)
-}()
-
-// groups holds the numbers 000 to 999, three digits each, as triples
-// does: one a step for setDecimal.
+// groups holds the numbers 000 to 999, three digits each: one a step
+// for setDecimal, and one flat run of digits for putGroup.
 var groups = func() (g [1000][3]byte) {
 	for n := range g {
-		copy(g[n][:], triples[3*n:])
+		g[n] = [3]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)}
 	}
 	return g
 }()

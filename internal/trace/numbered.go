@@ -116,17 +116,16 @@ func (n *Numbered[T]) Find(k uint64) (p *T, found bool) {
 			return &s.v, false
 		}
 	}
-	n.dropEmptySpill()
 	if p := n.Get(k); p != nil {
 		return p, true
 	}
-	return n.hold(k), false
+	return n.hold(k), false // which drops an empty spill map
 }
 
 // dropEmptySpill forgets the map once every number that spilled is
 // forgotten, so that Claim's short path, which holds only while nothing
-// is spilled, comes back. Take and Delete leave it to the slow paths
-// after a Claim, to stay small where they are inlined.
+// is spilled, comes back. Take and Delete leave it to hold, the slow
+// path after a failed Claim, to stay small where they are inlined.
 func (n *Numbered[T]) dropEmptySpill() {
 	if n.spill != nil && len(n.spill) == 0 {
 		n.spill = nil

@@ -183,7 +183,7 @@ func (s *Stats) Follow(e *MsgEvent) {
 			t0, sent = q.settledByID(e.Msg.ID)
 		}
 		if d := e.T - t0; sent && !s.latency.fold(d) {
-			s.latency.Record(d)
+			s.latency.record(d)
 		}
 	default:
 		s.other(e)
